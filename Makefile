@@ -1,0 +1,49 @@
+# crm-report — run `make help` for the list of targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+.DEFAULT_GOAL := help
+.PHONY: help install report test test-fast lint format bench clean-output lab
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv (if missing) and install the project with its dev tools
+
+report: $(STAMP) ## Build every sample month (HTML, PDF, metrics.json, tables) and the archive index
+	$(BIN)/crm-report build --all --jobs $(JOBS)
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+test-fast: $(STAMP) ## Run the tests without the end-to-end ones
+	$(BIN)/python -m pytest -n $(JOBS) -m "not e2e and not browser"
+
+lint: $(STAMP) ## Ruff lint + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff formatting and autofixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
+	$(BIN)/python bench/bench_metrics.py
+	$(BIN)/python bench/bench_render.py
+	$(BIN)/python bench/bench_build.py
+
+lab: $(STAMP) ## Open JupyterLab for editing the report notebook
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
+	$(BIN)/jupyter lab notebooks/laporan_bulanan.ipynb
+
+clean-output: ## Remove everything generated under output/ (keeps output/README.md)
+	find output -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,94 @@
+"""Exceptions of crmlib: one root class, one subclass per kind of failure.
+
+Every message is written for the analyst who runs the report: it says which file,
+sheet, row and column, what was found and what was expected. The CLI maps these
+classes to exit codes; nothing below the CLI prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file, located as the user sees it in Excel/CSV.
+
+    ``row`` is the 1-based row number as shown by Excel or a text editor
+    (the header is row 1, so the first data row is row 2). ``value`` must never
+    hold reporter-identifying data: readers only keep whitelisted columns.
+    """
+
+    file: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.sheet:
+            where += f", sheet '{self.sheet}'"
+        if self.row is not None:
+            where += f", baris {self.row}"
+        if self.column:
+            where += f", kolom '{self.column}'"
+        text = f"{where}: {self.message}"
+        if self.value is not None:
+            text += f" (nilai: {self.value!r})"
+        if self.expected:
+            text += f"; yang diharapkan: {self.expected}"
+        return text
+
+
+class CrmReportError(Exception):
+    """Root of every error crmlib raises on purpose."""
+
+    exit_code = 1
+
+
+class InputDataError(CrmReportError):
+    """The month's CRM export is missing, unreadable or fails validation."""
+
+    def __init__(self, problems: list[Problem], summary: str | None = None):
+        self.problems = list(problems)
+        n = len(self.problems)
+        head = summary or f"Data tidak valid: {n} masalah ditemukan."
+        lines = [head, *(f"  - {p}" for p in self.problems[:200])]
+        if n > 200:
+            lines.append(f"  ... dan {n - 200} masalah lain.")
+        super().__init__("\n".join(lines))
+
+
+class ReferenceDataError(CrmReportError):
+    """A reference-data file (units, channels, statuses, categories, aliases) is broken."""
+
+
+class ParamsError(CrmReportError):
+    """A parameter file (params/*.yaml) or a command-line parameter is invalid."""
+
+    exit_code = 2
+
+
+class NotebookError(CrmReportError):
+    """The report notebook raised an error while executing."""
+
+
+class NotebookTimeoutError(NotebookError):
+    """A notebook cell ran longer than the configured cell timeout."""
+
+
+class RendererMissingError(CrmReportError):
+    """The requested renderer (e.g. Quarto) is not installed."""
+
+    exit_code = 3
+
+
+class RenderError(CrmReportError):
+    """Rendering HTML or PDF from the executed notebook failed."""
+
+
+class BuildError(CrmReportError):
+    """One or more months failed to build."""

@@ -1,0 +1,90 @@
+"""Shared fixtures: small CRM months written as CSV folders or .xlsx workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+LAPORAN_HEADER = [
+    "nomor_laporan", "kanal", "kategori", "rincian_masalah", "ukpd", "status", "waktu_masuk",
+    "waktu_respon", "waktu_selesai", "max_waktu_tl_jam", "jumlah_tl_ditolak", "nilai_tl",
+]
+KOORDINASI_HEADER = ["nomor_laporan", "ukpd", "waktu_koordinasi", "waktu_proses"]
+
+
+def laporan_row(**overrides) -> dict:
+    """A valid June 2022 report row; override any column."""
+    row = {
+        "nomor_laporan": "JK2206030001",
+        "kanal": "JAKI",
+        "kategori": "Sampah",
+        "rincian_masalah": "Sampah Lingkungan",
+        "ukpd": "KELURAHAN KAYU MANIS",
+        "status": "Complete",
+        "waktu_masuk": "2022-06-03 08:00:00",
+        "waktu_respon": "2022-06-03 09:00:00",
+        "waktu_selesai": "2022-06-03 20:00:00",
+        "max_waktu_tl_jam": "",
+        "jumlah_tl_ditolak": "",
+        "nilai_tl": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def koordinasi_row(**overrides) -> dict:
+    """A valid June 2022 coordination row; override any column."""
+    row = {
+        "nomor_laporan": "JK2206030001",
+        "ukpd": "KELURAHAN KAYU MANIS",
+        "waktu_koordinasi": "2022-06-03 08:30:00",
+        "waktu_proses": "2022-06-03 08:45:00",
+    }
+    row.update(overrides)
+    return row
+
+
+def write_month(dest: Path, laporan: list[dict], koordinasi: list[dict], form: str = "csv",
+                laporan_columns: list[str] | None = None) -> Path:
+    """Write a month as a CSV folder (``form='csv'``) or an .xlsx workbook; return its path."""
+    lap = pd.DataFrame(laporan, columns=laporan_columns or None)
+    koo = pd.DataFrame(koordinasi, columns=KOORDINASI_HEADER if not koordinasi else None)
+    if form == "csv":
+        dest.mkdir(parents=True, exist_ok=True)
+        lap.to_csv(dest / "laporan.csv", index=False)
+        koo.to_csv(dest / "koordinasi.csv", index=False)
+        return dest
+    path = dest.with_suffix(".xlsx")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        lap.to_excel(xw, sheet_name="laporan", index=False)
+        koo.to_excel(xw, sheet_name="koordinasi", index=False)
+    return path
+
+
+@pytest.fixture
+def month_factory(tmp_path):
+    """Write a month in either form: ``month_factory(laporan_rows, koordinasi_rows, form)``."""
+    counter = {"n": 0}
+
+    def make(laporan, koordinasi=None, form="csv", **kwargs):
+        counter["n"] += 1
+        return write_month(tmp_path / f"month{counter['n']}", laporan,
+                           koordinasi if koordinasi is not None else [koordinasi_row()], form, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def valid_month(month_factory):
+    """Three valid June reports, one coordination row."""
+    return month_factory([
+        laporan_row(),
+        laporan_row(nomor_laporan="JK2206030002", ukpd="KELURAHAN SETU", kanal="Twitter"),
+        laporan_row(nomor_laporan="JK2206030003", ukpd="WALIKOTA JAKARTA TIMUR", status="Wait",
+                    waktu_selesai=""),
+    ])
