@@ -61,6 +61,119 @@ def validate(data: Path, periode: str | None, kota: str) -> int:
     return 0
 
 
+@cli.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--periode", required=True, metavar="YYYY-MM", help="Bulan laporan.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path),
+              help="Tulis ke berkas ini (bawaan: output/YYYY-MM/metrics.json).")
+@click.option("--per-tanggal", metavar='"YYYY-MM-DD HH:MM"', help="Waktu ekspor data CRM.")
+@click.option("--kota", default="jakarta-timur", show_default=True, help="Kode kota (data referensi).")
+@click.option("--tabel/--tanpa-tabel", default=True, show_default=True,
+              help="Tulis juga tabel.xlsx (semua tabel laporan) di folder yang sama.")
+def metrics(data: Path, periode: str, output: Path | None, per_tanggal: str | None, kota: str,
+            tabel: bool) -> int:
+    """Hitung semua angka laporan dan tulis metrics.json (tanpa menjalankan notebook).
+
+    DATA = berkas .xlsx atau folder CSV. Data yang tidak valid: kode keluar 1.
+    """
+    import pandas as pd
+
+    from crmlib.build import Project
+    from crmlib.metrics import compute_all
+    from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
+    from crmlib.reader import read_month
+    from crmlib.refdata import load_reference
+
+    when = None
+    if per_tanggal:
+        try:
+            when = pd.Timestamp(per_tanggal)
+        except ValueError:
+            raise click.BadParameter(f"'{per_tanggal}' bukan tanggal; contoh: \"2022-07-11 08:34\"",
+                                     param_hint="--per-tanggal") from None
+    ref = load_reference(kota)
+    month = read_month(data, periode, reference=ref)
+    m = compute_all(month.laporan, month.koordinasi, ref.ukpd, ref.kanal, periode=periode,
+                    kota=ref.kota.get("kota", ""), per_tanggal=when)
+    if output is None:
+        try:
+            output = Project.find().output_dir / periode / "metrics.json"
+        except CrmReportError:
+            output = Path("output") / periode / "metrics.json"
+    provenance = build_provenance(month.sources, month.counts, m.params,
+                                  dropped_columns=month.dropped_columns, notices=month.notices)
+    provenance.update({"periode": periode, "per_tanggal": when.isoformat() if when is not None else None})
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_metrics_json(m, output, provenance)
+    click.echo(f"metrics.json ditulis: {output}")
+    if tabel:
+        xlsx = output.parent / "tabel.xlsx"
+        write_tables_xlsx(m, xlsx)
+        click.echo(f"tabel laporan ditulis: {xlsx}")
+    return 0
+
+
+@cli.command()
+@click.argument("months", nargs=-1, metavar="[YYYY-MM ...]")
+@click.option("--all", "all_months", is_flag=True, help="Semua bulan yang punya params/YYYY-MM.yaml.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Jumlah bulan yang dibangun bersamaan (bawaan: jumlah CPU).")
+@click.option("--force", is_flag=True, help="Bangun ulang walau tidak ada yang berubah.")
+@click.option("--renderer", type=click.Choice(["auto", "quarto", "embedded"]), default="auto",
+              show_default=True, help="auto = Quarto bila terpasang, selain itu renderer bawaan.")
+def build(months: tuple[str, ...], all_months: bool, jobs: int | None, force: bool, renderer: str) -> int:
+    """Susun laporan bulanan: validasi data, jalankan notebook, buat HTML + PDF, perbarui arsip.
+
+    \b
+    Contoh:
+      crm-report build 2022-06            satu bulan
+      crm-report build --all              semua bulan di params/
+      crm-report build 2022-06 --force    bangun ulang walau tidak berubah
+    Bulan yang gagal tidak mengubah hasil yang sudah terbit; bulan lain tetap dibangun.
+    """
+    from crmlib.build import Project
+    from crmlib.build import build as run_build
+    from crmlib.build import plan
+    from crmlib.progress import BuildProgress
+
+    project = Project.find()
+    todo = plan(project, list(months), all_months)
+    with BuildProgress(len(todo)) as progress:
+        results = run_build(project, todo, jobs=jobs, force=force, renderer=renderer,
+                            on_event=progress.event)
+    click.echo(progress.summary(results))
+    index = project.output_dir / "index.html"
+    if index.exists():
+        click.echo(f"Arsip: {index}")
+    return 1 if any(r.status == "gagal" for r in results) else 0
+
+
+@cli.command("new-month")
+@click.argument("periode", metavar="YYYY-MM")
+@click.option("--data", "data", required=True, type=click.Path(path_type=Path),
+              help="Data ekspor CRM bulan ini (.xlsx atau folder CSV).")
+@click.option("--per-tanggal", metavar='"YYYY-MM-DD HH:MM"', help="Waktu ekspor data CRM.")
+@click.option("--force", is_flag=True, help="Timpa params/YYYY-MM.yaml yang sudah ada.")
+def new_month(periode: str, data: Path, per_tanggal: str | None, force: bool) -> int:
+    """Validasi data bulan baru dan buat params/YYYY-MM.yaml dari nilai bawaan."""
+    from crmlib.build import Project, write_month_params
+
+    path = write_month_params(Project.find(), periode, data, per_tanggal, force=force)
+    click.echo(f"Berkas parameter dibuat: {path}\nSunting kendala/saran bila perlu, lalu jalankan: "
+               f"crm-report build {periode}")
+    return 0
+
+
+@cli.command()
+def archive() -> int:
+    """Bangun ulang output/index.html (arsip) dari bulan yang sudah terbit di output/."""
+    from crmlib.build import Project, refresh_archive
+
+    path = refresh_archive(Project.find())
+    click.echo(f"Arsip diperbarui: {path}")
+    return 0
+
+
 def format_validation_summary(month) -> str:
     """One-screen summary of a valid month (counts only: never any row content)."""
     lines = [f"Data valid untuk periode {month.periode}."]

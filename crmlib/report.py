@@ -1,0 +1,576 @@
+"""The report's text and tables as Markdown, built from the month's metrics.
+
+This is the presentation layer the notebook calls: every number in running text
+and every table cell comes from the contract dictionary of the month's metrics
+(the same dictionary written to ``metrics.json``) and is formatted by
+:mod:`crmlib.fmt`. Functions return :class:`IPython.display.Markdown` objects (or
+plain strings with ``as_text=True`` for tests), so the notebook stays a thin
+template: one ``parameters`` cell and calls into this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from crmlib import fmt
+from crmlib.metrics import Metrics, MetricParams, compute_all
+from crmlib.outputs import metrics_to_dict
+from crmlib.reader import MonthData, read_month
+from crmlib.refdata import Reference, load_reference
+
+GRAFIK_DIR = "grafik"
+RIWAYAT_COLUMNS = ["periode", "total_laporan", "capaian_persen", "persen_tepat_waktu"]
+
+
+@dataclass
+class Laporan:
+    """Everything one month's report needs.
+
+    Attributes
+    ----------
+    periode : str
+        ``YYYY-MM``.
+    m : dict
+        The month's metrics in the contract's shape (what ``metrics.json`` holds).
+    metrics : Metrics
+        The same metrics as DataFrames (used for charts).
+    month : MonthData
+        The validated input (never shown row by row: reporter data is already dropped).
+    reference : Reference
+        Units and channels of the city.
+    narasi : dict
+        The month's narrative from the params files (kendala, saran, catatan).
+    output_dir : Path
+        Where charts are written (beside the executed notebook).
+    riwayat : pandas.DataFrame
+        Headline figures of earlier months found in the archive (may be empty).
+    """
+
+    periode: str
+    m: dict
+    metrics: Metrics
+    month: MonthData
+    reference: Reference
+    narasi: dict = field(default_factory=dict)
+    output_dir: Path = Path(".")
+    riwayat: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def bulan(self) -> str:
+        """'Juni 2022'."""
+        return fmt.format_bulan_tahun(self.periode)
+
+    @property
+    def total(self) -> int:
+        """Number of reports of the month."""
+        return int(self.m["total_laporan"])
+
+
+def _md(text: str, as_text: bool):
+    if as_text:
+        return text
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def metric_params(metrik: dict | None) -> MetricParams:
+    """MetricParams from the ``metrik`` block of the params files."""
+    return MetricParams(**(metrik or {}))
+
+
+def read_riwayat(arsip_dir: Path | str | None, periode: str, limit: int = 12) -> pd.DataFrame:
+    """Headline figures of the months before ``periode`` that the archive holds.
+
+    Reads ``<arsip_dir>/<YYYY-MM>/metrics.json`` files; months that are missing
+    or unreadable are skipped (the comparison is a courtesy, not a dependency).
+    """
+    cols = RIWAYAT_COLUMNS
+    if not arsip_dir or not Path(arsip_dir).is_dir():
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for path in sorted(Path(arsip_dir).glob("*/metrics.json")):
+        p = path.parent.name
+        if p >= periode:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        total = data.get("total_laporan") or 0
+        tepat = (data.get("respon") or {}).get("tepat_waktu", 0)
+        rows.append({"periode": p, "total_laporan": total, "capaian_persen": data.get("capaian_persen"),
+                     "persen_tepat_waktu": 100 * tepat / total if total else None})
+    return pd.DataFrame(rows[-limit:], columns=cols)
+
+
+def siapkan_laporan(periode: str, data: str | Path, per_tanggal: str | None = None,
+                    kota: str = "jakarta-timur", metrik: dict | None = None,
+                    output_dir: str | Path = ".", arsip_dir: str | Path | None = None,
+                    narasi: dict | None = None, reference_dir: str | Path | None = None,
+                    riwayat: list[dict] | None = None) -> Laporan:
+    """Read, validate and compute one month; the notebook's single entry point.
+
+    Parameters
+    ----------
+    periode : str
+        ``YYYY-MM``.
+    data : path
+        The month's CRM export (``.xlsx`` or CSV folder).
+    per_tanggal : str, optional
+        As-of timestamp of the export (``YYYY-MM-DD HH:MM``).
+    metrik : dict, optional
+        Metric settings (``batas_respon_jam``, ``top_n``, ...).
+    output_dir : path
+        Folder for the charts (the executed notebook's folder).
+    arsip_dir : path, optional
+        The published archive (``output/``), for the month-over-month comparison.
+    narasi : dict, optional
+        ``kendala``, ``saran``, ``catatan`` of the month.
+    riwayat : list of dict, optional
+        Headline figures of earlier months (``periode``, ``total_laporan``,
+        ``capaian_persen``, ``persen_tepat_waktu``) as the batch build computes
+        them; when None they are read from ``arsip_dir``.
+    """
+    reference = load_reference(kota, reference_dir)
+    month = read_month(data, periode, reference=reference)
+    params = metric_params(metrik)
+    when = pd.Timestamp(per_tanggal) if per_tanggal else None
+    metrics = compute_all(month.laporan, month.koordinasi, reference.ukpd, reference.kanal,
+                          periode=periode, kota=reference.kota.get("kota", ""), per_tanggal=when,
+                          params=params)
+    out = Path(output_dir)
+    return Laporan(periode=periode, m=metrics_to_dict(metrics, None), metrics=metrics, month=month,
+                   reference=reference, narasi=narasi or {}, output_dir=out,
+                   riwayat=pd.DataFrame(riwayat, columns=RIWAYAT_COLUMNS) if riwayat is not None
+                   else read_riwayat(arsip_dir, periode))
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def pipe_table(header: list[str], rows: list[list[object]], align: str, caption: str,
+               label: str, classes: str = "") -> str:
+    """A Markdown pipe table with a Quarto/pandoc caption line and optional div classes.
+
+    ``align`` has one letter per column: ``l``, ``r`` or ``c``.
+    """
+    marks = {"l": ":---", "r": "---:", "c": ":---:"}
+    lines = ["| " + " | ".join(_cell(h) for h in header) + " |",
+             "|" + "|".join(marks[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    table = "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+    return f"::: {{.{classes}}}\n\n{table}\n:::\n" if classes else table
+
+
+def judul_bab_hasil(lap: Laporan, as_text: bool = False):
+    """BAB II heading, which names the month."""
+    kota = lap.reference.kota.get("nama_resmi", "").upper()
+    bulan = fmt.nama_bulan(int(lap.periode[5:])).upper()
+    text = (f"# BAB II LAPORAN BULANAN PENGADUAN MASYARAKAT TINGKAT KOTA, KECAMATAN DAN KELURAHAN "
+            f"MELALUI APLIKASI CRM {bulan} TAHUN {lap.periode[:4]} {kota} {{#bab-2}}\n")
+    return _md(text, as_text)
+
+
+def daftar_kanal(lap: Laporan, as_text: bool = False):
+    """The 14 channels as a numbered list (from reference data)."""
+    items = [f"{i}. {k}" for i, k in enumerate(lap.reference.kanal["keterangan"], start=1)]
+    return _md("\n".join(items) + "\n", as_text)
+
+
+def pengantar_hasil(lap: Laporan, as_text: bool = False):
+    """The sentence introducing the recap table."""
+    n_kel = int((lap.reference.ukpd["tingkat"] == "kelurahan").sum())
+    n_kec = int((lap.reference.ukpd["tingkat"] == "kecamatan").sum())
+    text = (
+        f"Berdasarkan laporan yang masuk ke akun CRM Walikota, {fmt.format_jumlah_terbilang(n_kec)} "
+        f"kecamatan dan {n_kel} kelurahan di {lap.reference.kota.get('nama_resmi', '')} melalui "
+        f"{len(lap.reference.kanal)} kanal aduan aplikasi CRM Versi 2, rekapitulasi pengaduan "
+        f"masyarakat bulan {lap.bulan} adalah sebagai berikut."
+    )
+    return _md(text + "\n", as_text)
+
+
+def tabel_rekap_status(lap: Laporan, as_text: bool = False):
+    """The status recap of every unit (Tabel 2.1), kecamatan rows set apart, total row last."""
+    statuses = ["Complete", "Disposisi", "In Progres", "Wait"]
+    rows, no = [], 0
+    totals = dict.fromkeys(statuses, 0)
+    for r in lap.m["rekap_status"]:
+        level = r["ukpd"].split(" ", 1)[0]
+        if level == "KELURAHAN":
+            no += 1
+            nomor = str(no)
+        else:
+            no = 0
+            nomor = ""
+        name = f"**{r['ukpd']}**" if level != "KELURAHAN" else r["ukpd"]
+        counts = [fmt.format_angka(r["status"][s]) for s in statuses]
+        rows.append([nomor, name, *counts, fmt.format_angka(r["total"])])
+        for s in statuses:
+            totals[s] += r["status"][s]
+    rows.append(["", "**Jumlah**", *(f"**{fmt.format_angka(totals[s])}**" for s in statuses),
+                 f"**{fmt.format_angka(lap.total)}**"])
+    per = lap.m.get("per_tanggal")
+    sub = f" (per tanggal {fmt.format_tanggal_waktu(pd.Timestamp(per))})" if per else ""
+    caption = f"Rekap pengaduan bulan {lap.bulan}: kondisi laporan Walikota Jakarta Timur{sub}"
+    head = ["No.", "UKPD", *statuses, "Total"]
+    text = pipe_table(head, rows, "llrrrrr", caption, "tbl-rekap", classes="tabel-rekap")
+    return _md(text, as_text)
+
+
+def ringkasan(lap: Laporan, as_text: bool = False):
+    """The headline paragraph: total, achievement, response split."""
+    r = lap.m["respon"]
+    capaian = lap.m["capaian_persen"]
+    cap_text = (f"nilai capaian **{fmt.format_persen(capaian, 2)}**" if capaian is not None
+                else "belum ada tindak lanjut yang dapat dinilai")
+    if lap.total == 0:
+        text = (f"Selama bulan {lap.bulan} tidak ada pengaduan masyarakat yang masuk ke UKPD "
+                f"{lap.reference.kota.get('nama_resmi', '')} melalui aplikasi CRM.")
+        return _md(text + "\n", as_text)
+    text = (
+        f"Berdasarkan tabel rekapitulasi di atas, jumlah pengaduan masyarakat melalui aplikasi CRM "
+        f"bulan {lap.bulan} di {lap.reference.kota.get('nama_resmi', '')} sebanyak "
+        f"**{fmt.format_angka(lap.total)}** pengaduan dengan {cap_text} dari "
+        f"{len(lap.reference.kanal)} kanal pengaduan. Dari **{fmt.format_angka(lap.total)}** aduan, "
+        f"**{fmt.format_angka(r['tepat_waktu'])}** aduan "
+        f"({fmt.format_persen(100 * r['tepat_waktu'] / lap.total, 2)}) direspon dalam "
+        f"{fmt.format_angka(r['batas_jam'])} jam dan **{fmt.format_angka(r['terlambat'])}** aduan "
+        f"({fmt.format_persen(100 * r['terlambat'] / lap.total, 2)}) direspon lebih dari "
+        f"{fmt.format_angka(r['batas_jam'])} jam atau belum direspon."
+    )
+    return _md(text + "\n", as_text)
+
+
+def tabel_top_ukpd(lap: Laporan, as_text: bool = False):
+    """Top-N units by number of reports (ties at the cut-off kept)."""
+    n = lap.metrics.params.top_n
+    entries = lap.m["top_ukpd"]
+    if not entries:
+        return _md(f"Tidak ada pengaduan pada bulan {lap.bulan}.\n", as_text)
+    intro = (f"{fmt.format_jumlah_terbilang(n)} UKPD dengan jumlah pengaduan tertinggi pada bulan "
+             f"{lap.bulan}")
+    if len(entries) > n:
+        intro += (f" (karena ada nilai yang sama pada batas peringkat ke-{n}, daftar ini memuat "
+                  f"{len(entries)} UKPD)")
+    rows = [[e["peringkat"], fmt.format_ukpd(e["ukpd"]), fmt.format_angka(e["jumlah"])] for e in entries]
+    table = pipe_table(["No", "Nama UKPD", "Jumlah Laporan"], rows, "rlr",
+                       f"{n} UKPD dengan pengaduan terbanyak, {lap.bulan}", "tbl-top-ukpd")
+    return _md(f"{intro}:\n\n{table}", as_text)
+
+
+def tabel_top_kategori(lap: Laporan, as_text: bool = False):
+    """Top-N complaint categories."""
+    n = lap.metrics.params.top_n
+    entries = lap.m["top_kategori"]
+    if not entries:
+        return _md("Tidak ada kategori aduan untuk ditampilkan.\n", as_text)
+    rows = [[e["peringkat"], e["kategori"], fmt.format_angka(e["jumlah"])] for e in entries]
+    table = pipe_table(["No", "Kategori Aduan", "Jumlah Aduan"], rows, "rlr",
+                       f"{n} kategori aduan terbanyak, {lap.bulan}", "tbl-top-kategori")
+    intro = f"{fmt.format_jumlah_terbilang(n)} kategori aduan tertinggi pada bulan {lap.bulan}"
+    return _md(f"{intro}:\n\n{table}", as_text)
+
+
+_RANKINGS = {
+    "koordinasi_tercepat": ("Koordinasi Tercepat", "Koordinasi", "rerata_menit", "Menit", 2),
+    "koordinasi_terlama": ("Koordinasi Terlama", "Koordinasi", "rerata_jam", "Jam", 3),
+    "penyelesaian_tercepat": ("Penyelesaian Tercepat", "Penyelesaian", "rerata_menit", "Menit", 2),
+    "penyelesaian_terlama": ("Penyelesaian Terlama", "Penyelesaian", "rerata_jam", "Jam", 2),
+}
+
+
+def tabel_peringkat(lap: Laporan, key: str, as_text: bool = False):
+    """One of the four fastest/slowest-N kelurahan tables.
+
+    Completion tables carry completion headers (the seed printed coordination
+    headers there by mistake; data contract §4).
+    """
+    title, kind, col, unit, decimals = _RANKINGS[key]
+    n = lap.metrics.params.peringkat_n
+    entries = lap.m[key]
+    what = "waktu koordinasi" if kind == "Koordinasi" else "waktu penyelesaian tindak lanjut"
+    intro = (f"{fmt.format_jumlah_terbilang(n, kapital=True)} Kelurahan dengan rata-rata {what} "
+             f"{'tercepat' if 'tercepat' in key else 'terlama'} bulan {lap.bulan}")
+    if not entries:
+        return _md(f"{intro}: tidak ada data {kind.lower()} pada bulan ini.\n", as_text)
+    if len(entries) > n:
+        intro += f" (memuat {len(entries)} kelurahan karena ada nilai yang sama pada batas peringkat)"
+    rows = [[e["peringkat"], fmt.format_nama_kelurahan(e["ukpd"]), fmt.format_angka(e["jumlah"]),
+             fmt.format_angka(e[col], decimals)] for e in entries]
+    header = ["No", "Nama Kelurahan", f"Jumlah Laporan {kind}", f"Rerata Waktu {kind} ({unit})"]
+    caption = f"{n} kelurahan dengan rata-rata waktu {kind.lower()} {title.split()[-1].lower()}, {lap.bulan}"
+    table = pipe_table(header, rows, "rlrr", caption, f"tbl-{key.replace('_', '-')}")
+    return _md(f"{intro}:\n\n{table}", as_text)
+
+
+def tabel_tl_ditolak(lap: Laporan, as_text: bool = False):
+    """Reports whose follow-up was rejected at least ``ambang_ditolak`` times."""
+    ambang = lap.metrics.params.ambang_ditolak
+    entries = lap.m["tl_ditolak"]
+    if not entries:
+        text = (f"Pada bulan {lap.bulan} tidak ada tindak lanjut pengaduan yang ditolak "
+                f"{fmt.format_jumlah_terbilang(ambang)} kali atau lebih.")
+        return _md(text + "\n", as_text)
+    labels = lap.reference.status_labels
+    rows = [[i, fmt.format_ukpd(e["ukpd"]), e["nomor_laporan"], e["kanal"], e["kategori"],
+             labels.get(e["status"], e["status"]), fmt.format_angka(e["jumlah_ditolak"])]
+            for i, e in enumerate(entries, start=1)]
+    header = ["No", "UKPD", "No. Laporan", "Kanal", "Kategori", "Status", "TL Ditolak"]
+    caption = (f"Tindak lanjut pengaduan yang ditolak {fmt.format_jumlah_terbilang(ambang)} kali atau "
+               f"lebih, {lap.bulan}")
+    intro = (f"Rekapitulasi hasil tindak lanjut pengaduan masyarakat melalui aplikasi CRM yang ditolak "
+             f"{fmt.format_jumlah_terbilang(ambang)} kali atau lebih pada bulan {lap.bulan}:")
+    return _md(f"{intro}\n\n" + pipe_table(header, rows, "rlllllr", caption, "tbl-tl-ditolak"), as_text)
+
+
+def tabel_nilai_dibawah_100(lap: Laporan, as_text: bool = False):
+    """Reports whose follow-up scored below 100."""
+    entries = lap.m["nilai_tl_dibawah_100"]
+    if not entries:
+        text = f"Pada bulan {lap.bulan} seluruh tindak lanjut pengaduan memperoleh nilai 100."
+        return _md(text + "\n", as_text)
+    units = sorted({e["ukpd"] for e in entries})
+    rows = [[i, e["nomor_laporan"], fmt.format_ukpd(e["ukpd"]), e["kategori"], e["rincian_masalah"] or "–",
+             fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_masuk"])),
+             fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_selesai"])),
+             fmt.format_angka(e["max_waktu_tl_jam"]), fmt.format_angka(e["waktu_tl_jam"], 2),
+             fmt.format_angka(e["nilai_tl"])]
+            for i, e in enumerate(entries, start=1)]
+    header = ["No", "No. Laporan", "UKPD", "Kategori", "Rincian Masalah", "Tgl Masuk", "Tgl TL",
+              "Maks. Waktu TL (Jam)", "Waktu TL (Jam)", "Nilai TL"]
+    intro = (f"Dari **{fmt.format_angka(lap.total)}** laporan bulan {lap.bulan}, terdapat "
+             f"{fmt.format_jumlah_terbilang(len(entries))} laporan pada "
+             f"{fmt.format_jumlah_terbilang(len(units))} UKPD dengan nilai tindak lanjut di bawah 100:")
+    caption = f"Daftar UKPD dengan nilai tindak lanjut CRM di bawah 100, {lap.bulan}"
+    table = pipe_table(header, rows, "rllllllrrr", caption, "tbl-nilai-tl", classes="tabel-lebar")
+    return _md(f"{intro}\n\n{table}", as_text)
+
+
+# --------------------------------------------------------------------------- narrative
+
+
+def perbandingan_bulan_lalu(lap: Laporan, as_text: bool = False):
+    """Month-over-month sentence, when the archive holds the previous month."""
+    prev_periode = (pd.Period(lap.periode, "M") - 1).strftime("%Y-%m")
+    prev = lap.riwayat.loc[lap.riwayat["periode"] == prev_periode] if len(lap.riwayat) else lap.riwayat
+    if prev.empty:
+        return _md("", as_text)
+    p = prev.iloc[0]
+    total_now = lap.total
+    tepat_now = 100 * lap.m["respon"]["tepat_waktu"] / total_now if total_now else None
+    parts = [f"jumlah pengaduan {fmt.format_perubahan(total_now, p['total_laporan'])}"]
+    if lap.m["capaian_persen"] is not None and pd.notna(p["capaian_persen"]):
+        parts.append(f"nilai capaian {fmt.format_perubahan_poin(lap.m['capaian_persen'], p['capaian_persen'])}")
+    if tepat_now is not None and pd.notna(p["persen_tepat_waktu"]):
+        parts.append(f"persentase aduan yang direspon dalam {fmt.format_angka(lap.m['respon']['batas_jam'])} jam "
+                     f"{fmt.format_perubahan_poin(tepat_now, p['persen_tepat_waktu'])}")
+    bulan_lalu = fmt.format_bulan_tahun(prev_periode)
+    text = (f"Dibandingkan bulan {bulan_lalu} ({fmt.format_angka(p['total_laporan'])} pengaduan), "
+            + "; ".join(parts) + ".")
+    return _md(text + "\n", as_text)
+
+
+def kesimpulan(lap: Laporan, as_text: bool = False):
+    """Numbered conclusions whose numbers and names are computed, then the month's kendala."""
+    m, total = lap.m, lap.total
+    kota = lap.reference.kota.get("nama_resmi", "")
+    items = []
+    if total == 0:
+        items.append(f"Selama bulan {lap.bulan} tidak ada pengaduan masyarakat melalui aplikasi CRM "
+                     f"di tingkat Kota, Kecamatan dan Kelurahan {kota}.")
+    else:
+        r = m["respon"]
+        cap = (f"persentase capaian kinerja penanganan pengaduan sebesar "
+               f"**{fmt.format_persen(m['capaian_persen'], 2)}**" if m["capaian_persen"] is not None
+               else "belum ada tindak lanjut yang dapat dinilai")
+        items.append(
+            f"Penanganan pengaduan masyarakat melalui aplikasi CRM Versi 2 di tingkat Kota, Kecamatan "
+            f"dan Kelurahan {kota} selama bulan {lap.bulan} pada umumnya berjalan baik, dengan {cap}. "
+            f"Dari **{fmt.format_angka(total)}** aduan, **{fmt.format_angka(r['tepat_waktu'])}** aduan "
+            f"(**{fmt.format_persen(100 * r['tepat_waktu'] / total, 2)}**) direspon dalam "
+            f"{fmt.format_angka(r['batas_jam'])} jam dan **{fmt.format_angka(r['terlambat'])}** aduan "
+            f"(**{fmt.format_persen(100 * r['terlambat'] / total, 2)}**) direspon lebih dari "
+            f"{fmt.format_angka(r['batas_jam'])} jam atau belum direspon."
+        )
+        top = [e for e in m["top_ukpd"] if e["peringkat"] == 1]
+        names = " dan ".join(f"**{fmt.format_ukpd(e['ukpd'])}**" for e in top)
+        items.append(
+            f"UKPD dengan jumlah aduan tertinggi adalah {names} dengan **{fmt.format_angka(top[0]['jumlah'])}** "
+            f"aduan (**{fmt.format_persen(100 * top[0]['jumlah'] / total, 2)}**) dari "
+            f"**{fmt.format_angka(total)}** pengaduan selama bulan {lap.bulan}."
+        )
+        topk = [e for e in m["top_kategori"] if e["peringkat"] == 1]
+        knames = " dan ".join(f"**{e['kategori']}**" for e in topk)
+        items.append(
+            f"Kategori aduan tertinggi adalah {knames} dengan **{fmt.format_angka(topk[0]['jumlah'])}** "
+            f"aduan (**{fmt.format_persen(100 * topk[0]['jumlah'] / total, 2)}**) dari "
+            f"**{fmt.format_angka(total)}** pengaduan."
+        )
+        ambang = fmt.format_jumlah_terbilang(lap.metrics.params.ambang_ditolak)
+        ditolak = m["tl_ditolak"]
+        if ditolak:
+            units = list(dict.fromkeys(e["ukpd"] for e in ditolak))
+            unit_names = [f"**{fmt.format_ukpd(u)}**" for u in units]
+            joined = unit_names[0] if len(unit_names) == 1 else ", ".join(unit_names[:-1]) + " dan " + unit_names[-1]
+            items.append(
+                f"Tindak lanjut yang ditolak {ambang} kali atau lebih pada bulan {lap.bulan} "
+                f"({fmt.format_jumlah_terbilang(len(ditolak))} laporan) dan menjadi bahan laporan Biro "
+                f"Pemerintahan kepada Inspektorat Provinsi DKI Jakarta berasal dari {joined}."
+            )
+        else:
+            items.append(f"Pada bulan {lap.bulan} tidak ada tindak lanjut yang ditolak {ambang} kali atau lebih.")
+    kendala = lap.narasi.get("kendala") or []
+    if kendala:
+        sub = "\n".join(f"    {chr(97 + i)}. {k}" for i, k in enumerate(kendala))
+        items.append("Kendala yang dihadapi dalam penanganan pengaduan dan memengaruhi capaian kinerja:\n\n" + sub)
+    text = "\n".join(f"{i}. {t}" for i, t in enumerate(items, start=1))
+    return _md(text + "\n", as_text)
+
+
+def daftar_saran(lap: Laporan, as_text: bool = False):
+    """The month's recommendations (params ``saran``)."""
+    saran = lap.narasi.get("saran") or []
+    if not saran:
+        return _md("Tidak ada saran khusus untuk bulan ini.\n", as_text)
+    return _md("\n".join(f"{i}. {s}" for i, s in enumerate(saran, start=1)) + "\n", as_text)
+
+
+def catatan(lap: Laporan, as_text: bool = False):
+    """The month's free note (params ``catatan``), if any."""
+    note = lap.narasi.get("catatan")
+    return _md(f"::: {{.callout-note}}\n**Catatan.** {note}\n:::\n" if note else "", as_text)
+
+
+def cara_hitung(lap: Laporan, as_text: bool = False):
+    """How the headline figures are derived (the seed did not say; contract §3 and §4)."""
+    p = lap.metrics.params
+    text = (
+        f"Cara penghitungan: capaian adalah rerata nilai tindak lanjut (TL) seluruh laporan bulan ini "
+        f"yang sudah ditindaklanjuti. Nilai TL diambil dari CRM bila tersedia; bila tidak, nilai 100 "
+        f"diberikan untuk TL yang selesai dalam waktu maksimal kategorinya, dan dikurangi "
+        f"{fmt.format_angka(p.penalti_per_langkah)} poin untuk setiap {fmt.format_angka(p.langkah_jam)} jam "
+        f"keterlambatan yang dimulai. Respon tepat waktu berarti respon pertama paling lama "
+        f"{fmt.format_angka(p.batas_respon_jam)} jam setelah laporan masuk. Dalam daftar peringkat, "
+        f"nilai yang sama mendapat peringkat yang sama dan semua UKPD pada batas peringkat ditampilkan."
+    )
+    return _md(text + "\n", as_text)
+
+
+def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool = False):
+    """'Tentang laporan ini': where the numbers come from (no reporter data, only hashes and counts)."""
+    month = lap.month
+    lines = [f"- Periode: {lap.bulan}"]
+    if lap.m.get("per_tanggal"):
+        lines.append(f"- Data per tanggal: {fmt.format_tanggal_waktu(pd.Timestamp(lap.m['per_tanggal']))}")
+    for s in month.sources:
+        lines.append(f"- Berkas data: `{s['name']}` (SHA-256 `{s['sha256']}`)")
+    c = month.counts
+    lines.append(
+        f"- Baris laporan dibaca {fmt.format_angka(c['laporan']['read'])}, dipakai "
+        f"{fmt.format_angka(c['laporan']['kept'])}, di luar periode {fmt.format_angka(c['laporan']['left_out'])}; "
+        f"baris koordinasi dibaca {fmt.format_angka(c['koordinasi']['read'])}, dipakai "
+        f"{fmt.format_angka(c['koordinasi']['kept'])}"
+    )
+    from crmlib import __version__
+
+    lines.append(f"- Disusun dengan crmlib {__version__}")
+    for key, label in (("git_commit", "Commit"), ("renderer", "Renderer"), ("waktu_build", "Waktu penyusunan")):
+        if provenance and provenance.get(key):
+            lines.append(f"- {label}: {provenance[key]}")
+    return _md("\n".join(lines) + "\n", as_text)
+
+
+def nomor_tahun(tanggal: str | dt.date | None, periode: str) -> str:
+    """'Juli 2022' for the signature line: the report date's month, else the month after periode."""
+    if tanggal:
+        return fmt.format_bulan_tahun(pd.Timestamp(tanggal))
+    return fmt.format_bulan_tahun((pd.Period(periode, "M") + 1).strftime("%Y-%m"))
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _figure(lap: Laporan, fig, name: str, caption: str, as_text: bool):
+    """Save a chart beside the notebook and return it as a captioned Markdown figure."""
+    from crmlib import charts
+
+    folder = lap.output_dir / GRAFIK_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    charts.save_figure(fig, folder / f"{name}.png")
+    return _md(f"![{caption}]({GRAFIK_DIR}/{name}.png){{#fig-{name}}}\n", as_text)
+
+
+def grafik_kecamatan(lap: Laporan, as_text: bool = False):
+    """Reports per kecamatan by status."""
+    from crmlib import charts
+
+    df = lap.metrics.rekap_kecamatan.rename(columns={"kelompok": "kecamatan"}).copy()
+    df["kecamatan"] = [fmt.format_ukpd(k) if t == "kota" else k.title()
+                       for k, t in zip(df["kecamatan"], df["tingkat"], strict=True)]
+    return _figure(lap, charts.plot_kecamatan_status(df), "kecamatan",
+                   f"Jumlah pengaduan per kecamatan menurut status, {lap.bulan}", as_text)
+
+
+def grafik_kategori(lap: Laporan, as_text: bool = False):
+    """The busiest categories."""
+    from crmlib import charts
+
+    return _figure(lap, charts.plot_top_kategori(lap.metrics.top_kategori), "kategori",
+                   f"Kategori aduan terbanyak, {lap.bulan}", as_text)
+
+
+def grafik_kanal(lap: Laporan, as_text: bool = False):
+    """Reports per intake channel (all 14 shown)."""
+    from crmlib import charts
+
+    return _figure(lap, charts.plot_per_kanal(lap.metrics.per_kanal), "kanal",
+                   f"Jumlah pengaduan per kanal, {lap.bulan}", as_text)
+
+
+def grafik_respon(lap: Laporan, as_text: bool = False):
+    """Distribution of response times against the limit."""
+    from crmlib import charts
+
+    batas = lap.metrics.params.batas_respon_jam
+    fig = charts.plot_waktu_respon(lap.metrics.waktu_respon_jam, batas_jam=batas)
+    return _figure(lap, fig, "respon",
+                   f"Sebaran waktu respon terhadap batas {fmt.format_angka(batas)} jam, {lap.bulan}",
+                   as_text)
+
+
+def grafik_harian(lap: Laporan, as_text: bool = False):
+    """Daily intake over the month."""
+    from crmlib import charts
+
+    return _figure(lap, charts.plot_harian(lap.metrics.harian), "harian",
+                   f"Jumlah pengaduan masuk per hari, {lap.bulan}", as_text)
+
+
+def grafik_tren(lap: Laporan, as_text: bool = False):
+    """This month beside the earlier months the archive (or the build) provides; nothing if none."""
+    from crmlib import charts
+
+    if lap.riwayat.empty:
+        return _md("", as_text)
+    total = lap.total
+    now = pd.DataFrame([{
+        "periode": lap.periode, "total_laporan": total, "capaian_persen": lap.m["capaian_persen"],
+        "persen_tepat_waktu": 100 * lap.m["respon"]["tepat_waktu"] / total if total else None,
+    }])
+    df = pd.concat([lap.riwayat, now], ignore_index=True).astype(
+        {"total_laporan": float, "capaian_persen": float, "persen_tepat_waktu": float})
+    return _figure(lap, charts.plot_tren_bulanan(df), "tren",
+                   f"Perbandingan dengan bulan sebelumnya: jumlah pengaduan, capaian dan respon tepat "
+                   f"waktu, {lap.bulan}", as_text)

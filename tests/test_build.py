@@ -1,0 +1,317 @@
+"""Batch builds end to end: publishing, incremental rebuilds, bad input corpus, privacy.
+
+A template project (params, notebook, templates and two sample months) is built
+once per module; each test works on its own copy, so a test that breaks
+something never affects another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from crmlib.build import OLD_PREFIX, Project, build, publish, recover_output
+from crmlib.cli import main
+
+pytestmark = pytest.mark.e2e
+
+MONTHS = ("2022-05", "2022-06")
+
+
+def _copy_project(dest: Path) -> Path:
+    for name in ("notebooks", "_extensions"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
+    (dest / "params").mkdir()
+    shutil.copy(ROOT / "params" / "_default.yaml", dest / "params" / "_default.yaml")
+    (dest / "data").mkdir()
+    for m in MONTHS:
+        text = (ROOT / "params" / f"{m}.yaml").read_text()
+        src = ROOT / next(line.split(":", 1)[1].strip() for line in text.splitlines()
+                          if line.startswith("data:"))
+        target = dest / "data" / src.name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, target)
+        text = "\n".join(f"data: data/{src.name}" if line.startswith("data:") else line
+                         for line in text.splitlines()) + "\n"
+        (dest / "params" / f"{m}.yaml").write_text(text)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def built_template(tmp_path_factory):
+    """A project with both months built once (embedded renderer)."""
+    root = _copy_project(tmp_path_factory.mktemp("template"))
+    results = build(Project(root), list(MONTHS), jobs=2, renderer="embedded")
+    assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
+    return root
+
+
+@pytest.fixture
+def project(built_template, tmp_path, monkeypatch):
+    root = tmp_path / "proj"
+    shutil.copytree(built_template, root, symlinks=True)
+    monkeypatch.chdir(root)
+    return root
+
+
+def snapshot(output: Path) -> dict[str, str]:
+    return {str(p.relative_to(output)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def run(*args) -> int:
+    return main(list(args))
+
+
+# ------------------------------------------------------------------ published output
+
+
+def test_month_outputs_published(built_template):
+    month = built_template / "output" / "2022-06"
+    for name in ("laporan.html", "laporan.pdf", "laporan.ipynb", "metrics.json", "tabel.xlsx",
+                 "build.log", "build-info.json"):
+        assert (month / name).is_file(), name
+    assert (built_template / "output" / "index.html").is_file()
+    assert not [p for p in (built_template / "output").iterdir() if p.name.startswith(".")]
+    data = json.loads((month / "metrics.json").read_text())
+    assert data["total_laporan"] == 508
+    prov = data["provenance"]
+    assert all(len(f["sha256"]) == 64 for f in prov["input"])
+    assert prov["renderer"] == "embedded" and prov["waktu_build"]
+
+
+def test_rebuild_with_nothing_changed_is_up_to_date(project, capsys):
+    before = snapshot(project / "output")
+    assert run("build", *MONTHS) == 0
+    err = capsys.readouterr().err
+    assert err.count("up to date") == 2
+    after = snapshot(project / "output")
+    assert {k: v for k, v in after.items() if k != "index.html"} == \
+        {k: v for k, v in before.items() if k != "index.html"}
+
+
+def test_params_change_rebuilds_only_that_month_and_the_next(project, capsys):
+    p = project / "params" / "2022-06.yaml"
+    p.write_text(p.read_text() + 'catatan: "Catatan baru bulan ini."\n')
+    assert run("build", *MONTHS, "--jobs", "1") == 0
+    err = capsys.readouterr().err
+    assert "2022-05: up to date" in err and "2022-06: selesai" in err
+    html = (project / "output" / "2022-06" / "laporan.html").read_text()
+    assert "Catatan baru bulan ini." in html
+
+
+def test_same_inputs_same_figures(project):
+    before = json.loads((project / "output" / "2022-06" / "metrics.json").read_text())
+    assert run("build", "2022-06", "--force") == 0
+    after = json.loads((project / "output" / "2022-06" / "metrics.json").read_text())
+    for d in (before, after):
+        d["provenance"].pop("waktu_build", None)
+    assert before == after
+    t_before = pd.read_excel(project / "output" / "2022-06" / "tabel.xlsx", sheet_name=None)
+    assert set(t_before)  # tables workbook readable
+
+
+def test_publish_swaps_whole_month(tmp_path):
+    final, tmp = tmp_path / "2022-06", tmp_path / ".tmp-2022-06-1"
+    final.mkdir()
+    (final / "a.txt").write_text("lama")
+    tmp.mkdir()
+    (tmp / "a.txt").write_text("baru")
+    publish(tmp, final)
+    assert (final / "a.txt").read_text() == "baru" and not tmp.exists()
+
+
+def test_killed_mid_swap_restores_previous_month(tmp_path):
+    (tmp_path / f"{OLD_PREFIX}2022-06").mkdir()
+    (tmp_path / f"{OLD_PREFIX}2022-06" / "laporan.html").write_text("lama")
+    (tmp_path / ".tmp-2022-07-99").mkdir()
+    notes = recover_output(tmp_path)
+    assert (tmp_path / "2022-06" / "laporan.html").read_text() == "lama"
+    assert not (tmp_path / ".tmp-2022-07-99").exists() and notes
+
+
+# ------------------------------------------------------------------ bad input corpus
+
+
+def _csv_month(project: Path) -> Path:
+    return project / "data" / "2022-06"
+
+
+def _edit_laporan(project: Path, row: int, column: str, value: str) -> None:
+    path = _csv_month(project) / "laporan.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[row - 2, column] = value
+    df.to_csv(path, index=False)
+
+
+def _break(kind: str, project: Path) -> tuple[list[str], list[str]]:
+    """Break the project one way; return (CLI args, fragments the message must contain)."""
+    month = _csv_month(project)
+    if kind == "unknown_unit":
+        _edit_laporan(project, 5, "ukpd", "KELURAHAN PULOGEBNG")
+        return [], ["laporan.csv", "baris 5", "kolom 'ukpd'", "KELURAHAN PULO GEBANG"]
+    if kind == "unknown_channel":
+        _edit_laporan(project, 7, "kanal", "Merpati Pos")
+        return [], ["laporan.csv", "baris 7", "kolom 'kanal'", "kanal tidak dikenal"]
+    if kind == "unknown_status":
+        _edit_laporan(project, 9, "status", "Complet")
+        return [], ["baris 9", "kolom 'status'", "Complete"]
+    if kind == "duplicate_number":
+        first = pd.read_csv(month / "laporan.csv", dtype=str).loc[0, "nomor_laporan"]
+        _edit_laporan(project, 10, "nomor_laporan", first)
+        return [], ["baris 10", "nomor_laporan ganda", "baris 2"]
+    if kind == "not_a_date":
+        _edit_laporan(project, 11, "waktu_masuk", "31 Juni 2022")
+        return [], ["baris 11", "kolom 'waktu_masuk'", "bukan tanggal"]
+    if kind == "negative_rejections":
+        _edit_laporan(project, 12, "jumlah_tl_ditolak", "-2")
+        return [], ["baris 12", "kolom 'jumlah_tl_ditolak'", "negatif"]
+    if kind == "score_out_of_range":
+        _edit_laporan(project, 13, "nilai_tl", "150")
+        return [], ["baris 13", "kolom 'nilai_tl'", "0–100"]
+    if kind == "time_backwards":
+        path = month / "koordinasi.csv"
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df.loc[2, "waktu_proses"] = "2022-05-01 00:00:00"
+        df.to_csv(path, index=False)
+        return [], ["koordinasi.csv", "baris 4", "kolom 'waktu_proses'", "waktu mundur"]
+    if kind == "missing_column":
+        path = month / "laporan.csv"
+        pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns="kategori").to_csv(path, index=False)
+        return [], ["laporan.csv", "kolom 'kategori'", "kolom wajib tidak ada"]
+    if kind == "empty_file":
+        (month / "koordinasi.csv").write_text("")
+        return [], ["koordinasi.csv", "berkas kosong"]
+    if kind == "data_path_missing":
+        shutil.rmtree(month)
+        return [], ["data/2022-06", "tidak ditemukan"]
+    if kind == "corrupt_xlsx":
+        xlsx = next((project / "data").glob("*.xlsx"))
+        shutil.rmtree(month)
+        p = project / "params" / "2022-06.yaml"
+        p.write_text(p.read_text().replace("data: data/2022-06", "data: data/rusak.xlsx"))
+        (project / "data" / "rusak.xlsx").write_bytes(xlsx.read_bytes()[:500])
+        return [], ["rusak.xlsx", "tidak dapat dibaca sebagai Excel"]
+    if kind == "params_unknown_key":
+        p = project / "params" / "2022-06.yaml"
+        p.write_text(p.read_text() + "sarann: []\n")
+        return [], ["2022-06.yaml", "sarann", "saran"]
+    if kind == "params_bad_yaml":
+        p = project / "params" / "2022-06.yaml"
+        p.write_text(p.read_text() + "kendala: [tidak ditutup\n")
+        return [], ["2022-06.yaml", "YAML tidak valid"]
+    if kind == "malformed_month":
+        return ["build", "2022-13"], ["2022-13", "YYYY-MM"]
+    if kind == "month_without_params":
+        return ["build", "2023-01"], ["2023-01", "new-month"]
+    if kind == "notebook_error":
+        nb_path = project / "notebooks" / "laporan_bulanan.ipynb"
+        nb = json.loads(nb_path.read_text())
+        nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                            "source": "raise ValueError('tabel kategori tidak lengkap')"})
+        nb_path.write_text(json.dumps(nb))
+        return [], ["ValueError", "tabel kategori tidak lengkap", "Notebook gagal"]
+    if kind == "cell_timeout":
+        p = project / "params" / "2022-06.yaml"
+        p.write_text(p.read_text() + "sel_timeout_detik: 2\n")
+        nb_path = project / "notebooks" / "laporan_bulanan.ipynb"
+        nb = json.loads(nb_path.read_text())
+        nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                            "source": "import time\ntime.sleep(30)"})
+        nb_path.write_text(json.dumps(nb))
+        return [], ["lebih dari 2 detik", "sel_timeout_detik"]
+    raise AssertionError(kind)
+
+
+CORPUS = ["unknown_unit", "unknown_channel", "unknown_status", "duplicate_number", "not_a_date",
+          "negative_rejections", "score_out_of_range", "time_backwards", "missing_column", "empty_file",
+          "data_path_missing", "corrupt_xlsx", "params_unknown_key", "params_bad_yaml",
+          "malformed_month", "month_without_params", "notebook_error", "cell_timeout"]
+
+
+@pytest.mark.parametrize("kind", CORPUS)
+def test_bad_input_refused_cleanly_and_output_untouched(project, kind, capsys):
+    before = snapshot(project / "output")
+    args, fragments = _break(kind, project)
+    rc = run(*(args or ["build", "2022-06", "--force"]))
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert rc != 0
+    assert "Traceback" not in text
+    for fragment in fragments:
+        assert fragment in text, f"{fragment!r} missing from:\n{text}"
+    after = snapshot(project / "output")
+    assert {k: v for k, v in after.items() if k != "index.html"} == \
+        {k: v for k, v in before.items() if k != "index.html"}
+    assert not [p for p in (project / "output").iterdir() if p.name.startswith(".")]
+
+
+def test_renderer_quarto_missing_says_how_to_install(project, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    if shutil.which("quarto"):
+        pytest.skip("quarto is installed here")
+    rc = run("build", "2022-06", "--force", "--renderer", "quarto")
+    err = capsys.readouterr().err
+    assert rc == 3 and "Quarto" in err and "conda" in err
+
+
+def test_one_broken_month_does_not_stop_the_others(project, capsys):
+    before = snapshot(project / "output" / "2022-06")
+    _break("unknown_status", project)
+    rc = run("build", "--all", "--force", "--jobs", "2")
+    err = capsys.readouterr()
+    assert rc == 1
+    assert "2022-05  dibangun" in err.out and "2022-06  gagal" in err.out
+    assert snapshot(project / "output" / "2022-06") == before
+
+
+# ------------------------------------------------------------------ privacy
+
+SECRETS = {
+    "nama_pelapor": "Wulandari Kusumaningtyas",
+    "no_hp": "081398765432",
+    "email": "wulandari.k@contoh-surel.id",
+    "isi_laporan": "Tumpukan sampah di depan rumah nomor 17 belum diangkut sejak Senin",
+}
+
+
+def _all_text(output: Path) -> str:
+    from pypdf import PdfReader
+
+    chunks = []
+    for p in output.rglob("*"):
+        if not p.is_file():
+            continue
+        if p.suffix == ".pdf":
+            chunks.extend(page.extract_text() or "" for page in PdfReader(p).pages)
+            chunks.append(p.read_bytes().decode("latin-1"))
+        elif p.suffix == ".xlsx":
+            with zipfile.ZipFile(p) as z:
+                chunks.extend(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+        else:
+            chunks.append(p.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(chunks)
+
+
+def test_reporter_data_never_reaches_output(project, capsys):
+    path = _csv_month(project) / "laporan.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for col, value in SECRETS.items():
+        df[col] = [f"{value}" if i % 2 == 0 else f"{value} {i}" for i in range(len(df))]
+    # Real exports name these columns in many ways; use export-style headers.
+    df = df.rename(columns={"nama_pelapor": "Nama Pelapor", "no_hp": "No HP", "email": "Email",
+                            "isi_laporan": "Isi Laporan"})
+    df.to_csv(path, index=False)
+    assert run("build", "2022-06", "--force") == 0
+    captured = capsys.readouterr()
+    text = _all_text(project / "output") + captured.out + captured.err
+    for value in SECRETS.values():
+        assert value not in text
+    assert "Wulandari" not in text
