@@ -26,13 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmlib import __version__
-from crmlib.errors import (
-    CrmReportError,
-    InputDataError,
-    NotebookError,
-    NotebookTimeoutError,
-    ParamsError,
-)
+from crmlib.errors import CrmReportError, InputDataError, ParamsError
 from crmlib.params import list_months, load_params, resolve_data_path
 
 NOTEBOOK = Path("notebooks") / "laporan_bulanan.ipynb"
@@ -266,37 +260,6 @@ def notebook_parameters(params: dict, data_rel: str, provenance: dict, riwayat: 
     }
 
 
-def execute_notebook(notebook: Path, out_path: Path, parameters: dict, cwd: Path,
-                     timeout: int) -> None:
-    """Run the report notebook with papermill; user-facing errors instead of papermill's wrapper."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    try:
-        pm.execute_notebook(str(notebook), str(out_path), parameters=parameters, cwd=str(cwd),
-                            kernel_name="python3", progress_bar=False, log_output=False,
-                            execution_timeout=timeout, request_save_on_cell_execute=False)
-    except PapermillExecutionError as exc:
-        # The kernel's own error: show the exception the cell raised, not papermill's wrapper.
-        cell = f"sel #{exc.exec_count}" if exc.exec_count else f"sel {exc.cell_index}"
-        raise NotebookError(f"Notebook gagal di {cell}: {exc.ename}: {_strip_ansi(exc.evalue)}") from None
-    except Exception as exc:
-        if type(exc).__name__ in ("CellTimeoutError", "TimeoutError"):
-            raise NotebookTimeoutError(
-                f"Sebuah sel notebook berjalan lebih dari {timeout} detik dan dihentikan "
-                "(atur 'sel_timeout_detik' di params)."
-            ) from None
-        if type(exc).__name__ == "DeadKernelError":
-            raise NotebookError(f"Kernel notebook mati saat dijalankan: {exc}") from None
-        raise
-
-
-def _strip_ansi(text: str) -> str:
-    import re
-
-    return re.sub(r"\x1b\[[0-9;]*m", "", str(text))
-
-
 def _headline(laporan, koordinasi, reference, periode: str, params: dict):
     from crmlib.metrics import MetricParams, compute_all
 
@@ -327,13 +290,14 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
 
 
 def build_month(root: str, periode: str, renderer: str = "auto", force: bool = False,
-                built_at: str | None = None) -> MonthResult:
+                built_at: str | None = None, warm: bool = True) -> MonthResult:
     """Build one month end to end in a temporary folder and publish it atomically.
 
     Runs in a worker process: it never prints; everything goes to the month's
     ``build.log`` and the returned :class:`MonthResult`.
     """
     from crmlib import render
+    from crmlib.execute import execute_notebook
     from crmlib.frontmatter import build_front_matter, inject_front_matter
     from crmlib.metrics import MetricParams, compute_all
     from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
@@ -400,7 +364,7 @@ def build_month(root: str, periode: str, renderer: str = "auto", force: bool = F
         parameters = notebook_parameters(params, data_rel, provenance,
                                          previous_month_headline(project, periode))
         execute_notebook(project.notebook, tmp / "laporan.ipynb", parameters, cwd=tmp,
-                         timeout=int(params.get("sel_timeout_detik") or 300))
+                         timeout=int(params.get("sel_timeout_detik") or 300), warm=warm)
         step("notebook", t0)
 
         t0 = time.perf_counter()

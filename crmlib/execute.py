@@ -1,0 +1,133 @@
+"""Execute the report notebook with papermill, optionally on a warm kernel.
+
+Starting a Jupyter kernel and importing pandas/matplotlib/crmlib in it costs
+about two seconds, more than the month's own computation. A batch build
+therefore keeps one kernel per worker process and hands it to papermill
+(``km=``) for every month that worker builds; before each month the kernel's
+namespace is reset and its working directory set to the month's folder, so
+each execution starts from the same clean state as a fresh kernel would (only
+the module cache survives). A kernel that timed out or failed is discarded.
+"""
+
+from __future__ import annotations
+
+import atexit
+import re
+from pathlib import Path
+
+from crmlib.errors import NotebookError, NotebookTimeoutError
+
+KERNEL_NAME = "python3"
+# Imported once when a warm kernel starts, so the first month doesn't pay for them.
+WARM_UP = "import crmlib.report, crmlib.charts, crmlib.fmt, crmlib.metrics, pandas, matplotlib.pyplot"
+
+_warm: dict = {}
+
+
+def _strip_ansi(text: object) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", str(text))
+
+
+def _start_kernel():
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    kc.execute_interactive(WARM_UP, timeout=120, store_history=False)
+    return km, kc
+
+
+def shutdown_warm_kernel() -> None:
+    """Stop this process's warm kernel, if any."""
+    pair = _warm.pop("kernel", None)
+    if pair is None:
+        return
+    km, kc = pair
+    try:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    except Exception:  # noqa: BLE001 - best effort at exit
+        pass
+
+
+def _warm_kernel(cwd: Path):
+    pair = _warm.get("kernel")
+    if pair is None or not pair[0].is_alive():
+        shutdown_warm_kernel()
+        pair = _start_kernel()
+        _warm["kernel"] = pair
+        atexit.register(shutdown_warm_kernel)
+    km = pair[0]
+    # A fresh client per month: the iopub stream of the previous execution stays with its client.
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=30)
+        reply = kc.execute_interactive(
+            f"get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({str(cwd)!r})",
+            timeout=30, store_history=False,
+        )
+    except TimeoutError:
+        reply = {"content": {"status": "timeout"}}
+    finally:
+        kc.stop_channels()
+    if reply["content"]["status"] != "ok":
+        shutdown_warm_kernel()
+        return _warm_kernel(cwd)
+    return km
+
+
+def execute_notebook(notebook: Path, out_path: Path, parameters: dict, cwd: Path, timeout: int,
+                     warm: bool = False) -> None:
+    """Run the report notebook into ``out_path`` with papermill.
+
+    Parameters
+    ----------
+    notebook, out_path : path
+        Template and executed copy.
+    parameters : dict
+        Injected into the ``parameters`` cell (papermill records them).
+    cwd : path
+        Working directory of the execution (the month's folder).
+    timeout : int
+        Per-cell timeout in seconds.
+    warm : bool
+        Reuse this process's warm kernel (batch builds).
+
+    Raises
+    ------
+    NotebookError
+        With the failing cell's own exception, not papermill's wrapper.
+    NotebookTimeoutError
+        When a cell runs longer than ``timeout``.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    extra = {"km": _warm_kernel(Path(cwd).resolve())} if warm else {}
+    try:
+        pm.execute_notebook(str(notebook), str(out_path), parameters=parameters, cwd=str(cwd),
+                            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                            execution_timeout=timeout, request_save_on_cell_execute=False, **extra)
+    except PapermillExecutionError as exc:
+        if warm:
+            shutdown_warm_kernel()
+        cell = f"sel #{exc.exec_count}" if exc.exec_count else f"sel {exc.cell_index}"
+        raise NotebookError(f"Notebook gagal di {cell}: {exc.ename}: {_strip_ansi(exc.evalue)}") from None
+    except Exception as exc:
+        if warm:
+            shutdown_warm_kernel()
+        name = type(exc).__name__
+        if name in ("CellTimeoutError", "TimeoutError"):
+            raise NotebookTimeoutError(
+                f"Sebuah sel notebook berjalan lebih dari {timeout} detik dan dihentikan "
+                "(atur 'sel_timeout_detik' di params)."
+            ) from None
+        if name == "DeadKernelError":
+            raise NotebookError(f"Kernel notebook berhenti saat dijalankan: {_strip_ansi(exc)}") from None
+        if isinstance(exc, FileNotFoundError | PermissionError):
+            raise NotebookError(f"Notebook tidak dapat dibuka: {exc}") from None
+        raise

@@ -1,0 +1,530 @@
+"""Tests of the synthetic sample data and its generator (crmlib.samplegen).
+
+The June 2022 checks read the committed CSV files with plain pandas and compute
+every figure straight from the data contract's definitions, independently of
+the project's reader and metrics; the expected values are typed in from the seed
+report (docs: /work/shared/seed/laporan-bulanan-crm-jakarta-timur-2022-06.txt),
+not imported from the generator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from crmlib import samplegen
+from crmlib.refdata import load_reference, normalize_header
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+JUNE = SAMPLE / "2022-06"
+REFERENCE = ROOT / "crmlib" / "reference"
+AS_OF = pd.Timestamp("2022-07-11 08:34")
+ISO = "%Y-%m-%d %H:%M:%S"
+NUMBER = re.compile(r"^JK\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{4}$")
+PPPSU = "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan"
+PERIZINAN = "Perizinan Bidang Ketentraman, Ketertiban dan Perlindungan Masyarakat"
+
+# --- the seed report's figures ---------------------------------------------------
+
+SEED_REKAP = {  # Rekap Pengaduan Bulan Juni 2022 (kelurahan; kecamatan offices 0)
+    "KAYU MANIS": 3, "PALMERIAM": 2, "KEBON MANGGIS": 1, "PISANGAN BARU": 1,
+    "UTAN KAYU SELATAN": 19, "UTAN KAYU UTARA": 4, "CIPINANG": 1, "JATI": 5,
+    "JATINEGARA KAUM": 1, "KAYU PUTIH": 5, "PISANGAN TIMUR": 4, "PULO GADUNG": 8,
+    "RAWAMANGUN": 25, "BALIMESTER": 1, "BIDARA CINA": 21, "CIPINANG BESAR SELATAN": 13,
+    "CIPINANG BESAR UTARA": 2, "CIPINANG CEMPEDAK": 5, "CIPINANG MUARA": 11,
+    "KAMPUNG MELAYU": 2, "RAWA BUNGA": 2, "BALE KAMBANG": 2, "BATU AMPAR": 9, "CAWANG": 4,
+    "CILILITAN": 11, "DUKUH": 4, "KRAMAT JATI": 3, "TENGAH": 11, "BARU": 2, "CIJANTUNG": 2,
+    "GEDONG": 9, "KALISARI": 9, "PEKAYON": 8, "CAKUNG BARAT": 5, "CAKUNG TIMUR": 8,
+    "JATINEGARA": 17, "PENGGILINGAN": 18, "PULO GEBANG": 21, "RAWA TERATE": 0,
+    "UJUNG MENTENG": 4, "DUREN SAWIT": 6, "KLENDER": 7, "MALAKA JAYA": 1, "MALAKA SARI": 4,
+    "PONDOK BAMBU": 5, "PONDOK KELAPA": 19, "PONDOK KOPI": 5, "CIBUBUR": 19, "CIRACAS": 10,
+    "KELAPA DUA WETAN": 15, "RAMBUTAN": 10, "SUSUKAN": 15, "CIPINANG MELAYU": 3,
+    "HALIM PERDANA KUSUMA": 6, "KEBON PALA": 8, "MAKASAR": 9, "PINANG RANTI": 3,
+    "BAMBU APUS": 18, "CEGER": 7, "CILANGKAP": 6, "CIPAYUNG": 6, "LUBANG BUAYA": 2,
+    "MUNJUL": 0, "PONDOK RANGGON": 5, "SETU": 19,
+}  # fmt: skip
+SEED_TOP_KATEGORI = [
+    (PPPSU, 92),
+    ("Sampah", 75),
+    ("Jalan", 62),
+    ("Parkir Liar", 48),
+    ("Gangguan Ketenteraman dan Ketertiban", 42),
+]
+# Standard competition ranking with ties kept (contract §3): the seed cut the tie at 19.
+SEED_TOP_UKPD = [
+    (1, "RAWAMANGUN", 25), (2, "BIDARA CINA", 21), (2, "PULO GEBANG", 21),
+    (4, "UTAN KAYU SELATAN", 19), (4, "PONDOK KELAPA", 19), (4, "CIBUBUR", 19), (4, "SETU", 19),
+]  # fmt: skip
+KOORD_CEPAT = [  # minutes, 2 decimals
+    ("CIPAYUNG", 24, 10.63), ("HALIM PERDANA KUSUMA", 5, 12.80), ("CIRACAS", 52, 20.15),
+    ("CIPINANG MUARA", 27, 20.26), ("UTAN KAYU UTARA", 12, 23.08), ("CIPINANG MELAYU", 19, 24.95),
+    ("RAWA BUNGA", 11, 29.09), ("BALE KAMBANG", 21, 31.62), ("CEGER", 28, 35.71),
+    ("GEDONG", 53, 38.00),
+]  # fmt: skip
+KOORD_LAMA = [  # hours, 3 decimals
+    ("MUNJUL", 10, 9.778), ("BARU", 5, 9.100), ("DUKUH", 11, 8.506), ("BAMBU APUS", 21, 8.140),
+    ("LUBANG BUAYA", 16, 6.851), ("JATINEGARA KAUM", 9, 6.128), ("KEBON MANGGIS", 7, 6.067),
+    ("CIPINANG CEMPEDAK", 29, 4.280), ("CIJANTUNG", 19, 4.184), ("RAWA TERATE", 17, 3.933),
+]  # fmt: skip
+SELESAI_CEPAT = [  # minutes, 2 decimals
+    ("CIPAYUNG", 6, 51.17), ("JATI", 5, 60.80), ("GEDONG", 9, 64.00), ("BARU", 2, 70.50),
+    ("KAYU MANIS", 3, 79.67), ("PISANGAN BARU", 1, 81.00), ("PONDOK BAMBU", 5, 86.80),
+    ("DUREN SAWIT", 6, 90.17), ("PEKAYON", 8, 100.63), ("PENGGILINGAN", 18, 104.83),
+]  # fmt: skip
+SELESAI_LAMA = [  # hours, 2 decimals
+    ("KEBON MANGGIS", 1, 67.00), ("BALIMESTER", 1, 50.10), ("CIPINANG CEMPEDAK", 5, 29.53),
+    ("PONDOK KOPI", 5, 21.71), ("CAKUNG BARAT", 5, 20.42), ("BAMBU APUS", 18, 19.70),
+    ("KEBON PALA", 8, 14.79), ("PULO GADUNG", 8, 14.04), ("DUKUH", 4, 12.83),
+    ("KRAMAT JATI", 3, 12.64),
+]  # fmt: skip
+PII_HEADERS = {"nama pelapor", "pelapor", "no hp", "email", "alamat", "isi laporan", "latitude"}
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ukpd_ref() -> pd.DataFrame:
+    return pd.read_csv(REFERENCE / "kota" / "jakarta-timur" / "ukpd.csv")
+
+
+@pytest.fixture(scope="module")
+def kategori_max() -> dict[str, float]:
+    text = (REFERENCE / "kategori.csv").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
+    frame = pd.read_csv(pd.io.common.StringIO("\n".join(lines)))
+    return dict(zip(frame["kategori"], frame["max_waktu_tl_jam"].astype(float), strict=True))
+
+
+def _read_june() -> tuple[pd.DataFrame, pd.DataFrame]:
+    lap = pd.read_csv(JUNE / "laporan.csv", dtype={"nomor_laporan": str})
+    kor = pd.read_csv(JUNE / "koordinasi.csv", dtype={"nomor_laporan": str})
+    for c in ("waktu_masuk", "waktu_respon", "waktu_selesai"):
+        lap[c] = pd.to_datetime(lap[c], format=ISO)
+    for c in ("waktu_koordinasi", "waktu_proses"):
+        kor[c] = pd.to_datetime(kor[c], format=ISO)
+    return lap, kor
+
+
+@pytest.fixture(scope="module")
+def june() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _read_june()
+
+
+def _nilai(tl_jam: float, max_jam: float) -> float:
+    """Contract §3 default rule."""
+    if tl_jam <= max_jam:
+        return 100.0
+    return max(0.0, 100.0 - 10.0 * math.ceil((tl_jam - max_jam) / 12.0))
+
+
+def _ranking(
+    means: pd.DataFrame, ukpd_ref: pd.DataFrame, ascending: bool, n: int = 10
+) -> pd.DataFrame:
+    """Competition ranking, ties in official order, every entry with rank <= n."""
+    order = dict(zip(ukpd_ref["ukpd"], ukpd_ref["urutan"], strict=True))
+    m = means.assign(urutan=means.index.map(order))
+    m = m.sort_values(["mean", "urutan"], ascending=[ascending, True])
+    rank = m["mean"].rank(method="min", ascending=ascending)
+    return m.loc[rank <= n]
+
+
+def _assert_table(
+    table: pd.DataFrame, expected: list[tuple[str, int, float]], decimals: int
+) -> None:
+    assert [u.removeprefix("KELURAHAN ") for u in table.index] == [e[0] for e in expected]
+    half = 0.5 * 10.0**-decimals
+    for (_, count, value), (_, row) in zip(expected, table.iterrows(), strict=True):
+        assert row["count"] == count
+        assert round(row["mean"], decimals) == pytest.approx(value, abs=1e-9)
+        # Strictly inside the rounding interval, not on a half-way boundary.
+        assert abs(row["mean"] - value) < half - 1e-7
+
+
+def _check_cutoff(means: pd.Series, expected: list, ascending: bool) -> None:
+    """Unlisted kelurahan lie strictly beyond the table's last entry (no tie at the cut)."""
+    listed = {f"KELURAHAN {e[0]}" for e in expected}
+    last = means[f"KELURAHAN {expected[-1][0]}"]
+    others = means[[u for u in means.index if u not in listed]]
+    assert (others > last).all() if ascending else (others < last).all()
+
+
+# --- June 2022: the committed seed month ---------------------------------------------
+
+
+def test_june_files_use_contract_form(june):
+    lap, kor = june
+    assert list(lap.columns) == list(samplegen.LAPORAN_COLUMNS)
+    assert list(kor.columns) == list(samplegen.KOORDINASI_COLUMNS)
+    first_row = (JUNE / "laporan.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert re.search(r",\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},", first_row)
+
+
+def test_june_recap_per_unit(june, ukpd_ref):
+    lap, _ = june
+    assert len(lap) == 508
+    assert lap["waktu_masuk"].between("2022-06-01", "2022-06-30 23:59:59").all()
+    assert (lap["status"] == "Complete").all()
+    assert lap["waktu_selesai"].notna().all() and lap["waktu_respon"].notna().all()
+    counts = lap["ukpd"].value_counts()
+    for unit in ukpd_ref["ukpd"]:
+        if unit.startswith("KELURAHAN "):
+            expected = SEED_REKAP[unit.removeprefix("KELURAHAN ")]
+        elif unit.startswith("KECAMATAN "):
+            expected = 0
+        else:
+            expected = 17
+        assert counts.get(unit, 0) == expected, unit
+    assert set(lap["ukpd"]) <= set(ukpd_ref["ukpd"])
+
+
+def test_june_response_388_120(june):
+    lap, _ = june
+    hours = (lap["waktu_respon"] - lap["waktu_masuk"]).dt.total_seconds() / 3600
+    tepat = int((hours <= 6).sum())
+    assert (tepat, len(lap) - tepat) == (388, 120)
+    # Nobody sits on the 6 h boundary.
+    assert not ((hours - 6).abs() < 1 / 60).any()
+
+
+def test_june_top_categories(june):
+    lap, _ = june
+    counts = lap["kategori"].value_counts()
+    assert list(counts.head(5).items()) == SEED_TOP_KATEGORI
+    assert counts.iloc[5] < 42
+
+
+def test_june_top_units_with_tie(june, ukpd_ref):
+    lap, _ = june
+    order = dict(zip(ukpd_ref["ukpd"], ukpd_ref["urutan"], strict=True))
+    c = lap["ukpd"].value_counts().rename("n").to_frame()
+    c["urutan"] = c.index.map(order)
+    c = c.sort_values(["n", "urutan"], ascending=[False, True])
+    c["rank"] = c["n"].rank(method="min", ascending=False).astype(int)
+    top = c[c["rank"] <= 5]
+    rows = zip(top.index, top["n"], top["rank"], strict=True)
+    got = [(r, u.removeprefix("KELURAHAN "), n) for u, n, r in rows]
+    assert got == SEED_TOP_UKPD
+
+
+def test_june_coordination_tables(june, ukpd_ref):
+    _, kor = june
+    assert kor["ukpd"].str.startswith("KELURAHAN ").all()
+    assert kor["waktu_koordinasi"].between("2022-06-01", "2022-06-30 23:59:59").all()
+    done = kor[kor["waktu_proses"].notna()]
+    assert len(done) < len(kor)  # some rows still wait for "in process" and do not count
+    dur = (done["waktu_proses"] - done["waktu_koordinasi"]).dt.total_seconds()
+    g = dur.groupby(done["ukpd"]).agg(["count", "mean"])
+    fast = _ranking(g.assign(mean=g["mean"] / 60), ukpd_ref, ascending=True)
+    slow = _ranking(g.assign(mean=g["mean"] / 3600), ukpd_ref, ascending=False)
+    _assert_table(fast, KOORD_CEPAT, 2)
+    _assert_table(slow, KOORD_LAMA, 3)
+    _check_cutoff(g["mean"] / 60, KOORD_CEPAT, ascending=True)
+    _check_cutoff(g["mean"] / 3600, KOORD_LAMA, ascending=False)
+    assert len(g) == 65  # every kelurahan coordinates something
+
+
+def test_june_completion_tables(june, ukpd_ref):
+    lap, _ = june
+    kel = lap[lap["ukpd"].str.startswith("KELURAHAN ") & lap["waktu_selesai"].notna()]
+    dur = (kel["waktu_selesai"] - kel["waktu_masuk"]).dt.total_seconds()
+    g = dur.groupby(kel["ukpd"]).agg(["count", "mean"])
+    fast = _ranking(g.assign(mean=g["mean"] / 60), ukpd_ref, ascending=True)
+    slow = _ranking(g.assign(mean=g["mean"] / 3600), ukpd_ref, ascending=False)
+    _assert_table(fast, SELESAI_CEPAT, 2)
+    _assert_table(slow, SELESAI_LAMA, 2)
+    _check_cutoff(g["mean"] / 60, SELESAI_CEPAT, ascending=True)
+    _check_cutoff(g["mean"] / 3600, SELESAI_LAMA, ascending=False)
+
+
+def test_june_rejected_twice(june):
+    lap, _ = june
+    rows = lap[lap["jumlah_tl_ditolak"].fillna(0) >= 2].sort_values("nomor_laporan")
+    got = rows[["nomor_laporan", "ukpd", "kanal", "kategori", "status", "jumlah_tl_ditolak"]]
+    assert got.values.tolist() == [
+        ["JK2206080126", "KELURAHAN PONDOK KOPI", "JAKI", PERIZINAN, "Complete", 2],
+        ["JK2206130046", "KELURAHAN SETU", "JAKI", PPPSU, "Complete", 4],
+    ]
+    assert (lap["jumlah_tl_ditolak"] == 1).sum() > 0  # rejected once: below the threshold
+
+
+def test_june_only_one_score_below_100(june, kategori_max):
+    lap, _ = june
+    default = kategori_max["*"]
+    tl = (lap["waktu_selesai"] - lap["waktu_masuk"]).dt.total_seconds() / 3600
+    mx = lap["max_waktu_tl_jam"].fillna(lap["kategori"].map(kategori_max).fillna(default))
+    nilai = lap["nilai_tl"].where(
+        lap["nilai_tl"].notna(), [_nilai(t, m) for t, m in zip(tl, mx, strict=True)]
+    )
+    low = lap[nilai < 100]
+    assert len(low) == 1
+    row = low.iloc[0]
+    assert row["nomor_laporan"] == "JK2206030245"
+    assert row["ukpd"] == "KELURAHAN KEBON MANGGIS"
+    assert (row["kategori"], row["rincian_masalah"]) == ("Sampah", "Sampah Lingkungan")
+    assert row["waktu_masuk"] == pd.Timestamp("2022-06-03 16:15")
+    assert row["waktu_selesai"] == pd.Timestamp("2022-06-06 11:15")
+    assert mx[low.index[0]] == 48
+    assert tl[low.index[0]] == 67.0
+    assert nilai[low.index[0]] == 80
+    # Achievement by the contract's definition (the seed printed 99,948%).
+    assert nilai[lap["waktu_selesai"].notna()].mean() == pytest.approx((507 * 100 + 80) / 508)
+
+
+def test_june_times_and_numbers(june):
+    lap, kor = june
+    assert (lap["waktu_respon"] >= lap["waktu_masuk"]).all()
+    assert (lap["waktu_selesai"] >= lap["waktu_respon"]).all()
+    done = kor["waktu_proses"].notna()
+    assert (kor.loc[done, "waktu_proses"] >= kor.loc[done, "waktu_koordinasi"]).all()
+    assert lap["waktu_selesai"].max() < AS_OF and kor["waktu_proses"].max() < AS_OF
+    assert lap["nomor_laporan"].is_unique and kor["nomor_laporan"].is_unique
+    assert lap["nomor_laporan"].str.match(NUMBER).all()
+    assert kor["nomor_laporan"].str.match(NUMBER).all()
+    # The number's date is the entry date.
+    assert (lap["nomor_laporan"].str[2:8] == lap["waktu_masuk"].dt.strftime("%y%m%d")).all()
+    # A kelurahan coordinating one of the city's reports is the unit owning it; its
+    # coordination runs between the response and the follow-up.
+    both = kor.merge(lap, on="nomor_laporan", suffixes=("_k", ""))
+    assert 0 < len(both) < len(kor)
+    assert (both["ukpd_k"] == both["ukpd"]).all()
+    assert (both["waktu_koordinasi"] >= both["waktu_masuk"]).all()
+    assert (both["waktu_proses"] <= both["waktu_selesai"]).all()
+
+
+def test_june_filled_values_plausible(june):
+    lap, _ = june
+    kanal = lap["kanal"].value_counts(normalize=True)
+    assert kanal.index[0] == "JAKI" and kanal.iloc[0] > 0.6
+    assert lap["rincian_masalah"].notna().all()
+    city = lap[lap["ukpd"] == "WALIKOTA JAKARTA TIMUR"]
+    assert not (city["kategori"] == PPPSU).any()
+
+
+def test_june_is_reproducible_from_code(june):
+    lap, kor = samplegen.build_seed_month()
+    got_lap, got_kor = june
+    pd.testing.assert_frame_equal(
+        lap.astype({"nilai_tl": float}), got_lap, check_dtype=False, check_exact=True
+    )
+    pd.testing.assert_frame_equal(kor, got_kor, check_dtype=False)
+
+
+# --- all committed months ------------------------------------------------------------
+
+
+def test_committed_samples_are_current():
+    assert samplegen.check_samples() == []
+
+
+def _read_sample(month: samplegen.SampleMonth) -> dict[str, pd.DataFrame]:
+    path = samplegen.sample_path(month)
+    if month.form == "xlsx":
+        return pd.read_excel(path, sheet_name=None, engine="calamine")
+    return {n: pd.read_csv(path / f"{n}.csv", dtype=str) for n in ("laporan", "koordinasi")}
+
+
+@pytest.mark.parametrize("month", samplegen.SAMPLE_MONTHS, ids=lambda m: m.periode)
+def test_committed_month_shape(month):
+    path = samplegen.sample_path(month)
+    files = [path] if month.form == "xlsx" else list(path.glob("*.csv"))
+    assert files and all(f.stat().st_size < 1_000_000 for f in files)
+    sheets = _read_sample(month)
+    assert set(sheets) == {"laporan", "koordinasi"}
+    ref = load_reference()
+    for name, frame in sheets.items():
+        keys = [normalize_header(c) for c in frame.columns]
+        # Every header maps onto a contract column; no reporter-identifying column.
+        assert all(ref.header_alias[name].get(k) for k in keys), frame.columns
+        assert not set(keys) & (PII_HEADERS | ref.pelapor_headers)
+        assert len(frame) > 300
+
+
+def test_month_forms_and_styles():
+    forms = {m.periode: m for m in samplegen.SAMPLE_MONTHS}
+    assert len(forms) == 12
+    for p, m in forms.items():
+        assert m.form == ("xlsx" if int(p[-2:]) % 2 else "csv")
+    assert samplegen.sample_path(forms["2022-01"]).name == "2022-01.xlsx"
+    wb = load_workbook(samplegen.sample_path(forms["2022-01"]), read_only=True)
+    assert wb.sheetnames == ["laporan", "koordinasi"]
+    row = next(wb["laporan"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert any(isinstance(v, dt.datetime) for v in row)
+    aliased = [p for p, m in forms.items() if m.headers == "alias"]
+    dayfirst = [p for p, m in forms.items() if m.datetimes == "dayfirst"]
+    assert aliased and dayfirst and all(forms[p].form == "csv" for p in dayfirst)
+    text = (SAMPLE / dayfirst[0] / "laporan.csv").read_text(encoding="utf-8")
+    assert text.startswith("No. Laporan,")
+    assert re.search(r",\d{2}/\d{2}/\d{4} \d{2}:\d{2},", text)
+
+
+def test_params_as_of_matches_when_present():
+    """Sample data ends before the as-of timestamp the report prints."""
+    for month in samplegen.SAMPLE_MONTHS:
+        params = ROOT / "params" / f"{month.periode}.yaml"
+        if params.exists():
+            per_tanggal = yaml.safe_load(params.read_text(encoding="utf-8")).get("per_tanggal")
+            if per_tanggal:
+                assert pd.Timestamp(per_tanggal) == pd.Timestamp(month.as_of)
+
+
+# --- the generator ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_reference()
+
+
+def _times_ok(lap: pd.DataFrame, kor: pd.DataFrame) -> None:
+    r, s = lap["waktu_respon"], lap["waktu_selesai"]
+    assert (r.isna() | (r >= lap["waktu_masuk"])).all()
+    assert (s.isna() | (s >= lap["waktu_masuk"])).all()
+    assert (s.isna() | r.isna() | (s >= r)).all()
+    p = kor["waktu_proses"]
+    assert (p.isna() | (p >= kor["waktu_koordinasi"])).all()
+
+
+def test_generate_month_deterministic(ref):
+    a = samplegen.generate_month("2022-07", seed=5, reference=ref)
+    b = samplegen.generate_month("2022-07", seed=5, reference=ref)
+    c = samplegen.generate_month("2022-07", seed=6, reference=ref)
+    pd.testing.assert_frame_equal(a[0], b[0])
+    pd.testing.assert_frame_equal(a[1], b[1])
+    assert not a[0].equals(c[0])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 42])
+def test_generate_month_properties(ref, seed):
+    lap, kor = samplegen.generate_month("2022-02", seed=seed, reference=ref)
+    assert list(lap.columns) == list(samplegen.LAPORAN_COLUMNS)
+    assert list(kor.columns) == list(samplegen.KOORDINASI_COLUMNS)
+    inside = lap["waktu_masuk"].dt.to_period("M") == pd.Period("2022-02")
+    assert 400 <= inside.sum() <= 700
+    # Neighbouring months present, but only a small share.
+    assert 0 < (~inside).sum() <= 0.06 * len(lap)
+    k_inside = kor["waktu_koordinasi"].dt.to_period("M") == pd.Period("2022-02")
+    assert 0 < (~k_inside).sum() < 0.1 * len(kor)
+    _times_ok(lap, kor)
+    assert lap["nomor_laporan"].is_unique and kor["nomor_laporan"].is_unique
+    assert lap["nomor_laporan"].str.match(NUMBER).all()
+    assert len(kor) > len(lap)
+    assert kor["ukpd"].str.startswith("KELURAHAN ").all()
+    assert set(lap["ukpd"]) <= set(ref.ukpd["ukpd"])
+    assert set(lap["kanal"]) <= set(ref.kanal["kanal"])
+    assert set(lap["status"]) <= {"Complete", "Disposisi", "In Progres", "Wait"}
+    month = lap[inside]
+    # JAKI dominates; units and categories are skewed.
+    share = month["kanal"].value_counts(normalize=True)
+    assert share.index[0] == "JAKI" and share.iloc[0] > 0.6
+    top = month["ukpd"].value_counts()
+    assert top.iloc[0] >= 4 * top.median()
+    kat = month["kategori"].value_counts()
+    assert kat.iloc[0] >= 3 * kat.iloc[9]
+    # Open reports: no follow-up time; Wait also without a response.
+    open_ = month[month["status"] != "Complete"]
+    assert set(open_["status"]) == {"Disposisi", "In Progres", "Wait"}
+    assert open_["waktu_selesai"].isna().all()
+    assert month.loc[month["status"] == "Wait", "waktu_respon"].isna().all()
+    assert month.loc[month["status"] == "Complete", "waktu_selesai"].notna().all()
+    # Rejections and late follow-ups.
+    done = month[month["status"] == "Complete"]
+    assert (done["jumlah_tl_ditolak"] >= 2).sum() >= 2
+    tl = (done["waktu_selesai"] - done["waktu_masuk"]).dt.total_seconds() / 3600
+    mx = done["max_waktu_tl_jam"].fillna(done["kategori"].map(ref.max_waktu_tl_jam))
+    assert (tl > mx).sum() >= 2
+    late_resp = (done["waktu_respon"] - done["waktu_masuk"]).dt.total_seconds() > 6 * 3600
+    assert 0.05 < late_resp.mean() < 0.45
+    # Heavy tail: the mean completion time well above the median.
+    assert tl.mean() > 1.3 * tl.median()
+
+
+def test_generate_month_as_of_and_nilai(ref):
+    lap, kor = samplegen.generate_month(
+        "2022-12", n_laporan=450, seed=9, reference=ref, as_of="2023-01-10 08:42", with_nilai=True
+    )
+    assert (lap["waktu_masuk"].dt.to_period("M") == pd.Period("2022-12")).sum() == 450
+    limit = pd.Timestamp("2023-01-10 08:42")
+    for col in ("waktu_masuk", "waktu_respon", "waktu_selesai"):
+        assert (lap[col].dropna() <= limit).all()
+    assert (kor["waktu_proses"].dropna() <= limit).all()
+    done = lap["status"] == "Complete"
+    assert lap.loc[done, "nilai_tl"].notna().all() and lap.loc[~done, "nilai_tl"].isna().all()
+    assert (lap["nilai_tl"] < 100).any()
+
+
+def test_generate_many_shape_and_dtypes(ref):
+    lap, kor = samplegen.generate_many(50_000, seed=3, reference=ref)
+    assert lap.shape == (50_000, 12)
+    assert len(kor) > len(lap)
+    for col in ("nomor_laporan", "kanal", "kategori", "rincian_masalah", "ukpd", "status"):
+        assert pd.api.types.is_string_dtype(lap[col]), col
+    for col in samplegen.DATETIME_COLUMNS["laporan"]:
+        assert lap[col].dtype == "datetime64[us]"
+    for col in samplegen.DATETIME_COLUMNS["koordinasi"]:
+        assert kor[col].dtype == "datetime64[us]"
+    assert lap["jumlah_tl_ditolak"].dtype == np.int64
+    assert lap["max_waktu_tl_jam"].dtype == np.float64
+    assert lap["nomor_laporan"].is_unique and kor["nomor_laporan"].is_unique
+    assert lap["nomor_laporan"].str.match(NUMBER).all()
+    assert lap["waktu_masuk"].dt.to_period("M").nunique() >= 12
+    _times_ok(lap, kor)
+    again = samplegen.generate_many(50_000, seed=3, reference=ref)
+    pd.testing.assert_frame_equal(lap, again[0])
+
+
+def test_write_month_roundtrip(tmp_path, ref):
+    lap, kor = samplegen.generate_month("2022-05", n_laporan=400, seed=1, reference=ref)
+    folder = samplegen.write_month(lap, kor, tmp_path / "csv", "csv")
+    back = pd.read_csv(folder / "laporan.csv", dtype={"nomor_laporan": str})
+    assert list(back.columns) == list(samplegen.LAPORAN_COLUMNS)
+    for col in samplegen.DATETIME_COLUMNS["laporan"]:
+        parsed = pd.to_datetime(back[col], format=ISO)
+        pd.testing.assert_series_equal(parsed, lap[col], check_names=False, check_dtype=False)
+    book = samplegen.write_month(lap, kor, tmp_path / "month", "xlsx")
+    assert book.name == "month.xlsx"
+    for engine in ("openpyxl", "calamine"):
+        sheets = pd.read_excel(book, sheet_name=None, engine=engine)
+        assert list(sheets) == ["laporan", "koordinasi"]
+        assert sheets["laporan"]["waktu_masuk"].dtype.kind == "M"
+        # Missing values are empty cells, read as missing (not "").
+        assert sheets["laporan"]["waktu_selesai"].isna().sum() == lap["waktu_selesai"].isna().sum()
+        assert (
+            sheets["laporan"]["max_waktu_tl_jam"].isna().sum()
+            == len(lap) - lap["max_waktu_tl_jam"].notna().sum()
+        )
+        assert len(sheets["koordinasi"]) == len(kor)
+    # Deterministic bytes.
+    again = samplegen.write_month(lap, kor, tmp_path / "again.xlsx", "xlsx")
+    assert book.read_bytes() == again.read_bytes()
+
+
+def test_export_style_values_are_known_aliases(ref):
+    lap, kor = samplegen.generate_month("2022-03", n_laporan=400, seed=2, reference=ref)
+    lap2, kor2 = samplegen.export_style_values(lap, kor, ref)
+    assert "Selesai" in set(lap2["status"])
+    assert all(ref.canonical_status(s) for s in lap2["status"])
+    assert all(ref.canonical_kanal(k) for k in lap2["kanal"])
+    assert all(ref.canonical_ukpd(u) for u in pd.concat([lap2["ukpd"], kor2["ukpd"]]))
+    assert (lap2["kategori"].map(ref.canonical_kategori) == lap["kategori"]).all()
+    assert (lap2["ukpd"].map(ref.canonical_ukpd) == lap["ukpd"]).all()
+
+
+def test_cli_check_and_months(tmp_path, capsys):
+    assert samplegen.main(["--out", str(tmp_path), "--months", "2022-06", "2022-07"]) == 0
+    assert (tmp_path / "2022-06" / "laporan.csv").is_file()
+    assert (tmp_path / "2022-07.xlsx").is_file()
+    assert samplegen.main(["--check", "--out", str(tmp_path), "--months", "2022-06"]) == 0
+    (tmp_path / "2022-06" / "laporan.csv").write_text("x\n", encoding="utf-8")
+    assert samplegen.main(["--check", "--out", str(tmp_path), "--months", "2022-06"]) == 1
+    with pytest.raises(SystemExit):
+        samplegen.main(["--months", "1999-01"])
