@@ -434,9 +434,8 @@ def _validate_sheet(raw: pd.DataFrame, sheet: str, src: SheetSource, ref: Refere
         kmap = {v: ref.canonical_kategori(v) for v in distinct}
         out["kategori"] = kat_raw.astype(str).map(kmap)
         rincian = raw["rincian_masalah"]
-        out["rincian_masalah"] = rincian.where(~_is_blank(rincian), None).map(
-            lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
-        ).astype("str")
+        text = rincian.astype("string").str.strip()
+        out["rincian_masalah"] = text.where(~_is_blank(rincian)).astype("str")
 
     for col in DATETIME_COLUMNS[sheet]:
         parsed, invalid = parse_datetimes(raw[col])
@@ -450,9 +449,9 @@ def _validate_sheet(raw: pd.DataFrame, sheet: str, src: SheetSource, ref: Refere
         bad(invalid, "max_waktu_tl_jam", "bukan angka", "jumlah jam, misalnya 48")
         neg = (max_jam <= 0).to_numpy()
         bad(neg, "max_waktu_tl_jam", "waktu maksimal TL harus lebih dari 0", "jumlah jam > 0")
-        defaults = out["kategori"].map(
-            lambda k: ref.max_waktu_tl_jam(k) if isinstance(k, str) else ref.default_max_waktu_tl_jam
-        )
+        # One lookup per distinct category, not per row (a month repeats a few dozen names).
+        kat_default = {k: ref.max_waktu_tl_jam(k) for k in pd.unique(out["kategori"].dropna())}
+        defaults = out["kategori"].map(kat_default).fillna(ref.default_max_waktu_tl_jam)
         out["max_waktu_tl_jam"] = max_jam.fillna(defaults.astype(float)).astype(float)
 
         ditolak, invalid = parse_numbers(raw["jumlah_tl_ditolak"])
