@@ -530,14 +530,22 @@ def compute_top_kategori(laporan: pd.DataFrame, n: int = 5) -> pd.DataFrame:
 # --------------------------------------------------------------------------- time rankings
 
 
-def _time_ranking(
-    ref: pd.DataFrame, unit: np.ndarray, seconds: np.ndarray, n: int, terlama: bool
-) -> pd.DataFrame:
-    """Per-kelurahan mean duration ranking (rows with NaN seconds are left out)."""
+def _unit_durations(
+    ref: pd.DataFrame, unit: np.ndarray, seconds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per reference unit: number of rows with a duration, and the sum of those durations."""
     done = ~np.isnan(seconds)
     unit, seconds = unit[done], seconds[done]
     counts = np.bincount(unit, minlength=len(ref))
     sums = np.bincount(unit, weights=seconds, minlength=len(ref))
+    return counts, sums
+
+
+def _time_ranking(
+    ref: pd.DataFrame, durations: tuple[np.ndarray, np.ndarray], n: int, terlama: bool
+) -> pd.DataFrame:
+    """Per-kelurahan mean duration ranking from :func:`_unit_durations`."""
+    counts, sums = durations
     keep = (counts > 0) & (ref["tingkat"].to_numpy() == "kelurahan")
     # Integer-second sums divided by integer counts: mathematically equal means give
     # bit-identical floats, so ties are ties.
@@ -584,7 +592,7 @@ def compute_koordinasi_ranking(
     ref = _unit_table(ukpd_ref)
     unit = _codes(koordinasi["ukpd"], ref["ukpd"], "ukpd (koordinasi)")
     sec = _seconds_between(_ns(koordinasi["waktu_koordinasi"]), _ns(koordinasi["waktu_proses"]))
-    return _time_ranking(ref, unit, sec, n, terlama)
+    return _time_ranking(ref, _unit_durations(ref, unit, sec), n, terlama)
 
 
 def compute_penyelesaian_ranking(
@@ -613,7 +621,7 @@ def compute_penyelesaian_ranking(
     ref = _unit_table(ukpd_ref)
     unit = _codes(laporan["ukpd"], ref["ukpd"], "ukpd")
     sec = _seconds_between(_ns(laporan["waktu_masuk"]), _ns(laporan["waktu_selesai"]))
-    return _time_ranking(ref, unit, sec, n, terlama)
+    return _time_ranking(ref, _unit_durations(ref, unit, sec), n, terlama)
 
 
 # --------------------------------------------------------------------------- report lists
@@ -913,6 +921,8 @@ def compute_all(
     k_unit = _codes(koordinasi["ukpd"], ref["ukpd"], "ukpd (koordinasi)")
     k_sec = _seconds_between(_ns(koordinasi["waktu_koordinasi"]), _ns(koordinasi["waktu_proses"]))
 
+    k_dur = _unit_durations(ref, k_unit, k_sec)
+    p_dur = _unit_durations(ref, unit, tl_sec)
     matrix = _status_matrix(unit, status, len(ref))
     n_top, n_rank = params.top_n, params.peringkat_n
     return Metrics(
@@ -929,10 +939,10 @@ def compute_all(
         rekap_kecamatan=_kecamatan_frame(ref, matrix),
         top_ukpd=_top_units(ref, matrix.sum(axis=1), n_top),
         top_kategori=_top_kategori(kat_codes, kat_uniques, n_top),
-        koordinasi_tercepat=_time_ranking(ref, k_unit, k_sec, n_rank, terlama=False),
-        koordinasi_terlama=_time_ranking(ref, k_unit, k_sec, n_rank, terlama=True),
-        penyelesaian_tercepat=_time_ranking(ref, unit, tl_sec, n_rank, terlama=False),
-        penyelesaian_terlama=_time_ranking(ref, unit, tl_sec, n_rank, terlama=True),
+        koordinasi_tercepat=_time_ranking(ref, k_dur, n_rank, terlama=False),
+        koordinasi_terlama=_time_ranking(ref, k_dur, n_rank, terlama=True),
+        penyelesaian_tercepat=_time_ranking(ref, p_dur, n_rank, terlama=False),
+        penyelesaian_terlama=_time_ranking(ref, p_dur, n_rank, terlama=True),
         tl_ditolak=_tl_ditolak(laporan, unit, params.ambang_ditolak),
         nilai_tl_dibawah_100=_nilai_dibawah_100(laporan, unit, tl_sec, nilai),
         per_kanal=_per_kanal(kref, kanal),

@@ -111,7 +111,7 @@ def check_ranking(table, candidates: dict[str, float], value_col: str, n: int, h
     assert (diffs <= 0).all() if higher_first else (diffs >= 0).all()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(months())
 def test_totals_add_up(month):
     laporan, koordinasi, params = month
@@ -134,7 +134,7 @@ def test_totals_add_up(month):
         assert 0.0 <= m.capaian_persen <= 100.0
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(months())
 def test_top_lists_follow_the_tie_rule(month):
     laporan, koordinasi, params = month
@@ -151,7 +151,7 @@ def test_top_lists_follow_the_tie_rule(month):
     assert keys == sorted(keys)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(months())
 def test_time_rankings_follow_the_tie_rule(month):
     laporan, koordinasi, params = month
@@ -182,7 +182,7 @@ def test_time_rankings_follow_the_tie_rule(month):
         assert set(table["ukpd"]) <= kel
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(months())
 def test_lists_match_their_definitions(month):
     laporan, koordinasi, params = month
