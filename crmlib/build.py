@@ -28,6 +28,7 @@ from pathlib import Path
 from crmlib import __version__
 from crmlib.errors import CrmReportError, InputDataError, ParamsError
 from crmlib.params import list_months, load_params, resolve_data_path
+from crmlib.periode import next_periode, previous_periode
 
 NOTEBOOK = Path("notebooks") / "laporan_bulanan.ipynb"
 STATE_FILE = "build-info.json"
@@ -131,7 +132,7 @@ def month_fingerprint(project: Project, periode: str, params: dict, renderer: st
     compares the month with the one before.
     """
     shared = shared or shared_fingerprint(project)
-    prev = _previous(periode)
+    prev = previous_periode(periode)
     prev_file = project.params_dir / f"{prev}.yaml"
     prev_part = "none"
     if prev_file.exists():
@@ -158,11 +159,6 @@ def shared_fingerprint(project: Project) -> dict:
         "templates": _templates_hash(project.root),
         "crmlib": _code_hash(),
     }
-
-
-def _previous(periode: str) -> str:
-    y, m = int(periode[:4]), int(periode[5:])
-    return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
 
 
 def is_up_to_date(project: Project, periode: str, fingerprint: dict) -> bool:
@@ -273,7 +269,7 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
     from crmlib.reader import read_month
     from crmlib.refdata import load_reference
 
-    prev = _previous(periode)
+    prev = previous_periode(periode)
     if not (project.params_dir / f"{prev}.yaml").exists():
         return []
     try:
@@ -411,7 +407,7 @@ def build_month(root: str, periode: str, renderer: str = "auto", force: bool = F
 
 def plan(project: Project, months: list[str], all_months: bool) -> list[str]:
     """The months to consider, oldest first, validated as YYYY-MM with a params file."""
-    from crmlib.reader import PERIODE_RE
+    from crmlib.periode import PERIODE_RE
 
     available = list_months(project.params_dir)
     if all_months:
@@ -495,7 +491,9 @@ def build(project: Project, months: list[str], *, jobs: int | None = None, force
                     results.append(r)
                     if on_event:
                         on_event("selesai", r)
-    refresh_archive(project)
+    # The archive only changes when a month was published (keeps a no-op rebuild instant).
+    if any(r.status == "dibangun" for r in results) or not (project.output_dir / "index.html").exists():
+        refresh_archive(project)
     return sorted(results, key=lambda r: r.periode)
 
 
@@ -535,8 +533,7 @@ def write_month_params(project: Project, periode: str, data: Path, per_tanggal: 
         data_text = str(Path(data).resolve().relative_to(project.root))
     except ValueError:
         data_text = str(Path(data).resolve())
-    y, m = int(periode[:4]), int(periode[5:])
-    nxt = f"{y + 1}-01" if m == 12 else f"{y}-{m + 1:02d}"
+    nxt = next_periode(periode)
     import yaml
 
     def block(key: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from crmlib.errors import ParamsError
-from crmlib.reader import PERIODE_RE
+from crmlib.periode import PERIODE_RE
 
 DEFAULT_FILE = "_default.yaml"
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.errors import InputDataError, Problem
+from crmlib.periode import PERIODE_RE
 from crmlib.refdata import Reference, load_reference, normalize_header
 
 SHEETS = ("laporan", "koordinasi")
@@ -58,7 +59,6 @@ TIME_ORDER = {
 }
 MONTH_COLUMN = {"laporan": "waktu_masuk", "koordinasi": "waktu_koordinasi"}
 
-PERIODE_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DAY_FIRST_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S",
                      "%d-%m-%Y %H:%M", "%d-%m-%Y")
 # Excel serial day numbers between 1954 and 2119: anything else is not a date.
