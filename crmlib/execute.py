@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import atexit
 import re
+import subprocess
+
 from pathlib import Path
 
 from crmlib.errors import NotebookError, NotebookTimeoutError
@@ -32,7 +34,8 @@ def _start_kernel():
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel()
+    # The kernel's own start-up chatter (TCP warning) would interleave with the progress output.
+    km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=60)

@@ -377,6 +377,9 @@ def perbandingan_bulan_lalu(lap: Laporan, as_text: bool = False):
         parts.append(f"persentase aduan yang direspon dalam {fmt.format_angka(lap.m['respon']['batas_jam'])} jam "
                      f"{fmt.format_perubahan_poin(tepat_now, p['persen_tepat_waktu'])}")
     bulan_lalu = fmt.format_bulan_tahun(prev_periode)
+    # The sentence names the month once; the per-figure phrases need not repeat it.
+    parts = [x.replace(" dibanding bulan lalu", "").replace("sama dengan bulan lalu", "tetap")
+             for x in parts]
     text = (f"Dibandingkan bulan {bulan_lalu} ({fmt.format_angka(p['total_laporan'])} pengaduan), "
             + "; ".join(parts) + ".")
     return _md(text + "\n", as_text)
