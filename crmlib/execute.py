@@ -31,55 +31,72 @@ def _strip_ansi(text: object) -> str:
 
 
 def _start_kernel():
-    from jupyter_client.manager import KernelManager
+    # An *async* kernel manager, like the one nbclient makes for itself: with a blocking one,
+    # nbclient's per-cell timeout never fires.
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
-    km = KernelManager(kernel_name=KERNEL_NAME)
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
     # The kernel's own start-up chatter (TCP warning) would interleave with the progress output.
-    km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=60)
-    kc.execute_interactive(WARM_UP, timeout=120, store_history=False)
-    return km, kc
+    run_sync(km.start_kernel)(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _run_in_kernel(km, WARM_UP, timeout=120)
+    return km
+
+
+def _run_in_kernel(km, code: str, timeout: float) -> str:
+    """Execute ``code`` on a fresh client of ``km``; return the reply status."""
+    from jupyter_core.utils import run_sync
+
+    async def go() -> str:
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=timeout)
+            reply = await kc.execute_interactive(code, timeout=timeout, store_history=False)
+            return reply["content"]["status"]
+        except TimeoutError:
+            return "timeout"
+        finally:
+            kc.stop_channels()
+
+    return run_sync(go)()
 
 
 def shutdown_warm_kernel() -> None:
     """Stop this process's warm kernel, if any."""
-    pair = _warm.pop("kernel", None)
-    if pair is None:
+    from jupyter_core.utils import run_sync
+
+    km = _warm.pop("kernel", None)
+    if km is None:
         return
-    km, kc = pair
     try:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        run_sync(km.shutdown_kernel)(now=True)
     except Exception:  # noqa: BLE001 - best effort at exit
         pass
 
 
-def _warm_kernel(cwd: Path):
-    pair = _warm.get("kernel")
-    if pair is None or not pair[0].is_alive():
+def _is_alive(km) -> bool:
+    from jupyter_core.utils import run_sync
+
+    return bool(run_sync(km.is_alive)())
+
+
+def _warm_kernel(cwd: Path, retry: bool = True):
+    if not Path(cwd).is_dir():
+        raise NotebookError(f"Folder kerja notebook tidak ada: {cwd}")
+    km = _warm.get("kernel")
+    if km is None or not _is_alive(km):
         shutdown_warm_kernel()
-        pair = _start_kernel()
-        _warm["kernel"] = pair
+        km = _start_kernel()
+        _warm["kernel"] = km
         atexit.register(shutdown_warm_kernel)
-    km = pair[0]
-    # A fresh client per month: the iopub stream of the previous execution stays with its client.
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=30)
-        reply = kc.execute_interactive(
-            f"get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({str(cwd)!r})",
-            timeout=30, store_history=False,
-        )
-    except TimeoutError:
-        reply = {"content": {"status": "timeout"}}
-    finally:
-        kc.stop_channels()
-    if reply["content"]["status"] != "ok":
+    status = _run_in_kernel(
+        km, f"get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({str(cwd)!r})", 30)
+    if status != "ok":
         shutdown_warm_kernel()
-        return _warm_kernel(cwd)
+        if not retry:
+            raise NotebookError("Kernel notebook tidak dapat disiapkan (reset gagal).")
+        return _warm_kernel(cwd, retry=False)
     return km
 
 

@@ -114,7 +114,7 @@ def test_same_inputs_same_figures(project):
     for d in (before, after):
         d["provenance"].pop("waktu_build", None)
     assert before == after
-    t_before = pd.read_excel(project / "output" / "2022-06" / "tabel.xlsx", sheet_name=None)
+    t_before = pd.read_excel(project / "output" / "2022-06" / "tabel.xlsx", sheet_name=None, engine="calamine")
     assert set(t_before)  # tables workbook readable
 
 
@@ -214,7 +214,7 @@ def _break(kind: str, project: Path) -> tuple[list[str], list[str]]:
     if kind == "notebook_error":
         nb_path = project / "notebooks" / "laporan_bulanan.ipynb"
         nb = json.loads(nb_path.read_text())
-        nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+        nb["cells"].append({"cell_type": "code", "id": "kaput", "metadata": {}, "execution_count": None, "outputs": [],
                             "source": "raise ValueError('tabel kategori tidak lengkap')"})
         nb_path.write_text(json.dumps(nb))
         return [], ["ValueError", "tabel kategori tidak lengkap", "Notebook gagal"]
@@ -223,7 +223,7 @@ def _break(kind: str, project: Path) -> tuple[list[str], list[str]]:
         p.write_text(p.read_text() + "sel_timeout_detik: 2\n")
         nb_path = project / "notebooks" / "laporan_bulanan.ipynb"
         nb = json.loads(nb_path.read_text())
-        nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+        nb["cells"].append({"cell_type": "code", "id": "kaput", "metadata": {}, "execution_count": None, "outputs": [],
                             "source": "import time\ntime.sleep(30)"})
         nb_path.write_text(json.dumps(nb))
         return [], ["lebih dari 2 detik", "sel_timeout_detik"]
