@@ -70,6 +70,7 @@ def bare_papermill(project: Project, periode: str) -> float:
 
     params = load_params(project.params_dir, periode)
     month_dir = project.root / "bare" / periode
+    shutil.rmtree(month_dir, ignore_errors=True)
     month_dir.mkdir(parents=True)
     data_rel = os.path.relpath(resolve_data_path(params, project.root), month_dir)
     p = notebook_parameters(params, data_rel, {}, previous_month_headline(project, periode))
@@ -91,7 +92,9 @@ def main() -> None:
             (project.params_dir / f"{extra}.yaml").unlink()
 
         t_naive = naive(project, months)
+        print(f"naive done: {t_naive:.1f} s", flush=True)
         t_cold = timed([cli, "build", "--all", "--force"], project.root)
+        print(f"cold build done: {t_cold:.1f} s", flush=True)
         t_noop = min(timed([cli, "build", "--all"], project.root) for _ in range(3))
         t_one = min(timed([cli, "build", "2022-06", "--force", "--jobs", "1"], project.root)
                     for _ in range(2))
