@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -293,7 +294,7 @@ def build_month(root: str, periode: str, renderer: str = "auto", force: bool = F
     ``build.log`` and the returned :class:`MonthResult`.
     """
     from crmlib import render
-    from crmlib.execute import execute_notebook
+    from crmlib.execute import execute_notebook, prestart_warm_kernel
     from crmlib.frontmatter import build_front_matter, inject_front_matter
     from crmlib.metrics import MetricParams, compute_all
     from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
@@ -323,6 +324,8 @@ def build_month(root: str, periode: str, renderer: str = "auto", force: bool = F
         log.info("crm-report %s: membangun %s", __version__, periode)
 
         t0 = time.perf_counter()
+        if warm:
+            prestart_warm_kernel()
         params = load_params(project.params_dir, periode)
         used_renderer = render.pick_renderer(renderer)
         fingerprint = month_fingerprint(project, periode, params, used_renderer)
@@ -480,7 +483,11 @@ def build(project: Project, months: list[str], *, jobs: int | None = None, force
                 if on_event:
                     on_event("selesai", r)
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            # forkserver: workers start from a clean process, not a fork of this one, so they
+            # inherit no kernel sockets or event loops; the server preloads crmlib once.
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["crmlib.build", "crmlib.execute", "crmlib.render"])
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
                 futures = {pool.submit(build_month, str(project.root), p, renderer, force, built_at): p
                            for p in todo}
                 for fut in as_completed(futures):
@@ -495,6 +502,16 @@ def build(project: Project, months: list[str], *, jobs: int | None = None, force
     if any(r.status == "dibangun" for r in results) or not (project.output_dir / "index.html").exists():
         refresh_archive(project)
     return sorted(results, key=lambda r: r.periode)
+
+
+def _init_worker() -> None:
+    """Pool worker start-up: stop the worker's warm kernel when the pool shuts the worker down."""
+    from multiprocessing import util
+
+    from crmlib.execute import shutdown_warm_kernel
+
+    # atexit does not run in pool workers; multiprocessing's own finalizers do.
+    util.Finalize(None, shutdown_warm_kernel, exitpriority=10)
 
 
 def refresh_archive(project: Project) -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import re
 import subprocess
+import threading
 
 from pathlib import Path
 
@@ -81,9 +82,42 @@ def _is_alive(km) -> bool:
     return bool(run_sync(km.is_alive)())
 
 
+def prestart_warm_kernel() -> None:
+    """Start this process's warm kernel in the background (no-op when one is running or starting).
+
+    Called at the start of a month's build, so the kernel boots and imports while the
+    data is validated and the metrics computed.
+    """
+    if "kernel" in _warm or "starting" in _warm:
+        return
+    box: dict = {}
+
+    def boot() -> None:
+        try:
+            box["km"] = _start_kernel()
+        except Exception as exc:  # noqa: BLE001 - reported when the kernel is needed
+            box["error"] = exc
+
+    thread = threading.Thread(target=boot, name="warm-kernel", daemon=True)
+    thread.start()
+    _warm["starting"] = (thread, box)
+
+
+def _join_prestart() -> None:
+    pending = _warm.pop("starting", None)
+    if pending is None:
+        return
+    thread, box = pending
+    thread.join()
+    if "km" in box:
+        _warm["kernel"] = box["km"]
+        atexit.register(shutdown_warm_kernel)
+
+
 def _warm_kernel(cwd: Path, retry: bool = True):
     if not Path(cwd).is_dir():
         raise NotebookError(f"Folder kerja notebook tidak ada: {cwd}")
+    _join_prestart()
     km = _warm.get("kernel")
     if km is None or not _is_alive(km):
         shutdown_warm_kernel()
