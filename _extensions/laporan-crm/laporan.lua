@@ -1,0 +1,390 @@
+--[[
+laporan.lua — the one Lua filter of the "laporan-crm" format.
+
+Used by both renderers:
+  * Quarto runs it (listed under `filters:` in _extension.yml, at `pre-ast`, i.e.
+    on the plain pandoc AST before Quarto builds its cross-reference floats);
+  * crmlib.render's embedded renderer passes it to pandoc with --lua-filter.
+
+What it does:
+  0. Keeps citations that are not cross-references (e.g. "@DKIJakarta") as text.
+  1. Lifts headings out of notebook cell divs (Quarto wraps every cell output in
+     `::: {.cell}` / `::: {.cell-output-display}`). In Typst a div becomes
+     `#block[...]`, and Typst refuses page breaks inside containers; each chapter
+     must start on a new page.
+  2. Styles tables: column widths from content; inside `::: {.tabel-rekap}` the
+     rows whose first non-number cell starts with "KECAMATAN" are set apart and
+     the last row is bold; outside, a last row labelled Jumlah/Total/Grand Total
+     is bold. HTML gets row classes plus a scrolling box; Typst gets a call to
+     `laporan-tabel(...)` from laporan-layout.typ, and the paragraph introducing
+     a table is kept on the table's page.
+  3. Embedded renderer only (Quarto does this itself): chapter-based numbers
+     "Tabel 2.1" / "Gambar 2.1" in HTML captions, and `@tbl-...` / `@fig-...`
+     references turned into links (HTML) or Typst references.
+]]
+
+local stringify = pandoc.utils.stringify
+
+-- The global `quarto` table exists only when Quarto runs the filter.
+local in_quarto = type(quarto) == "table" and type(quarto.doc) == "table"
+
+local function is_format(name)
+  if in_quarto then
+    return quarto.doc.is_format(name)
+  end
+  return FORMAT:match(name) ~= nil
+end
+
+local HTML = is_format("html")
+local TYPST = is_format("typst")
+
+local CELL_CLASSES = {
+  ["cell"] = true,
+  ["cell-output"] = true,
+  ["cell-output-display"] = true,
+  ["cell-output-markdown"] = true,
+}
+
+-- 1. Headings out of cell divs -------------------------------------------------
+
+local function is_cell_wrapper(div)
+  if div.identifier ~= "" then
+    return false -- labelled cells (e.g. #fig-...) carry cross-reference data
+  end
+  for _, c in ipairs(div.classes) do
+    if not CELL_CLASSES[c] then
+      return false
+    end
+  end
+  return true
+end
+
+local function unwrap_cell(div)
+  if not is_cell_wrapper(div) then
+    return nil
+  end
+  -- Bottom-up traversal: inner wrappers are already gone, so a header is direct.
+  for _, b in ipairs(div.content) do
+    if b.t == "Header" then
+      return div.content
+    end
+  end
+  return nil
+end
+
+-- Citations that are not cross-references are text: the report has no bibliography,
+-- and "Twitter (@DKIJakarta)" must stay as written instead of failing in Typst.
+local CROSSREF = { tbl = true, fig = true, sec = true, eq = true, lst = true }
+
+local function literal_cite(c)
+  for _, citation in ipairs(c.citations) do
+    local prefix = citation.id:match("^(%a+)%-")
+    if not (prefix and CROSSREF[prefix]) then
+      return c.content
+    end
+  end
+  return nil
+end
+
+-- 2. Tables ----------------------------------------------------------------------
+
+local function trim(s)
+  return (s:gsub("^%s+", ""):gsub("%s+$", ""))
+end
+
+-- Text of the first cell that is not empty and not a number ("No." columns).
+local function row_label(row)
+  for _, cell in ipairs(row.cells) do
+    local s = trim(stringify(cell.contents))
+    if s ~= "" and not s:match("^[%d%.,%%%-%s]+$") then
+      return s
+    end
+  end
+  return ""
+end
+
+local function is_total_label(s)
+  local l = s:lower()
+  return l:match("^jumlah") ~= nil or l:match("^grand total") ~= nil or l:match("^total") ~= nil
+end
+
+local function typst_array(list)
+  if #list == 0 then
+    return "()"
+  end
+  return "(" .. table.concat(list, ", ") .. ",)"
+end
+
+-- Column widths. Pipe tables with long lines get widths from the dash counts of the
+-- separator line, which carry no meaning in the notebook. HTML sizes columns to
+-- content (and scrolls). Typst's automatic widths are fine while a table fits the
+-- text width; a wider table (the ten-column list of late follow-ups) would have its
+-- columns shrunk below their longest word, so it gets explicit widths: every column
+-- at least its longest word, the rest shared out by the length of the content.
+
+-- Rough advance widths of Libertinus Serif, in em.
+local function text_em(s)
+  local w = 0
+  for _, c in utf8.codes(s) do
+    if c >= 65 and c <= 90 then
+      w = w + 0.68 -- A-Z
+    elseif c >= 48 and c <= 57 then
+      w = w + 0.52 -- 0-9
+    elseif c >= 97 and c <= 122 then
+      w = w + 0.47 -- a-z
+    elseif c == 32 then
+      w = w + 0.26
+    else
+      w = w + 0.4
+    end
+  end
+  return w * 1.08 -- bold headers, kerning: err on the wide side
+end
+
+local function set_widths(t)
+  local n = #t.colspecs
+  local isi, kata = {}, {}
+  for i = 1, n do
+    isi[i], kata[i] = 0.5, 0.5
+  end
+  local function measure(rows)
+    for _, row in ipairs(rows) do
+      for i, cell in ipairs(row.cells) do
+        if i <= n and cell.col_span == 1 then
+          local s = stringify(cell.contents)
+          isi[i] = math.max(isi[i], text_em(s))
+          for w in s:gmatch("%S+") do
+            kata[i] = math.max(kata[i], text_em(w))
+          end
+        end
+      end
+    end
+  end
+  measure(t.head.rows)
+  for _, body in ipairs(t.bodies) do
+    measure(body.body)
+  end
+  -- Text width 160 mm = 453 pt; cells have 4 pt of inset each side; tables of 8 or
+  -- more columns use 8 pt type, others 9.5 pt (laporan-layout.typ).
+  local size = n >= 8 and 8 or 9.5
+  local avail = (453 - 8 * n) / size
+  local perlu, ingin = 0, 0
+  for i = 1, n do
+    perlu = perlu + kata[i]
+    ingin = ingin + isi[i]
+  end
+  if not TYPST or ingin <= avail then
+    for i, spec in ipairs(t.colspecs) do
+      t.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
+    end
+    return
+  end
+  local r = math.max(0, math.min(1, (avail - perlu) / math.max(ingin - perlu, 1e-6)))
+  local lebar, jumlah = {}, 0
+  for i = 1, n do
+    lebar[i] = kata[i] + r * (isi[i] - kata[i]) + 8 / size
+    jumlah = jumlah + lebar[i]
+  end
+  for i, spec in ipairs(t.colspecs) do
+    t.colspecs[i] = { spec[1], lebar[i] / jumlah }
+  end
+end
+
+local function mark_rekap(div)
+  if not div.classes:includes("tabel-rekap") then
+    return nil
+  end
+  return div:walk({
+    Table = function(t)
+      t.attributes["laporan-rekap"] = "1"
+      return t
+    end,
+  })
+end
+
+local function style_table(t)
+  local rekap = t.attributes["laporan-rekap"] ~= nil
+  t.attributes["laporan-rekap"] = nil
+
+  set_widths(t)
+  local nhead = #t.head.rows
+  local rows = {}
+  for _, body in ipairs(t.bodies) do
+    for _, row in ipairs(body.body) do
+      table.insert(rows, row)
+    end
+  end
+
+  -- Long text cells may wrap in HTML; the others stay on one line (laporan.css).
+  if HTML then
+    local semua = {}
+    for _, row in ipairs(t.head.rows) do
+      table.insert(semua, row)
+    end
+    for _, row in ipairs(rows) do
+      table.insert(semua, row)
+    end
+    for _, row in ipairs(semua) do
+      for _, cell in ipairs(row.cells) do
+        local teks = stringify(cell.contents)
+        if (utf8.len(teks) or #teks) > 40 then
+          cell.attr.classes:insert("sel-panjang")
+        end
+      end
+    end
+  end
+
+  local sorot, tebal = {}, {}
+  for i, row in ipairs(rows) do
+    if rekap and row_label(row):upper():match("^KECAMATAN") then
+      row.attr.classes:insert("baris-kecamatan")
+      table.insert(sorot, tostring(nhead + i - 1))
+    end
+  end
+  local last = rows[#rows]
+  if last ~= nil and (rekap or is_total_label(row_label(last))) then
+    last.attr.classes:insert("baris-total")
+    table.insert(tebal, tostring(nhead + #rows - 1))
+  end
+
+  if TYPST then
+    if #sorot == 0 and #tebal == 0 then
+      return t
+    end
+    return {
+      pandoc.RawBlock(
+        "typst",
+        "#laporan-tabel(kepala: " .. nhead .. ", sorot: " .. typst_array(sorot)
+          .. ", tebal: " .. typst_array(tebal) .. ")["
+      ),
+      t,
+      pandoc.RawBlock("typst", "]"),
+    }
+  end
+  if HTML then
+    -- Wide tables scroll inside their own box on a phone instead of widening the page.
+    local name = trim(stringify(t.caption.long))
+    if name == "" then
+      name = "Tabel"
+    end
+    name = name:gsub("%s*{#[^}]*}%s*$", "")
+    return pandoc.Div({ t }, pandoc.Attr("", { "tabel-gulir" }, {
+      role = "region",
+      tabindex = "0",
+      ["aria-label"] = name,
+    }))
+  end
+  return t
+end
+
+-- In Typst, a paragraph that introduces a table ("... adalah sebagai berikut :")
+-- stays on the same page as the table.
+local function starts_table(b)
+  if b == nil then
+    return false
+  end
+  if b.t == "Table" then
+    return true
+  end
+  if b.t == "RawBlock" and b.format == "typst" and b.text:match("^#laporan%-tabel") then
+    return true
+  end
+  if b.t == "Div" then
+    return starts_table(b.content[1])
+  end
+  return false
+end
+
+local function sticky_intros(blocks)
+  local out = pandoc.Blocks({})
+  for i, b in ipairs(blocks) do
+    if b.t == "Para" and starts_table(blocks[i + 1]) then
+      out:insert(pandoc.RawBlock("typst", "#block(sticky: true)["))
+      out:insert(b)
+      out:insert(pandoc.RawBlock("typst", "]"))
+    else
+      out:insert(b)
+    end
+  end
+  return out
+end
+
+-- 3. Numbering for the embedded renderer ----------------------------------------------
+
+local function prefix_caption(caption, label)
+  local lead = pandoc.Span({ pandoc.Str(label .. ":") }, pandoc.Attr("", { "nomor-keterangan" }))
+  local blocks = caption.long
+  if #blocks == 0 then
+    caption.long = { pandoc.Plain({ lead }) }
+  elseif blocks[1].content ~= nil then
+    blocks[1].content:insert(1, pandoc.Space())
+    blocks[1].content:insert(1, lead)
+  end
+  return caption
+end
+
+local function number_floats(doc)
+  local bab, ntbl, nfig = 0, 0, 0
+  local labels = {}
+  doc = doc:walk({
+    traverse = "topdown",
+    Header = function(h)
+      if h.level == 1 then
+        bab, ntbl, nfig = bab + 1, 0, 0
+      end
+      return nil
+    end,
+    Table = function(t)
+      if t.identifier:match("^tbl%-") then
+        ntbl = ntbl + 1
+        local label = "Tabel " .. bab .. "." .. ntbl
+        labels[t.identifier] = label
+        if HTML then
+          t.caption = prefix_caption(t.caption, label)
+          return t
+        end
+      end
+      return nil
+    end,
+    Figure = function(f)
+      if f.identifier:match("^fig%-") then
+        nfig = nfig + 1
+        local label = "Gambar " .. bab .. "." .. nfig
+        labels[f.identifier] = label
+        if HTML then
+          f.caption = prefix_caption(f.caption, label)
+          return f
+        end
+      end
+      return nil
+    end,
+  })
+  return doc:walk({
+    Cite = function(c)
+      if #c.citations ~= 1 then
+        return nil
+      end
+      local id = c.citations[1].id
+      if labels[id] == nil then
+        return nil
+      end
+      if TYPST then
+        return pandoc.RawInline("typst", "#ref(<" .. id .. ">)")
+      end
+      return pandoc.Link({ pandoc.Str(labels[id]) }, "#" .. id)
+    end,
+  })
+end
+
+function Pandoc(doc)
+  doc = doc:walk({ Div = unwrap_cell, Cite = literal_cite })
+  doc = doc:walk({ Div = mark_rekap })
+  doc = doc:walk({ Table = style_table })
+  if TYPST then
+    doc = doc:walk({ Blocks = sticky_intros })
+  end
+  if not in_quarto then
+    doc = number_floats(doc)
+  end
+  return doc
+end

@@ -1,0 +1,536 @@
+"""Render the executed monthly notebook to ``laporan.html`` and ``laporan.pdf``.
+
+Two renderers share one look (``_extensions/laporan-crm/``):
+
+``quarto``
+    ``quarto render laporan.ipynb --to laporan-crm-html`` and ``--to
+    laporan-crm-typst`` with the project's ``_quarto.yml``; the notebook is not
+    executed again.
+``embedded``
+    No Quarto needed: the notebook's outputs become one Markdown file (plus the
+    extracted PNG charts), then pandoc (from pypandoc-binary) writes HTML with the
+    extension's template, stylesheet and Lua filter, and Typst source that is
+    compiled in-process by the ``typst`` package with the extension's layout.
+
+``pick_renderer("auto")`` uses Quarto when it is on PATH, the embedded renderer
+otherwise. See docs/architecture.md, "Rendering".
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crmlib.errors import ParamsError, RendererMissingError, RenderError
+from crmlib.frontmatter import KERTAS, dump_front_matter, front_matter_of
+
+EXTENSION = "laporan-crm"
+FORMAT_HTML = f"{EXTENSION}-html"
+FORMAT_TYPST = f"{EXTENSION}-typst"
+RENDERERS = ("auto", "quarto", "embedded")
+NOTEBOOK = "laporan.ipynb"
+LAYOUT = "laporan-layout.typ"
+
+# Pandoc's Markdown as Quarto reads it, minus `$...$` math: report text never holds
+# formulas, and a stray dollar sign must not swallow a paragraph.
+MARKDOWN = "markdown-tex_math_dollars"
+PANDOC_TIMEOUT = 300
+QUARTO_TIMEOUT = 900
+
+PESAN_PASANG_QUARTO = (
+    "Renderer 'quarto' diminta, tetapi perintah `quarto` tidak ditemukan di PATH. "
+    "Pasang Quarto (>= 1.5) lewat conda-forge — `conda env update -f environment.yml` "
+    "(paket `quarto`) — atau dari https://quarto.org/docs/get-started/, lalu ulangi; "
+    "atau jalankan dengan --renderer embedded (tanpa Quarto)."
+)
+
+
+def pick_renderer(requested: str = "auto") -> str:
+    """Decide which renderer to use.
+
+    Parameters
+    ----------
+    requested : {"auto", "quarto", "embedded"}
+        ``auto`` picks ``quarto`` when the ``quarto`` command is on PATH and
+        ``embedded`` otherwise.
+
+    Returns
+    -------
+    str
+        ``"quarto"`` or ``"embedded"``.
+
+    Raises
+    ------
+    RendererMissingError
+        ``quarto`` was requested but is not on PATH (the message says how to install it).
+    ParamsError
+        ``requested`` is not one of the three names.
+    """
+    pilihan = (requested or "auto").strip().lower()
+    if pilihan not in RENDERERS:
+        raise ParamsError(
+            f"Renderer tidak dikenal: {requested!r}; yang diharapkan: auto, quarto, atau embedded."
+        )
+    ada_quarto = shutil.which("quarto") is not None
+    if pilihan == "auto":
+        return "quarto" if ada_quarto else "embedded"
+    if pilihan == "quarto" and not ada_quarto:
+        raise RendererMissingError(PESAN_PASANG_QUARTO)
+    return pilihan
+
+
+def _is_project_root(path: Path) -> bool:
+    return (path / "_quarto.yml").is_file() and (
+        path / "_extensions" / EXTENSION / "_extension.yml"
+    ).is_file()
+
+
+def find_project_root(start: Path | str) -> Path:
+    """Find the folder holding ``_quarto.yml`` and ``_extensions/laporan-crm/``.
+
+    Walks up from ``start``; falls back to the parent of the ``crmlib`` package
+    (the source checkout), so month folders outside the project still render.
+
+    Raises
+    ------
+    RenderError
+        If neither place has the extension.
+    """
+    start = Path(start).resolve()
+    for folder in (start, *start.parents):
+        if _is_project_root(folder):
+            return folder
+    cadangan = Path(__file__).resolve().parent.parent
+    if _is_project_root(cadangan):
+        return cadangan
+    raise RenderError(
+        f"Folder proyek (berisi _quarto.yml dan _extensions/{EXTENSION}/) tidak ditemukan "
+        f"dari {start} maupun di {cadangan}."
+    )
+
+
+# --- notebook -> Markdown --------------------------------------------------------------------
+
+_OPSI_SEL = re.compile(r"^\s*#\|\s?(.*)$")
+
+
+def _teks_sel(nilai: Any) -> str:
+    return "".join(nilai) if isinstance(nilai, list) else str(nilai or "")
+
+
+def cell_options(source: str) -> dict[str, Any]:
+    """Read Quarto cell options (leading ``#| key: value`` lines) of a code cell."""
+    baris = []
+    for line in source.splitlines():
+        m = _OPSI_SEL.match(line)
+        if not m:
+            break
+        baris.append(m.group(1))
+    if not baris:
+        return {}
+    try:
+        opsi = yaml.safe_load("\n".join(baris))
+    except yaml.YAMLError:
+        return {}
+    return opsi if isinstance(opsi, dict) else {}
+
+
+def _salah(nilai: Any) -> bool:
+    return nilai is False or (isinstance(nilai, str) and nilai.lower() == "false")
+
+
+def _keterangan(teks: str) -> str:
+    # A caption lives inside ![...]: brackets would end it early.
+    return " ".join(teks.replace("[", r"\[").replace("]", r"\]").split())
+
+
+def notebook_to_markdown(
+    notebook: Mapping[str, Any],
+) -> tuple[dict[str, Any], str, dict[str, bytes]]:
+    """Turn an executed notebook into (front matter, Markdown body, images).
+
+    Only what the report shows is kept, with Quarto's ``echo: false`` semantics:
+    Markdown cells; ``text/markdown`` display outputs as they are (images they
+    reference, e.g. ``grafik/kecamatan.png``, are files beside the notebook);
+    ``image/png`` outputs as images, captioned figures when the cell has ``#|
+    label: fig-...`` and ``#| fig-cap: ...``; printed text of ``#| output: asis``
+    cells. Code, other streams, errors and plain-text results are dropped, as are
+    cells with ``#| include: false`` or ``#| output: false``.
+
+    Parameters
+    ----------
+    notebook : mapping
+        The notebook JSON (nbformat 4), e.g. ``json.load(open("laporan.ipynb"))``.
+
+    Returns
+    -------
+    meta : dict
+        The YAML front matter of the first (raw) cell.
+    body : str
+        Pandoc Markdown of the report body.
+    images : dict of str to bytes
+        PNG files referenced by ``body``, by file name.
+    """
+    meta = front_matter_of(notebook)
+    blok: list[str] = []
+    gambar: dict[str, bytes] = {}
+    cells = list(notebook.get("cells") or [])
+    if meta:
+        cells = cells[1:]
+    for nomor, cell in enumerate(cells, start=1):
+        jenis = cell.get("cell_type")
+        sumber = _teks_sel(cell.get("source"))
+        if jenis == "markdown":
+            blok.append(sumber)
+            continue
+        if jenis != "code":
+            continue
+        opsi = cell_options(sumber)
+        if _salah(opsi.get("include")) or _salah(opsi.get("output")):
+            continue
+        label = str(opsi.get("label") or "")
+        cap = opsi.get("fig-cap")
+        n_gambar = 0
+        asis = str(opsi.get("output", "")).lower() == "asis"
+        for keluaran in cell.get("outputs") or []:
+            if (
+                asis
+                and keluaran.get("output_type") == "stream"
+                and keluaran.get("name") == "stdout"
+            ):
+                # Quarto's `output: asis` takes printed text as Markdown too.
+                blok.append(_teks_sel(keluaran.get("text")))
+                continue
+            if keluaran.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            data = keluaran.get("data") or {}
+            if "text/markdown" in data:
+                blok.append(_teks_sel(data["text/markdown"]))
+            elif "image/png" in data:
+                n_gambar += 1
+                dasar = re.sub(r"[^A-Za-z0-9_-]", "-", label) or f"gambar-sel-{nomor}"
+                nama = f"{dasar}.png" if n_gambar == 1 else f"{dasar}-{n_gambar}.png"
+                gambar[nama] = base64.b64decode(_teks_sel(data["image/png"]))
+                if cap and n_gambar == 1 and label.startswith("fig-"):
+                    blok.append(f"![{_keterangan(str(cap))}]({nama}){{#{label}}}")
+                elif cap:
+                    blok.append(f"![{_keterangan(str(cap))}]({nama})")
+                else:
+                    # No caption: a plain image, not a numbered figure.
+                    blok.append(f"![]({nama})")
+    body = "\n\n".join(b.strip("\n") for b in blok if b.strip()) + "\n"
+    return meta, body, gambar
+
+
+# --- embedded renderer ---------------------------------------------------------------------
+
+
+_GAMBAR_MD = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")
+
+
+def _salin_gambar_lokal(body: str, month_dir: Path, tmp: Path) -> None:
+    """Copy images the Markdown references by relative path into the Typst root.
+
+    Typst reads files only below its root (the temporary folder); the notebook
+    saves its charts beside itself, e.g. ``grafik/kecamatan.png``.
+    """
+    dasar = month_dir.resolve()
+    for alamat in set(_GAMBAR_MD.findall(body)):
+        if re.match(r"^([a-z][a-z0-9+.-]*:|/)", alamat, flags=re.I):
+            continue  # data:, http:, absolute paths
+        asal = (dasar / alamat).resolve()
+        if not asal.is_relative_to(dasar) or not asal.is_file():
+            continue  # pandoc/Typst will report a missing image themselves
+        tujuan = tmp / alamat
+        if not tujuan.exists():
+            tujuan.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(asal, tujuan)
+
+
+def _pandoc() -> str:
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as e:
+        raise RendererMissingError(
+            "pandoc tidak tersedia untuk renderer embedded: pasang paket `pypandoc-binary` "
+            f"(pip install pypandoc-binary). Detail: {e}"
+        ) from None
+
+
+def _format_defaults(ext_dir: Path) -> dict[str, Any]:
+    """Options shared with Quarto, read from the extension's ``common`` section."""
+    try:
+        data = yaml.safe_load((ext_dir / "_extension.yml").read_text(encoding="utf-8")) or {}
+        common = data["contributes"]["formats"].get("common") or {}
+    except (OSError, KeyError, TypeError, yaml.YAMLError):
+        common = {}
+    return {
+        "toc": common.get("toc", True),
+        "toc-depth": int(common.get("toc-depth", 2)),
+        "toc-title": str(common.get("toc-title", "DAFTAR ISI")),
+        "lang": str(common.get("lang", "id")),
+    }
+
+
+def _ekor(teks: str, n: int = 25) -> str:
+    baris = [b for b in teks.strip().splitlines() if b.strip()]
+    return "\n".join(baris[-n:])
+
+
+def _typst_error_text(e: Exception) -> str:
+    bagian = [getattr(e, "message", "") or str(e)]
+    diagnostik = getattr(e, "diagnostic", "")
+    if diagnostik and diagnostik not in bagian[0]:
+        bagian.append(diagnostik)
+    for hint in getattr(e, "hints", None) or []:
+        bagian.append(f"petunjuk: {hint}")
+    return "\n".join(b for b in bagian if b)
+
+
+def _timestamp() -> int | None:
+    # Reproducible builds: honour SOURCE_DATE_EPOCH for the PDF creation date.
+    nilai = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(nilai) if nilai.isdigit() else None
+
+
+def _render_embedded(
+    nb_path: Path, month_dir: Path, root: Path, kertas: str | None
+) -> tuple[dict[str, float], list[str]]:
+    import typst  # imported here: the Quarto path does not need it
+
+    waktu: dict[str, float] = {}
+    t0 = time.perf_counter()
+    ext = root / "_extensions" / EXTENSION
+    try:
+        notebook = json.loads(nb_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise RenderError(f"Notebook {nb_path} tidak dapat dibaca: {e}") from None
+    meta, body, gambar = notebook_to_markdown(notebook)
+    bawaan = _format_defaults(ext)
+    pandoc = _pandoc()
+    waktu["notebook"] = time.perf_counter() - t0
+
+    html_akhir = month_dir / "laporan.html"
+    pdf_akhir = month_dir / "laporan.pdf"
+    peringatan: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="crm-render-") as tmp_name:
+        tmp = Path(tmp_name)
+        for nama, isi in gambar.items():
+            (tmp / nama).write_bytes(isi)
+        _salin_gambar_lokal(body, month_dir, tmp)
+        md = tmp / "laporan.md"
+        md.write_text((dump_front_matter(meta) + "\n" if meta else "") + body, encoding="utf-8")
+        # The same layout file Quarto copies next to its .typ (format-resources).
+        shutil.copyfile(ext / LAYOUT, tmp / LAYOUT)
+
+        umum = [
+            pandoc,
+            md.name,
+            f"--from={MARKDOWN}",
+            "--standalone",
+            "--wrap=none",  # as Quarto does
+            f"--lua-filter={ext / 'laporan.lua'}",
+            f"--resource-path={tmp}{os.pathsep}{month_dir}",
+            "--metadata=renderer=embedded",
+            f"--metadata=toc-title={bawaan['toc-title']}",
+        ]
+        if bawaan["toc"]:
+            umum += ["--toc", f"--toc-depth={bawaan['toc-depth']}"]
+        if "lang" not in meta:
+            umum.append(f"--metadata=lang={bawaan['lang']}")
+        if kertas:
+            umum.append(f"--metadata=kertas={kertas}")
+        html_sementara = month_dir / ".laporan.html.tmp"
+        perintah_html = [
+            *umum,
+            "--to=html5",
+            f"--template={ext / 'embedded-template.html'}",
+            f"--css={ext / 'laporan.css'}",
+            "--embed-resources",
+            f"--output={html_sementara}",
+        ]
+        perintah_typ = [
+            *umum,
+            "--to=typst",
+            f"--template={ext / 'embedded-template.typst'}",
+            "--output=laporan.typ",
+        ]
+        # Two cores: pandoc writes the HTML while Typst lays out the PDF.
+        t1 = time.perf_counter()
+        proses_html = subprocess.Popen(
+            perintah_html, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            hasil_typ = subprocess.run(
+                perintah_typ, cwd=tmp, capture_output=True, text=True, timeout=PANDOC_TIMEOUT
+            )
+            if hasil_typ.returncode != 0:
+                raise RenderError(
+                    "pandoc gagal menulis sumber Typst (PDF) dari notebook "
+                    f"{nb_path}:\n{_ekor(hasil_typ.stderr)}"
+                )
+            waktu["pandoc_typst"] = time.perf_counter() - t1
+
+            t2 = time.perf_counter()
+            pdf_sementara = month_dir / ".laporan.pdf.tmp"
+            try:
+                _, warns = typst.compile_with_warnings(
+                    str(tmp / "laporan.typ"),
+                    output=str(pdf_sementara),
+                    format="pdf",
+                    root=str(tmp),
+                    # Only Typst's bundled fonts: the PDF is the same on every machine
+                    # (and font discovery is skipped, which is faster).
+                    ignore_system_fonts=True,
+                    timestamp=_timestamp(),
+                )
+            except typst.TypstError as e:
+                pdf_sementara.unlink(missing_ok=True)
+                raise RenderError(
+                    f"Typst gagal menyusun PDF untuk {nb_path}:\n{_typst_error_text(e)}"
+                ) from None
+            peringatan += [_typst_error_text(w) for w in warns or []]
+            waktu["typst"] = time.perf_counter() - t2
+
+            _, err_html = proses_html.communicate(timeout=PANDOC_TIMEOUT)
+        except BaseException:
+            proses_html.kill()
+            proses_html.wait()
+            html_sementara.unlink(missing_ok=True)
+            raise
+        waktu["pandoc_html"] = time.perf_counter() - t1
+        if proses_html.returncode != 0:
+            html_sementara.unlink(missing_ok=True)
+            pdf_sementara.unlink(missing_ok=True)
+            raise RenderError(
+                f"pandoc gagal menulis HTML dari notebook {nb_path}:\n{_ekor(err_html)}"
+            )
+        if err_html.strip():
+            peringatan += [b for b in err_html.strip().splitlines() if b.strip()]
+        os.replace(html_sementara, html_akhir)
+        os.replace(pdf_sementara, pdf_akhir)
+    return waktu, peringatan
+
+
+# --- Quarto ------------------------------------------------------------------------------
+
+
+def _render_quarto(
+    nb_path: Path, month_dir: Path, root: Path, kertas: str | None
+) -> tuple[dict[str, float], list[str]]:
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        raise RendererMissingError(PESAN_PASANG_QUARTO)
+    waktu: dict[str, float] = {}
+    peringatan: list[str] = []
+    ext = root / "_extensions" / EXTENSION
+    # Quarto looks for extensions from the document's folder upwards, but treats
+    # files in hidden or underscore folders (the build's `output/.tmp-<month>-<pid>/`)
+    # as outside the project. A copy next to the notebook is found either way.
+    salinan_ext = month_dir / "_extensions"
+    buat_salinan = not salinan_ext.exists()
+    if buat_salinan:
+        shutil.copytree(ext, salinan_ext / EXTENSION)
+    try:
+        for fmt, keluaran, kunci in (
+            (FORMAT_HTML, "laporan.html", "quarto_html"),
+            (FORMAT_TYPST, "laporan.pdf", "quarto_typst"),
+        ):
+            perintah = [quarto, "render", nb_path.name, "--to", fmt, "--no-execute"]
+            perintah += ["-M", "renderer=quarto"]
+            if kertas:
+                perintah += ["-M", f"kertas={kertas}"]
+            t = time.perf_counter()
+            try:
+                hasil = subprocess.run(
+                    perintah, cwd=month_dir, capture_output=True, text=True, timeout=QUARTO_TIMEOUT
+                )
+            except subprocess.TimeoutExpired:
+                raise RenderError(
+                    f"`quarto render --to {fmt}` tidak selesai dalam {QUARTO_TIMEOUT} detik."
+                ) from None
+            waktu[kunci] = time.perf_counter() - t
+            if hasil.returncode != 0:
+                raise RenderError(
+                    f"`quarto render {nb_path.name} --to {fmt}` gagal (kode {hasil.returncode}):\n"
+                    f"{_ekor(hasil.stderr or hasil.stdout)}"
+                )
+            if not (month_dir / keluaran).is_file():
+                raise RenderError(f"Quarto selesai tetapi {month_dir / keluaran} tidak ada.")
+            peringatan += [b for b in hasil.stderr.splitlines() if "WARN" in b]
+    finally:
+        if buat_salinan:
+            shutil.rmtree(salinan_ext, ignore_errors=True)
+        # Quarto copied the layout next to the notebook (format-resources): not an output.
+        salinan = month_dir / LAYOUT
+        if salinan.is_file() and salinan.read_bytes() == (ext / LAYOUT).read_bytes():
+            salinan.unlink()
+    return waktu, peringatan
+
+
+def render_month(
+    month_dir: Path | str, renderer: str = "auto", kertas: str | None = None
+) -> dict[str, Any]:
+    """Render ``<month_dir>/laporan.ipynb`` to ``laporan.html`` and ``laporan.pdf``.
+
+    Parameters
+    ----------
+    month_dir : path
+        Folder of the month, e.g. ``output/2022-06``, holding the executed notebook
+        whose front matter was filled by :func:`crmlib.frontmatter.inject_front_matter`.
+    renderer : {"auto", "quarto", "embedded"}
+        See :func:`pick_renderer`.
+    kertas : {"a4", "f4"}, optional
+        Paper size of the PDF; ``None`` keeps the front matter's ``kertas`` (A4
+        when absent).
+
+    Returns
+    -------
+    dict
+        ``html`` and ``pdf`` (paths), ``renderer`` (the one used), ``timings``
+        (seconds per stage plus ``total``) and ``warnings`` (list of str).
+
+    Raises
+    ------
+    RendererMissingError
+        Quarto was requested but is not installed.
+    RenderError
+        The notebook is missing or unreadable, or pandoc, Typst or Quarto failed;
+        the message carries the tool's own diagnostic.
+    """
+    t0 = time.perf_counter()
+    month_dir = Path(month_dir).resolve()
+    if kertas is not None:
+        kertas = kertas.strip().lower()
+        if kertas not in KERTAS:
+            raise ParamsError(f"Kertas tidak valid: {kertas!r}; yang diharapkan: a4 atau f4.")
+    nb_path = month_dir / NOTEBOOK
+    if not nb_path.is_file():
+        raise RenderError(f"Notebook hasil eksekusi tidak ditemukan: {nb_path}")
+    dipakai = pick_renderer(renderer)
+    root = find_project_root(month_dir)
+    if dipakai == "quarto":
+        waktu, peringatan = _render_quarto(nb_path, month_dir, root, kertas)
+    else:
+        waktu, peringatan = _render_embedded(nb_path, month_dir, root, kertas)
+    waktu["total"] = time.perf_counter() - t0
+    return {
+        "html": month_dir / "laporan.html",
+        "pdf": month_dir / "laporan.pdf",
+        "renderer": dipakai,
+        "timings": waktu,
+        "warnings": peringatan,
+    }
