@@ -59,9 +59,22 @@ def naive(project: Project, months: list[str]) -> float:
         data_rel = os.path.relpath(resolve_data_path(params, project.root), month_dir)
         p = notebook_parameters(params, data_rel, {}, previous_month_headline(project, periode))
         (month_dir / "params.yaml").write_text(yaml.safe_dump(p, allow_unicode=True))
-        total += timed([str(BIN / "papermill"), str(project.notebook), "laporan.ipynb", "-f", "params.yaml",
-                        "--cwd", ".", "--no-progress-bar"], month_dir)
-        total += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "laporan.ipynb"], month_dir)
+        total += timed(
+            [
+                str(BIN / "papermill"),
+                str(project.notebook),
+                "laporan.ipynb",
+                "-f",
+                "params.yaml",
+                "--cwd",
+                ".",
+                "--no-progress-bar",
+            ],
+            month_dir,
+        )
+        total += timed(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "laporan.ipynb"], month_dir
+        )
     return total
 
 
@@ -75,8 +88,14 @@ def bare_papermill(project: Project, periode: str) -> float:
     data_rel = os.path.relpath(resolve_data_path(params, project.root), month_dir)
     p = notebook_parameters(params, data_rel, {}, previous_month_headline(project, periode))
     t0 = time.perf_counter()
-    pm.execute_notebook(str(project.notebook), str(month_dir / "laporan.ipynb"), parameters=p,
-                        cwd=str(month_dir), progress_bar=False, kernel_name="python3")
+    pm.execute_notebook(
+        str(project.notebook),
+        str(month_dir / "laporan.ipynb"),
+        parameters=p,
+        cwd=str(month_dir),
+        progress_bar=False,
+        kernel_name="python3",
+    )
     return time.perf_counter() - t0
 
 
@@ -88,7 +107,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
         project = scratch_project(Path(tmp))
         months = list_months(project.params_dir)[: args.months]
-        for extra in list_months(project.params_dir)[args.months:]:
+        for extra in list_months(project.params_dir)[args.months :]:
             (project.params_dir / f"{extra}.yaml").unlink()
 
         t_naive = naive(project, months)
@@ -96,22 +115,34 @@ def main() -> None:
         t_cold = timed([cli, "build", "--all", "--force"], project.root)
         print(f"cold build done: {t_cold:.1f} s", flush=True)
         t_noop = min(timed([cli, "build", "--all"], project.root) for _ in range(3))
-        t_one = min(timed([cli, "build", "2022-06", "--force", "--jobs", "1"], project.root)
-                    for _ in range(2))
+        t_one = min(
+            timed([cli, "build", "2022-06", "--force", "--jobs", "1"], project.root)
+            for _ in range(2)
+        )
         t_bare = min(bare_papermill(project, "2022-06") for _ in range(2))
         shutil.rmtree(project.root / "bare", ignore_errors=True)
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
     print(f"months: {len(months)}")
     print(f"naive pipeline (papermill CLI + nbconvert CLI, HTML only): {t_naive:7.1f} s")
-    print(f"crm-report build --all --force (HTML + PDF):             {t_cold:7.1f} s  "
-          f"-> {t_naive / t_cold:.1f}x faster")
+    print(
+        f"crm-report build --all --force (HTML + PDF):             {t_cold:7.1f} s  "
+        f"-> {t_naive / t_cold:.1f}x faster"
+    )
     print(f"crm-report build --all, nothing changed:                  {t_noop:7.2f} s")
     print(f"one month end to end (CLI, execute + HTML + PDF):         {t_one:7.1f} s")
-    print(f"bare papermill execution of the same notebook:            {t_bare:7.1f} s  "
-          f"-> ratio {t_one / t_bare:.2f}")
+    print(
+        f"bare papermill execution of the same notebook:            {t_bare:7.1f} s  "
+        f"-> ratio {t_one / t_bare:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -65,30 +65,37 @@ def _local_generate(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     respon = masuk + rng.exponential(4 * 3600, n).astype(np.int64)
     selesai = respon + rng.exponential(20 * 3600, n).astype(np.int64)
     done = rng.random(n) < 0.97
-    lap = pd.DataFrame({
-        "nomor_laporan": pd.Series(np.char.add("JK", np.arange(n).astype("U10")), dtype="str"),
-        "kanal": pd.Series(kanal[rng.integers(0, len(kanal), n)], dtype="str"),
-        "kategori": pd.Series(kategori[rng.integers(0, len(kategori), n)], dtype="str"),
-        "rincian_masalah": pd.Series(["-"] * n, dtype="str"),
-        "ukpd": pd.Series(units[rng.choice(len(units), n, p=w / w.sum())], dtype="str"),
-        "status": pd.Series(np.where(done, "Complete", "Wait"), dtype="str"),
-        "waktu_masuk": masuk.astype("datetime64[s]"),
-        "waktu_respon": respon.astype("datetime64[s]"),
-        "waktu_selesai": np.where(done, selesai, np.iinfo(np.int64).min).astype("datetime64[s]"),
-        "max_waktu_tl_jam": np.nan,
-        "jumlah_tl_ditolak": rng.poisson(0.05, n),
-        "nilai_tl": np.nan,
-    })
+    lap = pd.DataFrame(
+        {
+            "nomor_laporan": pd.Series(np.char.add("JK", np.arange(n).astype("U10")), dtype="str"),
+            "kanal": pd.Series(kanal[rng.integers(0, len(kanal), n)], dtype="str"),
+            "kategori": pd.Series(kategori[rng.integers(0, len(kategori), n)], dtype="str"),
+            "rincian_masalah": pd.Series(["-"] * n, dtype="str"),
+            "ukpd": pd.Series(units[rng.choice(len(units), n, p=w / w.sum())], dtype="str"),
+            "status": pd.Series(np.where(done, "Complete", "Wait"), dtype="str"),
+            "waktu_masuk": masuk.astype("datetime64[s]"),
+            "waktu_respon": respon.astype("datetime64[s]"),
+            "waktu_selesai": np.where(done, selesai, np.iinfo(np.int64).min).astype(
+                "datetime64[s]"
+            ),
+            "max_waktu_tl_jam": np.nan,
+            "jumlah_tl_ditolak": rng.poisson(0.05, n),
+            "nilai_tl": np.nan,
+        }
+    )
     m = int(n * 1.5)
     koord = start + rng.integers(0, 400 * 86400, m)
     proses = koord + rng.exponential(3 * 3600, m).astype(np.int64)
-    koo = pd.DataFrame({
-        "nomor_laporan": pd.Series(np.char.add("JK", np.arange(m).astype("U10")), dtype="str"),
-        "ukpd": pd.Series(kel[rng.integers(0, len(kel), m)], dtype="str"),
-        "waktu_koordinasi": koord.astype("datetime64[s]"),
-        "waktu_proses": np.where(rng.random(m) < 0.95, proses,
-                                 np.iinfo(np.int64).min).astype("datetime64[s]"),
-    })
+    koo = pd.DataFrame(
+        {
+            "nomor_laporan": pd.Series(np.char.add("JK", np.arange(m).astype("U10")), dtype="str"),
+            "ukpd": pd.Series(kel[rng.integers(0, len(kel), m)], dtype="str"),
+            "waktu_koordinasi": koord.astype("datetime64[s]"),
+            "waktu_proses": np.where(rng.random(m) < 0.95, proses, np.iinfo(np.int64).min).astype(
+                "datetime64[s]"
+            ),
+        }
+    )
     return lap, koo
 
 
@@ -134,8 +141,11 @@ def generate_files(rows: int, seed: int, xlsx_rows: int) -> None:
     folder, xlsx = data_paths(rows, seed, xlsx_rows)
     t = time.perf_counter()
     lap, koo, how = generate(rows, seed)
-    print(f"  generated {len(lap):,} reports + {len(koo):,} coordination rows with {how} "
-          f"in {time.perf_counter() - t:.1f} s", flush=True)
+    print(
+        f"  generated {len(lap):,} reports + {len(koo):,} coordination rows with {how} "
+        f"in {time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in (("laporan", lap), ("koordinasi", koo)):
         tmp = folder / f".{name}.csv.tmp"
@@ -146,8 +156,10 @@ def generate_files(rows: int, seed: int, xlsx_rows: int) -> None:
         t = time.perf_counter()
         k = min(rows, xlsx_rows)
         _write_xlsx(lap.iloc[:k], koo.iloc[:k], xlsx)
-        print(f"  wrote {xlsx.name} ({k:,} rows per sheet) in {time.perf_counter() - t:.1f} s",
-              flush=True)
+        print(
+            f"  wrote {xlsx.name} ({k:,} rows per sheet) in {time.perf_counter() - t:.1f} s",
+            flush=True,
+        )
 
 
 # --------------------------------------------------------------------------- reading
@@ -189,9 +201,7 @@ def duckdb_metrics(con, periode: str, params: MetricParams) -> dict[str, pd.Data
     p = params
     start = pd.Timestamp(f"{periode}-01")
     days = start.days_in_month
-    status_cols = ", ".join(
-        f"count(*) FILTER (WHERE status = '{s}') AS \"{s}\"" for s in STATUSES
-    )
+    status_cols = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS \"{s}\"" for s in STATUSES)
     coalesce = ", ".join(f'coalesce(c."{s}", 0)::BIGINT AS "{s}"' for s in STATUSES)
     q: dict[str, str] = {}
     q["rekap_status"] = f"""
@@ -226,8 +236,10 @@ def duckdb_metrics(con, periode: str, params: MetricParams) -> dict[str, pd.Data
                    WHERE kategori IS NOT NULL GROUP BY kategori)
         SELECT rank() OVER (ORDER BY jumlah DESC) AS peringkat, kategori, jumlah FROM c
         QUALIFY peringkat <= {p.top_n} ORDER BY peringkat, lower(kategori), kategori"""
-    for name, table, t0, t1 in (("koordinasi", "koo", "waktu_koordinasi", "waktu_proses"),
-                                ("penyelesaian", "lap", "waktu_masuk", "waktu_selesai")):
+    for name, table, t0, t1 in (
+        ("koordinasi", "koo", "waktu_koordinasi", "waktu_proses"),
+        ("penyelesaian", "lap", "waktu_masuk", "waktu_selesai"),
+    ):
         base = f"""
             WITH c AS (SELECT ukpd, count(*) AS jumlah,
                               sum(epoch({t1}) - epoch({t0})) / count(*) AS mean_s
@@ -278,20 +290,19 @@ def compare(m: Metrics, duck: dict[str, pd.DataFrame]) -> list[str]:
             elif pd.api.types.is_datetime64_any_dtype(a):
                 ok = (a.astype("datetime64[ns]") == b.astype("datetime64[ns]")).all()
             else:
-                ok = (a.astype(object).fillna("").to_numpy()
-                      == b.astype(object).fillna("").to_numpy()).all()
+                ok = (
+                    a.astype(object).fillna("").to_numpy() == b.astype(object).fillna("").to_numpy()
+                ).all()
             if not ok:
                 problems.append(f"{name}.{c} differs")
 
-    same("rekap_status", m.rekap_status, duck["rekap_status"],
-         ["ukpd", *STATUSES, "total"])
+    same("rekap_status", m.rekap_status, duck["rekap_status"], ["ukpd", *STATUSES, "total"])
     r = duck["respon"].iloc[0]
     if (m.respon["tepat_waktu"], m.total_laporan) != (int(r["tepat_waktu"]), int(r["total"])):
         problems.append(f"respon: {m.respon} vs DuckDB {r.to_dict()}")
     c = duck["capaian"].iloc[0]
     if m.jumlah_selesai != int(c["jumlah_selesai"]) or (
-        m.capaian_persen is not None and not np.isclose(m.capaian_persen, c["capaian"],
-                                                        rtol=1e-12)
+        m.capaian_persen is not None and not np.isclose(m.capaian_persen, c["capaian"], rtol=1e-12)
     ):
         problems.append(f"capaian: {m.capaian_persen} vs DuckDB {c['capaian']}")
     for name, cols in (
@@ -301,10 +312,19 @@ def compare(m: Metrics, duck: dict[str, pd.DataFrame]) -> list[str]:
         ("koordinasi_terlama", ["peringkat", "ukpd", "jumlah", "rerata_jam"]),
         ("penyelesaian_tercepat", ["peringkat", "ukpd", "jumlah", "rerata_menit"]),
         ("penyelesaian_terlama", ["peringkat", "ukpd", "jumlah", "rerata_jam"]),
-        ("tl_ditolak", ["nomor_laporan", "ukpd", "kanal", "kategori", "status",
-                        "jumlah_ditolak"]),
-        ("nilai_tl_dibawah_100", ["nomor_laporan", "ukpd", "waktu_masuk", "waktu_selesai",
-                                  "max_waktu_tl_jam", "waktu_tl_jam", "nilai_tl"]),
+        ("tl_ditolak", ["nomor_laporan", "ukpd", "kanal", "kategori", "status", "jumlah_ditolak"]),
+        (
+            "nilai_tl_dibawah_100",
+            [
+                "nomor_laporan",
+                "ukpd",
+                "waktu_masuk",
+                "waktu_selesai",
+                "max_waktu_tl_jam",
+                "waktu_tl_jam",
+                "nilai_tl",
+            ],
+        ),
         ("per_kanal", ["kanal", "jumlah"]),
         ("harian", ["tanggal", "jumlah"]),
     ):
@@ -358,8 +378,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--xlsx-rows", type=int, default=100_000, help="rows of the .xlsx read test")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (best)")
     ap.add_argument("--regenerate", action="store_true", help="rewrite bench/data files")
-    ap.add_argument("--with-reader", action="store_true",
-                    help="also time crmlib.reader.read_month on the CSV folder (all validation)")
+    ap.add_argument(
+        "--with-reader",
+        action="store_true",
+        help="also time crmlib.reader.read_month on the CSV folder (all validation)",
+    )
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -375,9 +398,20 @@ def main(argv: list[str] | None = None) -> int:
     folder, xlsx = data_paths(args.rows, args.seed, args.xlsx_rows)
     if args.regenerate or not (folder / "koordinasi.csv").exists() or not xlsx.exists():
         print(f"generating data into {folder.relative_to(ROOT)} (child process) ...", flush=True)
-        subprocess.run([sys.executable, __file__, "--generate-only", "--rows", str(args.rows),
-                        "--seed", str(args.seed), "--xlsx-rows", str(args.xlsx_rows)],
-                       check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--generate-only",
+                "--rows",
+                str(args.rows),
+                "--seed",
+                str(args.seed),
+                "--xlsx-rows",
+                str(args.xlsx_rows),
+            ],
+            check=True,
+        )
     generator = (folder / "GENERATOR").read_text(encoding="utf-8").strip()
     rss_start = rss_mb()
 
@@ -400,8 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     periode = lap["waktu_masuk"].min().strftime("%Y-%m")
 
     def run_crmlib() -> Metrics:
-        return compute_all(lap, koo, ref.ukpd, ref.kanal, periode=periode,
-                           kota="JAKARTA TIMUR", params=params)
+        return compute_all(
+            lap, koo, ref.ukpd, ref.kanal, periode=periode, kota="JAKARTA TIMUR", params=params
+        )
 
     t_crm, t_crm_med, m = best_of(run_crmlib, args.repeat)
     rss_crm = rss_mb()
@@ -417,31 +452,37 @@ def main(argv: list[str] | None = None) -> int:
     con.register("koo", koo)
     con.register("ref", ref.ukpd.assign(pos=np.arange(len(ref.ukpd))))
     con.register("kref", ref.kanal)
-    t_duck, t_duck_med, duck = best_of(lambda: duckdb_metrics(con, periode, params),
-                                       args.repeat)
+    t_duck, t_duck_med, duck = best_of(lambda: duckdb_metrics(con, periode, params), args.repeat)
     rss_all = rss_mb()
     problems = compare(m, duck)
     ratio = t_crm / t_duck
 
-    print(f"data: {len(lap):,} reports, {len(koo):,} coordination rows ({generator}); "
-          f"periode for the daily series: {periode}")
+    print(
+        f"data: {len(lap):,} reports, {len(koo):,} coordination rows ({generator}); "
+        f"periode for the daily series: {periode}"
+    )
     print(f"read CSV (pandas, engine=pyarrow) ........ {t_csv:7.2f} s")
     print(f"canonicalise (reader's fill-ins) ......... {t_canon:7.2f} s")
     print(f"read xlsx (calamine, {xlsx_rows} rows) ... {t_xlsx:7.2f} s")
-    print(f"compute_all, crmlib (best / median of {args.repeat}) "
-          f"{t_crm:7.3f} s / {t_crm_med:.3f} s")
+    print(
+        f"compute_all, crmlib (best / median of {args.repeat}) {t_crm:7.3f} s / {t_crm_med:.3f} s"
+    )
     print(f"same metrics, DuckDB SQL (best / median) {t_duck:7.3f} s / {t_duck_med:.3f} s")
     print(f"ratio crmlib / DuckDB .................... {ratio:7.2f}")
-    print(f"peak RSS: at start {rss_start:.0f} MB, after reading {rss_read:.0f} MB, "
-          f"after crmlib {rss_crm:.0f} MB, after DuckDB {rss_all:.0f} MB; "
-          f"compute_all traced peak {traced_peak_mb:.0f} MB")
+    print(
+        f"peak RSS: at start {rss_start:.0f} MB, after reading {rss_read:.0f} MB, "
+        f"after crmlib {rss_crm:.0f} MB, after DuckDB {rss_all:.0f} MB; "
+        f"compute_all traced peak {traced_peak_mb:.0f} MB"
+    )
     if args.with_reader:
         from crmlib.reader import read_month
 
         t = time.perf_counter()
         month = read_month(folder, periode=periode)
-        print(f"crmlib.reader.read_month (validate {month.counts['laporan']['read']:,} reports, "
-              f"keep {periode}) {time.perf_counter() - t:.2f} s")
+        print(
+            f"crmlib.reader.read_month (validate {month.counts['laporan']['read']:,} reports, "
+            f"keep {periode}) {time.perf_counter() - t:.2f} s"
+        )
     print("results agree: " + ("yes" if not problems else "NO\n  " + "\n  ".join(problems)))
     targets = [
         (f"compute_all ≤ {TARGET_SECONDS} s", t_crm <= TARGET_SECONDS),

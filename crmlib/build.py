@@ -114,10 +114,14 @@ def _hash_path(path: Path) -> str:
 def _code_hash() -> str:
     """crmlib's own code and reference data: a change rebuilds every month."""
     pkg = Path(__file__).parent
-    files = sorted(p for p in pkg.rglob("*") if p.is_file() and p.suffix in {".py", ".csv", ".yaml",
-                                                                            ".mplstyle", ".typ", ".css"})
-    return _hash_bytes(__version__.encode(), *(str(p.relative_to(pkg)).encode() + p.read_bytes()
-                                               for p in files))
+    files = sorted(
+        p
+        for p in pkg.rglob("*")
+        if p.is_file() and p.suffix in {".py", ".csv", ".yaml", ".mplstyle", ".typ", ".css"}
+    )
+    return _hash_bytes(
+        __version__.encode(), *(str(p.relative_to(pkg)).encode() + p.read_bytes() for p in files)
+    )
 
 
 def _templates_hash(root: Path) -> str:
@@ -125,8 +129,9 @@ def _templates_hash(root: Path) -> str:
     return _hash_bytes(*(str(p.relative_to(root)).encode() + p.read_bytes() for p in files))
 
 
-def month_fingerprint(project: Project, periode: str, params: dict, renderer: str,
-                      shared: dict | None = None) -> dict:
+def month_fingerprint(
+    project: Project, periode: str, params: dict, renderer: str, shared: dict | None = None
+) -> dict:
     """Everything a month's output depends on, as hashes.
 
     The previous month's data and params are included because the report
@@ -139,8 +144,10 @@ def month_fingerprint(project: Project, periode: str, params: dict, renderer: st
     if prev_file.exists():
         try:
             prev_params = load_params(project.params_dir, prev)
-            prev_part = _hash_bytes(prev_file.read_bytes(),
-                                    _hash_path(resolve_data_path(prev_params, project.root)).encode())
+            prev_part = _hash_bytes(
+                prev_file.read_bytes(),
+                _hash_path(resolve_data_path(prev_params, project.root)).encode(),
+            )
         except CrmReportError:
             prev_part = "invalid"
     return {
@@ -215,7 +222,7 @@ def recover_output(output_dir: Path) -> list[str]:
         return notes
     for p in output_dir.iterdir():
         if p.name.startswith(OLD_PREFIX) and p.is_dir():
-            final = output_dir / p.name[len(OLD_PREFIX):]
+            final = output_dir / p.name[len(OLD_PREFIX) :]
             if not final.exists():
                 os.rename(p, final)
                 notes.append(f"{final.name}: hasil lama dipulihkan setelah build terhenti")
@@ -232,8 +239,14 @@ def recover_output(output_dir: Path) -> list[str]:
 def git_commit(root: Path) -> str | None:
     """The project's git commit, when it is a git checkout."""
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
-                             text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None
@@ -260,9 +273,16 @@ def notebook_parameters(params: dict, data_rel: str, provenance: dict, riwayat: 
 def _headline(laporan, koordinasi, reference, periode: str, params: dict):
     from crmlib.metrics import MetricParams, compute_all
 
-    return compute_all(laporan, koordinasi, reference.ukpd, reference.kanal, periode=periode,
-                       kota=reference.kota.get("kota", ""), per_tanggal=None,
-                       params=MetricParams(**(params.get("metrik") or {})))
+    return compute_all(
+        laporan,
+        koordinasi,
+        reference.ukpd,
+        reference.kanal,
+        periode=periode,
+        kota=reference.kota.get("kota", ""),
+        per_tanggal=None,
+        params=MetricParams(**(params.get("metrik") or {})),
+    )
 
 
 def previous_month_headline(project: Project, periode: str) -> list[dict]:
@@ -282,12 +302,24 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
     m = _headline(month.laporan, month.koordinasi, ref, prev, params)
     total = int(m.total_laporan)
     tepat = int(m.respon["tepat_waktu"])
-    return [{"periode": prev, "total_laporan": total, "capaian_persen": m.capaian_persen,
-             "persen_tepat_waktu": 100 * tepat / total if total else None}]
+    return [
+        {
+            "periode": prev,
+            "total_laporan": total,
+            "capaian_persen": m.capaian_persen,
+            "persen_tepat_waktu": 100 * tepat / total if total else None,
+        }
+    ]
 
 
-def build_month(root: str, periode: str, renderer: str = "auto", force: bool = False,
-                built_at: str | None = None, warm: bool = True) -> MonthResult:
+def build_month(
+    root: str,
+    periode: str,
+    renderer: str = "auto",
+    force: bool = False,
+    built_at: str | None = None,
+    warm: bool = True,
+) -> MonthResult:
     """Build one month end to end in a temporary folder and publish it atomically.
 
     Runs in a worker process: it never prints; everything goes to the month's
@@ -333,7 +365,13 @@ def build_month(root: str, periode: str, renderer: str = "auto", force: bool = F
         ref = load_reference(params.get("kota", "jakarta-timur"))
         month = read_month(data_path, periode, reference=ref)
         for sheet, c in month.counts.items():
-            log.info("%s: dibaca %d, dipakai %d, di luar periode %d", sheet, c["read"], c["kept"], c["left_out"])
+            log.info(
+                "%s: dibaca %d, dipakai %d, di luar periode %d",
+                sheet,
+                c["read"],
+                c["kept"],
+                c["left_out"],
+            )
         step("validasi", t0)
 
         t0 = time.perf_counter()
@@ -341,55 +379,88 @@ def build_month(root: str, periode: str, renderer: str = "auto", force: bool = F
         per_tanggal = params.get("per_tanggal")
         import pandas as pd
 
-        metrics = compute_all(month.laporan, month.koordinasi, ref.ukpd, ref.kanal, periode=periode,
-                              kota=ref.kota.get("kota", ""),
-                              per_tanggal=pd.Timestamp(per_tanggal) if per_tanggal else None,
-                              params=metrik)
-        provenance = build_provenance(month.sources, month.counts, metrik,
-                                      dropped_columns=month.dropped_columns, notices=month.notices)
-        provenance.update({
-            "periode": periode,
-            "per_tanggal": pd.Timestamp(per_tanggal).isoformat() if per_tanggal else None,
-            "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
-            "renderer": used_renderer,
-            "git_commit": git_commit(project.root),
-        })
+        metrics = compute_all(
+            month.laporan,
+            month.koordinasi,
+            ref.ukpd,
+            ref.kanal,
+            periode=periode,
+            kota=ref.kota.get("kota", ""),
+            per_tanggal=pd.Timestamp(per_tanggal) if per_tanggal else None,
+            params=metrik,
+        )
+        provenance = build_provenance(
+            month.sources,
+            month.counts,
+            metrik,
+            dropped_columns=month.dropped_columns,
+            notices=month.notices,
+        )
+        provenance.update(
+            {
+                "periode": periode,
+                "per_tanggal": pd.Timestamp(per_tanggal).isoformat() if per_tanggal else None,
+                "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
+                "renderer": used_renderer,
+                "git_commit": git_commit(project.root),
+            }
+        )
         write_metrics_json(metrics, tmp / "metrics.json", provenance)
         write_tables_xlsx(metrics, tmp / "tabel.xlsx")
         step("metrik", t0)
 
         t0 = time.perf_counter()
         data_rel = os.path.relpath(data_path, project.output_dir / periode)
-        parameters = notebook_parameters(params, data_rel, provenance,
-                                         previous_month_headline(project, periode))
-        execute_notebook(project.notebook, tmp / "laporan.ipynb", parameters, cwd=tmp,
-                         timeout=int(params.get("sel_timeout_detik") or 300), warm=warm)
+        parameters = notebook_parameters(
+            params, data_rel, provenance, previous_month_headline(project, periode)
+        )
+        execute_notebook(
+            project.notebook,
+            tmp / "laporan.ipynb",
+            parameters,
+            cwd=tmp,
+            timeout=int(params.get("sel_timeout_detik") or 300),
+            warm=warm,
+        )
         step("notebook", t0)
 
         t0 = time.perf_counter()
         months = list_months(project.params_dir)
         idx = months.index(periode) if periode in months else -1
-        links = {"pdf": "laporan.pdf", "ipynb": "laporan.ipynb", "json": "metrics.json",
-                 "xlsx": "tabel.xlsx", "index": "../index.html"}
+        links = {
+            "pdf": "laporan.pdf",
+            "ipynb": "laporan.ipynb",
+            "json": "metrics.json",
+            "xlsx": "tabel.xlsx",
+            "index": "../index.html",
+        }
         if idx > 0:
             links["prev"] = f"../{months[idx - 1]}/laporan.html"
         if 0 <= idx < len(months) - 1:
             links["next"] = f"../{months[idx + 1]}/laporan.html"
-        inject_front_matter(tmp / "laporan.ipynb",
-                            build_front_matter(params, periode, links, provenance))
+        inject_front_matter(
+            tmp / "laporan.ipynb", build_front_matter(params, periode, links, provenance)
+        )
         render.render_month(tmp, renderer=used_renderer, kertas=params.get("kertas", "a4"))
         step("render", t0)
 
-        state = {"fingerprint": fingerprint, "renderer": used_renderer, "crmlib": __version__,
-                 "langkah_detik": steps}
-        (tmp / STATE_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        state = {
+            "fingerprint": fingerprint,
+            "renderer": used_renderer,
+            "crmlib": __version__,
+            "langkah_detik": steps,
+        }
+        (tmp / STATE_FILE).write_text(
+            json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         log.info("selesai dalam %.2f s", time.perf_counter() - start)
         for h in log.handlers:
             h.close()
         log.handlers.clear()
         publish(tmp, project.output_dir / periode)
-        return MonthResult(periode, "dibangun", time.perf_counter() - start, steps=steps,
-                           renderer=used_renderer)
+        return MonthResult(
+            periode, "dibangun", time.perf_counter() - start, steps=steps, renderer=used_renderer
+        )
     except CrmReportError as exc:
         reason = str(exc)
     except KeyboardInterrupt:
@@ -401,8 +472,14 @@ def build_month(root: str, periode: str, renderer: str = "auto", force: bool = F
         h.close()
     log.handlers.clear()
     shutil.rmtree(tmp, ignore_errors=True)
-    return MonthResult(periode, "gagal", time.perf_counter() - start, reason=reason, steps=steps,
-                       renderer=used_renderer)
+    return MonthResult(
+        periode,
+        "gagal",
+        time.perf_counter() - start,
+        reason=reason,
+        steps=steps,
+        renderer=used_renderer,
+    )
 
 
 # --------------------------------------------------------------------------- orchestration
@@ -421,12 +498,15 @@ def plan(project: Project, months: list[str], all_months: bool) -> list[str]:
         raise ParamsError("Sebutkan bulan yang dibangun (mis. 2022-06) atau gunakan --all.")
     for m in months:
         if not PERIODE_RE.match(m):
-            raise ParamsError(f"'{m}' bukan bulan yang valid: gunakan format YYYY-MM, misalnya 2022-06.")
+            raise ParamsError(
+                f"'{m}' bukan bulan yang valid: gunakan format YYYY-MM, misalnya 2022-06."
+            )
     return sorted(dict.fromkeys(months))
 
 
-def check_up_to_date(project: Project, months: list[str], renderer: str,
-                     force: bool) -> tuple[list[str], list[MonthResult]]:
+def check_up_to_date(
+    project: Project, months: list[str], renderer: str, force: bool
+) -> tuple[list[str], list[MonthResult]]:
     """Split months into those to build and those already up to date (no execution, no rendering)."""
     from crmlib import render
 
@@ -452,8 +532,15 @@ def check_up_to_date(project: Project, months: list[str], renderer: str,
     return todo, fresh
 
 
-def build(project: Project, months: list[str], *, jobs: int | None = None, force: bool = False,
-          renderer: str = "auto", on_event=None) -> list[MonthResult]:
+def build(
+    project: Project,
+    months: list[str],
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    renderer: str = "auto",
+    on_event=None,
+) -> list[MonthResult]:
     """Build months in a process pool; returns one result per month, oldest first.
 
     ``on_event(kind, result_or_periode)`` is called in this process only, so the
@@ -487,19 +574,28 @@ def build(project: Project, months: list[str], *, jobs: int | None = None, force
             # inherit no kernel sockets or event loops; the server preloads crmlib once.
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["crmlib.build", "crmlib.execute", "crmlib.render"])
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
-                futures = {pool.submit(build_month, str(project.root), p, renderer, force, built_at): p
-                           for p in todo}
+            with ProcessPoolExecutor(
+                max_workers=jobs, mp_context=ctx, initializer=_init_worker
+            ) as pool:
+                futures = {
+                    pool.submit(build_month, str(project.root), p, renderer, force, built_at): p
+                    for p in todo
+                }
                 for fut in as_completed(futures):
                     try:
                         r = fut.result()
                     except Exception as exc:  # a worker died (killed, out of memory)
-                        r = MonthResult(futures[fut], "gagal", reason=f"proses pekerja berhenti: {exc}")
+                        r = MonthResult(
+                            futures[fut], "gagal", reason=f"proses pekerja berhenti: {exc}"
+                        )
                     results.append(r)
                     if on_event:
                         on_event("selesai", r)
     # The archive only changes when a month was published (keeps a no-op rebuild instant).
-    if any(r.status == "dibangun" for r in results) or not (project.output_dir / "index.html").exists():
+    if (
+        any(r.status == "dibangun" for r in results)
+        or not (project.output_dir / "index.html").exists()
+    ):
         refresh_archive(project)
     return sorted(results, key=lambda r: r.periode)
 
@@ -535,8 +631,9 @@ def load_params_default(project: Project) -> dict:
     return read_yaml(project.params_dir / DEFAULT_FILE)
 
 
-def write_month_params(project: Project, periode: str, data: Path, per_tanggal: str | None,
-                       force: bool = False) -> Path:
+def write_month_params(
+    project: Project, periode: str, data: Path, per_tanggal: str | None, force: bool = False
+) -> Path:
     """Create ``params/<YYYY-MM>.yaml`` for a new month after validating its data."""
     from crmlib.reader import check_periode, read_month
 
@@ -566,7 +663,8 @@ def write_month_params(project: Project, periode: str, data: Path, per_tanggal: 
         f'per_tanggal: "{per_tanggal or dt.datetime.now().strftime("%Y-%m-%d %H:%M")}"  # waktu ekspor CRM\n'
         f'tanggal_laporan: "{nxt}-15"  # tanggal penandatanganan laporan\n'
         "# Kendala dan saran bulan ini (salinan dari _default.yaml; sunting sesuai keadaan bulan ini):\n"
-        + block("kendala") + block("saran")
+        + block("kendala")
+        + block("saran")
     )
     project.params_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".yaml.tmp")

@@ -26,8 +26,12 @@ def _echo_err(text: str) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="crm-report")
-@click.option("--debug", is_flag=True, envvar="CRM_REPORT_DEBUG",
-              help="Tampilkan traceback lengkap bila terjadi kesalahan internal.")
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="CRM_REPORT_DEBUG",
+    help="Tampilkan traceback lengkap bila terjadi kesalahan internal.",
+)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Laporan bulanan CRM Kota Administrasi Jakarta Timur: data ekspor CRM masuk,
@@ -46,8 +50,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option("--periode", metavar="YYYY-MM", help="Bulan laporan; bila kosong, bulan terbanyak di data.")
-@click.option("--kota", default="jakarta-timur", show_default=True, help="Kode kota (data referensi).")
+@click.option(
+    "--periode", metavar="YYYY-MM", help="Bulan laporan; bila kosong, bulan terbanyak di data."
+)
+@click.option(
+    "--kota", default="jakarta-timur", show_default=True, help="Kode kota (data referensi)."
+)
 def validate(data: Path, periode: str | None, kota: str) -> int:
     """Periksa data ekspor CRM satu bulan (DATA = berkas .xlsx atau folder CSV).
 
@@ -64,14 +72,26 @@ def validate(data: Path, periode: str | None, kota: str) -> int:
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--periode", required=True, metavar="YYYY-MM", help="Bulan laporan.")
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path),
-              help="Tulis ke berkas ini (bawaan: output/YYYY-MM/metrics.json).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    help="Tulis ke berkas ini (bawaan: output/YYYY-MM/metrics.json).",
+)
 @click.option("--per-tanggal", metavar='"YYYY-MM-DD HH:MM"', help="Waktu ekspor data CRM.")
-@click.option("--kota", default="jakarta-timur", show_default=True, help="Kode kota (data referensi).")
-@click.option("--tabel/--tanpa-tabel", default=True, show_default=True,
-              help="Tulis juga tabel.xlsx (semua tabel laporan) di folder yang sama.")
-def metrics(data: Path, periode: str, output: Path | None, per_tanggal: str | None, kota: str,
-            tabel: bool) -> int:
+@click.option(
+    "--kota", default="jakarta-timur", show_default=True, help="Kode kota (data referensi)."
+)
+@click.option(
+    "--tabel/--tanpa-tabel",
+    default=True,
+    show_default=True,
+    help="Tulis juga tabel.xlsx (semua tabel laporan) di folder yang sama.",
+)
+def metrics(
+    data: Path, periode: str, output: Path | None, per_tanggal: str | None, kota: str, tabel: bool
+) -> int:
     """Hitung semua angka laporan dan tulis metrics.json (tanpa menjalankan notebook).
 
     DATA = berkas .xlsx atau folder CSV. Data yang tidak valid: kode keluar 1.
@@ -89,20 +109,36 @@ def metrics(data: Path, periode: str, output: Path | None, per_tanggal: str | No
         try:
             when = pd.Timestamp(per_tanggal)
         except ValueError:
-            raise click.BadParameter(f"'{per_tanggal}' bukan tanggal; contoh: \"2022-07-11 08:34\"",
-                                     param_hint="--per-tanggal") from None
+            raise click.BadParameter(
+                f"'{per_tanggal}' bukan tanggal; contoh: \"2022-07-11 08:34\"",
+                param_hint="--per-tanggal",
+            ) from None
     ref = load_reference(kota)
     month = read_month(data, periode, reference=ref)
-    m = compute_all(month.laporan, month.koordinasi, ref.ukpd, ref.kanal, periode=periode,
-                    kota=ref.kota.get("kota", ""), per_tanggal=when)
+    m = compute_all(
+        month.laporan,
+        month.koordinasi,
+        ref.ukpd,
+        ref.kanal,
+        periode=periode,
+        kota=ref.kota.get("kota", ""),
+        per_tanggal=when,
+    )
     if output is None:
         try:
             output = Project.find().output_dir / periode / "metrics.json"
         except CrmReportError:
             output = Path("output") / periode / "metrics.json"
-    provenance = build_provenance(month.sources, month.counts, m.params,
-                                  dropped_columns=month.dropped_columns, notices=month.notices)
-    provenance.update({"periode": periode, "per_tanggal": when.isoformat() if when is not None else None})
+    provenance = build_provenance(
+        month.sources,
+        month.counts,
+        m.params,
+        dropped_columns=month.dropped_columns,
+        notices=month.notices,
+    )
+    provenance.update(
+        {"periode": periode, "per_tanggal": when.isoformat() if when is not None else None}
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     write_metrics_json(m, output, provenance)
     click.echo(f"metrics.json ditulis: {output}")
@@ -115,13 +151,27 @@ def metrics(data: Path, periode: str, output: Path | None, per_tanggal: str | No
 
 @cli.command()
 @click.argument("months", nargs=-1, metavar="[YYYY-MM ...]")
-@click.option("--all", "all_months", is_flag=True, help="Semua bulan yang punya params/YYYY-MM.yaml.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Jumlah bulan yang dibangun bersamaan (bawaan: jumlah CPU).")
+@click.option(
+    "--all", "all_months", is_flag=True, help="Semua bulan yang punya params/YYYY-MM.yaml."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Jumlah bulan yang dibangun bersamaan (bawaan: jumlah CPU).",
+)
 @click.option("--force", is_flag=True, help="Bangun ulang walau tidak ada yang berubah.")
-@click.option("--renderer", type=click.Choice(["auto", "quarto", "embedded"]), default="auto",
-              show_default=True, help="auto = Quarto bila terpasang, selain itu renderer bawaan.")
-def build(months: tuple[str, ...], all_months: bool, jobs: int | None, force: bool, renderer: str) -> int:
+@click.option(
+    "--renderer",
+    type=click.Choice(["auto", "quarto", "embedded"]),
+    default="auto",
+    show_default=True,
+    help="auto = Quarto bila terpasang, selain itu renderer bawaan.",
+)
+def build(
+    months: tuple[str, ...], all_months: bool, jobs: int | None, force: bool, renderer: str
+) -> int:
     """Susun laporan bulanan: validasi data, jalankan notebook, buat HTML + PDF, perbarui arsip.
 
     \b
@@ -131,16 +181,16 @@ def build(months: tuple[str, ...], all_months: bool, jobs: int | None, force: bo
       crm-report build 2022-06 --force    bangun ulang walau tidak berubah
     Bulan yang gagal tidak mengubah hasil yang sudah terbit; bulan lain tetap dibangun.
     """
-    from crmlib.build import Project
+    from crmlib.build import Project, plan
     from crmlib.build import build as run_build
-    from crmlib.build import plan
     from crmlib.progress import BuildProgress
 
     project = Project.find()
     todo = plan(project, list(months), all_months)
     with BuildProgress(len(todo)) as progress:
-        results = run_build(project, todo, jobs=jobs, force=force, renderer=renderer,
-                            on_event=progress.event)
+        results = run_build(
+            project, todo, jobs=jobs, force=force, renderer=renderer, on_event=progress.event
+        )
     click.echo(progress.summary(results))
     index = project.output_dir / "index.html"
     if index.exists():
@@ -150,8 +200,13 @@ def build(months: tuple[str, ...], all_months: bool, jobs: int | None, force: bo
 
 @cli.command("new-month")
 @click.argument("periode", metavar="YYYY-MM")
-@click.option("--data", "data", required=True, type=click.Path(path_type=Path),
-              help="Data ekspor CRM bulan ini (.xlsx atau folder CSV).")
+@click.option(
+    "--data",
+    "data",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Data ekspor CRM bulan ini (.xlsx atau folder CSV).",
+)
 @click.option("--per-tanggal", metavar='"YYYY-MM-DD HH:MM"', help="Waktu ekspor data CRM.")
 @click.option("--force", is_flag=True, help="Timpa params/YYYY-MM.yaml yang sudah ada.")
 def new_month(periode: str, data: Path, per_tanggal: str | None, force: bool) -> int:
@@ -159,8 +214,10 @@ def new_month(periode: str, data: Path, per_tanggal: str | None, force: bool) ->
     from crmlib.build import Project, write_month_params
 
     path = write_month_params(Project.find(), periode, data, per_tanggal, force=force)
-    click.echo(f"Berkas parameter dibuat: {path}\nSunting kendala/saran bila perlu, lalu jalankan: "
-               f"crm-report build {periode}")
+    click.echo(
+        f"Berkas parameter dibuat: {path}\nSunting kendala/saran bila perlu, lalu jalankan: "
+        f"crm-report build {periode}"
+    )
     return 0
 
 

@@ -15,14 +15,15 @@ import atexit
 import re
 import subprocess
 import threading
-
 from pathlib import Path
 
 from crmlib.errors import NotebookError, NotebookTimeoutError
 
 KERNEL_NAME = "python3"
 # Imported once when a warm kernel starts, so the first month doesn't pay for them.
-WARM_UP = "import crmlib.report, crmlib.charts, crmlib.fmt, crmlib.metrics, pandas, matplotlib.pyplot"
+WARM_UP = (
+    "import crmlib.report, crmlib.charts, crmlib.fmt, crmlib.metrics, pandas, matplotlib.pyplot"
+)
 
 _warm: dict = {}
 
@@ -72,7 +73,7 @@ def shutdown_warm_kernel() -> None:
         return
     try:
         run_sync(km.shutdown_kernel)(now=True)
-    except Exception:  # noqa: BLE001 - best effort at exit
+    except Exception:
         pass
 
 
@@ -95,7 +96,7 @@ def prestart_warm_kernel() -> None:
     def boot() -> None:
         try:
             box["km"] = _start_kernel()
-        except Exception as exc:  # noqa: BLE001 - reported when the kernel is needed
+        except Exception as exc:
             box["error"] = exc
 
     thread = threading.Thread(target=boot, name="warm-kernel", daemon=True)
@@ -125,7 +126,8 @@ def _warm_kernel(cwd: Path, retry: bool = True):
         _warm["kernel"] = km
         atexit.register(shutdown_warm_kernel)
     status = _run_in_kernel(
-        km, f"get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({str(cwd)!r})", 30)
+        km, f"get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({str(cwd)!r})", 30
+    )
     if status != "ok":
         shutdown_warm_kernel()
         if not retry:
@@ -134,8 +136,9 @@ def _warm_kernel(cwd: Path, retry: bool = True):
     return km
 
 
-def execute_notebook(notebook: Path, out_path: Path, parameters: dict, cwd: Path, timeout: int,
-                     warm: bool = False) -> None:
+def execute_notebook(
+    notebook: Path, out_path: Path, parameters: dict, cwd: Path, timeout: int, warm: bool = False
+) -> None:
     """Run the report notebook into ``out_path`` with papermill.
 
     Parameters
@@ -163,14 +166,25 @@ def execute_notebook(notebook: Path, out_path: Path, parameters: dict, cwd: Path
 
     extra = {"km": _warm_kernel(Path(cwd).resolve())} if warm else {}
     try:
-        pm.execute_notebook(str(notebook), str(out_path), parameters=parameters, cwd=str(cwd),
-                            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-                            execution_timeout=timeout, request_save_on_cell_execute=False, **extra)
+        pm.execute_notebook(
+            str(notebook),
+            str(out_path),
+            parameters=parameters,
+            cwd=str(cwd),
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+            request_save_on_cell_execute=False,
+            **extra,
+        )
     except PapermillExecutionError as exc:
         if warm:
             shutdown_warm_kernel()
         cell = f"sel #{exc.exec_count}" if exc.exec_count else f"sel {exc.cell_index}"
-        raise NotebookError(f"Notebook gagal di {cell}: {exc.ename}: {_strip_ansi(exc.evalue)}") from None
+        raise NotebookError(
+            f"Notebook gagal di {cell}: {exc.ename}: {_strip_ansi(exc.evalue)}"
+        ) from None
     except Exception as exc:
         if warm:
             shutdown_warm_kernel()
@@ -181,7 +195,9 @@ def execute_notebook(notebook: Path, out_path: Path, parameters: dict, cwd: Path
                 "(atur 'sel_timeout_detik' di params)."
             ) from None
         if name == "DeadKernelError":
-            raise NotebookError(f"Kernel notebook berhenti saat dijalankan: {_strip_ansi(exc)}") from None
+            raise NotebookError(
+                f"Kernel notebook berhenti saat dijalankan: {_strip_ansi(exc)}"
+            ) from None
         if isinstance(exc, FileNotFoundError | PermissionError):
             raise NotebookError(f"Notebook tidak dapat dibuka: {exc}") from None
         raise

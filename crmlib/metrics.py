@@ -63,8 +63,18 @@ __all__ = [
 STATUSES: tuple[str, ...] = ("Complete", "Disposisi", "In Progres", "Wait")
 
 LAPORAN_COLUMNS = (
-    "nomor_laporan", "kanal", "kategori", "rincian_masalah", "ukpd", "status", "waktu_masuk",
-    "waktu_respon", "waktu_selesai", "max_waktu_tl_jam", "jumlah_tl_ditolak", "nilai_tl",
+    "nomor_laporan",
+    "kanal",
+    "kategori",
+    "rincian_masalah",
+    "ukpd",
+    "status",
+    "waktu_masuk",
+    "waktu_respon",
+    "waktu_selesai",
+    "max_waktu_tl_jam",
+    "jumlah_tl_ditolak",
+    "nilai_tl",
 )
 KOORDINASI_COLUMNS = ("nomor_laporan", "ukpd", "waktu_koordinasi", "waktu_proses")
 
@@ -113,9 +123,7 @@ class MetricParams:
         if not self.langkah_jam > 0:
             raise ValueError(f"langkah_jam must be > 0, got {self.langkah_jam!r}")
         if not self.penalti_per_langkah >= 0:
-            raise ValueError(
-                f"penalti_per_langkah must be >= 0, got {self.penalti_per_langkah!r}"
-            )
+            raise ValueError(f"penalti_per_langkah must be >= 0, got {self.penalti_per_langkah!r}")
         for name in ("top_n", "peringkat_n", "ambang_ditolak"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
@@ -216,8 +224,11 @@ def _rank_and_cut(
 
 def _rekap_frame(ref: pd.DataFrame, matrix: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame(
-        {"ukpd": ref["ukpd"].to_numpy(), "tingkat": ref["tingkat"].to_numpy(),
-         "kecamatan": ref["kecamatan"].to_numpy()}
+        {
+            "ukpd": ref["ukpd"].to_numpy(),
+            "tingkat": ref["tingkat"].to_numpy(),
+            "kecamatan": ref["kecamatan"].to_numpy(),
+        }
     )
     for j, status in enumerate(STATUSES):
         out[status] = matrix[:, j]
@@ -433,9 +444,7 @@ def _capaian(nilai: np.ndarray, selesai: np.ndarray) -> tuple[float | None, int]
     return float(scored.sum() / len(scored)), int(len(scored))
 
 
-def compute_capaian(
-    laporan: pd.DataFrame, params: MetricParams = MetricParams()
-) -> float | None:
+def compute_capaian(laporan: pd.DataFrame, params: MetricParams = MetricParams()) -> float | None:
     """Achievement: the mean follow-up score over the month's completed reports.
 
     Parameters
@@ -460,8 +469,11 @@ def compute_capaian(
 
 def _top_units(ref: pd.DataFrame, counts: np.ndarray, n: int) -> pd.DataFrame:
     table = pd.DataFrame(
-        {"ukpd": ref["ukpd"].to_numpy(), "jumlah": counts.astype(np.int64),
-         "_pos": np.arange(len(ref))}
+        {
+            "ukpd": ref["ukpd"].to_numpy(),
+            "jumlah": counts.astype(np.int64),
+            "_pos": np.arange(len(ref)),
+        }
     )
     # A unit without reports is not a "top" unit, whatever N is.
     table = table.loc[table["jumlah"].to_numpy() > 0]
@@ -497,9 +509,11 @@ def _top_kategori(row_codes: np.ndarray, uniques: Any, n: int) -> pd.DataFrame:
     names = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     table = pd.DataFrame({"kategori": names, "jumlah": counts.astype(np.int64)})
     # Alphabetical tie order: case-insensitive first, exact spelling to break the rest.
-    order = table.assign(_fold=names.str.casefold()).sort_values(
-        ["_fold", "kategori"], kind="stable"
-    ).index.to_numpy()
+    order = (
+        table.assign(_fold=names.str.casefold())
+        .sort_values(["_fold", "kategori"], kind="stable")
+        .index.to_numpy()
+    )
     table["_pos"] = np.argsort(order)
     table = table.loc[table["jumlah"].to_numpy() > 0]
     out = _rank_and_cut(table, "jumlah", descending=True, n=n, tiebreak="_pos")
@@ -668,16 +682,26 @@ def compute_tl_ditolak(
         ``nomor_laporan, ukpd, kanal, kategori, status, jumlah_ditolak`` in official
         unit order, then by report number.
     """
-    _require(laporan, ("nomor_laporan", "ukpd", "kanal", "kategori", "status",
-                       "jumlah_tl_ditolak"), "laporan")
+    _require(
+        laporan,
+        ("nomor_laporan", "ukpd", "kanal", "kategori", "status", "jumlah_tl_ditolak"),
+        "laporan",
+    )
     ref = _unit_table(ukpd_ref)
     unit = _codes(laporan["ukpd"], ref["ukpd"], "ukpd")
     return _tl_ditolak(laporan, unit, ambang)
 
 
 NILAI_COLUMNS = [
-    "nomor_laporan", "ukpd", "kategori", "rincian_masalah", "waktu_masuk", "waktu_selesai",
-    "max_waktu_tl_jam", "waktu_tl_jam", "nilai_tl",
+    "nomor_laporan",
+    "ukpd",
+    "kategori",
+    "rincian_masalah",
+    "waktu_masuk",
+    "waktu_selesai",
+    "max_waktu_tl_jam",
+    "waktu_tl_jam",
+    "nilai_tl",
 ]
 
 
@@ -685,8 +709,7 @@ def _nilai_dibawah_100(
     laporan: pd.DataFrame, unit: np.ndarray, tl_sec: np.ndarray, nilai: np.ndarray
 ) -> pd.DataFrame:
     hit = np.flatnonzero(nilai < 100)  # NaN compares False: unscored reports stay out
-    cols = ["nomor_laporan", "ukpd", "kategori", "rincian_masalah", "waktu_masuk",
-            "waktu_selesai"]
+    cols = ["nomor_laporan", "ukpd", "kategori", "rincian_masalah", "waktu_masuk", "waktu_selesai"]
     rows = laporan.iloc[hit][cols].assign(
         max_waktu_tl_jam=_floats(laporan["max_waktu_tl_jam"].iloc[hit]),
         waktu_tl_jam=tl_sec[hit] / _S_PER_H,
@@ -948,7 +971,8 @@ def compute_all(
         per_kanal=_per_kanal(kref, kanal),
         harian=_harian(masuk, periode),
         waktu_respon_jam=pd.Series(
-            _seconds_between(masuk, respon_ns) / _S_PER_H, index=laporan.index,
+            _seconds_between(masuk, respon_ns) / _S_PER_H,
+            index=laporan.index,
             name="waktu_respon_jam",
         ),
         waktu_tl_jam=pd.Series(tl_sec / _S_PER_H, index=laporan.index, name="waktu_tl_jam"),

@@ -36,9 +36,21 @@ __all__ = [
 
 #: Top-level keys the data contract (§2) fixes, in its order.
 CONTRACT_KEYS: tuple[str, ...] = (
-    "periode", "kota", "per_tanggal", "total_laporan", "capaian_persen", "respon",
-    "rekap_status", "top_ukpd", "top_kategori", "koordinasi_tercepat", "koordinasi_terlama",
-    "penyelesaian_tercepat", "penyelesaian_terlama", "tl_ditolak", "nilai_tl_dibawah_100",
+    "periode",
+    "kota",
+    "per_tanggal",
+    "total_laporan",
+    "capaian_persen",
+    "respon",
+    "rekap_status",
+    "top_ukpd",
+    "top_kategori",
+    "koordinasi_tercepat",
+    "koordinasi_terlama",
+    "penyelesaian_tercepat",
+    "penyelesaian_terlama",
+    "tl_ditolak",
+    "nilai_tl_dibawah_100",
 )
 
 
@@ -78,9 +90,7 @@ def _iso(value: Any) -> str | None:
 def _records(df: pd.DataFrame, convert: dict[str, Callable[[Any], Any]]) -> list[dict]:
     """Rows of ``df`` as dicts with the given keys, each value converted to a plain type."""
     columns = {key: df[key].tolist() for key in convert}
-    return [
-        {key: fn(columns[key][i]) for key, fn in convert.items()} for i in range(len(df))
-    ]
+    return [{key: fn(columns[key][i]) for key, fn in convert.items()} for i in range(len(df))]
 
 
 def _status_records(df: pd.DataFrame, head: dict[str, Callable[[Any], Any]]) -> list[dict]:
@@ -140,14 +150,28 @@ def metrics_to_dict(m: Metrics, provenance: dict | None = None) -> dict:
         "penyelesaian_terlama": _ranking(m.penyelesaian_terlama, "rerata_jam"),
         "tl_ditolak": _records(
             m.tl_ditolak,
-            {"nomor_laporan": str, "ukpd": str, "kanal": str, "kategori": str, "status": str,
-             "jumlah_ditolak": _int},
+            {
+                "nomor_laporan": str,
+                "ukpd": str,
+                "kanal": str,
+                "kategori": str,
+                "status": str,
+                "jumlah_ditolak": _int,
+            },
         ),
         "nilai_tl_dibawah_100": _records(
             m.nilai_tl_dibawah_100,
-            {"nomor_laporan": str, "ukpd": str, "kategori": str, "rincian_masalah": _text,
-             "waktu_masuk": _iso, "waktu_selesai": _iso, "max_waktu_tl_jam": _number,
-             "waktu_tl_jam": _float, "nilai_tl": _number},
+            {
+                "nomor_laporan": str,
+                "ukpd": str,
+                "kategori": str,
+                "rincian_masalah": _text,
+                "waktu_masuk": _iso,
+                "waktu_selesai": _iso,
+                "max_waktu_tl_jam": _number,
+                "waktu_tl_jam": _float,
+                "nilai_tl": _number,
+            },
         ),
         # Additions (the contract allows new keys, never renamed or dropped ones).
         "total_koordinasi": int(m.total_koordinasi),
@@ -211,8 +235,10 @@ def write_metrics_json(m: Metrics, path: Path | str, provenance: dict | None = N
     come sorted by the metric functions), UTF-8 without ``\\u`` escapes, two-space
     indent, newline at the end. NaN can never appear (``allow_nan=False``).
     """
-    text = json.dumps(metrics_to_dict(m, provenance), ensure_ascii=False, indent=2,
-                      allow_nan=False) + "\n"
+    text = (
+        json.dumps(metrics_to_dict(m, provenance), ensure_ascii=False, indent=2, allow_nan=False)
+        + "\n"
+    )
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
@@ -332,10 +358,18 @@ def _sheets(m: Metrics) -> list[_Sheet]:
         # headers there is a known fault (contract §4).
         kind = sheet.split()[0]
         counted = "Koordinasi" if kind == "Koordinasi" else "Selesai"
-        header = ["Peringkat", "Nama Kelurahan", f"Jumlah Laporan {counted}",
-                  f"Rerata Waktu {kind} ({unit})"]
-        return _Sheet(sheet, header, _columns(df, ["peringkat", "ukpd", "jumlah", value]),
-                      {0: "0", 2: _FMT_INT, 3: fmt})
+        header = [
+            "Peringkat",
+            "Nama Kelurahan",
+            f"Jumlah Laporan {counted}",
+            f"Rerata Waktu {kind} ({unit})",
+        ]
+        return _Sheet(
+            sheet,
+            header,
+            _columns(df, ["peringkat", "ukpd", "jumlah", value]),
+            {0: "0", 2: _FMT_INT, 3: fmt},
+        )
 
     ringkasan = [
         ["Periode", m.periode],
@@ -356,41 +390,103 @@ def _sheets(m: Metrics) -> list[_Sheet]:
         ["Versi crmlib", crmlib.__version__],
     ]
     return [
-        _Sheet("Ringkasan", ["Uraian", "Nilai"], [[k, _cell_value(v)] for k, v in ringkasan],
-               {1: "General"}),
-        _Sheet("Rekap Status",
-               ["No", "Nama UKPD", "Tingkat", "Kecamatan", *STATUSES, "Total"],
-               rekap_rows, {0: "0", **status_fmt}),
-        _Sheet("Rekap Kecamatan", ["No", "Kecamatan", *STATUSES, "Total"], kec_rows,
-               {0: "0", **dict.fromkeys(range(2, 7), _FMT_INT)}),
-        _Sheet("Top UKPD", ["Peringkat", "Nama UKPD", "Jumlah Laporan"],
-               _columns(m.top_ukpd, ["peringkat", "ukpd", "jumlah"]), {0: "0", 2: _FMT_INT}),
-        _Sheet("Top Kategori", ["Peringkat", "Kategori Aduan", "Jumlah Aduan"],
-               _columns(m.top_kategori, ["peringkat", "kategori", "jumlah"]),
-               {0: "0", 2: _FMT_INT}),
+        _Sheet(
+            "Ringkasan",
+            ["Uraian", "Nilai"],
+            [[k, _cell_value(v)] for k, v in ringkasan],
+            {1: "General"},
+        ),
+        _Sheet(
+            "Rekap Status",
+            ["No", "Nama UKPD", "Tingkat", "Kecamatan", *STATUSES, "Total"],
+            rekap_rows,
+            {0: "0", **status_fmt},
+        ),
+        _Sheet(
+            "Rekap Kecamatan",
+            ["No", "Kecamatan", *STATUSES, "Total"],
+            kec_rows,
+            {0: "0", **dict.fromkeys(range(2, 7), _FMT_INT)},
+        ),
+        _Sheet(
+            "Top UKPD",
+            ["Peringkat", "Nama UKPD", "Jumlah Laporan"],
+            _columns(m.top_ukpd, ["peringkat", "ukpd", "jumlah"]),
+            {0: "0", 2: _FMT_INT},
+        ),
+        _Sheet(
+            "Top Kategori",
+            ["Peringkat", "Kategori Aduan", "Jumlah Aduan"],
+            _columns(m.top_kategori, ["peringkat", "kategori", "jumlah"]),
+            {0: "0", 2: _FMT_INT},
+        ),
         ranking(m.koordinasi_tercepat, "rerata_menit", "Koordinasi Tercepat", "Menit", _FMT_2),
         ranking(m.koordinasi_terlama, "rerata_jam", "Koordinasi Terlama", "Jam", _FMT_3),
-        ranking(m.penyelesaian_tercepat, "rerata_menit", "Penyelesaian Tercepat", "Menit",
-                _FMT_2),
+        ranking(m.penyelesaian_tercepat, "rerata_menit", "Penyelesaian Tercepat", "Menit", _FMT_2),
         ranking(m.penyelesaian_terlama, "rerata_jam", "Penyelesaian Terlama", "Jam", _FMT_2),
-        _Sheet("TL Ditolak",
-               ["No", "Nama UKPD", "No. Laporan", "Kanal Laporan", "Kategori", "Status Laporan",
-                "Total TL Ditolak"],
-               _numbered(_columns(m.tl_ditolak, ["ukpd", "nomor_laporan", "kanal", "kategori",
-                                                 "status", "jumlah_ditolak"])),
-               {0: "0", 6: _FMT_INT}),
-        _Sheet("Nilai TL < 100",
-               ["No", "No. Laporan", "Nama UKPD", "Kategori", "Rincian Masalah", "Tgl Masuk",
-                "Tgl TL", "Max Waktu TL (Jam)", "Waktu TL (Jam)", "Nilai TL"],
-               _numbered(_columns(m.nilai_tl_dibawah_100, [
-                   "nomor_laporan", "ukpd", "kategori", "rincian_masalah", "waktu_masuk",
-                   "waktu_selesai", "max_waktu_tl_jam", "waktu_tl_jam", "nilai_tl"])),
-               {0: "0", 5: _FMT_DT, 6: _FMT_DT, 7: "General", 8: _FMT_2, 9: "General"}),
-        _Sheet("Per Kanal", ["No", "Kanal", "Keterangan", "Jumlah Laporan"],
-               _numbered(_kanal_rows(m.per_kanal)),
-               {0: "0", 3: _FMT_INT}),
-        _Sheet("Harian", ["Tanggal", "Jumlah Laporan"],
-               _columns(m.harian, ["tanggal", "jumlah"]), {0: _FMT_DATE, 1: _FMT_INT}),
+        _Sheet(
+            "TL Ditolak",
+            [
+                "No",
+                "Nama UKPD",
+                "No. Laporan",
+                "Kanal Laporan",
+                "Kategori",
+                "Status Laporan",
+                "Total TL Ditolak",
+            ],
+            _numbered(
+                _columns(
+                    m.tl_ditolak,
+                    ["ukpd", "nomor_laporan", "kanal", "kategori", "status", "jumlah_ditolak"],
+                )
+            ),
+            {0: "0", 6: _FMT_INT},
+        ),
+        _Sheet(
+            "Nilai TL < 100",
+            [
+                "No",
+                "No. Laporan",
+                "Nama UKPD",
+                "Kategori",
+                "Rincian Masalah",
+                "Tgl Masuk",
+                "Tgl TL",
+                "Max Waktu TL (Jam)",
+                "Waktu TL (Jam)",
+                "Nilai TL",
+            ],
+            _numbered(
+                _columns(
+                    m.nilai_tl_dibawah_100,
+                    [
+                        "nomor_laporan",
+                        "ukpd",
+                        "kategori",
+                        "rincian_masalah",
+                        "waktu_masuk",
+                        "waktu_selesai",
+                        "max_waktu_tl_jam",
+                        "waktu_tl_jam",
+                        "nilai_tl",
+                    ],
+                )
+            ),
+            {0: "0", 5: _FMT_DT, 6: _FMT_DT, 7: "General", 8: _FMT_2, 9: "General"},
+        ),
+        _Sheet(
+            "Per Kanal",
+            ["No", "Kanal", "Keterangan", "Jumlah Laporan"],
+            _numbered(_kanal_rows(m.per_kanal)),
+            {0: "0", 3: _FMT_INT},
+        ),
+        _Sheet(
+            "Harian",
+            ["Tanggal", "Jumlah Laporan"],
+            _columns(m.harian, ["tanggal", "jumlah"]),
+            {0: _FMT_DATE, 1: _FMT_INT},
+        ),
     ]
 
 

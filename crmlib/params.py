@@ -61,7 +61,9 @@ KERTAS = ("a4", "f4")
 
 def _suggest(key: str, known: list[str]) -> str:
     hits = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    return f" Mungkin maksudnya '{hits[0]}'?" if hits else f" Kunci yang dikenal: {', '.join(known)}."
+    return (
+        f" Mungkin maksudnya '{hits[0]}'?" if hits else f" Kunci yang dikenal: {', '.join(known)}."
+    )
 
 
 def _check(data: dict, schema: dict, file: str, prefix: str = "") -> None:
@@ -121,7 +123,9 @@ def read_yaml(path: Path) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-        raise ParamsError(f"{path}{where}: YAML tidak valid ({getattr(exc, 'problem', exc)}).") from None
+        raise ParamsError(
+            f"{path}{where}: YAML tidak valid ({getattr(exc, 'problem', exc)})."
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -168,7 +172,9 @@ def load_params(params_dir: Path | str, periode: str) -> dict:
         (the parent of ``params_dir``) and ``periode`` is set.
     """
     if not isinstance(periode, str) or not PERIODE_RE.match(periode):
-        raise ParamsError(f"Periode '{periode}' tidak valid: gunakan format YYYY-MM, misalnya 2022-06.")
+        raise ParamsError(
+            f"Periode '{periode}' tidak valid: gunakan format YYYY-MM, misalnya 2022-06."
+        )
     params_dir = Path(params_dir)
     defaults = read_yaml(params_dir / DEFAULT_FILE)
     path = month_file(params_dir, periode)
@@ -180,7 +186,9 @@ def load_params(params_dir: Path | str, periode: str) -> dict:
         )
     month = read_yaml(path)
     if month.get("periode") not in (None, periode):
-        raise ParamsError(f"{path}: periode '{month['periode']}' tidak cocok dengan nama berkas ({periode}).")
+        raise ParamsError(
+            f"{path}: periode '{month['periode']}' tidak cocok dengan nama berkas ({periode})."
+        )
     params = merge(defaults, month)
     params["periode"] = periode
     if not params.get("data"):

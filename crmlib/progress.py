@@ -29,8 +29,13 @@ class BuildProgress:
         if self.tty and self.total:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=self.total, unit="bulan", file=self.stream, desc="membangun",
-                            bar_format="{desc} {bar} {n_fmt}/{total_fmt} bulan [{elapsed}]")
+            self.bar = tqdm(
+                total=self.total,
+                unit="bulan",
+                file=self.stream,
+                desc="membangun",
+                bar_format="{desc} {bar} {n_fmt}/{total_fmt} bulan [{elapsed}]",
+            )
         return self
 
     def __exit__(self, *exc) -> None:
@@ -54,7 +59,9 @@ class BuildProgress:
             self.done += 1
             r = payload
             if r.status == "terkini":
-                text = f"[{self.done}/{self.total}] {r.periode}: up to date (tidak ada yang berubah)"
+                text = (
+                    f"[{self.done}/{self.total}] {r.periode}: up to date (tidak ada yang berubah)"
+                )
             elif r.status == "dibangun":
                 text = f"[{self.done}/{self.total}] {r.periode}: selesai dalam {r.seconds:.1f} s ({r.renderer})"
             else:
@@ -69,8 +76,11 @@ class BuildProgress:
         """The closing table: month, status, time, reason (full reason for failures)."""
         lines = ["", f"{'Bulan':<8} {'Status':<9} {'Waktu':>7}  Keterangan", "-" * 60]
         for r in results:
-            reason = r.reason.splitlines()[0] if r.reason else (
-                "tidak ada yang berubah" if r.status == "terkini" else r.renderer)
+            reason = (
+                r.reason.splitlines()[0]
+                if r.reason
+                else ("tidak ada yang berubah" if r.status == "terkini" else r.renderer)
+            )
             lines.append(f"{r.periode:<8} {r.status:<9} {r.seconds:>6.1f}s  {reason}")
         failed = [r for r in results if r.status == "gagal"]
         if failed:

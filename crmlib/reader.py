@@ -59,8 +59,14 @@ TIME_ORDER = {
 }
 MONTH_COLUMN = {"laporan": "waktu_masuk", "koordinasi": "waktu_koordinasi"}
 
-DAY_FIRST_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S",
-                     "%d-%m-%Y %H:%M", "%d-%m-%Y")
+DAY_FIRST_FORMATS = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+)
 # Excel serial day numbers between 1954 and 2119: anything else is not a date.
 EXCEL_SERIAL_RANGE = (20000.0, 80000.0)
 
@@ -121,8 +127,15 @@ def check_periode(periode: str) -> str:
     """Return ``periode`` if it is ``YYYY-MM``, else raise InputDataError."""
     if not isinstance(periode, str) or not PERIODE_RE.match(periode):
         raise InputDataError(
-            [Problem(file="(parameter)", column="periode", message="periode tidak valid",
-                     value=str(periode), expected="format YYYY-MM, misalnya 2022-06")]
+            [
+                Problem(
+                    file="(parameter)",
+                    column="periode",
+                    message="periode tidak valid",
+                    value=str(periode),
+                    expected="format YYYY-MM, misalnya 2022-06",
+                )
+            ]
         )
     return periode
 
@@ -143,29 +156,47 @@ def locate_sources(data: Path | str) -> dict[str, SheetSource]:
     shown = str(data)
     if not path.exists():
         raise InputDataError(
-            [Problem(file=shown, message="berkas atau folder data tidak ditemukan",
-                     expected="berkas .xlsx (sheet laporan & koordinasi) atau folder berisi "
-                     "laporan.csv dan koordinasi.csv")]
+            [
+                Problem(
+                    file=shown,
+                    message="berkas atau folder data tidak ditemukan",
+                    expected="berkas .xlsx (sheet laporan & koordinasi) atau folder berisi "
+                    "laporan.csv dan koordinasi.csv",
+                )
+            ]
         )
     if path.is_dir():
         csvs = {p.name.lower(): p for p in path.iterdir() if p.suffix.lower() == ".csv"}
-        xlsxs = [p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")]
+        xlsxs = [
+            p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")
+        ]
         if not csvs and len(xlsxs) == 1:
             return locate_sources(xlsxs[0])
         problems = [
-            Problem(file=str(Path(shown) / f"{s}.csv"), message="berkas tidak ditemukan",
-                    expected=f"{s}.csv (UTF-8, dipisah koma, baris judul di baris 1)")
-            for s in SHEETS if f"{s}.csv" not in csvs
+            Problem(
+                file=str(Path(shown) / f"{s}.csv"),
+                message="berkas tidak ditemukan",
+                expected=f"{s}.csv (UTF-8, dipisah koma, baris judul di baris 1)",
+            )
+            for s in SHEETS
+            if f"{s}.csv" not in csvs
         ]
         if problems:
             raise InputDataError(problems)
-        return {s: SheetSource(str(Path(shown) / csvs[f"{s}.csv"].name), None, csvs[f"{s}.csv"])
-                for s in SHEETS}
+        return {
+            s: SheetSource(str(Path(shown) / csvs[f"{s}.csv"].name), None, csvs[f"{s}.csv"])
+            for s in SHEETS
+        }
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return {s: SheetSource(shown, s, path) for s in SHEETS}
     raise InputDataError(
-        [Problem(file=shown, message="jenis berkas tidak didukung",
-                 expected="berkas .xlsx atau folder berisi laporan.csv dan koordinasi.csv")]
+        [
+            Problem(
+                file=shown,
+                message="jenis berkas tidak didukung",
+                expected="berkas .xlsx atau folder berisi laporan.csv dan koordinasi.csv",
+            )
+        ]
     )
 
 
@@ -189,44 +220,80 @@ def _read_raw_csv(src: SheetSource) -> pd.DataFrame:
     try:
         # Everything as text first: validation needs the value the user typed, and
         # skip_blank_lines=False keeps row numbers equal to what the user sees.
-        return pd.read_csv(src.path, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                           encoding="utf-8-sig")
+        return pd.read_csv(
+            src.path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig"
+        )
     except pd.errors.ParserError as exc:
         msg = str(exc)
         m = re.search(r"line (\d+)", msg)
         raise InputDataError(
-            [src.problem("baris CSV rusak (jumlah kolom tidak sesuai judul)",
-                         row=int(m.group(1)) if m else None,
-                         expected="setiap baris memiliki jumlah kolom yang sama dengan baris judul")]
+            [
+                src.problem(
+                    "baris CSV rusak (jumlah kolom tidak sesuai judul)",
+                    row=int(m.group(1)) if m else None,
+                    expected="setiap baris memiliki jumlah kolom yang sama dengan baris judul",
+                )
+            ]
         ) from None
     except pd.errors.EmptyDataError:
-        raise InputDataError([src.problem("berkas kosong", expected="baris judul dan data")]) from None
+        raise InputDataError(
+            [src.problem("berkas kosong", expected="baris judul dan data")]
+        ) from None
 
 
 def _read_raw_xlsx(sources: dict[str, SheetSource]) -> dict[str, pd.DataFrame]:
     src0 = next(iter(sources.values()))
     path = src0.path
     if path.stat().st_size == 0:
-        raise InputDataError([Problem(file=src0.file, message="berkas kosong",
-                                      expected="workbook .xlsx dengan sheet laporan dan koordinasi")])
+        raise InputDataError(
+            [
+                Problem(
+                    file=src0.file,
+                    message="berkas kosong",
+                    expected="workbook .xlsx dengan sheet laporan dan koordinasi",
+                )
+            ]
+        )
     if not zipfile.is_zipfile(path):
-        raise InputDataError([Problem(file=src0.file, message="berkas tidak dapat dibaca sebagai Excel (.xlsx)",
-                                      expected="workbook .xlsx yang valid")])
+        raise InputDataError(
+            [
+                Problem(
+                    file=src0.file,
+                    message="berkas tidak dapat dibaca sebagai Excel (.xlsx)",
+                    expected="workbook .xlsx yang valid",
+                )
+            ]
+        )
     try:
         book = pd.read_excel(path, sheet_name=None, engine="calamine", header=None, dtype=object)
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
-        raise InputDataError([Problem(file=src0.file, message=f"berkas Excel rusak ({type(exc).__name__})",
-                                      expected="workbook .xlsx yang valid")]) from None
+        raise InputDataError(
+            [
+                Problem(
+                    file=src0.file,
+                    message=f"berkas Excel rusak ({type(exc).__name__})",
+                    expected="workbook .xlsx yang valid",
+                )
+            ]
+        ) from None
     by_key = {name.strip().lower(): df for name, df in book.items()}
     out, problems = {}, []
     for sheet, src in sources.items():
         df = by_key.get(sheet)
         if df is None:
-            problems.append(Problem(file=src.file, sheet=sheet, message="sheet tidak ditemukan",
-                                    expected=f"sheet bernama '{sheet}' (ada: {', '.join(book) or '-'})"))
+            problems.append(
+                Problem(
+                    file=src.file,
+                    sheet=sheet,
+                    message="sheet tidak ditemukan",
+                    expected=f"sheet bernama '{sheet}' (ada: {', '.join(book) or '-'})",
+                )
+            )
             continue
         if df.empty or df.dropna(how="all").empty:
-            problems.append(src.problem("sheet kosong", expected="baris judul di baris 1 dan data di bawahnya"))
+            problems.append(
+                src.problem("sheet kosong", expected="baris judul di baris 1 dan data di bawahnya")
+            )
             continue
         header = ["" if pd.isna(h) else str(h) for h in df.iloc[0]]
         body = df.iloc[1:].reset_index(drop=True)
@@ -270,14 +337,20 @@ def parse_datetimes(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         # CSV columns are text only: skip the per-cell type checks (they cost seconds at 1M rows).
         return _parse_text_datetimes(values, out, blank)
     # Native datetimes (Excel date cells read by calamine, or Timestamps).
-    is_dt = values.map(lambda v: isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "year")).astype(bool)
+    is_dt = values.map(
+        lambda v: isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "year")
+    ).astype(bool)
     if is_dt.any():
         out.loc[is_dt[is_dt].index] = pd.to_datetime(values[is_dt]).astype("datetime64[ns]")
-    is_num = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).astype(bool)
+    is_num = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).astype(
+        bool
+    )
     if is_num.any():
         nums = values[is_num].astype(float)
         ok = nums.between(*EXCEL_SERIAL_RANGE)
-        out.loc[nums[ok].index] = pd.to_datetime(nums[ok], unit="D", origin="1899-12-30").dt.round("s")
+        out.loc[nums[ok].index] = pd.to_datetime(nums[ok], unit="D", origin="1899-12-30").dt.round(
+            "s"
+        )
     return _parse_text_datetimes(values[~(is_dt | is_num)], out, blank)
 
 
@@ -304,8 +377,10 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     blank = _is_blank(series)
     text = series.astype("string").str.strip().fillna("")
     # "67,5" -> "67.5", but "1,234.5" keeps its meaning.
-    text = text.where(text.str.contains(r"\.", regex=True) | ~text.str.fullmatch(r"-?\d+,\d+"),
-                      text.str.replace(",", ".", regex=False))
+    text = text.where(
+        text.str.contains(r"\.", regex=True) | ~text.str.fullmatch(r"-?\d+,\d+"),
+        text.str.replace(",", ".", regex=False),
+    )
     nums = pd.to_numeric(text.where(~blank, None), errors="coerce").astype(float)
     invalid = (~blank) & nums.isna().to_numpy()
     return nums, invalid
@@ -318,8 +393,9 @@ def _suggest(names: list[str]) -> str:
 # --------------------------------------------------------------------------- per sheet
 
 
-def _map_headers(df: pd.DataFrame, sheet: str, src: SheetSource, ref: Reference,
-                 problems: list[Problem]) -> tuple[pd.DataFrame, dict]:
+def _map_headers(
+    df: pd.DataFrame, sheet: str, src: SheetSource, ref: Reference, problems: list[Problem]
+) -> tuple[pd.DataFrame, dict]:
     mapping = ref.header_alias[sheet]
     keep: dict[str, str] = {}
     pelapor, others = 0, []
@@ -334,19 +410,31 @@ def _map_headers(df: pd.DataFrame, sheet: str, src: SheetSource, ref: Reference,
             continue
         if canonical in keep.values():
             first = next(k for k, v in keep.items() if v == canonical)
-            problems.append(src.problem(f"dua kolom berarti sama: '{first}' dan '{original}'",
-                                        column=str(original), expected=f"satu kolom {canonical}"))
+            problems.append(
+                src.problem(
+                    f"dua kolom berarti sama: '{first}' dan '{original}'",
+                    column=str(original),
+                    expected=f"satu kolom {canonical}",
+                )
+            )
             continue
         keep[original] = canonical
     out = df[list(keep)].rename(columns=keep)
     letters = {c: _column_letter(i) for i, c in enumerate(df.columns)}
-    shown = {canon: (f"{orig} [{letters[orig]}]" if src.sheet else str(orig).strip())
-             for orig, canon in keep.items()}
+    shown = {
+        canon: (f"{orig} [{letters[orig]}]" if src.sheet else str(orig).strip())
+        for orig, canon in keep.items()
+    }
     for col in REQUIRED[sheet]:
         if col not in out.columns:
-            problems.append(src.problem("kolom wajib tidak ada", column=col,
-                                        expected=f"kolom '{col}' (atau salah satu aliasnya di "
-                                        "crmlib/reference/header_alias.yaml)"))
+            problems.append(
+                src.problem(
+                    "kolom wajib tidak ada",
+                    column=col,
+                    expected=f"kolom '{col}' (atau salah satu aliasnya di "
+                    "crmlib/reference/header_alias.yaml)",
+                )
+            )
     for col in COLUMNS[sheet]:
         if col not in out.columns:
             out[col] = None
@@ -365,13 +453,22 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _validate_sheet(raw: pd.DataFrame, sheet: str, src: SheetSource, ref: Reference,
-                    problems: list[Problem], shown: dict[str, str]) -> pd.DataFrame:
+def _validate_sheet(
+    raw: pd.DataFrame,
+    sheet: str,
+    src: SheetSource,
+    ref: Reference,
+    problems: list[Problem],
+    shown: dict[str, str],
+) -> pd.DataFrame:
     """Parse and validate one sheet; returns the canonical (unfiltered) table with ``_baris``."""
     # Row as the user sees it: header is row 1.
     rows = pd.Series(np.arange(len(raw)) + 2, index=raw.index)
-    empty_row = np.logical_and.reduce([_is_blank(raw[c]) for c in raw.columns]) if len(raw.columns) else \
-        np.ones(len(raw), dtype=bool)
+    empty_row = (
+        np.logical_and.reduce([_is_blank(raw[c]) for c in raw.columns])
+        if len(raw.columns)
+        else np.ones(len(raw), dtype=bool)
+    )
     raw = raw.loc[~empty_row]
     rows = rows.loc[~empty_row]
     out = pd.DataFrame(index=raw.index)
@@ -382,9 +479,17 @@ def _validate_sheet(raw: pd.DataFrame, sheet: str, src: SheetSource, ref: Refere
         vals = raw.loc[idx, column] if values is None else values.loc[idx]
         for i in idx:
             v = vals.loc[i]
-            problems.append(src.problem(message, row=int(rows.loc[i]), column=shown[column],
-                                        value=None if v is None or (isinstance(v, float) and np.isnan(v))
-                                        else _display(v), expected=expected))
+            problems.append(
+                src.problem(
+                    message,
+                    row=int(rows.loc[i]),
+                    column=shown[column],
+                    value=None
+                    if v is None or (isinstance(v, float) and np.isnan(v))
+                    else _display(v),
+                    expected=expected,
+                )
+            )
 
     for col in REQUIRED[sheet]:
         if col in raw.columns:
@@ -392,13 +497,20 @@ def _validate_sheet(raw: pd.DataFrame, sheet: str, src: SheetSource, ref: Refere
             if blank.any():
                 idx = raw.index[blank]
                 for i in idx:
-                    problems.append(src.problem("nilai wajib kosong", row=int(rows.loc[i]), column=shown[col],
-                                                expected="nilai tidak boleh kosong"))
+                    problems.append(
+                        src.problem(
+                            "nilai wajib kosong",
+                            row=int(rows.loc[i]),
+                            column=shown[col],
+                            expected="nilai tidak boleh kosong",
+                        )
+                    )
 
     nomor = raw["nomor_laporan"]
     if nomor.dtype == object:  # Excel: report numbers may arrive as numbers
-        nomor = nomor.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                          else _display(v))
+        nomor = nomor.map(
+            lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else _display(v)
+        )
     out["nomor_laporan"] = nomor.astype("string").str.strip().replace("", pd.NA).astype("str")
 
     # Units: map the distinct values once (exports repeat a handful of names).
@@ -409,16 +521,24 @@ def _validate_sheet(raw: pd.DataFrame, sheet: str, src: SheetSource, ref: Refere
     for v, canon in ukpd_map.items():
         if canon is None:
             mask = (ukpd_raw.astype(str) == v).to_numpy()
-            bad(mask, "ukpd", "UKPD tidak dikenal",
-                _suggest(ref.suggest_ukpd(v)) or "nama UKPD dari crmlib/reference/kota/*/ukpd.csv")
+            bad(
+                mask,
+                "ukpd",
+                "UKPD tidak dikenal",
+                _suggest(ref.suggest_ukpd(v)) or "nama UKPD dari crmlib/reference/kota/*/ukpd.csv",
+            )
     kec = dict(zip(ref.ukpd["ukpd"], ref.ukpd["kecamatan"], strict=True))
     out["kecamatan"] = out["ukpd"].map(kec)
 
     if sheet == "laporan":
         for col, canon_fn, suggest_fn, what in (
             ("kanal", ref.canonical_kanal, ref.suggest_kanal, "salah satu dari 14 kanal"),
-            ("status", ref.canonical_status, ref.suggest_status,
-             "Complete, Disposisi, In Progres atau Wait"),
+            (
+                "status",
+                ref.canonical_status,
+                ref.suggest_status,
+                "Complete, Disposisi, In Progres atau Wait",
+            ),
         ):
             col_raw = raw[col]
             distinct = pd.unique(col_raw[~_is_blank(col_raw)].astype(str))
@@ -427,8 +547,12 @@ def _validate_sheet(raw: pd.DataFrame, sheet: str, src: SheetSource, ref: Refere
             for v, canon in cmap.items():
                 if canon is None:
                     label = "kanal" if col == "kanal" else "status"
-                    bad((col_raw.astype(str) == v).to_numpy(), col, f"{label} tidak dikenal",
-                        _suggest(suggest_fn(v)) or what)
+                    bad(
+                        (col_raw.astype(str) == v).to_numpy(),
+                        col,
+                        f"{label} tidak dikenal",
+                        _suggest(suggest_fn(v)) or what,
+                    )
         kat_raw = raw["kategori"]
         distinct = pd.unique(kat_raw[~_is_blank(kat_raw)].astype(str))
         kmap = {v: ref.canonical_kategori(v) for v in distinct}
@@ -441,8 +565,12 @@ def _validate_sheet(raw: pd.DataFrame, sheet: str, src: SheetSource, ref: Refere
         parsed, invalid = parse_datetimes(raw[col])
         out[col] = parsed
         if invalid.any():
-            bad(invalid, col, "bukan tanggal/waktu yang valid",
-                "tanggal dan jam, misalnya 2022-06-03 16:15 atau 03/06/2022 16:15")
+            bad(
+                invalid,
+                col,
+                "bukan tanggal/waktu yang valid",
+                "tanggal dan jam, misalnya 2022-06-03 16:15 atau 03/06/2022 16:15",
+            )
 
     if sheet == "laporan":
         max_jam, invalid = parse_numbers(raw["max_waktu_tl_jam"])
@@ -472,23 +600,34 @@ def _validate_sheet(raw: pd.DataFrame, sheet: str, src: SheetSource, ref: Refere
         backwards = (out[later] < out[earlier]).to_numpy()
         if backwards.any():
             for i in raw.index[backwards]:
-                problems.append(src.problem(
-                    f"waktu mundur: {later} lebih awal dari {earlier}", row=int(rows.loc[i]),
-                    column=shown[later], value=str(out.loc[i, later]),
-                    expected=f"tidak sebelum {earlier} ({out.loc[i, earlier]})"))
+                problems.append(
+                    src.problem(
+                        f"waktu mundur: {later} lebih awal dari {earlier}",
+                        row=int(rows.loc[i]),
+                        column=shown[later],
+                        value=str(out.loc[i, later]),
+                        expected=f"tidak sebelum {earlier} ({out.loc[i, earlier]})",
+                    )
+                )
 
     if sheet == "laporan":
         nomor = out["nomor_laporan"]
         dup = nomor.notna() & nomor.duplicated(keep="first")
         if dup.any():
             first_row = out.loc[nomor.notna() & ~nomor.duplicated(keep="first")].set_index(
-                "nomor_laporan")["_baris"]
+                "nomor_laporan"
+            )["_baris"]
             for i in out.index[dup.to_numpy()]:
                 n = nomor.loc[i]
-                problems.append(src.problem(
-                    "nomor_laporan ganda", row=int(rows.loc[i]), column=shown["nomor_laporan"],
-                    value=str(n),
-                    expected=f"nomor unik (sudah dipakai di baris {int(first_row.loc[n])})"))
+                problems.append(
+                    src.problem(
+                        "nomor_laporan ganda",
+                        row=int(rows.loc[i]),
+                        column=shown["nomor_laporan"],
+                        value=str(n),
+                        expected=f"nomor unik (sudah dipakai di baris {int(first_row.loc[n])})",
+                    )
+                )
     return out
 
 
@@ -497,8 +636,13 @@ def _infer_periode(laporan: pd.DataFrame) -> str | None:
     return months.mode().iloc[0] if len(months) else None
 
 
-def read_month(data: Path | str, periode: str | None = None, *, reference: Reference | None = None,
-               kota: str = "jakarta-timur") -> MonthData:
+def read_month(
+    data: Path | str,
+    periode: str | None = None,
+    *,
+    reference: Reference | None = None,
+    kota: str = "jakarta-timur",
+) -> MonthData:
     """Read, validate and filter one month of CRM export.
 
     Parameters
@@ -538,7 +682,9 @@ def read_month(data: Path | str, periode: str | None = None, *, reference: Refer
         src = sources[sheet]
         n_before = len(problems)
         mapped, dropped[sheet], shown = _map_headers(raws[sheet], sheet, src, ref, problems)
-        if len(problems) > n_before:  # a required column is missing: row checks would only add noise
+        if (
+            len(problems) > n_before
+        ):  # a required column is missing: row checks would only add noise
             continue
         tables[sheet] = _validate_sheet(mapped, sheet, src, ref, problems, shown)
     if problems:
@@ -551,9 +697,16 @@ def read_month(data: Path | str, periode: str | None = None, *, reference: Refer
             koord_all.rename(columns={"waktu_koordinasi": "waktu_masuk"})
         )
         if periode is None:
-            raise InputDataError([Problem(file=sources["laporan"].file, sheet=sources["laporan"].sheet,
-                                          message="tidak ada baris data untuk menentukan periode",
-                                          expected="beri --periode YYYY-MM")])
+            raise InputDataError(
+                [
+                    Problem(
+                        file=sources["laporan"].file,
+                        sheet=sources["laporan"].sheet,
+                        message="tidak ada baris data untuk menentukan periode",
+                        expected="beri --periode YYYY-MM",
+                    )
+                ]
+            )
     start = pd.Timestamp(f"{periode}-01")
     end = start + pd.offsets.MonthBegin(1)
     counts, kept = {}, {}
@@ -561,8 +714,11 @@ def read_month(data: Path | str, periode: str | None = None, *, reference: Refer
         when = table[MONTH_COLUMN[sheet]]
         in_month = ((when >= start) & (when < end)).to_numpy()
         kept[sheet] = table.loc[in_month].drop(columns="_baris").reset_index(drop=True)
-        counts[sheet] = {"read": int(len(table)), "kept": int(in_month.sum()),
-                         "left_out": int((~in_month).sum())}
+        counts[sheet] = {
+            "read": int(len(table)),
+            "kept": int(in_month.sum()),
+            "left_out": int((~in_month).sum()),
+        }
 
     notices = []
     known = set(ref.kategori["kategori"])

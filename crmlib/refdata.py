@@ -37,9 +37,13 @@ def normalize_name(text: object) -> str:
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     try:
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+        lines = [
+            ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")
+        ]
     except OSError as exc:
-        raise ReferenceDataError(f"Berkas data referensi tidak dapat dibaca: {path} ({exc})") from exc
+        raise ReferenceDataError(
+            f"Berkas data referensi tidak dapat dibaca: {path} ({exc})"
+        ) from exc
     return list(csv.DictReader(io.StringIO("\n".join(lines))))
 
 
@@ -47,7 +51,9 @@ def _read_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ReferenceDataError(f"Berkas data referensi tidak dapat dibaca: {path} ({exc})") from exc
+        raise ReferenceDataError(
+            f"Berkas data referensi tidak dapat dibaca: {path} ({exc})"
+        ) from exc
     return data or {}
 
 
@@ -115,9 +121,7 @@ class Reference:
             # Unit names are long ("KELURAHAN ..."): compare the part after the prefix too.
             bare = key.split(" ", 1)[-1]
             hits = difflib.get_close_matches(bare, list(upper), n=n, cutoff=0.3)
-            hits += [
-                u for u in upper if bare and bare in u and u not in hits
-            ][: n - len(hits)]
+            hits += [u for u in upper if bare and bare in u and u not in hits][: n - len(hits)]
         return [upper[h] for h in hits][:n]
 
     def suggest_ukpd(self, raw: object) -> list[str]:
@@ -154,7 +158,9 @@ def _load(reference_dir: str, kota: str) -> Reference:
     ukpd = pd.DataFrame(ukpd_rows)
     missing = {"urutan", "ukpd", "tingkat", "nama", "kecamatan"} - set(ukpd.columns)
     if missing:
-        raise ReferenceDataError(f"{city_dir / 'ukpd.csv'}: kolom hilang: {', '.join(sorted(missing))}")
+        raise ReferenceDataError(
+            f"{city_dir / 'ukpd.csv'}: kolom hilang: {', '.join(sorted(missing))}"
+        )
     ukpd["urutan"] = ukpd["urutan"].astype(int)
     ukpd = ukpd.sort_values("urutan", kind="stable").reset_index(drop=True)
     ukpd["kecamatan"] = ukpd["kecamatan"].fillna("")
@@ -162,7 +168,10 @@ def _load(reference_dir: str, kota: str) -> Reference:
         dup = ukpd.loc[ukpd["ukpd"].duplicated(), "ukpd"].tolist()
         raise ReferenceDataError(f"{city_dir / 'ukpd.csv'}: UKPD ganda: {', '.join(dup)}")
 
-    prefixes = {normalize_name(k): normalize_name(v) for k, v in _read_yaml(base / "unit_prefix.yaml").items()}
+    prefixes = {
+        normalize_name(k): normalize_name(v)
+        for k, v in _read_yaml(base / "unit_prefix.yaml").items()
+    }
     name_alias = {
         normalize_name(r["alias"]): normalize_name(r["nama"])
         for r in _read_csv(city_dir / "nama_alias.csv")
@@ -184,7 +193,9 @@ def _load(reference_dir: str, kota: str) -> Reference:
                 ukpd_lookup.setdefault(short + " " + key[len(full) + 1 :], target)
     for alias, target in (kota_info.get("ukpd_alias") or {}).items():
         if target not in set(ukpd["ukpd"]):
-            raise ReferenceDataError(f"{city_dir / 'kota.yaml'}: ukpd_alias menunjuk UKPD tak dikenal '{target}'")
+            raise ReferenceDataError(
+                f"{city_dir / 'kota.yaml'}: ukpd_alias menunjuk UKPD tak dikenal '{target}'"
+            )
         ukpd_lookup[normalize_name(alias)] = target
 
     kanal_rows = _read_csv(base / "kanal.csv")
@@ -209,7 +220,9 @@ def _load(reference_dir: str, kota: str) -> Reference:
             if a.strip():
                 status_lookup.setdefault(normalize_name(a), r["status"])
     if set(status_labels) != set(STATUSES):
-        raise ReferenceDataError(f"{base / 'status.csv'}: harus memuat tepat status {', '.join(STATUSES)}")
+        raise ReferenceDataError(
+            f"{base / 'status.csv'}: harus memuat tepat status {', '.join(STATUSES)}"
+        )
 
     kat_rows = _read_csv(base / "kategori.csv")
     kategori = pd.DataFrame(kat_rows)
@@ -217,7 +230,9 @@ def _load(reference_dir: str, kota: str) -> Reference:
     star = kategori["kategori"] == "*"
     default_max = float(kategori.loc[star, "max_waktu_tl_jam"].iloc[0]) if star.any() else 168.0
     kategori = kategori.loc[~star].reset_index(drop=True)
-    kategori_lookup = {normalize_name(r["alias"]): r["kategori"] for r in _read_csv(base / "kategori_alias.csv")}
+    kategori_lookup = {
+        normalize_name(r["alias"]): r["kategori"] for r in _read_csv(base / "kategori_alias.csv")
+    }
     for k in kategori["kategori"]:
         kategori_lookup.setdefault(normalize_name(k), k)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from crmlib import fmt
-from crmlib.metrics import Metrics, MetricParams, compute_all
+from crmlib.metrics import MetricParams, Metrics, compute_all
 from crmlib.outputs import metrics_to_dict
 from crmlib.reader import MonthData, read_month
 from crmlib.refdata import Reference, load_reference
@@ -104,16 +104,29 @@ def read_riwayat(arsip_dir: Path | str | None, periode: str, limit: int = 12) ->
             continue
         total = data.get("total_laporan") or 0
         tepat = (data.get("respon") or {}).get("tepat_waktu", 0)
-        rows.append({"periode": p, "total_laporan": total, "capaian_persen": data.get("capaian_persen"),
-                     "persen_tepat_waktu": 100 * tepat / total if total else None})
+        rows.append(
+            {
+                "periode": p,
+                "total_laporan": total,
+                "capaian_persen": data.get("capaian_persen"),
+                "persen_tepat_waktu": 100 * tepat / total if total else None,
+            }
+        )
     return pd.DataFrame(rows[-limit:], columns=cols)
 
 
-def siapkan_laporan(periode: str, data: str | Path, per_tanggal: str | None = None,
-                    kota: str = "jakarta-timur", metrik: dict | None = None,
-                    output_dir: str | Path = ".", arsip_dir: str | Path | None = None,
-                    narasi: dict | None = None, reference_dir: str | Path | None = None,
-                    riwayat: list[dict] | None = None) -> Laporan:
+def siapkan_laporan(
+    periode: str,
+    data: str | Path,
+    per_tanggal: str | None = None,
+    kota: str = "jakarta-timur",
+    metrik: dict | None = None,
+    output_dir: str | Path = ".",
+    arsip_dir: str | Path | None = None,
+    narasi: dict | None = None,
+    reference_dir: str | Path | None = None,
+    riwayat: list[dict] | None = None,
+) -> Laporan:
     """Read, validate and compute one month; the notebook's single entry point.
 
     Parameters
@@ -141,14 +154,29 @@ def siapkan_laporan(periode: str, data: str | Path, per_tanggal: str | None = No
     month = read_month(data, periode, reference=reference)
     params = metric_params(metrik)
     when = pd.Timestamp(per_tanggal) if per_tanggal else None
-    metrics = compute_all(month.laporan, month.koordinasi, reference.ukpd, reference.kanal,
-                          periode=periode, kota=reference.kota.get("kota", ""), per_tanggal=when,
-                          params=params)
+    metrics = compute_all(
+        month.laporan,
+        month.koordinasi,
+        reference.ukpd,
+        reference.kanal,
+        periode=periode,
+        kota=reference.kota.get("kota", ""),
+        per_tanggal=when,
+        params=params,
+    )
     out = Path(output_dir)
-    return Laporan(periode=periode, m=metrics_to_dict(metrics, None), metrics=metrics, month=month,
-                   reference=reference, narasi=narasi or {}, output_dir=out,
-                   riwayat=pd.DataFrame(riwayat, columns=RIWAYAT_COLUMNS) if riwayat is not None
-                   else read_riwayat(arsip_dir, periode))
+    return Laporan(
+        periode=periode,
+        m=metrics_to_dict(metrics, None),
+        metrics=metrics,
+        month=month,
+        reference=reference,
+        narasi=narasi or {},
+        output_dir=out,
+        riwayat=pd.DataFrame(riwayat, columns=RIWAYAT_COLUMNS)
+        if riwayat is not None
+        else read_riwayat(arsip_dir, periode),
+    )
 
 
 # --------------------------------------------------------------------------- tables
@@ -159,15 +187,23 @@ def _cell(value: object) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def pipe_table(header: list[str], rows: list[list[object]], align: str, caption: str,
-               label: str, classes: str = "") -> str:
+def pipe_table(
+    header: list[str],
+    rows: list[list[object]],
+    align: str,
+    caption: str,
+    label: str,
+    classes: str = "",
+) -> str:
     """A Markdown pipe table with a Quarto/pandoc caption line and optional div classes.
 
     ``align`` has one letter per column: ``l``, ``r`` or ``c``.
     """
     marks = {"l": ":---", "r": "---:", "c": ":---:"}
-    lines = ["| " + " | ".join(_cell(h) for h in header) + " |",
-             "|" + "|".join(marks[a] for a in align) + "|"]
+    lines = [
+        "| " + " | ".join(_cell(h) for h in header) + " |",
+        "|" + "|".join(marks[a] for a in align) + "|",
+    ]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     table = "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
     return f"::: {{.{classes}}}\n\n{table}\n:::\n" if classes else table
@@ -177,8 +213,10 @@ def judul_bab_hasil(lap: Laporan, as_text: bool = False):
     """BAB II heading, which names the month."""
     kota = lap.reference.kota.get("nama_resmi", "").upper()
     bulan = fmt.nama_bulan(int(lap.periode[5:])).upper()
-    text = (f"# BAB II LAPORAN BULANAN PENGADUAN MASYARAKAT TINGKAT KOTA, KECAMATAN DAN KELURAHAN "
-            f"MELALUI APLIKASI CRM {bulan} TAHUN {lap.periode[:4]} {kota} {{#bab-2}}\n")
+    text = (
+        f"# BAB II LAPORAN BULANAN PENGADUAN MASYARAKAT TINGKAT KOTA, KECAMATAN DAN KELURAHAN "
+        f"MELALUI APLIKASI CRM {bulan} TAHUN {lap.periode[:4]} {kota} {{#bab-2}}\n"
+    )
     return _md(text, as_text)
 
 
@@ -219,8 +257,14 @@ def tabel_rekap_status(lap: Laporan, as_text: bool = False):
         rows.append([nomor, name, *counts, fmt.format_angka(r["total"])])
         for s in statuses:
             totals[s] += r["status"][s]
-    rows.append(["", "**Jumlah**", *(f"**{fmt.format_angka(totals[s])}**" for s in statuses),
-                 f"**{fmt.format_angka(lap.total)}**"])
+    rows.append(
+        [
+            "",
+            "**Jumlah**",
+            *(f"**{fmt.format_angka(totals[s])}**" for s in statuses),
+            f"**{fmt.format_angka(lap.total)}**",
+        ]
+    )
     per = lap.m.get("per_tanggal")
     sub = f" (per tanggal {fmt.format_tanggal_waktu(pd.Timestamp(per))})" if per else ""
     caption = f"Rekap pengaduan bulan {lap.bulan}: kondisi laporan Walikota Jakarta Timur{sub}"
@@ -233,11 +277,16 @@ def ringkasan(lap: Laporan, as_text: bool = False):
     """The headline paragraph: total, achievement, response split."""
     r = lap.m["respon"]
     capaian = lap.m["capaian_persen"]
-    cap_text = (f"nilai capaian **{fmt.format_persen(capaian, 2)}**" if capaian is not None
-                else "belum ada tindak lanjut yang dapat dinilai")
+    cap_text = (
+        f"nilai capaian **{fmt.format_persen(capaian, 2)}**"
+        if capaian is not None
+        else "belum ada tindak lanjut yang dapat dinilai"
+    )
     if lap.total == 0:
-        text = (f"Selama bulan {lap.bulan} tidak ada pengaduan masyarakat yang masuk ke UKPD "
-                f"{lap.reference.kota.get('nama_resmi', '')} melalui aplikasi CRM.")
+        text = (
+            f"Selama bulan {lap.bulan} tidak ada pengaduan masyarakat yang masuk ke UKPD "
+            f"{lap.reference.kota.get('nama_resmi', '')} melalui aplikasi CRM."
+        )
         return _md(text + "\n", as_text)
     text = (
         f"Berdasarkan tabel rekapitulasi di atas, jumlah pengaduan masyarakat melalui aplikasi CRM "
@@ -259,14 +308,25 @@ def tabel_top_ukpd(lap: Laporan, as_text: bool = False):
     entries = lap.m["top_ukpd"]
     if not entries:
         return _md(f"Tidak ada pengaduan pada bulan {lap.bulan}.\n", as_text)
-    intro = (f"{fmt.format_jumlah_terbilang(n)} UKPD dengan jumlah pengaduan tertinggi pada bulan "
-             f"{lap.bulan}")
+    intro = (
+        f"{fmt.format_jumlah_terbilang(n)} UKPD dengan jumlah pengaduan tertinggi pada bulan "
+        f"{lap.bulan}"
+    )
     if len(entries) > n:
-        intro += (f" (karena ada nilai yang sama pada batas peringkat ke-{n}, daftar ini memuat "
-                  f"{len(entries)} UKPD)")
-    rows = [[e["peringkat"], fmt.format_ukpd(e["ukpd"]), fmt.format_angka(e["jumlah"])] for e in entries]
-    table = pipe_table(["No", "Nama UKPD", "Jumlah Laporan"], rows, "rlr",
-                       f"{n} UKPD dengan pengaduan terbanyak, {lap.bulan}", "tbl-top-ukpd")
+        intro += (
+            f" (karena ada nilai yang sama pada batas peringkat ke-{n}, daftar ini memuat "
+            f"{len(entries)} UKPD)"
+        )
+    rows = [
+        [e["peringkat"], fmt.format_ukpd(e["ukpd"]), fmt.format_angka(e["jumlah"])] for e in entries
+    ]
+    table = pipe_table(
+        ["No", "Nama UKPD", "Jumlah Laporan"],
+        rows,
+        "rlr",
+        f"{n} UKPD dengan pengaduan terbanyak, {lap.bulan}",
+        "tbl-top-ukpd",
+    )
     return _md(f"{intro}:\n\n{table}", as_text)
 
 
@@ -277,8 +337,13 @@ def tabel_top_kategori(lap: Laporan, as_text: bool = False):
     if not entries:
         return _md("Tidak ada kategori aduan untuk ditampilkan.\n", as_text)
     rows = [[e["peringkat"], e["kategori"], fmt.format_angka(e["jumlah"])] for e in entries]
-    table = pipe_table(["No", "Kategori Aduan", "Jumlah Aduan"], rows, "rlr",
-                       f"{n} kategori aduan terbanyak, {lap.bulan}", "tbl-top-kategori")
+    table = pipe_table(
+        ["No", "Kategori Aduan", "Jumlah Aduan"],
+        rows,
+        "rlr",
+        f"{n} kategori aduan terbanyak, {lap.bulan}",
+        "tbl-top-kategori",
+    )
     intro = f"{fmt.format_jumlah_terbilang(n)} kategori aduan tertinggi pada bulan {lap.bulan}"
     return _md(f"{intro}:\n\n{table}", as_text)
 
@@ -301,14 +366,25 @@ def tabel_peringkat(lap: Laporan, key: str, as_text: bool = False):
     n = lap.metrics.params.peringkat_n
     entries = lap.m[key]
     what = "waktu koordinasi" if kind == "Koordinasi" else "waktu penyelesaian tindak lanjut"
-    intro = (f"{fmt.format_jumlah_terbilang(n, kapital=True)} Kelurahan dengan rata-rata {what} "
-             f"{'tercepat' if 'tercepat' in key else 'terlama'} bulan {lap.bulan}")
+    intro = (
+        f"{fmt.format_jumlah_terbilang(n, kapital=True)} Kelurahan dengan rata-rata {what} "
+        f"{'tercepat' if 'tercepat' in key else 'terlama'} bulan {lap.bulan}"
+    )
     if not entries:
         return _md(f"{intro}: tidak ada data {kind.lower()} pada bulan ini.\n", as_text)
     if len(entries) > n:
-        intro += f" (memuat {len(entries)} kelurahan karena ada nilai yang sama pada batas peringkat)"
-    rows = [[e["peringkat"], fmt.format_nama_kelurahan(e["ukpd"]), fmt.format_angka(e["jumlah"]),
-             fmt.format_angka(e[col], decimals)] for e in entries]
+        intro += (
+            f" (memuat {len(entries)} kelurahan karena ada nilai yang sama pada batas peringkat)"
+        )
+    rows = [
+        [
+            e["peringkat"],
+            fmt.format_nama_kelurahan(e["ukpd"]),
+            fmt.format_angka(e["jumlah"]),
+            fmt.format_angka(e[col], decimals),
+        ]
+        for e in entries
+    ]
     header = ["No", "Nama Kelurahan", f"Jumlah Laporan {kind}", f"Rerata Waktu {kind} ({unit})"]
     caption = f"{n} kelurahan dengan rata-rata waktu {kind.lower()} {title.split()[-1].lower()}, {lap.bulan}"
     table = pipe_table(header, rows, "rlrr", caption, f"tbl-{key.replace('_', '-')}")
@@ -320,19 +396,36 @@ def tabel_tl_ditolak(lap: Laporan, as_text: bool = False):
     ambang = lap.metrics.params.ambang_ditolak
     entries = lap.m["tl_ditolak"]
     if not entries:
-        text = (f"Pada bulan {lap.bulan} tidak ada tindak lanjut pengaduan yang ditolak "
-                f"{fmt.format_jumlah_terbilang(ambang)} kali atau lebih.")
+        text = (
+            f"Pada bulan {lap.bulan} tidak ada tindak lanjut pengaduan yang ditolak "
+            f"{fmt.format_jumlah_terbilang(ambang)} kali atau lebih."
+        )
         return _md(text + "\n", as_text)
     labels = lap.reference.status_labels
-    rows = [[i, fmt.format_ukpd(e["ukpd"]), e["nomor_laporan"], e["kanal"], e["kategori"],
-             labels.get(e["status"], e["status"]), fmt.format_angka(e["jumlah_ditolak"])]
-            for i, e in enumerate(entries, start=1)]
+    rows = [
+        [
+            i,
+            fmt.format_ukpd(e["ukpd"]),
+            e["nomor_laporan"],
+            e["kanal"],
+            e["kategori"],
+            labels.get(e["status"], e["status"]),
+            fmt.format_angka(e["jumlah_ditolak"]),
+        ]
+        for i, e in enumerate(entries, start=1)
+    ]
     header = ["No", "UKPD", "No. Laporan", "Kanal", "Kategori", "Status", "TL Ditolak"]
-    caption = (f"Tindak lanjut pengaduan yang ditolak {fmt.format_jumlah_terbilang(ambang)} kali atau "
-               f"lebih, {lap.bulan}")
-    intro = (f"Rekapitulasi hasil tindak lanjut pengaduan masyarakat melalui aplikasi CRM yang ditolak "
-             f"{fmt.format_jumlah_terbilang(ambang)} kali atau lebih pada bulan {lap.bulan}:")
-    return _md(f"{intro}\n\n" + pipe_table(header, rows, "rlllllr", caption, "tbl-tl-ditolak"), as_text)
+    caption = (
+        f"Tindak lanjut pengaduan yang ditolak {fmt.format_jumlah_terbilang(ambang)} kali atau "
+        f"lebih, {lap.bulan}"
+    )
+    intro = (
+        f"Rekapitulasi hasil tindak lanjut pengaduan masyarakat melalui aplikasi CRM yang ditolak "
+        f"{fmt.format_jumlah_terbilang(ambang)} kali atau lebih pada bulan {lap.bulan}:"
+    )
+    return _md(
+        f"{intro}\n\n" + pipe_table(header, rows, "rlllllr", caption, "tbl-tl-ditolak"), as_text
+    )
 
 
 def tabel_nilai_dibawah_100(lap: Laporan, as_text: bool = False):
@@ -342,17 +435,38 @@ def tabel_nilai_dibawah_100(lap: Laporan, as_text: bool = False):
         text = f"Pada bulan {lap.bulan} seluruh tindak lanjut pengaduan memperoleh nilai 100."
         return _md(text + "\n", as_text)
     units = sorted({e["ukpd"] for e in entries})
-    rows = [[i, e["nomor_laporan"], fmt.format_ukpd(e["ukpd"]), e["kategori"], e["rincian_masalah"] or "–",
-             fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_masuk"])),
-             fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_selesai"])),
-             fmt.format_angka(e["max_waktu_tl_jam"]), fmt.format_angka(e["waktu_tl_jam"], 2),
-             fmt.format_angka(e["nilai_tl"])]
-            for i, e in enumerate(entries, start=1)]
-    header = ["No", "No. Laporan", "UKPD", "Kategori", "Rincian Masalah", "Tgl Masuk", "Tgl TL",
-              "Maks. Waktu TL (Jam)", "Waktu TL (Jam)", "Nilai TL"]
-    intro = (f"Dari **{fmt.format_angka(lap.total)}** laporan bulan {lap.bulan}, terdapat "
-             f"{fmt.format_jumlah_terbilang(len(entries))} laporan pada "
-             f"{fmt.format_jumlah_terbilang(len(units))} UKPD dengan nilai tindak lanjut di bawah 100:")
+    rows = [
+        [
+            i,
+            e["nomor_laporan"],
+            fmt.format_ukpd(e["ukpd"]),
+            e["kategori"],
+            e["rincian_masalah"] or "–",
+            fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_masuk"])),
+            fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_selesai"])),
+            fmt.format_angka(e["max_waktu_tl_jam"]),
+            fmt.format_angka(e["waktu_tl_jam"], 2),
+            fmt.format_angka(e["nilai_tl"]),
+        ]
+        for i, e in enumerate(entries, start=1)
+    ]
+    header = [
+        "No",
+        "No. Laporan",
+        "UKPD",
+        "Kategori",
+        "Rincian Masalah",
+        "Tgl Masuk",
+        "Tgl TL",
+        "Maks. Waktu TL (Jam)",
+        "Waktu TL (Jam)",
+        "Nilai TL",
+    ]
+    intro = (
+        f"Dari **{fmt.format_angka(lap.total)}** laporan bulan {lap.bulan}, terdapat "
+        f"{fmt.format_jumlah_terbilang(len(entries))} laporan pada "
+        f"{fmt.format_jumlah_terbilang(len(units))} UKPD dengan nilai tindak lanjut di bawah 100:"
+    )
     caption = f"Daftar UKPD dengan nilai tindak lanjut CRM di bawah 100, {lap.bulan}"
     table = pipe_table(header, rows, "rllllllrrr", caption, "tbl-nilai-tl", classes="tabel-lebar")
     return _md(f"{intro}\n\n{table}", as_text)
@@ -364,7 +478,9 @@ def tabel_nilai_dibawah_100(lap: Laporan, as_text: bool = False):
 def perbandingan_bulan_lalu(lap: Laporan, as_text: bool = False):
     """Month-over-month sentence, when the archive holds the previous month."""
     prev_periode = (pd.Period(lap.periode, "M") - 1).strftime("%Y-%m")
-    prev = lap.riwayat.loc[lap.riwayat["periode"] == prev_periode] if len(lap.riwayat) else lap.riwayat
+    prev = (
+        lap.riwayat.loc[lap.riwayat["periode"] == prev_periode] if len(lap.riwayat) else lap.riwayat
+    )
     if prev.empty:
         return _md("", as_text)
     p = prev.iloc[0]
@@ -372,16 +488,25 @@ def perbandingan_bulan_lalu(lap: Laporan, as_text: bool = False):
     tepat_now = 100 * lap.m["respon"]["tepat_waktu"] / total_now if total_now else None
     parts = [f"jumlah pengaduan {fmt.format_perubahan(total_now, p['total_laporan'])}"]
     if lap.m["capaian_persen"] is not None and pd.notna(p["capaian_persen"]):
-        parts.append(f"nilai capaian {fmt.format_perubahan_poin(lap.m['capaian_persen'], p['capaian_persen'])}")
+        parts.append(
+            f"nilai capaian {fmt.format_perubahan_poin(lap.m['capaian_persen'], p['capaian_persen'])}"
+        )
     if tepat_now is not None and pd.notna(p["persen_tepat_waktu"]):
-        parts.append(f"persentase aduan yang direspon dalam {fmt.format_angka(lap.m['respon']['batas_jam'])} jam "
-                     f"{fmt.format_perubahan_poin(tepat_now, p['persen_tepat_waktu'])}")
+        parts.append(
+            f"persentase aduan yang direspon dalam {fmt.format_angka(lap.m['respon']['batas_jam'])} jam "
+            f"{fmt.format_perubahan_poin(tepat_now, p['persen_tepat_waktu'])}"
+        )
     bulan_lalu = fmt.format_bulan_tahun(prev_periode)
     # The sentence names the month once; the per-figure phrases need not repeat it.
-    parts = [x.replace(" dibanding bulan lalu", "").replace("sama dengan bulan lalu", "tetap")
-             for x in parts]
-    text = (f"Dibandingkan bulan {bulan_lalu} ({fmt.format_angka(p['total_laporan'])} pengaduan), "
-            + "; ".join(parts) + ".")
+    parts = [
+        x.replace(" dibanding bulan lalu", "").replace("sama dengan bulan lalu", "tetap")
+        for x in parts
+    ]
+    text = (
+        f"Dibandingkan bulan {bulan_lalu} ({fmt.format_angka(p['total_laporan'])} pengaduan), "
+        + "; ".join(parts)
+        + "."
+    )
     return _md(text + "\n", as_text)
 
 
@@ -391,13 +516,18 @@ def kesimpulan(lap: Laporan, as_text: bool = False):
     kota = lap.reference.kota.get("nama_resmi", "")
     items = []
     if total == 0:
-        items.append(f"Selama bulan {lap.bulan} tidak ada pengaduan masyarakat melalui aplikasi CRM "
-                     f"di tingkat Kota, Kecamatan dan Kelurahan {kota}.")
+        items.append(
+            f"Selama bulan {lap.bulan} tidak ada pengaduan masyarakat melalui aplikasi CRM "
+            f"di tingkat Kota, Kecamatan dan Kelurahan {kota}."
+        )
     else:
         r = m["respon"]
-        cap = (f"persentase capaian kinerja penanganan pengaduan sebesar "
-               f"**{fmt.format_persen(m['capaian_persen'], 2)}**" if m["capaian_persen"] is not None
-               else "belum ada tindak lanjut yang dapat dinilai")
+        cap = (
+            f"persentase capaian kinerja penanganan pengaduan sebesar "
+            f"**{fmt.format_persen(m['capaian_persen'], 2)}**"
+            if m["capaian_persen"] is not None
+            else "belum ada tindak lanjut yang dapat dinilai"
+        )
         items.append(
             f"Penanganan pengaduan masyarakat melalui aplikasi CRM Versi 2 di tingkat Kota, Kecamatan "
             f"dan Kelurahan {kota} selama bulan {lap.bulan} pada umumnya berjalan baik, dengan {cap}. "
@@ -426,18 +556,27 @@ def kesimpulan(lap: Laporan, as_text: bool = False):
         if ditolak:
             units = list(dict.fromkeys(e["ukpd"] for e in ditolak))
             unit_names = [f"**{fmt.format_ukpd(u)}**" for u in units]
-            joined = unit_names[0] if len(unit_names) == 1 else ", ".join(unit_names[:-1]) + " dan " + unit_names[-1]
+            joined = (
+                unit_names[0]
+                if len(unit_names) == 1
+                else ", ".join(unit_names[:-1]) + " dan " + unit_names[-1]
+            )
             items.append(
                 f"Tindak lanjut yang ditolak {ambang} kali atau lebih pada bulan {lap.bulan} "
                 f"({fmt.format_jumlah_terbilang(len(ditolak))} laporan) dan menjadi bahan laporan Biro "
                 f"Pemerintahan kepada Inspektorat Provinsi DKI Jakarta berasal dari {joined}."
             )
         else:
-            items.append(f"Pada bulan {lap.bulan} tidak ada tindak lanjut yang ditolak {ambang} kali atau lebih.")
+            items.append(
+                f"Pada bulan {lap.bulan} tidak ada tindak lanjut yang ditolak {ambang} kali atau lebih."
+            )
     kendala = lap.narasi.get("kendala") or []
     if kendala:
         sub = "\n".join(f"    {chr(97 + i)}. {k}" for i, k in enumerate(kendala))
-        items.append("Kendala yang dihadapi dalam penanganan pengaduan dan memengaruhi capaian kinerja:\n\n" + sub)
+        items.append(
+            "Kendala yang dihadapi dalam penanganan pengaduan dan memengaruhi capaian kinerja:\n\n"
+            + sub
+        )
     text = "\n".join(f"{i}. {t}" for i, t in enumerate(items, start=1))
     return _md(text + "\n", as_text)
 
@@ -476,7 +615,9 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
     month = lap.month
     lines = [f"- Periode: {lap.bulan}"]
     if lap.m.get("per_tanggal"):
-        lines.append(f"- Data per tanggal: {fmt.format_tanggal_waktu(pd.Timestamp(lap.m['per_tanggal']))}")
+        lines.append(
+            f"- Data per tanggal: {fmt.format_tanggal_waktu(pd.Timestamp(lap.m['per_tanggal']))}"
+        )
     for s in month.sources:
         lines.append(f"- Berkas data: `{s['name']}` (SHA-256 `{s['sha256']}`)")
     c = month.counts
@@ -489,7 +630,11 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
     from crmlib import __version__
 
     lines.append(f"- Disusun dengan crmlib {__version__}")
-    for key, label in (("git_commit", "Commit"), ("renderer", "Renderer"), ("waktu_build", "Waktu penyusunan")):
+    for key, label in (
+        ("git_commit", "Commit"),
+        ("renderer", "Renderer"),
+        ("waktu_build", "Waktu penyusunan"),
+    ):
         if provenance and provenance.get(key):
             lines.append(f"- {label}: {provenance[key]}")
     return _md("\n".join(lines) + "\n", as_text)
@@ -520,26 +665,43 @@ def grafik_kecamatan(lap: Laporan, as_text: bool = False):
     from crmlib import charts
 
     df = lap.metrics.rekap_kecamatan.rename(columns={"kelompok": "kecamatan"}).copy()
-    df["kecamatan"] = [fmt.format_ukpd(k) if t == "kota" else k.title()
-                       for k, t in zip(df["kecamatan"], df["tingkat"], strict=True)]
-    return _figure(lap, charts.plot_kecamatan_status(df), "kecamatan",
-                   f"Jumlah pengaduan per kecamatan menurut status, {lap.bulan}", as_text)
+    df["kecamatan"] = [
+        fmt.format_ukpd(k) if t == "kota" else k.title()
+        for k, t in zip(df["kecamatan"], df["tingkat"], strict=True)
+    ]
+    return _figure(
+        lap,
+        charts.plot_kecamatan_status(df),
+        "kecamatan",
+        f"Jumlah pengaduan per kecamatan menurut status, {lap.bulan}",
+        as_text,
+    )
 
 
 def grafik_kategori(lap: Laporan, as_text: bool = False):
     """The busiest categories."""
     from crmlib import charts
 
-    return _figure(lap, charts.plot_top_kategori(lap.metrics.top_kategori), "kategori",
-                   f"Kategori aduan terbanyak, {lap.bulan}", as_text)
+    return _figure(
+        lap,
+        charts.plot_top_kategori(lap.metrics.top_kategori),
+        "kategori",
+        f"Kategori aduan terbanyak, {lap.bulan}",
+        as_text,
+    )
 
 
 def grafik_kanal(lap: Laporan, as_text: bool = False):
     """Reports per intake channel (all 14 shown)."""
     from crmlib import charts
 
-    return _figure(lap, charts.plot_per_kanal(lap.metrics.per_kanal), "kanal",
-                   f"Jumlah pengaduan per kanal, {lap.bulan}", as_text)
+    return _figure(
+        lap,
+        charts.plot_per_kanal(lap.metrics.per_kanal),
+        "kanal",
+        f"Jumlah pengaduan per kanal, {lap.bulan}",
+        as_text,
+    )
 
 
 def grafik_respon(lap: Laporan, as_text: bool = False):
@@ -548,17 +710,26 @@ def grafik_respon(lap: Laporan, as_text: bool = False):
 
     batas = lap.metrics.params.batas_respon_jam
     fig = charts.plot_waktu_respon(lap.metrics.waktu_respon_jam, batas_jam=batas)
-    return _figure(lap, fig, "respon",
-                   f"Sebaran waktu respon terhadap batas {fmt.format_angka(batas)} jam, {lap.bulan}",
-                   as_text)
+    return _figure(
+        lap,
+        fig,
+        "respon",
+        f"Sebaran waktu respon terhadap batas {fmt.format_angka(batas)} jam, {lap.bulan}",
+        as_text,
+    )
 
 
 def grafik_harian(lap: Laporan, as_text: bool = False):
     """Daily intake over the month."""
     from crmlib import charts
 
-    return _figure(lap, charts.plot_harian(lap.metrics.harian), "harian",
-                   f"Jumlah pengaduan masuk per hari, {lap.bulan}", as_text)
+    return _figure(
+        lap,
+        charts.plot_harian(lap.metrics.harian),
+        "harian",
+        f"Jumlah pengaduan masuk per hari, {lap.bulan}",
+        as_text,
+    )
 
 
 def grafik_tren(lap: Laporan, as_text: bool = False):
@@ -568,12 +739,26 @@ def grafik_tren(lap: Laporan, as_text: bool = False):
     if lap.riwayat.empty:
         return _md("", as_text)
     total = lap.total
-    now = pd.DataFrame([{
-        "periode": lap.periode, "total_laporan": total, "capaian_persen": lap.m["capaian_persen"],
-        "persen_tepat_waktu": 100 * lap.m["respon"]["tepat_waktu"] / total if total else None,
-    }])
+    now = pd.DataFrame(
+        [
+            {
+                "periode": lap.periode,
+                "total_laporan": total,
+                "capaian_persen": lap.m["capaian_persen"],
+                "persen_tepat_waktu": 100 * lap.m["respon"]["tepat_waktu"] / total
+                if total
+                else None,
+            }
+        ]
+    )
     df = pd.concat([lap.riwayat, now], ignore_index=True).astype(
-        {"total_laporan": float, "capaian_persen": float, "persen_tepat_waktu": float})
-    return _figure(lap, charts.plot_tren_bulanan(df), "tren",
-                   f"Perbandingan dengan bulan sebelumnya: jumlah pengaduan, capaian dan respon tepat "
-                   f"waktu, {lap.bulan}", as_text)
+        {"total_laporan": float, "capaian_persen": float, "persen_tepat_waktu": float}
+    )
+    return _figure(
+        lap,
+        charts.plot_tren_bulanan(df),
+        "tren",
+        f"Perbandingan dengan bulan sebelumnya: jumlah pengaduan, capaian dan respon tepat "
+        f"waktu, {lap.bulan}",
+        as_text,
+    )

@@ -10,8 +10,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 LAPORAN_HEADER = [
-    "nomor_laporan", "kanal", "kategori", "rincian_masalah", "ukpd", "status", "waktu_masuk",
-    "waktu_respon", "waktu_selesai", "max_waktu_tl_jam", "jumlah_tl_ditolak", "nilai_tl",
+    "nomor_laporan",
+    "kanal",
+    "kategori",
+    "rincian_masalah",
+    "ukpd",
+    "status",
+    "waktu_masuk",
+    "waktu_respon",
+    "waktu_selesai",
+    "max_waktu_tl_jam",
+    "jumlah_tl_ditolak",
+    "nilai_tl",
 ]
 KOORDINASI_HEADER = ["nomor_laporan", "ukpd", "waktu_koordinasi", "waktu_proses"]
 
@@ -48,8 +58,13 @@ def koordinasi_row(**overrides) -> dict:
     return row
 
 
-def write_month(dest: Path, laporan: list[dict], koordinasi: list[dict], form: str = "csv",
-                laporan_columns: list[str] | None = None) -> Path:
+def write_month(
+    dest: Path,
+    laporan: list[dict],
+    koordinasi: list[dict],
+    form: str = "csv",
+    laporan_columns: list[str] | None = None,
+) -> Path:
     """Write a month as a CSV folder (``form='csv'``) or an .xlsx workbook; return its path."""
     lap = pd.DataFrame(laporan, columns=laporan_columns or None)
     koo = pd.DataFrame(koordinasi, columns=KOORDINASI_HEADER if not koordinasi else None)
@@ -73,8 +88,13 @@ def month_factory(tmp_path):
 
     def make(laporan, koordinasi=None, form="csv", **kwargs):
         counter["n"] += 1
-        return write_month(tmp_path / f"month{counter['n']}", laporan,
-                           koordinasi if koordinasi is not None else [koordinasi_row()], form, **kwargs)
+        return write_month(
+            tmp_path / f"month{counter['n']}",
+            laporan,
+            koordinasi if koordinasi is not None else [koordinasi_row()],
+            form,
+            **kwargs,
+        )
 
     return make
 
@@ -82,9 +102,15 @@ def month_factory(tmp_path):
 @pytest.fixture
 def valid_month(month_factory):
     """Three valid June reports, one coordination row."""
-    return month_factory([
-        laporan_row(),
-        laporan_row(nomor_laporan="JK2206030002", ukpd="KELURAHAN SETU", kanal="Twitter"),
-        laporan_row(nomor_laporan="JK2206030003", ukpd="WALIKOTA JAKARTA TIMUR", status="Wait",
-                    waktu_selesai=""),
-    ])
+    return month_factory(
+        [
+            laporan_row(),
+            laporan_row(nomor_laporan="JK2206030002", ukpd="KELURAHAN SETU", kanal="Twitter"),
+            laporan_row(
+                nomor_laporan="JK2206030003",
+                ukpd="WALIKOTA JAKARTA TIMUR",
+                status="Wait",
+                waktu_selesai="",
+            ),
+        ]
+    )

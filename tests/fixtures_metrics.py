@@ -21,8 +21,18 @@ KELURAHAN = UKPD_REF.loc[UKPD_REF["tingkat"] == "kelurahan", "ukpd"].tolist()
 UNITS = UKPD_REF["ukpd"].tolist()
 
 LAPORAN_COLUMNS = [
-    "nomor_laporan", "kanal", "kategori", "rincian_masalah", "ukpd", "kecamatan", "status",
-    "waktu_masuk", "waktu_respon", "waktu_selesai", "max_waktu_tl_jam", "jumlah_tl_ditolak",
+    "nomor_laporan",
+    "kanal",
+    "kategori",
+    "rincian_masalah",
+    "ukpd",
+    "kecamatan",
+    "status",
+    "waktu_masuk",
+    "waktu_respon",
+    "waktu_selesai",
+    "max_waktu_tl_jam",
+    "jumlah_tl_ditolak",
     "nilai_tl",
 ]
 KOORDINASI_COLUMNS = ["nomor_laporan", "ukpd", "kecamatan", "waktu_koordinasi", "waktu_proses"]
@@ -30,8 +40,9 @@ MASUK = pd.Timestamp("2022-06-03 08:00:00")
 
 
 def _after(start: pd.Series, hours: list) -> pd.Series:
-    delta = pd.to_timedelta(pd.Series([np.nan if h is None else h for h in hours],
-                                      dtype=float), unit="h")
+    delta = pd.to_timedelta(
+        pd.Series([np.nan if h is None else h for h in hours], dtype=float), unit="h"
+    )
     return (start + delta).astype("datetime64[ns]")
 
 
@@ -106,8 +117,12 @@ def koordinasi_frame(rows: list[dict]) -> pd.DataFrame:
     """
     recs = []
     for i, row in enumerate(rows):
-        rec = {"nomor_laporan": f"JK2206{i:06d}", "ukpd": "KELURAHAN KAYU MANIS",
-               "waktu_koordinasi": pd.Timestamp("2022-06-03 08:30:00"), "proses_menit": 15.0}
+        rec = {
+            "nomor_laporan": f"JK2206{i:06d}",
+            "ukpd": "KELURAHAN KAYU MANIS",
+            "waktu_koordinasi": pd.Timestamp("2022-06-03 08:30:00"),
+            "proses_menit": 15.0,
+        }
         rec.update(row)
         recs.append(rec)
     df = pd.DataFrame(recs, columns=["nomor_laporan", "ukpd", "waktu_koordinasi", "proses_menit"])
@@ -117,9 +132,9 @@ def koordinasi_frame(rows: list[dict]) -> pd.DataFrame:
     out["kecamatan"] = out["ukpd"].map(KECAMATAN).astype("str")
     out["waktu_koordinasi"] = pd.to_datetime(df["waktu_koordinasi"]).astype("datetime64[ns]")
     minutes = pd.Series([np.nan if m is None else m for m in df["proses_menit"]], dtype=float)
-    out["waktu_proses"] = (
-        out["waktu_koordinasi"] + pd.to_timedelta(minutes, unit="min")
-    ).astype("datetime64[ns]")
+    out["waktu_proses"] = (out["waktu_koordinasi"] + pd.to_timedelta(minutes, unit="min")).astype(
+        "datetime64[ns]"
+    )
     return out[KOORDINASI_COLUMNS]
 
 

@@ -34,12 +34,18 @@ def _copy_project(dest: Path) -> Path:
     (dest / "data").mkdir()
     for m in MONTHS:
         text = (ROOT / "params" / f"{m}.yaml").read_text()
-        src = ROOT / next(line.split(":", 1)[1].strip() for line in text.splitlines()
-                          if line.startswith("data:"))
+        src = ROOT / next(
+            line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("data:")
+        )
         target = dest / "data" / src.name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, target)
-        text = "\n".join(f"data: data/{src.name}" if line.startswith("data:") else line
-                         for line in text.splitlines()) + "\n"
+        text = (
+            "\n".join(
+                f"data: data/{src.name}" if line.startswith("data:") else line
+                for line in text.splitlines()
+            )
+            + "\n"
+        )
         (dest / "params" / f"{m}.yaml").write_text(text)
     return dest
 
@@ -62,8 +68,11 @@ def project(built_template, tmp_path, monkeypatch):
 
 
 def snapshot(output: Path) -> dict[str, str]:
-    return {str(p.relative_to(output)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(output.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(output)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(output.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run(*args) -> int:
@@ -75,8 +84,15 @@ def run(*args) -> int:
 
 def test_month_outputs_published(built_template):
     month = built_template / "output" / "2022-06"
-    for name in ("laporan.html", "laporan.pdf", "laporan.ipynb", "metrics.json", "tabel.xlsx",
-                 "build.log", "build-info.json"):
+    for name in (
+        "laporan.html",
+        "laporan.pdf",
+        "laporan.ipynb",
+        "metrics.json",
+        "tabel.xlsx",
+        "build.log",
+        "build-info.json",
+    ):
         assert (month / name).is_file(), name
     assert (built_template / "output" / "index.html").is_file()
     assert not [p for p in (built_template / "output").iterdir() if p.name.startswith(".")]
@@ -93,8 +109,9 @@ def test_rebuild_with_nothing_changed_is_up_to_date(project, capsys):
     err = capsys.readouterr().err
     assert err.count("up to date") == 2
     after = snapshot(project / "output")
-    assert {k: v for k, v in after.items() if k != "index.html"} == \
-        {k: v for k, v in before.items() if k != "index.html"}
+    assert {k: v for k, v in after.items() if k != "index.html"} == {
+        k: v for k, v in before.items() if k != "index.html"
+    }
 
 
 def test_params_change_rebuilds_only_that_month_and_the_next(project, capsys):
@@ -114,7 +131,9 @@ def test_same_inputs_same_figures(project):
     for d in (before, after):
         d["provenance"].pop("waktu_build", None)
     assert before == after
-    t_before = pd.read_excel(project / "output" / "2022-06" / "tabel.xlsx", sheet_name=None, engine="calamine")
+    t_before = pd.read_excel(
+        project / "output" / "2022-06" / "tabel.xlsx", sheet_name=None, engine="calamine"
+    )
     assert set(t_before)  # tables workbook readable
 
 
@@ -184,7 +203,9 @@ def _break(kind: str, project: Path) -> tuple[list[str], list[str]]:
         return [], ["koordinasi.csv", "baris 4", "kolom 'waktu_proses'", "waktu mundur"]
     if kind == "missing_column":
         path = month / "laporan.csv"
-        pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns="kategori").to_csv(path, index=False)
+        pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns="kategori").to_csv(
+            path, index=False
+        )
         return [], ["laporan.csv", "kolom 'kategori'", "kolom wajib tidak ada"]
     if kind == "empty_file":
         (month / "koordinasi.csv").write_text("")
@@ -214,8 +235,16 @@ def _break(kind: str, project: Path) -> tuple[list[str], list[str]]:
     if kind == "notebook_error":
         nb_path = project / "notebooks" / "laporan_bulanan.ipynb"
         nb = json.loads(nb_path.read_text())
-        nb["cells"].append({"cell_type": "code", "id": "kaput", "metadata": {}, "execution_count": None, "outputs": [],
-                            "source": "raise ValueError('tabel kategori tidak lengkap')"})
+        nb["cells"].append(
+            {
+                "cell_type": "code",
+                "id": "kaput",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": "raise ValueError('tabel kategori tidak lengkap')",
+            }
+        )
         nb_path.write_text(json.dumps(nb))
         return [], ["ValueError", "tabel kategori tidak lengkap", "Notebook gagal"]
     if kind == "cell_timeout":
@@ -223,17 +252,41 @@ def _break(kind: str, project: Path) -> tuple[list[str], list[str]]:
         p.write_text(p.read_text() + "sel_timeout_detik: 2\n")
         nb_path = project / "notebooks" / "laporan_bulanan.ipynb"
         nb = json.loads(nb_path.read_text())
-        nb["cells"].append({"cell_type": "code", "id": "kaput", "metadata": {}, "execution_count": None, "outputs": [],
-                            "source": "import time\ntime.sleep(30)"})
+        nb["cells"].append(
+            {
+                "cell_type": "code",
+                "id": "kaput",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": "import time\ntime.sleep(30)",
+            }
+        )
         nb_path.write_text(json.dumps(nb))
         return [], ["lebih dari 2 detik", "sel_timeout_detik"]
     raise AssertionError(kind)
 
 
-CORPUS = ["unknown_unit", "unknown_channel", "unknown_status", "duplicate_number", "not_a_date",
-          "negative_rejections", "score_out_of_range", "time_backwards", "missing_column", "empty_file",
-          "data_path_missing", "corrupt_xlsx", "params_unknown_key", "params_bad_yaml",
-          "malformed_month", "month_without_params", "notebook_error", "cell_timeout"]
+CORPUS = [
+    "unknown_unit",
+    "unknown_channel",
+    "unknown_status",
+    "duplicate_number",
+    "not_a_date",
+    "negative_rejections",
+    "score_out_of_range",
+    "time_backwards",
+    "missing_column",
+    "empty_file",
+    "data_path_missing",
+    "corrupt_xlsx",
+    "params_unknown_key",
+    "params_bad_yaml",
+    "malformed_month",
+    "month_without_params",
+    "notebook_error",
+    "cell_timeout",
+]
 
 
 @pytest.mark.parametrize("kind", CORPUS)
@@ -248,8 +301,9 @@ def test_bad_input_refused_cleanly_and_output_untouched(project, kind, capsys):
     for fragment in fragments:
         assert fragment in text, f"{fragment!r} missing from:\n{text}"
     after = snapshot(project / "output")
-    assert {k: v for k, v in after.items() if k != "index.html"} == \
-        {k: v for k, v in before.items() if k != "index.html"}
+    assert {k: v for k, v in after.items() if k != "index.html"} == {
+        k: v for k, v in before.items() if k != "index.html"
+    }
     assert not [p for p in (project / "output").iterdir() if p.name.startswith(".")]
 
 
@@ -306,8 +360,14 @@ def test_reporter_data_never_reaches_output(project, capsys):
     for col, value in SECRETS.items():
         df[col] = [f"{value}" if i % 2 == 0 else f"{value} {i}" for i in range(len(df))]
     # Real exports name these columns in many ways; use export-style headers.
-    df = df.rename(columns={"nama_pelapor": "Nama Pelapor", "no_hp": "No HP", "email": "Email",
-                            "isi_laporan": "Isi Laporan"})
+    df = df.rename(
+        columns={
+            "nama_pelapor": "Nama Pelapor",
+            "no_hp": "No HP",
+            "email": "Email",
+            "isi_laporan": "Isi Laporan",
+        }
+    )
     df.to_csv(path, index=False)
     assert run("build", "2022-06", "--force") == 0
     captured = capsys.readouterr()

@@ -33,8 +33,9 @@ def _environment():
 
 def test_runtime_dependencies_agree():
     project = _pyproject()
-    wanted = {_name(d) for d in project["dependencies"]} | {_name(d) for d in
-                                                            project["optional-dependencies"]["lab"]}
+    wanted = {_name(d) for d in project["dependencies"]} | {
+        _name(d) for d in project["optional-dependencies"]["lab"]
+    }
     _, conda, pip = _environment()
     assert (conda - CONDA_ONLY) | pip == wanted
 

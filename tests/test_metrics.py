@@ -27,8 +27,13 @@ STATUS_COLS = ["Complete", "Disposisi", "In Progres", "Wait"]
 
 def _all(laporan, koordinasi=None, **kwargs):
     return M.compute_all(
-        laporan, empty_koordinasi() if koordinasi is None else koordinasi, UKPD_REF, KANAL_REF,
-        periode=kwargs.pop("periode", "2022-06"), kota="JAKARTA TIMUR", **kwargs,
+        laporan,
+        empty_koordinasi() if koordinasi is None else koordinasi,
+        UKPD_REF,
+        KANAL_REF,
+        periode=kwargs.pop("periode", "2022-06"),
+        kota="JAKARTA TIMUR",
+        **kwargs,
     )
 
 
@@ -44,75 +49,87 @@ def empty_month():
 @pytest.fixture
 def small_month():
     """Five reports over three units, all four statuses used."""
-    return laporan_frame([
-        {"ukpd": "KELURAHAN KAYU MANIS", "status": "Complete"},
-        {"ukpd": "KELURAHAN KAYU MANIS", "status": "Wait", "selesai_jam": None},
-        {"ukpd": "KELURAHAN SETU", "status": "Disposisi", "selesai_jam": None},
-        {"ukpd": "KELURAHAN SETU", "status": "In Progres", "selesai_jam": None},
-        {"ukpd": "WALIKOTA JAKARTA TIMUR", "status": "Complete", "kanal": "Twitter"},
-    ])
+    return laporan_frame(
+        [
+            {"ukpd": "KELURAHAN KAYU MANIS", "status": "Complete"},
+            {"ukpd": "KELURAHAN KAYU MANIS", "status": "Wait", "selesai_jam": None},
+            {"ukpd": "KELURAHAN SETU", "status": "Disposisi", "selesai_jam": None},
+            {"ukpd": "KELURAHAN SETU", "status": "In Progres", "selesai_jam": None},
+            {"ukpd": "WALIKOTA JAKARTA TIMUR", "status": "Complete", "kanal": "Twitter"},
+        ]
+    )
 
 
 @pytest.fixture
 def response_exactly_at_limit():
     """Responses at 6 h exactly, 6 h + 1 s, 0 h, none at all (limit 6 h)."""
-    return laporan_frame([
-        {"respon_jam": 6.0},
-        {"respon_jam": 6.0 + 1 / 3600},
-        {"respon_jam": 0.0},
-        {"respon_jam": None},
-        {"respon_jam": 5.99},
-    ])
+    return laporan_frame(
+        [
+            {"respon_jam": 6.0},
+            {"respon_jam": 6.0 + 1 / 3600},
+            {"respon_jam": 0.0},
+            {"respon_jam": None},
+            {"respon_jam": 5.99},
+        ]
+    )
 
 
 @pytest.fixture
 def follow_up_around_max():
     """Follow-ups at, 1 h, 12 h, 13 h and 200 h over a 48 h maximum, and one inside it."""
-    return laporan_frame([
-        {"nomor_laporan": "A1", "selesai_jam": 48.0},
-        {"nomor_laporan": "A2", "selesai_jam": 49.0},
-        {"nomor_laporan": "A3", "selesai_jam": 60.0},
-        {"nomor_laporan": "A4", "selesai_jam": 61.0},
-        {"nomor_laporan": "A5", "selesai_jam": 248.0},
-        {"nomor_laporan": "A6", "selesai_jam": 2.5},
-    ])
+    return laporan_frame(
+        [
+            {"nomor_laporan": "A1", "selesai_jam": 48.0},
+            {"nomor_laporan": "A2", "selesai_jam": 49.0},
+            {"nomor_laporan": "A3", "selesai_jam": 60.0},
+            {"nomor_laporan": "A4", "selesai_jam": 61.0},
+            {"nomor_laporan": "A5", "selesai_jam": 248.0},
+            {"nomor_laporan": "A6", "selesai_jam": 2.5},
+        ]
+    )
 
 
 @pytest.fixture
 def export_score_given():
     """CRM gave its own scores: 75 for an on-time follow-up, 100 for a late one."""
-    return laporan_frame([
-        {"nomor_laporan": "B1", "selesai_jam": 10.0, "nilai_tl": 75.0},
-        {"nomor_laporan": "B2", "selesai_jam": 67.0, "nilai_tl": 100.0},
-        {"nomor_laporan": "B3", "selesai_jam": 67.0},
-    ])
+    return laporan_frame(
+        [
+            {"nomor_laporan": "B1", "selesai_jam": 10.0, "nilai_tl": 75.0},
+            {"nomor_laporan": "B2", "selesai_jam": 67.0, "nilai_tl": 100.0},
+            {"nomor_laporan": "B3", "selesai_jam": 67.0},
+        ]
+    )
 
 
 @pytest.fixture
 def missing_completion():
     """Two completed reports (100 and 80) and two not yet followed up."""
-    return laporan_frame([
-        {"selesai_jam": 10.0},
-        {"selesai_jam": 67.0},
-        {"selesai_jam": None, "status": "Wait"},
-        {"selesai_jam": None, "status": "Disposisi"},
-    ])
+    return laporan_frame(
+        [
+            {"selesai_jam": 10.0},
+            {"selesai_jam": 67.0},
+            {"selesai_jam": None, "status": "Wait"},
+            {"selesai_jam": None, "status": "Disposisi"},
+        ]
+    )
 
 
 @pytest.fixture
 def tie_at_cutoff():
     """The seed's top-unit shape: 25, 21, 21, then a four-way tie at 19, then 18 and 17."""
-    return counts_month({
-        "KELURAHAN SETU": 19,               # official order: last of the tie
-        "KELURAHAN RAWAMANGUN": 25,
-        "KELURAHAN PULO GEBANG": 21,
-        "KELURAHAN BIDARA CINA": 21,
-        "KELURAHAN PONDOK KELAPA": 19,
-        "KELURAHAN CIBUBUR": 19,
-        "KELURAHAN UTAN KAYU SELATAN": 19,  # official order: first of the tie
-        "KELURAHAN PENGGILINGAN": 18,
-        "WALIKOTA JAKARTA TIMUR": 17,
-    })
+    return counts_month(
+        {
+            "KELURAHAN SETU": 19,  # official order: last of the tie
+            "KELURAHAN RAWAMANGUN": 25,
+            "KELURAHAN PULO GEBANG": 21,
+            "KELURAHAN BIDARA CINA": 21,
+            "KELURAHAN PONDOK KELAPA": 19,
+            "KELURAHAN CIBUBUR": 19,
+            "KELURAHAN UTAN KAYU SELATAN": 19,  # official order: first of the tie
+            "KELURAHAN PENGGILINGAN": 18,
+            "WALIKOTA JAKARTA TIMUR": 17,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- layer rule
@@ -141,9 +158,16 @@ def test_empty_month_gives_zeros_and_empty_tables(empty_month):
     assert len(m.rekap_status) == len(UKPD_REF)
     assert (m.rekap_status[[*STATUS_COLS, "total"]].to_numpy() == 0).all()
     assert m.rekap_kecamatan["total"].sum() == 0
-    for name in ("top_ukpd", "top_kategori", "koordinasi_tercepat", "koordinasi_terlama",
-                 "penyelesaian_tercepat", "penyelesaian_terlama", "tl_ditolak",
-                 "nilai_tl_dibawah_100"):
+    for name in (
+        "top_ukpd",
+        "top_kategori",
+        "koordinasi_tercepat",
+        "koordinasi_terlama",
+        "penyelesaian_tercepat",
+        "penyelesaian_terlama",
+        "tl_ditolak",
+        "nilai_tl_dibawah_100",
+    ):
         assert getattr(m, name).empty, name
     assert m.per_kanal["jumlah"].tolist() == [0] * 14
     assert len(m.harian) == 30 and m.harian["jumlah"].sum() == 0
@@ -155,8 +179,9 @@ def test_empty_month_individual_functions(empty_month):
     assert M.compute_respon(laporan, 6.0)["terlambat"] == 0
     assert M.compute_nilai_tl(laporan).empty
     assert M.compute_top_kategori(laporan, 5).empty
-    assert M.compute_koordinasi_ranking(koordinasi, UKPD_REF, 10, terlama=True).columns.tolist() \
-        == ["peringkat", "ukpd", "jumlah", "rerata_jam"]
+    assert M.compute_koordinasi_ranking(
+        koordinasi, UKPD_REF, 10, terlama=True
+    ).columns.tolist() == ["peringkat", "ukpd", "jumlah", "rerata_jam"]
 
 
 def test_empty_frames_with_object_columns_are_accepted():
@@ -270,8 +295,15 @@ def test_follow_up_at_1h_12h_13h_over_max(follow_up_around_max):
 
 
 def test_seed_case_67h_against_48h_scores_80():
-    month = laporan_frame([{"waktu_masuk": "2022-06-03 16:15", "waktu_selesai": "2022-06-06 11:15",
-                            "max_waktu_tl_jam": 48.0}])
+    month = laporan_frame(
+        [
+            {
+                "waktu_masuk": "2022-06-03 16:15",
+                "waktu_selesai": "2022-06-06 11:15",
+                "max_waktu_tl_jam": 48.0,
+            }
+        ]
+    )
     assert M.compute_waktu_tl_jam(month).tolist() == [67.0]
     assert M.compute_nilai_tl(month).tolist() == [80.0]
 
@@ -320,9 +352,15 @@ def test_tie_at_cutoff_lengthens_the_list(tie_at_cutoff):
     assert top.columns.tolist() == ["peringkat", "ukpd", "jumlah"]
     assert top.to_dict("list") == {
         "peringkat": [1, 2, 2, 4, 4, 4, 4],
-        "ukpd": ["KELURAHAN RAWAMANGUN", "KELURAHAN BIDARA CINA", "KELURAHAN PULO GEBANG",
-                 "KELURAHAN UTAN KAYU SELATAN", "KELURAHAN PONDOK KELAPA", "KELURAHAN CIBUBUR",
-                 "KELURAHAN SETU"],
+        "ukpd": [
+            "KELURAHAN RAWAMANGUN",
+            "KELURAHAN BIDARA CINA",
+            "KELURAHAN PULO GEBANG",
+            "KELURAHAN UTAN KAYU SELATAN",
+            "KELURAHAN PONDOK KELAPA",
+            "KELURAHAN CIBUBUR",
+            "KELURAHAN SETU",
+        ],
         "jumlah": [25, 21, 21, 19, 19, 19, 19],
     }
 
@@ -335,15 +373,17 @@ def test_tie_that_starts_past_the_cutoff_is_dropped(tie_at_cutoff):
 
 
 def test_top_ukpd_never_lists_units_without_reports():
-    top = M.compute_top_ukpd(counts_month({"KELURAHAN SETU": 2, "KECAMATAN CAKUNG": 1}),
-                             UKPD_REF, 5)
+    top = M.compute_top_ukpd(
+        counts_month({"KELURAHAN SETU": 2, "KECAMATAN CAKUNG": 1}), UKPD_REF, 5
+    )
     assert top["ukpd"].tolist() == ["KELURAHAN SETU", "KECAMATAN CAKUNG"]
     assert top["peringkat"].tolist() == [1, 2]
 
 
 def test_top_ukpd_counts_the_city_office_like_any_unit():
-    top = M.compute_top_ukpd(counts_month({"WALIKOTA JAKARTA TIMUR": 3, "KELURAHAN SETU": 3}),
-                             UKPD_REF, 1)
+    top = M.compute_top_ukpd(
+        counts_month({"WALIKOTA JAKARTA TIMUR": 3, "KELURAHAN SETU": 3}), UKPD_REF, 1
+    )
     # tie: official order puts the kelurahan (Cipayung) before the city office (last)
     assert top["ukpd"].tolist() == ["KELURAHAN SETU", "WALIKOTA JAKARTA TIMUR"]
     assert top["peringkat"].tolist() == [1, 1]
@@ -351,8 +391,11 @@ def test_top_ukpd_counts_the_city_office_like_any_unit():
 
 def test_top_kategori_ties_are_alphabetical():
     month = laporan_frame(
-        [{"kategori": "Sampah"}] * 3 + [{"kategori": "Jalan"}] * 2 + [{"kategori": "banjir"}] * 2
-        + [{"kategori": "Parkir Liar"}] * 2 + [{"kategori": "Pohon"}]
+        [{"kategori": "Sampah"}] * 3
+        + [{"kategori": "Jalan"}] * 2
+        + [{"kategori": "banjir"}] * 2
+        + [{"kategori": "Parkir Liar"}] * 2
+        + [{"kategori": "Pohon"}]
     )
     top = M.compute_top_kategori(month, 2)
     assert top.to_dict("list") == {
@@ -369,12 +412,12 @@ def test_top_kategori_ties_are_alphabetical():
 def koordinasi_month():
     """Hand-computed coordination times per kelurahan (minutes to 'in process')."""
     rows = (
-        [{"ukpd": "KELURAHAN CIPAYUNG", "proses_menit": m} for m in (10, 11, 11)]   # 32/3
-        + [{"ukpd": "KELURAHAN SETU", "proses_menit": m} for m in (5, 15, None)]    # 10, n=2
-        + [{"ukpd": "KELURAHAN KAYU MANIS", "proses_menit": 10}]                    # 10 (tie)
-        + [{"ukpd": "KELURAHAN MUNJUL", "proses_menit": 600}]                       # 10 h
-        + [{"ukpd": "KELURAHAN BARU", "proses_menit": None}]                        # never
-        + [{"ukpd": "KECAMATAN CIPAYUNG", "proses_menit": 1}]                       # not ranked
+        [{"ukpd": "KELURAHAN CIPAYUNG", "proses_menit": m} for m in (10, 11, 11)]  # 32/3
+        + [{"ukpd": "KELURAHAN SETU", "proses_menit": m} for m in (5, 15, None)]  # 10, n=2
+        + [{"ukpd": "KELURAHAN KAYU MANIS", "proses_menit": 10}]  # 10 (tie)
+        + [{"ukpd": "KELURAHAN MUNJUL", "proses_menit": 600}]  # 10 h
+        + [{"ukpd": "KELURAHAN BARU", "proses_menit": None}]  # never
+        + [{"ukpd": "KECAMATAN CIPAYUNG", "proses_menit": 1}]  # not ranked
     )
     return koordinasi_frame(rows)
 
@@ -382,8 +425,12 @@ def koordinasi_month():
 def test_koordinasi_fastest_in_minutes_with_ties_in_official_order(koordinasi_month):
     fast = M.compute_koordinasi_ranking(koordinasi_month, UKPD_REF, 10, terlama=False)
     assert fast.columns.tolist() == ["peringkat", "ukpd", "jumlah", "rerata_menit"]
-    assert fast["ukpd"].tolist() == ["KELURAHAN KAYU MANIS", "KELURAHAN SETU",
-                                     "KELURAHAN CIPAYUNG", "KELURAHAN MUNJUL"]
+    assert fast["ukpd"].tolist() == [
+        "KELURAHAN KAYU MANIS",
+        "KELURAHAN SETU",
+        "KELURAHAN CIPAYUNG",
+        "KELURAHAN MUNJUL",
+    ]
     assert fast["peringkat"].tolist() == [1, 1, 3, 4]
     assert fast["jumlah"].tolist() == [1, 2, 3, 1]
     assert fast["rerata_menit"].tolist() == pytest.approx([10.0, 10.0, 32 / 3, 600.0])
@@ -409,12 +456,15 @@ def test_penyelesaian_rankings_use_completed_reports_only():
         [{"ukpd": "KELURAHAN CIPAYUNG", "selesai_jam": h} for h in (0.5, 1.0, None)]
         + [{"ukpd": "KELURAHAN KEBON MANGGIS", "selesai_jam": 67.0}]
         + [{"ukpd": "KELURAHAN BALIMESTER", "selesai_jam": 50.1}]
-        + [{"ukpd": "WALIKOTA JAKARTA TIMUR", "selesai_jam": 0.1}]     # not a kelurahan
-        + [{"ukpd": "KELURAHAN SETU", "selesai_jam": None}]            # nothing completed
+        + [{"ukpd": "WALIKOTA JAKARTA TIMUR", "selesai_jam": 0.1}]  # not a kelurahan
+        + [{"ukpd": "KELURAHAN SETU", "selesai_jam": None}]  # nothing completed
     )
     fast = M.compute_penyelesaian_ranking(month, UKPD_REF, 10, terlama=False)
-    assert fast["ukpd"].tolist() == ["KELURAHAN CIPAYUNG", "KELURAHAN BALIMESTER",
-                                     "KELURAHAN KEBON MANGGIS"]
+    assert fast["ukpd"].tolist() == [
+        "KELURAHAN CIPAYUNG",
+        "KELURAHAN BALIMESTER",
+        "KELURAHAN KEBON MANGGIS",
+    ]
     assert fast["jumlah"].tolist() == [2, 1, 1]
     assert fast["rerata_menit"].tolist() == pytest.approx([45.0, 50.1 * 60, 67 * 60])
     slow = M.compute_penyelesaian_ranking(month, UKPD_REF, 2, terlama=True)
@@ -438,15 +488,27 @@ def test_equal_means_from_different_counts_tie_exactly():
 
 
 def test_tl_ditolak_threshold_and_order():
-    month = laporan_frame([
-        {"nomor_laporan": "JK2206130046", "ukpd": "KELURAHAN SETU", "jumlah_tl_ditolak": 4},
-        {"nomor_laporan": "JK2206080126", "ukpd": "KELURAHAN PONDOK KOPI", "jumlah_tl_ditolak": 2},
-        {"nomor_laporan": "JK2206000001", "ukpd": "KELURAHAN SETU", "jumlah_tl_ditolak": 2},
-        {"nomor_laporan": "JK2206000002", "ukpd": "KELURAHAN JATI", "jumlah_tl_ditolak": 1},
-    ])
+    month = laporan_frame(
+        [
+            {"nomor_laporan": "JK2206130046", "ukpd": "KELURAHAN SETU", "jumlah_tl_ditolak": 4},
+            {
+                "nomor_laporan": "JK2206080126",
+                "ukpd": "KELURAHAN PONDOK KOPI",
+                "jumlah_tl_ditolak": 2,
+            },
+            {"nomor_laporan": "JK2206000001", "ukpd": "KELURAHAN SETU", "jumlah_tl_ditolak": 2},
+            {"nomor_laporan": "JK2206000002", "ukpd": "KELURAHAN JATI", "jumlah_tl_ditolak": 1},
+        ]
+    )
     out = M.compute_tl_ditolak(month, UKPD_REF, 2)
-    assert out.columns.tolist() == ["nomor_laporan", "ukpd", "kanal", "kategori", "status",
-                                    "jumlah_ditolak"]
+    assert out.columns.tolist() == [
+        "nomor_laporan",
+        "ukpd",
+        "kanal",
+        "kategori",
+        "status",
+        "jumlah_ditolak",
+    ]
     assert out["nomor_laporan"].tolist() == ["JK2206080126", "JK2206000001", "JK2206130046"]
     assert out["jumlah_ditolak"].tolist() == [2, 2, 4]
     assert M.compute_tl_ditolak(month, UKPD_REF, 1)["nomor_laporan"].tolist()[0] == "JK2206000002"
@@ -457,9 +519,17 @@ def test_nilai_dibawah_100_lists_low_scores_in_unit_order(follow_up_around_max):
     month = follow_up_around_max.copy()
     month.loc[4, "ukpd"] = "KECAMATAN MATRAMAN"  # official order: before KAYU MANIS
     out = M.compute_nilai_dibawah_100(month, UKPD_REF, MetricParams())
-    assert out.columns.tolist() == ["nomor_laporan", "ukpd", "kategori", "rincian_masalah",
-                                    "waktu_masuk", "waktu_selesai", "max_waktu_tl_jam",
-                                    "waktu_tl_jam", "nilai_tl"]
+    assert out.columns.tolist() == [
+        "nomor_laporan",
+        "ukpd",
+        "kategori",
+        "rincian_masalah",
+        "waktu_masuk",
+        "waktu_selesai",
+        "max_waktu_tl_jam",
+        "waktu_tl_jam",
+        "nilai_tl",
+    ]
     assert out["nomor_laporan"].tolist() == ["A5", "A2", "A3", "A4"]
     assert out["nilai_tl"].tolist() == [0.0, 90.0, 90.0, 80.0]
     assert out["waktu_tl_jam"].tolist() == [248.0, 49.0, 60.0, 61.0]
@@ -490,10 +560,14 @@ def test_per_kanal_refuses_unknown_channel():
 
 
 def test_harian_has_every_day_of_the_month():
-    month = laporan_frame([
-        {"waktu_masuk": "2024-02-01 00:00:00"}, {"waktu_masuk": "2024-02-29 23:59:59"},
-        {"waktu_masuk": "2024-02-29 12:00:00"}, {"waktu_masuk": "2024-03-01 00:00:00"},
-    ])
+    month = laporan_frame(
+        [
+            {"waktu_masuk": "2024-02-01 00:00:00"},
+            {"waktu_masuk": "2024-02-29 23:59:59"},
+            {"waktu_masuk": "2024-02-29 12:00:00"},
+            {"waktu_masuk": "2024-03-01 00:00:00"},
+        ]
+    )
     out = M.compute_harian(month, "2024-02")
     assert len(out) == 29
     assert out["tanggal"].iloc[0] == pd.Timestamp("2024-02-01")
@@ -514,19 +588,23 @@ def test_compute_all_agrees_with_the_individual_functions(small_month, koordinas
     m = _all(small_month, koordinasi_month, params=params, per_tanggal="2022-07-11 08:34")
     assert m.per_tanggal == pd.Timestamp("2022-07-11 08:34")
     pd.testing.assert_frame_equal(m.rekap_status, M.compute_rekap_status(small_month, UKPD_REF))
-    pd.testing.assert_frame_equal(m.rekap_kecamatan,
-                                  M.compute_kecamatan_status(small_month, UKPD_REF))
+    pd.testing.assert_frame_equal(
+        m.rekap_kecamatan, M.compute_kecamatan_status(small_month, UKPD_REF)
+    )
     pd.testing.assert_frame_equal(m.top_ukpd, M.compute_top_ukpd(small_month, UKPD_REF, 2))
     pd.testing.assert_frame_equal(m.top_kategori, M.compute_top_kategori(small_month, 2))
     for terlama, got in ((False, m.koordinasi_tercepat), (True, m.koordinasi_terlama)):
         pd.testing.assert_frame_equal(
-            got, M.compute_koordinasi_ranking(koordinasi_month, UKPD_REF, 2, terlama))
+            got, M.compute_koordinasi_ranking(koordinasi_month, UKPD_REF, 2, terlama)
+        )
     for terlama, got in ((False, m.penyelesaian_tercepat), (True, m.penyelesaian_terlama)):
         pd.testing.assert_frame_equal(
-            got, M.compute_penyelesaian_ranking(small_month, UKPD_REF, 2, terlama))
+            got, M.compute_penyelesaian_ranking(small_month, UKPD_REF, 2, terlama)
+        )
     pd.testing.assert_frame_equal(m.tl_ditolak, M.compute_tl_ditolak(small_month, UKPD_REF, 2))
-    pd.testing.assert_frame_equal(m.nilai_tl_dibawah_100,
-                                  M.compute_nilai_dibawah_100(small_month, UKPD_REF, params))
+    pd.testing.assert_frame_equal(
+        m.nilai_tl_dibawah_100, M.compute_nilai_dibawah_100(small_month, UKPD_REF, params)
+    )
     pd.testing.assert_frame_equal(m.per_kanal, M.compute_per_kanal(small_month, KANAL_REF))
     pd.testing.assert_frame_equal(m.harian, M.compute_harian(small_month, "2022-06"))
     assert m.respon == M.compute_respon(small_month, params.batas_respon_jam)
@@ -549,14 +627,21 @@ def test_other_datetime_resolutions_give_the_same_figures(follow_up_around_max):
     as_seconds = follow_up_around_max.astype(
         {c: "datetime64[s]" for c in ("waktu_masuk", "waktu_respon", "waktu_selesai")}
     )
-    assert M.compute_nilai_tl(as_seconds).tolist() == \
-        M.compute_nilai_tl(follow_up_around_max).tolist()
+    assert (
+        M.compute_nilai_tl(as_seconds).tolist() == M.compute_nilai_tl(follow_up_around_max).tolist()
+    )
 
 
 def test_metric_params_defaults_and_validation():
     p = MetricParams()
-    assert (p.batas_respon_jam, p.top_n, p.peringkat_n, p.ambang_ditolak, p.langkah_jam,
-            p.penalti_per_langkah) == (6.0, 5, 10, 2, 12.0, 10.0)
+    assert (
+        p.batas_respon_jam,
+        p.top_n,
+        p.peringkat_n,
+        p.ambang_ditolak,
+        p.langkah_jam,
+        p.penalti_per_langkah,
+    ) == (6.0, 5, 10, 2, 12.0, 10.0)
     with pytest.raises(ValueError):
         MetricParams(langkah_jam=0)
     with pytest.raises(ValueError):

@@ -32,47 +32,119 @@ K = "KELURAHAN "
 
 # Seed table "Rekap Pengaduan Bulan Juni 2022": every report is Complete.
 REKAP = {
-    "KAYU MANIS": 3, "PALMERIAM": 2, "KEBON MANGGIS": 1, "PISANGAN BARU": 1,
-    "UTAN KAYU SELATAN": 19, "UTAN KAYU UTARA": 4,
-    "CIPINANG": 1, "JATI": 5, "JATINEGARA KAUM": 1, "KAYU PUTIH": 5, "PISANGAN TIMUR": 4,
-    "PULO GADUNG": 8, "RAWAMANGUN": 25,
-    "BALIMESTER": 1, "BIDARA CINA": 21, "CIPINANG BESAR SELATAN": 13,
-    "CIPINANG BESAR UTARA": 2, "CIPINANG CEMPEDAK": 5, "CIPINANG MUARA": 11,
-    "KAMPUNG MELAYU": 2, "RAWA BUNGA": 2,
-    "BALE KAMBANG": 2, "BATU AMPAR": 9, "CAWANG": 4, "CILILITAN": 11, "DUKUH": 4,
-    "KRAMAT JATI": 3, "TENGAH": 11,
-    "BARU": 2, "CIJANTUNG": 2, "GEDONG": 9, "KALISARI": 9, "PEKAYON": 8,
-    "CAKUNG BARAT": 5, "CAKUNG TIMUR": 8, "JATINEGARA": 17, "PENGGILINGAN": 18,
-    "PULO GEBANG": 21, "RAWA TERATE": 0, "UJUNG MENTENG": 4,
-    "DUREN SAWIT": 6, "KLENDER": 7, "MALAKA JAYA": 1, "MALAKA SARI": 4, "PONDOK BAMBU": 5,
-    "PONDOK KELAPA": 19, "PONDOK KOPI": 5,
-    "CIBUBUR": 19, "CIRACAS": 10, "KELAPA DUA WETAN": 15, "RAMBUTAN": 10, "SUSUKAN": 15,
-    "CIPINANG MELAYU": 3, "HALIM PERDANA KUSUMA": 6, "KEBON PALA": 8, "MAKASAR": 9,
+    "KAYU MANIS": 3,
+    "PALMERIAM": 2,
+    "KEBON MANGGIS": 1,
+    "PISANGAN BARU": 1,
+    "UTAN KAYU SELATAN": 19,
+    "UTAN KAYU UTARA": 4,
+    "CIPINANG": 1,
+    "JATI": 5,
+    "JATINEGARA KAUM": 1,
+    "KAYU PUTIH": 5,
+    "PISANGAN TIMUR": 4,
+    "PULO GADUNG": 8,
+    "RAWAMANGUN": 25,
+    "BALIMESTER": 1,
+    "BIDARA CINA": 21,
+    "CIPINANG BESAR SELATAN": 13,
+    "CIPINANG BESAR UTARA": 2,
+    "CIPINANG CEMPEDAK": 5,
+    "CIPINANG MUARA": 11,
+    "KAMPUNG MELAYU": 2,
+    "RAWA BUNGA": 2,
+    "BALE KAMBANG": 2,
+    "BATU AMPAR": 9,
+    "CAWANG": 4,
+    "CILILITAN": 11,
+    "DUKUH": 4,
+    "KRAMAT JATI": 3,
+    "TENGAH": 11,
+    "BARU": 2,
+    "CIJANTUNG": 2,
+    "GEDONG": 9,
+    "KALISARI": 9,
+    "PEKAYON": 8,
+    "CAKUNG BARAT": 5,
+    "CAKUNG TIMUR": 8,
+    "JATINEGARA": 17,
+    "PENGGILINGAN": 18,
+    "PULO GEBANG": 21,
+    "RAWA TERATE": 0,
+    "UJUNG MENTENG": 4,
+    "DUREN SAWIT": 6,
+    "KLENDER": 7,
+    "MALAKA JAYA": 1,
+    "MALAKA SARI": 4,
+    "PONDOK BAMBU": 5,
+    "PONDOK KELAPA": 19,
+    "PONDOK KOPI": 5,
+    "CIBUBUR": 19,
+    "CIRACAS": 10,
+    "KELAPA DUA WETAN": 15,
+    "RAMBUTAN": 10,
+    "SUSUKAN": 15,
+    "CIPINANG MELAYU": 3,
+    "HALIM PERDANA KUSUMA": 6,
+    "KEBON PALA": 8,
+    "MAKASAR": 9,
     "PINANG RANTI": 3,
-    "BAMBU APUS": 18, "CEGER": 7, "CILANGKAP": 6, "CIPAYUNG": 6, "LUBANG BUAYA": 2,
-    "MUNJUL": 0, "PONDOK RANGGON": 5, "SETU": 19,
+    "BAMBU APUS": 18,
+    "CEGER": 7,
+    "CILANGKAP": 6,
+    "CIPAYUNG": 6,
+    "LUBANG BUAYA": 2,
+    "MUNJUL": 0,
+    "PONDOK RANGGON": 5,
+    "SETU": 19,
 }
 
 KOORDINASI_TERCEPAT = [  # (kelurahan, jumlah, rerata menit)
-    ("CIPAYUNG", 24, 10.63), ("HALIM PERDANA KUSUMA", 5, 12.80), ("CIRACAS", 52, 20.15),
-    ("CIPINANG MUARA", 27, 20.26), ("UTAN KAYU UTARA", 12, 23.08),
-    ("CIPINANG MELAYU", 19, 24.95), ("RAWA BUNGA", 11, 29.09), ("BALE KAMBANG", 21, 31.62),
-    ("CEGER", 28, 35.71), ("GEDONG", 53, 38.00),
+    ("CIPAYUNG", 24, 10.63),
+    ("HALIM PERDANA KUSUMA", 5, 12.80),
+    ("CIRACAS", 52, 20.15),
+    ("CIPINANG MUARA", 27, 20.26),
+    ("UTAN KAYU UTARA", 12, 23.08),
+    ("CIPINANG MELAYU", 19, 24.95),
+    ("RAWA BUNGA", 11, 29.09),
+    ("BALE KAMBANG", 21, 31.62),
+    ("CEGER", 28, 35.71),
+    ("GEDONG", 53, 38.00),
 ]
 KOORDINASI_TERLAMA = [  # (kelurahan, jumlah, rerata jam)
-    ("MUNJUL", 10, 9.778), ("BARU", 5, 9.100), ("DUKUH", 11, 8.506), ("BAMBU APUS", 21, 8.140),
-    ("LUBANG BUAYA", 16, 6.851), ("JATINEGARA KAUM", 9, 6.128), ("KEBON MANGGIS", 7, 6.067),
-    ("CIPINANG CEMPEDAK", 29, 4.280), ("CIJANTUNG", 19, 4.184), ("RAWA TERATE", 17, 3.933),
+    ("MUNJUL", 10, 9.778),
+    ("BARU", 5, 9.100),
+    ("DUKUH", 11, 8.506),
+    ("BAMBU APUS", 21, 8.140),
+    ("LUBANG BUAYA", 16, 6.851),
+    ("JATINEGARA KAUM", 9, 6.128),
+    ("KEBON MANGGIS", 7, 6.067),
+    ("CIPINANG CEMPEDAK", 29, 4.280),
+    ("CIJANTUNG", 19, 4.184),
+    ("RAWA TERATE", 17, 3.933),
 ]
 PENYELESAIAN_TERCEPAT = [  # (kelurahan, jumlah, rerata menit)
-    ("CIPAYUNG", 6, 51.17), ("JATI", 5, 60.80), ("GEDONG", 9, 64.00), ("BARU", 2, 70.50),
-    ("KAYU MANIS", 3, 79.67), ("PISANGAN BARU", 1, 81.00), ("PONDOK BAMBU", 5, 86.80),
-    ("DUREN SAWIT", 6, 90.17), ("PEKAYON", 8, 100.63), ("PENGGILINGAN", 18, 104.83),
+    ("CIPAYUNG", 6, 51.17),
+    ("JATI", 5, 60.80),
+    ("GEDONG", 9, 64.00),
+    ("BARU", 2, 70.50),
+    ("KAYU MANIS", 3, 79.67),
+    ("PISANGAN BARU", 1, 81.00),
+    ("PONDOK BAMBU", 5, 86.80),
+    ("DUREN SAWIT", 6, 90.17),
+    ("PEKAYON", 8, 100.63),
+    ("PENGGILINGAN", 18, 104.83),
 ]
 PENYELESAIAN_TERLAMA = [  # (kelurahan, jumlah, rerata jam)
-    ("KEBON MANGGIS", 1, 67.00), ("BALIMESTER", 1, 50.10), ("CIPINANG CEMPEDAK", 5, 29.53),
-    ("PONDOK KOPI", 5, 21.71), ("CAKUNG BARAT", 5, 20.42), ("BAMBU APUS", 18, 19.70),
-    ("KEBON PALA", 8, 14.79), ("PULO GADUNG", 8, 14.04), ("DUKUH", 4, 12.83),
+    ("KEBON MANGGIS", 1, 67.00),
+    ("BALIMESTER", 1, 50.10),
+    ("CIPINANG CEMPEDAK", 5, 29.53),
+    ("PONDOK KOPI", 5, 21.71),
+    ("CAKUNG BARAT", 5, 20.42),
+    ("BAMBU APUS", 18, 19.70),
+    ("KEBON PALA", 8, 14.79),
+    ("PULO GADUNG", 8, 14.04),
+    ("DUKUH", 4, 12.83),
     ("KRAMAT JATI", 3, 12.64),
 ]
 
@@ -80,12 +152,19 @@ PENYELESAIAN_TERLAMA = [  # (kelurahan, jumlah, rerata jam)
 @pytest.fixture(scope="module")
 def seed_month():
     month = read_month(SAMPLE, periode="2022-06")
-    return compute_all(month.laporan, month.koordinasi, UKPD_REF, KANAL_REF, periode="2022-06",
-                       kota="JAKARTA TIMUR", per_tanggal="2022-07-11 08:34")
+    return compute_all(
+        month.laporan,
+        month.koordinasi,
+        UKPD_REF,
+        KANAL_REF,
+        periode="2022-06",
+        kota="JAKARTA TIMUR",
+        per_tanggal="2022-07-11 08:34",
+    )
 
 
 def _at_decimals(actual: float, printed: float, decimals: int) -> bool:
-    return abs(actual - printed) <= 0.5 * 10 ** -decimals + 1e-9
+    return abs(actual - printed) <= 0.5 * 10**-decimals + 1e-9
 
 
 def test_headline_figures(seed_month):
@@ -100,8 +179,13 @@ def test_rekap_status_matches_seed_table(seed_month):
     rekap = seed_month.rekap_status.set_index("ukpd")
     for name, n in REKAP.items():
         row = rekap.loc[K + name]
-        assert (row["Complete"], row["Disposisi"], row["In Progres"], row["Wait"], row["total"]) \
-            == (n, 0, 0, 0, n), name
+        assert (
+            row["Complete"],
+            row["Disposisi"],
+            row["In Progres"],
+            row["Wait"],
+            row["total"],
+        ) == (n, 0, 0, 0, n), name
     assert rekap.loc["WALIKOTA JAKARTA TIMUR", "total"] == 17
     assert rekap.loc["WALIKOTA JAKARTA TIMUR", "Complete"] == 17
     kecamatan = rekap.loc[rekap["tingkat"] == "kecamatan", "total"]
@@ -112,8 +196,12 @@ def test_rekap_status_matches_seed_table(seed_month):
 def test_top_ukpd_shows_the_four_way_tie(seed_month):
     top = seed_month.top_ukpd
     assert list(zip(top["peringkat"], top["ukpd"], top["jumlah"], strict=True)) == [
-        (1, K + "RAWAMANGUN", 25), (2, K + "BIDARA CINA", 21), (2, K + "PULO GEBANG", 21),
-        (4, K + "UTAN KAYU SELATAN", 19), (4, K + "PONDOK KELAPA", 19), (4, K + "CIBUBUR", 19),
+        (1, K + "RAWAMANGUN", 25),
+        (2, K + "BIDARA CINA", 21),
+        (2, K + "PULO GEBANG", 21),
+        (4, K + "UTAN KAYU SELATAN", 19),
+        (4, K + "PONDOK KELAPA", 19),
+        (4, K + "CIBUBUR", 19),
         (4, K + "SETU", 19),
     ]
 
@@ -123,7 +211,9 @@ def test_top_kategori(seed_month):
     assert list(zip(top["peringkat"], top["kategori"], top["jumlah"], strict=True)) == [
         # The seed's "Pekerja ..." is a typo (contract §4).
         (1, "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan", 92),
-        (2, "Sampah", 75), (3, "Jalan", 62), (4, "Parkir Liar", 48),
+        (2, "Sampah", 75),
+        (3, "Jalan", 62),
+        (4, "Parkir Liar", 48),
         (5, "Gangguan Ketenteraman dan Ketertiban", 42),
     ]
 
@@ -149,12 +239,22 @@ def test_time_rankings(seed_month, table, column, decimals, expected):
 def test_tl_ditolak(seed_month):
     got = seed_month.tl_ditolak
     assert got.to_dict("records") == [
-        {"nomor_laporan": "JK2206080126", "ukpd": K + "PONDOK KOPI", "kanal": "JAKI",
-         "kategori": "Perizinan Bidang Ketentraman, Ketertiban dan Perlindungan Masyarakat",
-         "status": "Complete", "jumlah_ditolak": 2},
-        {"nomor_laporan": "JK2206130046", "ukpd": K + "SETU", "kanal": "JAKI",
-         "kategori": "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan",
-         "status": "Complete", "jumlah_ditolak": 4},
+        {
+            "nomor_laporan": "JK2206080126",
+            "ukpd": K + "PONDOK KOPI",
+            "kanal": "JAKI",
+            "kategori": "Perizinan Bidang Ketentraman, Ketertiban dan Perlindungan Masyarakat",
+            "status": "Complete",
+            "jumlah_ditolak": 2,
+        },
+        {
+            "nomor_laporan": "JK2206130046",
+            "ukpd": K + "SETU",
+            "kanal": "JAKI",
+            "kategori": "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan",
+            "status": "Complete",
+            "jumlah_ditolak": 4,
+        },
     ]
 
 

@@ -22,8 +22,11 @@ def test_there_is_a_report_notebook():
 
 
 def test_committed_without_outputs(nb):
-    dirty = [i for i, c in enumerate(nb.cells)
-             if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count"))]
+    dirty = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count"))
+    ]
     assert not dirty, f"cells {dirty} carry outputs: run nbstripout"
 
 
@@ -53,7 +56,9 @@ def test_no_function_or_class_definitions(nb):
         if c.cell_type != "code":
             continue
         tree = ast.parse(c.source)
-        defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.Lambda)]
+        defs = [
+            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.Lambda)
+        ]
         assert not defs, f"logic belongs in crmlib, not the notebook: {c.source[:60]!r}"
 
 

@@ -43,9 +43,17 @@ ENTRY_KEYS = {
     "penyelesaian_tercepat": ["peringkat", "ukpd", "jumlah", "rerata_menit"],
     "penyelesaian_terlama": ["peringkat", "ukpd", "jumlah", "rerata_jam"],
     "tl_ditolak": ["nomor_laporan", "ukpd", "kanal", "kategori", "status", "jumlah_ditolak"],
-    "nilai_tl_dibawah_100": ["nomor_laporan", "ukpd", "kategori", "rincian_masalah",
-                             "waktu_masuk", "waktu_selesai", "max_waktu_tl_jam", "waktu_tl_jam",
-                             "nilai_tl"],
+    "nilai_tl_dibawah_100": [
+        "nomor_laporan",
+        "ukpd",
+        "kategori",
+        "rincian_masalah",
+        "waktu_masuk",
+        "waktu_selesai",
+        "max_waktu_tl_jam",
+        "waktu_tl_jam",
+        "nilai_tl",
+    ],
 }
 STATUS_KEYS = ["Complete", "Disposisi", "In Progres", "Wait"]
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
@@ -54,29 +62,65 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 @pytest.fixture
 def month_metrics():
     """A small month touching every table: a late follow-up, a rejection, a tie."""
-    laporan = laporan_frame([
-        {"nomor_laporan": "JK2206030245", "ukpd": "KELURAHAN KEBON MANGGIS",
-         "waktu_masuk": "2022-06-03 16:15:00", "waktu_selesai": "2022-06-06 11:15:00"},
-        {"nomor_laporan": "JK2206130046", "ukpd": "KELURAHAN SETU", "jumlah_tl_ditolak": 4,
-         "kategori": "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan"},
-        {"nomor_laporan": "JK2206130047", "ukpd": "KELURAHAN SETU", "respon_jam": 7.0,
-         "selesai_jam": 0.5},
-        {"nomor_laporan": "JK2206130048", "ukpd": "WALIKOTA JAKARTA TIMUR", "status": "Wait",
-         "selesai_jam": None, "respon_jam": None, "rincian_masalah": None},
-    ])
-    koordinasi = koordinasi_frame([
-        {"ukpd": "KELURAHAN CIPAYUNG", "proses_menit": 10.0},
-        {"ukpd": "KELURAHAN CIPAYUNG", "proses_menit": 11.25},
-        {"ukpd": "KELURAHAN MUNJUL", "proses_menit": 600.0},
-    ])
-    return compute_all(laporan, koordinasi, UKPD_REF, KANAL_REF, periode="2022-06",
-                       kota="JAKARTA TIMUR", per_tanggal="2022-07-11 08:34")
+    laporan = laporan_frame(
+        [
+            {
+                "nomor_laporan": "JK2206030245",
+                "ukpd": "KELURAHAN KEBON MANGGIS",
+                "waktu_masuk": "2022-06-03 16:15:00",
+                "waktu_selesai": "2022-06-06 11:15:00",
+            },
+            {
+                "nomor_laporan": "JK2206130046",
+                "ukpd": "KELURAHAN SETU",
+                "jumlah_tl_ditolak": 4,
+                "kategori": "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan",
+            },
+            {
+                "nomor_laporan": "JK2206130047",
+                "ukpd": "KELURAHAN SETU",
+                "respon_jam": 7.0,
+                "selesai_jam": 0.5,
+            },
+            {
+                "nomor_laporan": "JK2206130048",
+                "ukpd": "WALIKOTA JAKARTA TIMUR",
+                "status": "Wait",
+                "selesai_jam": None,
+                "respon_jam": None,
+                "rincian_masalah": None,
+            },
+        ]
+    )
+    koordinasi = koordinasi_frame(
+        [
+            {"ukpd": "KELURAHAN CIPAYUNG", "proses_menit": 10.0},
+            {"ukpd": "KELURAHAN CIPAYUNG", "proses_menit": 11.25},
+            {"ukpd": "KELURAHAN MUNJUL", "proses_menit": 600.0},
+        ]
+    )
+    return compute_all(
+        laporan,
+        koordinasi,
+        UKPD_REF,
+        KANAL_REF,
+        periode="2022-06",
+        kota="JAKARTA TIMUR",
+        per_tanggal="2022-07-11 08:34",
+    )
 
 
 @pytest.fixture
 def empty_month_metrics():
-    return compute_all(empty_laporan(), empty_koordinasi(), UKPD_REF, KANAL_REF,
-                       periode="2022-06", kota="JAKARTA TIMUR", per_tanggal="2022-07-11 08:34")
+    return compute_all(
+        empty_laporan(),
+        empty_koordinasi(),
+        UKPD_REF,
+        KANAL_REF,
+        periode="2022-06",
+        kota="JAKARTA TIMUR",
+        per_tanggal="2022-07-11 08:34",
+    )
 
 
 def _walk(value):
@@ -108,8 +152,15 @@ def test_metrics_dict_has_exactly_the_contract_shape(month_metrics):
     d = metrics_to_dict(month_metrics, None)
     assert list(d)[: len(CONTRACT_KEYS)] == list(CONTRACT_KEYS)
     extra = set(d) - set(CONTRACT_KEYS)
-    assert extra <= {"total_koordinasi", "jumlah_selesai", "rekap_kecamatan", "per_kanal",
-                     "harian", "parameter", "provenance"}
+    assert extra <= {
+        "total_koordinasi",
+        "jumlah_selesai",
+        "rekap_kecamatan",
+        "per_kanal",
+        "harian",
+        "parameter",
+        "provenance",
+    }
     assert "provenance" not in d
     assert list(d["respon"]) == ["batas_jam", "tepat_waktu", "terlambat"]
     for key, keys in ENTRY_KEYS.items():
@@ -126,25 +177,50 @@ def test_metrics_dict_values(month_metrics):
     assert d["capaian_persen"] == pytest.approx((80 + 100 + 100) / 3)
     assert d["respon"] == {"batas_jam": 6, "tepat_waktu": 2, "terlambat": 2}
     setu = next(e for e in d["rekap_status"] if e["ukpd"] == "KELURAHAN SETU")
-    assert setu == {"ukpd": "KELURAHAN SETU", "kecamatan": "CIPAYUNG",
-                    "status": {"Complete": 2, "Disposisi": 0, "In Progres": 0, "Wait": 0},
-                    "total": 2}
+    assert setu == {
+        "ukpd": "KELURAHAN SETU",
+        "kecamatan": "CIPAYUNG",
+        "status": {"Complete": 2, "Disposisi": 0, "In Progres": 0, "Wait": 0},
+        "total": 2,
+    }
     assert d["rekap_status"][-1]["ukpd"] == "WALIKOTA JAKARTA TIMUR"
     assert d["rekap_status"][-1]["kecamatan"] == ""
     assert d["top_ukpd"][0] == {"peringkat": 1, "ukpd": "KELURAHAN SETU", "jumlah": 2}
-    assert d["koordinasi_tercepat"][0] == {"peringkat": 1, "ukpd": "KELURAHAN CIPAYUNG",
-                                           "jumlah": 2, "rerata_menit": 10.625}
-    assert d["koordinasi_terlama"][0] == {"peringkat": 1, "ukpd": "KELURAHAN MUNJUL",
-                                          "jumlah": 1, "rerata_jam": 10.0}
-    assert d["tl_ditolak"] == [{
-        "nomor_laporan": "JK2206130046", "ukpd": "KELURAHAN SETU", "kanal": "JAKI",
-        "kategori": "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan",
-        "status": "Complete", "jumlah_ditolak": 4}]
-    assert d["nilai_tl_dibawah_100"] == [{
-        "nomor_laporan": "JK2206030245", "ukpd": "KELURAHAN KEBON MANGGIS", "kategori": "Sampah",
-        "rincian_masalah": "Sampah Lingkungan", "waktu_masuk": "2022-06-03T16:15:00",
-        "waktu_selesai": "2022-06-06T11:15:00", "max_waktu_tl_jam": 48, "waktu_tl_jam": 67.0,
-        "nilai_tl": 80}]
+    assert d["koordinasi_tercepat"][0] == {
+        "peringkat": 1,
+        "ukpd": "KELURAHAN CIPAYUNG",
+        "jumlah": 2,
+        "rerata_menit": 10.625,
+    }
+    assert d["koordinasi_terlama"][0] == {
+        "peringkat": 1,
+        "ukpd": "KELURAHAN MUNJUL",
+        "jumlah": 1,
+        "rerata_jam": 10.0,
+    }
+    assert d["tl_ditolak"] == [
+        {
+            "nomor_laporan": "JK2206130046",
+            "ukpd": "KELURAHAN SETU",
+            "kanal": "JAKI",
+            "kategori": "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan",
+            "status": "Complete",
+            "jumlah_ditolak": 4,
+        }
+    ]
+    assert d["nilai_tl_dibawah_100"] == [
+        {
+            "nomor_laporan": "JK2206030245",
+            "ukpd": "KELURAHAN KEBON MANGGIS",
+            "kategori": "Sampah",
+            "rincian_masalah": "Sampah Lingkungan",
+            "waktu_masuk": "2022-06-03T16:15:00",
+            "waktu_selesai": "2022-06-06T11:15:00",
+            "max_waktu_tl_jam": 48,
+            "waktu_tl_jam": 67.0,
+            "nilai_tl": 80,
+        }
+    ]
 
 
 def test_numbers_are_plain_python_and_integral_counts_are_int(month_metrics):
@@ -161,10 +237,17 @@ def test_numbers_are_plain_python_and_integral_counts_are_int(month_metrics):
 
 
 def test_numbers_are_unrounded():
-    koordinasi = koordinasi_frame([{"ukpd": "KELURAHAN CIPAYUNG", "proses_menit": m}
-                                   for m in (10, 10, 11)])
-    m = compute_all(laporan_frame([{}]), koordinasi, UKPD_REF, KANAL_REF, periode="2022-06",
-                    kota="JAKARTA TIMUR")
+    koordinasi = koordinasi_frame(
+        [{"ukpd": "KELURAHAN CIPAYUNG", "proses_menit": m} for m in (10, 10, 11)]
+    )
+    m = compute_all(
+        laporan_frame([{}]),
+        koordinasi,
+        UKPD_REF,
+        KANAL_REF,
+        periode="2022-06",
+        kota="JAKARTA TIMUR",
+    )
     assert metrics_to_dict(m)["koordinasi_tercepat"][0]["rerata_menit"] == 31 / 3
 
 
@@ -242,17 +325,27 @@ def test_build_provenance(tmp_path):
     f = tmp_path / "laporan.csv"
     f.write_bytes(b"nomor_laporan\n")
     sha = hashlib.sha256(f.read_bytes()).hexdigest()
-    sources = [{"file": str(tmp_path / "koordinasi.csv"), "sha256": "b" * 64},
-               {"path": f, "sha256": sha}]
-    counts = {"laporan": {"read": 510, "kept": 508, "left_out": 2},
-              "koordinasi": {"read": 1549, "kept": 1549, "left_out": 0}}
+    sources = [
+        {"file": str(tmp_path / "koordinasi.csv"), "sha256": "b" * 64},
+        {"path": f, "sha256": sha},
+    ]
+    counts = {
+        "laporan": {"read": 510, "kept": 508, "left_out": 2},
+        "koordinasi": {"read": 1549, "kept": 1549, "left_out": 0},
+    }
     params = MetricParams(batas_respon_jam=5.5)
-    prov = build_provenance(sources, counts, params,
-                            dropped_columns={"laporan": {"pelapor": 3, "lainnya": []}},
-                            notices=["1 kategori baru"])
+    prov = build_provenance(
+        sources,
+        counts,
+        params,
+        dropped_columns={"laporan": {"pelapor": 3, "lainnya": []}},
+        notices=["1 kategori baru"],
+    )
     assert prov["crmlib_version"] == crmlib.__version__
-    assert prov["input"] == [{"name": "koordinasi.csv", "sha256": "b" * 64},
-                             {"name": "laporan.csv", "sha256": sha}]
+    assert prov["input"] == [
+        {"name": "koordinasi.csv", "sha256": "b" * 64},
+        {"name": "laporan.csv", "sha256": sha},
+    ]
     assert str(tmp_path) not in json.dumps(prov)  # base names only
     assert prov["parameter"]["batas_respon_jam"] == 5.5
     assert prov["parameter"]["top_n"] == 5
@@ -269,9 +362,21 @@ def test_build_provenance_refuses_a_source_without_hash():
 # --------------------------------------------------------------------------- workbook
 
 
-SHEETS = ["Ringkasan", "Rekap Status", "Rekap Kecamatan", "Top UKPD", "Top Kategori",
-          "Koordinasi Tercepat", "Koordinasi Terlama", "Penyelesaian Tercepat",
-          "Penyelesaian Terlama", "TL Ditolak", "Nilai TL < 100", "Per Kanal", "Harian"]
+SHEETS = [
+    "Ringkasan",
+    "Rekap Status",
+    "Rekap Kecamatan",
+    "Top UKPD",
+    "Top Kategori",
+    "Koordinasi Tercepat",
+    "Koordinasi Terlama",
+    "Penyelesaian Tercepat",
+    "Penyelesaian Terlama",
+    "TL Ditolak",
+    "Nilai TL < 100",
+    "Per Kanal",
+    "Harian",
+]
 
 
 def test_tables_workbook_sheets_headers_and_numbers(month_metrics, tmp_path):
@@ -283,11 +388,19 @@ def test_tables_workbook_sheets_headers_and_numbers(month_metrics, tmp_path):
         assert all(c.font.bold for c in ws[1]), ws.title
         assert ws.column_dimensions["A"].width >= 6
     header = [c.value for c in wb["Koordinasi Tercepat"][1]]
-    assert header == ["Peringkat", "Nama Kelurahan", "Jumlah Laporan Koordinasi",
-                      "Rerata Waktu Koordinasi (Menit)"]
+    assert header == [
+        "Peringkat",
+        "Nama Kelurahan",
+        "Jumlah Laporan Koordinasi",
+        "Rerata Waktu Koordinasi (Menit)",
+    ]
     header = [c.value for c in wb["Penyelesaian Terlama"][1]]
-    assert header == ["Peringkat", "Nama Kelurahan", "Jumlah Laporan Selesai",
-                      "Rerata Waktu Penyelesaian (Jam)"]
+    assert header == [
+        "Peringkat",
+        "Nama Kelurahan",
+        "Jumlah Laporan Selesai",
+        "Rerata Waktu Penyelesaian (Jam)",
+    ]
     row = [c.value for c in wb["Koordinasi Tercepat"][2]]
     assert row == [1, "KELURAHAN CIPAYUNG", 2, 10.625]  # numbers, unrounded
     assert wb["Koordinasi Tercepat"].cell(2, 4).number_format == "#,##0.00"
@@ -295,11 +408,19 @@ def test_tables_workbook_sheets_headers_and_numbers(month_metrics, tmp_path):
     assert top[0] == ["Peringkat", "Nama UKPD", "Jumlah Laporan"]
     assert top[1] == [1, "KELURAHAN SETU", 2]
     rekap = wb["Rekap Status"]
-    assert [c.value for c in rekap[1]] == ["No", "Nama UKPD", "Tingkat", "Kecamatan", "Complete",
-                                           "Disposisi", "In Progres", "Wait", "Total"]
+    assert [c.value for c in rekap[1]] == [
+        "No",
+        "Nama UKPD",
+        "Tingkat",
+        "Kecamatan",
+        "Complete",
+        "Disposisi",
+        "In Progres",
+        "Wait",
+        "Total",
+    ]
     assert rekap.max_row == 1 + len(UKPD_REF) + 1
-    assert [c.value for c in rekap[rekap.max_row]][1:] == ["Grand Total", None, None,
-                                                            3, 0, 0, 1, 4]
+    assert [c.value for c in rekap[rekap.max_row]][1:] == ["Grand Total", None, None, 3, 0, 0, 1, 4]
     nilai = [c.value for c in wb["Nilai TL < 100"][2]]
     assert nilai[1] == "JK2206030245"
     assert nilai[5] == dt.datetime(2022, 6, 3, 16, 15)

@@ -24,7 +24,8 @@ def test_sample_months_exist_for_all_of_2022():
 
 def test_month_overrides_defaults(params_dir):
     (params_dir / "2022-06.yaml").write_text(
-        'data: data/sample/2022-06\nmetrik:\n  top_n: 7\nkendala: ["hanya satu"]\n')
+        'data: data/sample/2022-06\nmetrik:\n  top_n: 7\nkendala: ["hanya satu"]\n'
+    )
     p = load_params(params_dir, "2022-06")
     assert p["metrik"]["top_n"] == 7
     assert p["metrik"]["batas_respon_jam"] == 6  # merged, not replaced

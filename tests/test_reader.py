@@ -28,8 +28,9 @@ def only(problems, **where):
 
 @pytest.mark.parametrize("form", FORMS)
 def test_valid_month_reads_in_both_forms(month_factory, form):
-    path = month_factory([laporan_row(), laporan_row(nomor_laporan="JK2206030002", status="Selesai")],
-                         form=form)
+    path = month_factory(
+        [laporan_row(), laporan_row(nomor_laporan="JK2206030002", status="Selesai")], form=form
+    )
     month = read_month(path, "2022-06")
     assert len(month.laporan) == 2
     assert list(month.laporan["status"]) == ["Complete", "Complete"]
@@ -40,11 +41,21 @@ def test_valid_month_reads_in_both_forms(month_factory, form):
 
 
 def test_defaults_filled_max_hours_and_rejections(month_factory):
-    month = read_month(month_factory([
-        laporan_row(),
-        laporan_row(nomor_laporan="JK2206030002", kategori="Jalan", max_waktu_tl_jam="72",
-                    jumlah_tl_ditolak="3", nilai_tl="90"),
-    ]), "2022-06")
+    month = read_month(
+        month_factory(
+            [
+                laporan_row(),
+                laporan_row(
+                    nomor_laporan="JK2206030002",
+                    kategori="Jalan",
+                    max_waktu_tl_jam="72",
+                    jumlah_tl_ditolak="3",
+                    nilai_tl="90",
+                ),
+            ]
+        ),
+        "2022-06",
+    )
     lap = month.laporan
     assert list(lap["max_waktu_tl_jam"]) == [48.0, 72.0]
     assert list(lap["jumlah_tl_ditolak"]) == [0, 3]
@@ -53,12 +64,24 @@ def test_defaults_filled_max_hours_and_rejections(month_factory):
 
 def test_header_and_value_aliases(month_factory):
     header_alias = {
-        "nomor_laporan": "No. Laporan", "kanal": "Kanal Laporan", "ukpd": "Nama SKPD",
-        "waktu_masuk": "Tgl Masuk", "waktu_selesai": "Tgl TL", "status": " STATUS ",
+        "nomor_laporan": "No. Laporan",
+        "kanal": "Kanal Laporan",
+        "ukpd": "Nama SKPD",
+        "waktu_masuk": "Tgl Masuk",
+        "waktu_selesai": "Tgl TL",
+        "status": " STATUS ",
     }
-    rows = [{header_alias.get(k, k): v for k, v in laporan_row(
-        ukpd="kel. pulogebang", kanal="Jakarta Kini", status="Proses",
-        kategori="Pekerja Penanganan Prasarana dan Sarana Umum Kelurahan").items()}]
+    rows = [
+        {
+            header_alias.get(k, k): v
+            for k, v in laporan_row(
+                ukpd="kel. pulogebang",
+                kanal="Jakarta Kini",
+                status="Proses",
+                kategori="Pekerja Penanganan Prasarana dan Sarana Umum Kelurahan",
+            ).items()
+        }
+    ]
     month = read_month(month_factory(rows), "2022-06")
     r = month.laporan.iloc[0]
     assert r["ukpd"] == "KELURAHAN PULO GEBANG"
@@ -68,8 +91,18 @@ def test_header_and_value_aliases(month_factory):
 
 
 def test_datetime_forms_iso_dayfirst_and_excel_native(tmp_path):
-    series = pd.Series(["2022-06-03 16:15:00", "2022-06-03 16:15", "03/06/2022 16:15",
-                        dt.datetime(2022, 6, 3, 16, 15), 44715.6770833333, "", None], dtype=object)
+    series = pd.Series(
+        [
+            "2022-06-03 16:15:00",
+            "2022-06-03 16:15",
+            "03/06/2022 16:15",
+            dt.datetime(2022, 6, 3, 16, 15),
+            44715.6770833333,
+            "",
+            None,
+        ],
+        dtype=object,
+    )
     parsed, invalid = parse_datetimes(series)
     expected = pd.Timestamp("2022-06-03 16:15")
     assert list(parsed.iloc[:5]) == [expected] * 5
@@ -79,9 +112,16 @@ def test_datetime_forms_iso_dayfirst_and_excel_native(tmp_path):
 
 @pytest.mark.parametrize("form", FORMS)
 def test_reporter_columns_dropped_and_never_echoed(month_factory, form):
-    secret = {"Nama Pelapor": "Siti Rahmawati", "No HP": "081299990000",
-              "Email": "siti@example.com", "Isi Laporan": "sampah menumpuk di depan rumah saya"}
-    rows = [dict(laporan_row(), **secret), dict(laporan_row(nomor_laporan="JK2206030001"), **secret)]
+    secret = {
+        "Nama Pelapor": "Siti Rahmawati",
+        "No HP": "081299990000",
+        "Email": "siti@example.com",
+        "Isi Laporan": "sampah menumpuk di depan rumah saya",
+    }
+    rows = [
+        dict(laporan_row(), **secret),
+        dict(laporan_row(nomor_laporan="JK2206030001"), **secret),
+    ]
     # The duplicate number makes the read fail: the message must still not carry PII.
     problems = problems_of(month_factory(rows, form=form))
     text = "\n".join(str(p) for p in problems)
@@ -94,11 +134,24 @@ def test_reporter_columns_dropped_and_never_echoed(month_factory, form):
 
 
 def test_rows_of_other_months_left_out_and_counted(month_factory):
-    month = read_month(month_factory(
-        [laporan_row(), laporan_row(nomor_laporan="JK2205310001", waktu_masuk="2022-05-31 23:59:59",
-                                    waktu_respon="", waktu_selesai="")],
-        [koordinasi_row(), koordinasi_row(waktu_koordinasi="2022-07-01 00:00:00", waktu_proses="")],
-    ), "2022-06")
+    month = read_month(
+        month_factory(
+            [
+                laporan_row(),
+                laporan_row(
+                    nomor_laporan="JK2205310001",
+                    waktu_masuk="2022-05-31 23:59:59",
+                    waktu_respon="",
+                    waktu_selesai="",
+                ),
+            ],
+            [
+                koordinasi_row(),
+                koordinasi_row(waktu_koordinasi="2022-07-01 00:00:00", waktu_proses=""),
+            ],
+        ),
+        "2022-06",
+    )
     assert month.counts["laporan"] == {"read": 2, "kept": 1, "left_out": 1}
     assert month.counts["koordinasi"] == {"read": 2, "kept": 1, "left_out": 1}
 
@@ -169,7 +222,9 @@ def test_unknown_unit_channel_status_with_suggestions(month_factory, form):
 
 
 def test_unknown_unit_in_koordinasi(month_factory):
-    p = only(problems_of(month_factory([laporan_row()], [koordinasi_row(ukpd="KELURAHAN ATLANTIS")])))
+    p = only(
+        problems_of(month_factory([laporan_row()], [koordinasi_row(ukpd="KELURAHAN ATLANTIS")]))
+    )
     assert p.file.endswith("koordinasi.csv") and p.row == 2 and p.column == "ukpd"
 
 
@@ -182,21 +237,29 @@ def test_duplicate_report_number(month_factory, form):
 
 
 def test_negative_rejections_and_score_out_of_range(month_factory):
-    problems = problems_of(month_factory([
-        laporan_row(jumlah_tl_ditolak="-1"),
-        laporan_row(nomor_laporan="JK2206030002", nilai_tl="101"),
-        laporan_row(nomor_laporan="JK2206030003", nilai_tl="-5"),
-    ]))
+    problems = problems_of(
+        month_factory(
+            [
+                laporan_row(jumlah_tl_ditolak="-1"),
+                laporan_row(nomor_laporan="JK2206030002", nilai_tl="101"),
+                laporan_row(nomor_laporan="JK2206030003", nilai_tl="-5"),
+            ]
+        )
+    )
     assert only(problems, column="jumlah_tl_ditolak").row == 2
     assert {p.row for p in problems if p.column == "nilai_tl"} == {3, 4}
 
 
 def test_times_running_backwards(month_factory):
-    problems = problems_of(month_factory(
-        [laporan_row(waktu_respon="2022-06-03 07:59:00"),
-         laporan_row(nomor_laporan="JK2206030002", waktu_selesai="2022-06-02 08:00:00")],
-        [koordinasi_row(waktu_proses="2022-06-03 08:00:00")],
-    ))
+    problems = problems_of(
+        month_factory(
+            [
+                laporan_row(waktu_respon="2022-06-03 07:59:00"),
+                laporan_row(nomor_laporan="JK2206030002", waktu_selesai="2022-06-02 08:00:00"),
+            ],
+            [koordinasi_row(waktu_proses="2022-06-03 08:00:00")],
+        )
+    )
     assert only(problems, row=2, column="waktu_respon").message.startswith("waktu mundur")
     assert only(problems, row=3, column="waktu_selesai")
     assert only(problems, column="waktu_proses").file.endswith("koordinasi.csv")

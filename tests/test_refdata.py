@@ -21,8 +21,11 @@ def test_units_of_jakarta_timur(ref):
     assert (u["tingkat"] == "kecamatan").sum() == 10
     assert (u["tingkat"] == "kelurahan").sum() == 65
     assert u["ukpd"].iloc[-1] == "WALIKOTA JAKARTA TIMUR"
-    assert list(u["ukpd"].iloc[:3]) == ["KECAMATAN MATRAMAN", "KELURAHAN KAYU MANIS",
-                                        "KELURAHAN PALMERIAM"]
+    assert list(u["ukpd"].iloc[:3]) == [
+        "KECAMATAN MATRAMAN",
+        "KELURAHAN KAYU MANIS",
+        "KELURAHAN PALMERIAM",
+    ]
     # each kecamatan office row is followed by its own kelurahan
     current = None
     for row in u.itertuples():
@@ -37,13 +40,16 @@ def test_fourteen_channels_in_official_order(ref):
     assert ref.kanal["kanal"].iloc[0] == "QLUE" and ref.kanal["kanal"].iloc[-1] == "JAKI"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("KELURAHAN PULOGEBANG", "KELURAHAN PULO GEBANG"),
-    ("Kelurahan  Pulo Gebang ", "KELURAHAN PULO GEBANG"),
-    ("KEC. PULOGADUNG", "KECAMATAN PULO GADUNG"),
-    ("Walikota Administrasi Jakarta Timur", "WALIKOTA JAKARTA TIMUR"),
-    ("KELURAHAN ATLANTIS", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("KELURAHAN PULOGEBANG", "KELURAHAN PULO GEBANG"),
+        ("Kelurahan  Pulo Gebang ", "KELURAHAN PULO GEBANG"),
+        ("KEC. PULOGADUNG", "KECAMATAN PULO GADUNG"),
+        ("Walikota Administrasi Jakarta Timur", "WALIKOTA JAKARTA TIMUR"),
+        ("KELURAHAN ATLANTIS", None),
+    ],
+)
 def test_unit_aliases(ref, raw, expected):
     assert ref.canonical_ukpd(raw) == expected
 
@@ -55,7 +61,11 @@ def test_kecamatan_and_kelurahan_of_same_name_stay_distinct(ref):
 
 def test_status_and_channel_aliases(ref):
     assert {ref.canonical_status(s) for s in ("Selesai", "Proses", "Koordinasi", "Menunggu")} == {
-        "Complete", "In Progres", "Disposisi", "Wait"}
+        "Complete",
+        "In Progres",
+        "Disposisi",
+        "Wait",
+    }
     assert set(ref.status_labels) == set(STATUSES)
     assert ref.canonical_kanal("lapor!") == "LAPOR 1708"
 
@@ -70,11 +80,14 @@ def test_another_city_is_data_only(tmp_path):
     shutil.copytree(REFERENCE_DIR, base)
     city = base / "kota" / "jakarta-selatan"
     city.mkdir()
-    (city / "kota.yaml").write_text("kota: JAKARTA SELATAN\nkantor_kota: WALIKOTA JAKARTA SELATAN\n")
+    (city / "kota.yaml").write_text(
+        "kota: JAKARTA SELATAN\nkantor_kota: WALIKOTA JAKARTA SELATAN\n"
+    )
     (city / "ukpd.csv").write_text(
         "urutan,ukpd,tingkat,nama,kecamatan\n1,KECAMATAN TEBET,kecamatan,TEBET,TEBET\n"
         "2,KELURAHAN MANGGARAI,kelurahan,MANGGARAI,TEBET\n"
-        "3,WALIKOTA JAKARTA SELATAN,kota,JAKARTA SELATAN,\n")
+        "3,WALIKOTA JAKARTA SELATAN,kota,JAKARTA SELATAN,\n"
+    )
     (city / "nama_alias.csv").write_text("alias,nama\nMANGGARAY,MANGGARAI\n")
     ref = load_reference("jakarta-selatan", base)
     assert len(ref.ukpd) == 3

@@ -13,17 +13,22 @@ from crmlib import report as r
 
 @pytest.fixture(scope="module")
 def juni(tmp_path_factory):
-    return r.siapkan_laporan("2022-06", ROOT / "data" / "sample" / "2022-06", "2022-07-11 08:34",
-                             output_dir=tmp_path_factory.mktemp("juni"),
-                             narasi={"kendala": ["Kendala pertama.", "Kendala kedua."],
-                                     "saran": ["Saran satu."]}, riwayat=[])
+    return r.siapkan_laporan(
+        "2022-06",
+        ROOT / "data" / "sample" / "2022-06",
+        "2022-07-11 08:34",
+        output_dir=tmp_path_factory.mktemp("juni"),
+        narasi={"kendala": ["Kendala pertama.", "Kendala kedua."], "saran": ["Saran satu."]},
+        riwayat=[],
+    )
 
 
 @pytest.fixture
 def empty_month(month_factory, tmp_path):
-    path = month_factory([laporan_row(waktu_masuk="2022-05-31 10:00:00", waktu_respon="",
-                                      waktu_selesai="")],
-                         [koordinasi_row(waktu_koordinasi="2022-05-31 10:00:00", waktu_proses="")])
+    path = month_factory(
+        [laporan_row(waktu_masuk="2022-05-31 10:00:00", waktu_respon="", waktu_selesai="")],
+        [koordinasi_row(waktu_koordinasi="2022-05-31 10:00:00", waktu_proses="")],
+    )
     return r.siapkan_laporan("2022-06", path, None, output_dir=tmp_path, riwayat=[])
 
 
@@ -61,16 +66,35 @@ def test_top_categories(juni):
     assert rows[0][1] == "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan"
 
 
-@pytest.mark.parametrize(("key", "first", "last", "header"), [
-    ("koordinasi_tercepat", ["1", "Cipayung", "24", "10,63"], ["10", "Gedong", "53", "38,00"],
-     "Rerata Waktu Koordinasi (Menit)"),
-    ("koordinasi_terlama", ["1", "Munjul", "10", "9,778"], ["10", "Rawa Terate", "17", "3,933"],
-     "Rerata Waktu Koordinasi (Jam)"),
-    ("penyelesaian_tercepat", ["1", "Cipayung", "6", "51,17"], ["10", "Penggilingan", "18", "104,83"],
-     "Rerata Waktu Penyelesaian (Menit)"),
-    ("penyelesaian_terlama", ["1", "Kebon Manggis", "1", "67,00"], ["10", "Kramat Jati", "3", "12,64"],
-     "Rerata Waktu Penyelesaian (Jam)"),
-])
+@pytest.mark.parametrize(
+    ("key", "first", "last", "header"),
+    [
+        (
+            "koordinasi_tercepat",
+            ["1", "Cipayung", "24", "10,63"],
+            ["10", "Gedong", "53", "38,00"],
+            "Rerata Waktu Koordinasi (Menit)",
+        ),
+        (
+            "koordinasi_terlama",
+            ["1", "Munjul", "10", "9,778"],
+            ["10", "Rawa Terate", "17", "3,933"],
+            "Rerata Waktu Koordinasi (Jam)",
+        ),
+        (
+            "penyelesaian_tercepat",
+            ["1", "Cipayung", "6", "51,17"],
+            ["10", "Penggilingan", "18", "104,83"],
+            "Rerata Waktu Penyelesaian (Menit)",
+        ),
+        (
+            "penyelesaian_terlama",
+            ["1", "Kebon Manggis", "1", "67,00"],
+            ["10", "Kramat Jati", "3", "12,64"],
+            "Rerata Waktu Penyelesaian (Jam)",
+        ),
+    ],
+)
 def test_ranking_tables_match_seed(juni, key, first, last, header):
     md = r.tabel_peringkat(juni, key, as_text=True)
     rows = _table_rows(md)
@@ -81,17 +105,34 @@ def test_ranking_tables_match_seed(juni, key, first, last, header):
 def test_rejected_and_below_100_tables(juni):
     rows = _table_rows(r.tabel_tl_ditolak(juni, as_text=True))
     assert [(row[1], row[2], row[6]) for row in rows] == [
-        ("Kelurahan Pondok Kopi", "JK2206080126", "2"), ("Kelurahan Setu", "JK2206130046", "4")]
+        ("Kelurahan Pondok Kopi", "JK2206080126", "2"),
+        ("Kelurahan Setu", "JK2206130046", "4"),
+    ]
     rows = _table_rows(r.tabel_nilai_dibawah_100(juni, as_text=True))
-    assert rows == [["1", "JK2206030245", "Kelurahan Kebon Manggis", "Sampah", "Sampah Lingkungan",
-                     "3 Juni 2022 16:15", "6 Juni 2022 11:15", "48", "67,00", "80"]]
+    assert rows == [
+        [
+            "1",
+            "JK2206030245",
+            "Kelurahan Kebon Manggis",
+            "Sampah",
+            "Sampah Lingkungan",
+            "3 Juni 2022 16:15",
+            "6 Juni 2022 11:15",
+            "48",
+            "67,00",
+            "80",
+        ]
+    ]
 
 
 def test_conclusions_are_computed(juni):
     text = r.kesimpulan(juni, as_text=True)
     assert "**99,96%**" in text and "**388** aduan (**76,38%**)" in text
     assert "**Kelurahan Rawamangun** dengan **25** aduan (**4,92%**)" in text
-    assert "**Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan** dengan **92** aduan (**18,11%**)" in text
+    assert (
+        "**Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan** dengan **92** aduan (**18,11%**)"
+        in text
+    )
     assert "**Kelurahan Pondok Kopi** dan **Kelurahan Setu**" in text
     assert re.search(r"^5\. Kendala", text, re.M) and "    a. Kendala pertama." in text
 
@@ -101,17 +142,32 @@ def test_empty_month_is_graceful(empty_month):
     assert "tidak ada pengaduan" in r.ringkasan(empty_month, as_text=True)
     assert "tidak ada tindak lanjut" in r.tabel_tl_ditolak(empty_month, as_text=True).lower()
     assert "seluruh tindak lanjut" in r.tabel_nilai_dibawah_100(empty_month, as_text=True)
-    assert "tidak ada data koordinasi" in r.tabel_peringkat(empty_month, "koordinasi_tercepat",
-                                                              as_text=True)
+    assert "tidak ada data koordinasi" in r.tabel_peringkat(
+        empty_month, "koordinasi_tercepat", as_text=True
+    )
     assert "|" not in r.tabel_top_ukpd(empty_month, as_text=True)
     assert "tidak ada pengaduan" in r.kesimpulan(empty_month, as_text=True)
-    for chart in (r.grafik_kecamatan, r.grafik_kategori, r.grafik_kanal, r.grafik_respon, r.grafik_harian):
+    for chart in (
+        r.grafik_kecamatan,
+        r.grafik_kategori,
+        r.grafik_kanal,
+        r.grafik_respon,
+        r.grafik_harian,
+    ):
         assert chart(empty_month, as_text=True).startswith("![")
 
 
 def test_month_over_month_sentence(juni):
-    juni.riwayat = pd.DataFrame([{"periode": "2022-05", "total_laporan": 600, "capaian_persen": 99.5,
-                                  "persen_tepat_waktu": 80.0}])
+    juni.riwayat = pd.DataFrame(
+        [
+            {
+                "periode": "2022-05",
+                "total_laporan": 600,
+                "capaian_persen": 99.5,
+                "persen_tepat_waktu": 80.0,
+            }
+        ]
+    )
     text = r.perbandingan_bulan_lalu(juni, as_text=True)
     assert text.startswith("Dibandingkan bulan Mei 2022 (600 pengaduan)")
     assert "turun 92" in text and "naik 0,46 poin persen" in text
@@ -122,4 +178,6 @@ def test_month_over_month_sentence(juni):
 
 def test_charts_written_beside_notebook(juni):
     md = r.grafik_respon(juni, as_text=True)
-    assert "{#fig-respon}" in md and (juni.output_dir / "grafik" / "respon.png").stat().st_size > 1000
+    assert (
+        "{#fig-respon}" in md and (juni.output_dir / "grafik" / "respon.png").stat().st_size > 1000
+    )

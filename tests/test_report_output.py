@@ -22,14 +22,21 @@ pytestmark = pytest.mark.e2e
 CONTRACT_TABLES = {  # table id -> (rows, first row cells, contract key)
     "tbl-rekap": (77, ["", "KECAMATAN MATRAMAN", "0", "0", "0", "0", "0"], "rekap_status"),
     "tbl-top-ukpd": (7, ["1", "Kelurahan Rawamangun", "25"], "top_ukpd"),
-    "tbl-top-kategori": (5, ["1", "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan", "92"],
-                         "top_kategori"),
+    "tbl-top-kategori": (
+        5,
+        ["1", "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan", "92"],
+        "top_kategori",
+    ),
     "tbl-koordinasi-tercepat": (10, ["1", "Cipayung", "24", "10,63"], "koordinasi_tercepat"),
     "tbl-koordinasi-terlama": (10, ["1", "Munjul", "10", "9,778"], "koordinasi_terlama"),
     "tbl-penyelesaian-tercepat": (10, ["1", "Cipayung", "6", "51,17"], "penyelesaian_tercepat"),
     "tbl-penyelesaian-terlama": (10, ["1", "Kebon Manggis", "1", "67,00"], "penyelesaian_terlama"),
     "tbl-tl-ditolak": (2, ["1", "Kelurahan Pondok Kopi", "JK2206080126", "JAKI"], "tl_ditolak"),
-    "tbl-nilai-tl": (1, ["1", "JK2206030245", "Kelurahan Kebon Manggis", "Sampah"], "nilai_tl_dibawah_100"),
+    "tbl-nilai-tl": (
+        1,
+        ["1", "JK2206030245", "Kelurahan Kebon Manggis", "Sampah"],
+        "nilai_tl_dibawah_100",
+    ),
 }
 
 
@@ -59,7 +66,10 @@ def pdf_text(month):
 
 def _rows(table) -> list[list[str]]:
     body = table.find("tbody") or table
-    return [[td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"])] for tr in body.find_all("tr")]
+    return [
+        [td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"])]
+        for tr in body.find_all("tr")
+    ]
 
 
 @pytest.mark.parametrize("table_id", list(CONTRACT_TABLES))
@@ -82,9 +92,19 @@ def test_html_recap_total_row(html):
 
 def test_html_headings_of_every_section(html):
     text = [h.get_text(" ", strip=True) for h in html.find_all(["h1", "h2"])]
-    for heading in ("KATA PENGANTAR", "DAFTAR ISI", "BAB I PENDAHULUAN", "A. Latar Belakang",
-                    "B. Maksud dan Tujuan", "C. Dasar Hukum", "A. Pelaksanaan", "B. Hasil Pelaksanaan",
-                    "BAB III PENUTUP", "A. Kesimpulan", "B. Saran"):
+    for heading in (
+        "KATA PENGANTAR",
+        "DAFTAR ISI",
+        "BAB I PENDAHULUAN",
+        "A. Latar Belakang",
+        "B. Maksud dan Tujuan",
+        "C. Dasar Hukum",
+        "A. Pelaksanaan",
+        "B. Hasil Pelaksanaan",
+        "BAB III PENUTUP",
+        "A. Kesimpulan",
+        "B. Saran",
+    ):
         assert any(t.startswith(heading) for t in text), heading
     assert any(t.startswith("BAB II LAPORAN BULANAN") and "JUNI TAHUN 2022" in t for t in text)
 
@@ -105,7 +125,13 @@ def test_html_links_to_companions_and_neighbours(html):
 
 def test_html_headline_figures(html):
     text = html.get_text(" ", strip=True)
-    for fragment in ("508", "99,96%", "388 aduan (76,38%)", "120 aduan (23,62%)", "Per Tanggal 11 Juli 2022 08:34"):
+    for fragment in (
+        "508",
+        "99,96%",
+        "388 aduan (76,38%)",
+        "120 aduan (23,62%)",
+        "Per Tanggal 11 Juli 2022 08:34",
+    ):
         assert fragment.lower() in text.lower(), fragment
 
 
@@ -113,9 +139,18 @@ def test_pdf_sections_toc_and_figures(pdf_text, month):
     for title in ("KATA PENGANTAR", "DAFTAR ISI", "PENDAHULUAN", "PENUTUP", "Tentang Laporan Ini"):
         assert title in pdf_text
     assert re.search(r"BAB I\s+PENDAHULUAN\s*\.+\s*\d+", pdf_text) or re.search(
-        r"PENDAHULUAN[ .]*\d+", pdf_text)
+        r"PENDAHULUAN[ .]*\d+", pdf_text
+    )
     assert re.search(r"Kesimpulan[ .]*\d+", pdf_text)
-    for fragment in ("Tabel 2.1", "Gambar 2.1", "508", "99,96%", "76,38%", "JK2206030245", "Nugroho Bayu Saputro"):
+    for fragment in (
+        "Tabel 2.1",
+        "Gambar 2.1",
+        "508",
+        "99,96%",
+        "76,38%",
+        "JK2206030245",
+        "Nugroho Bayu Saputro",
+    ):
         assert fragment in pdf_text, fragment
 
 
@@ -132,11 +167,17 @@ def test_pdf_pages_and_fonts(month):
                 desc = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
             if desc is not None:
                 desc = desc.get_object()
-                fonts.add((str(font.get("/BaseFont")),
-                           any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+                fonts.add(
+                    (
+                        str(font.get("/BaseFont")),
+                        any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")),
+                    )
+                )
     assert fonts and all(embedded for _, embedded in fonts), fonts
 
 
 def test_pdf_is_a4(month):
     box = PdfReader(month / "laporan.pdf").pages[0].mediabox
-    assert round(float(box.width) / 72 * 25.4) == 210 and round(float(box.height) / 72 * 25.4) == 297
+    assert (
+        round(float(box.width) / 72 * 25.4) == 210 and round(float(box.height) / 72 * 25.4) == 297
+    )
