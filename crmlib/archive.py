@@ -119,8 +119,8 @@ def trend_svg(months: list[dict[str, Any]]) -> str:
     """
     data = sorted(months, key=lambda m: m["folder"])
     n = len(data)
-    w, h = 640, 280
-    left, right, top, bottom = 52, 44, 26, 54
+    w, h = 640, 296
+    left, right, top, bottom = 52, 44, 26, 70
     pw, ph = w - left - right, h - top - bottom
     totals = [m["total"] or 0 for m in data]
     vmax = max(totals + [1])
@@ -174,9 +174,17 @@ def trend_svg(months: list[dict[str, Any]]) -> str:
                 f'fill="#1d232b">{e(_fmt_int(m["total"]))}</text>'
             )
         if i % label_every == 0 or i == n - 1:
+            # Month on one line, the year under it where the year changes: twelve
+            # "Jan 2022"-style labels do not fit side by side.
+            bulan, tahun = format_bulan_tahun_singkat(m["periode"]).split()
+            year = (
+                f'<tspan x="{cx:.1f}" dy="15">{e(tahun)}</tspan>'
+                if i == 0 or m["periode"][:4] != data[i - 1]["periode"][:4]
+                else ""
+            )
             out.append(
                 f'<text x="{cx:.1f}" y="{top + ph + 18}" text-anchor="middle" fill="#1d232b">'
-                f"{e(format_bulan_tahun_singkat(m['periode']))}</text>"
+                f"{e(bulan)}{year}</text>"
             )
         if m["tepat_waktu_persen"] is not None:
             points.append((cx, top + ph - ph * m["tepat_waktu_persen"] / 100))

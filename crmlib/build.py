@@ -438,9 +438,10 @@ def build_month(
             links["prev"] = f"../{months[idx - 1]}/laporan.html"
         if 0 <= idx < len(months) - 1:
             links["next"] = f"../{months[idx + 1]}/laporan.html"
-        inject_front_matter(
-            tmp / "laporan.ipynb", build_front_matter(params, periode, links, provenance)
-        )
+        meta = build_front_matter(params, periode, links, provenance)
+        # The notebook has its own "Tentang Laporan Ini" section; keep only the PDF footer line.
+        meta["tentang"] = []
+        inject_front_matter(tmp / "laporan.ipynb", meta)
         render.render_month(tmp, renderer=used_renderer, kertas=params.get("kertas", "a4"))
         step("render", t0)
 

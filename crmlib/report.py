@@ -619,7 +619,8 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
             f"- Data per tanggal: {fmt.format_tanggal_waktu(pd.Timestamp(lap.m['per_tanggal']))}"
         )
     for s in month.sources:
-        lines.append(f"- Berkas data: `{s['name']}` (SHA-256 `{s['sha256']}`)")
+        # The hash on its own line: a 64-character word would stretch a justified line.
+        lines.append(f"- Berkas data: `{s['name']}`, SHA-256:\\\n  `{s['sha256']}`")
     c = month.counts
     lines.append(
         f"- Baris laporan dibaca {fmt.format_angka(c['laporan']['read'])}, dipakai "

@@ -95,7 +95,12 @@ def test_trend_chart_is_inline_svg(soup):
     assert [_t(b).split(":")[0] for b in bars] == ["Desember 2021", "Mei 2022", "Juni 2022"]
     assert len(svg.select("circle")) == 3
     labels = [_t(t) for t in svg.find_all("text")]
-    assert "Des 2021" in labels and "Jun 2022" in labels and "1.096" in labels
+    # month names on the axis, the year under the first month and wherever the year changes
+    months = [t for t in svg.find_all("text") if t.find("tspan") or _t(t) in ("Mei", "Jun")]
+    assert [_t(t.contents[0]) for t in months] == ["Des", "Mei", "Jun"]
+    assert _t(months[0].find("tspan")) == "2021" and _t(months[1].find("tspan")) == "2022"
+    assert months[2].find("tspan") is None
+    assert "1.096" in labels
 
 
 def test_page_is_self_contained(soup):

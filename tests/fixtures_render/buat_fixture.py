@@ -257,5 +257,5 @@ def buat() -> dict:
 
 if __name__ == "__main__":
     teks = json.dumps(buat(), indent=1, ensure_ascii=False) + "\n"
-    (HERE / "laporan.ipynb").write_text(teks, encoding="utf-8")
-    print(f"ditulis: {HERE / 'laporan.ipynb'} ({len(teks):,} byte)")
+    (HERE / "laporan.executed.json").write_text(teks, encoding="utf-8")
+    print(f"ditulis: {HERE / 'laporan.executed.json'} ({len(teks):,} byte)")
