@@ -563,6 +563,10 @@ def build(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
         if jobs == 1 or len(todo) == 1:
+            from crmlib.execute import prestart_warm_kernel
+
+            # Boot the kernel now, while this process still imports the build steps.
+            prestart_warm_kernel()
             for periode in todo:
                 if on_event:
                     on_event("mulai", periode)
