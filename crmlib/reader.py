@@ -22,28 +22,14 @@ import numpy as np
 import pandas as pd
 
 from crmlib.errors import InputDataError, Problem
+from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
 from crmlib.periode import PERIODE_RE
 from crmlib.refdata import Reference, load_reference, normalize_header
 
 SHEETS = ("laporan", "koordinasi")
 
-COLUMNS = {
-    "laporan": [
-        "nomor_laporan",
-        "kanal",
-        "kategori",
-        "rincian_masalah",
-        "ukpd",
-        "status",
-        "waktu_masuk",
-        "waktu_respon",
-        "waktu_selesai",
-        "max_waktu_tl_jam",
-        "jumlah_tl_ditolak",
-        "nilai_tl",
-    ],
-    "koordinasi": ["nomor_laporan", "ukpd", "waktu_koordinasi", "waktu_proses"],
-}
+# The contract's columns, defined once beside the metrics that consume them.
+COLUMNS = {"laporan": list(LAPORAN_COLUMNS), "koordinasi": list(KOORDINASI_COLUMNS)}
 REQUIRED = {
     "laporan": ["nomor_laporan", "kanal", "kategori", "ukpd", "status", "waktu_masuk"],
     "koordinasi": ["nomor_laporan", "ukpd", "waktu_koordinasi"],

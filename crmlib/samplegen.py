@@ -80,21 +80,8 @@ __all__ = [
 # Contract columns and constants
 # ---------------------------------------------------------------------------
 
-LAPORAN_COLUMNS: tuple[str, ...] = (
-    "nomor_laporan",
-    "kanal",
-    "kategori",
-    "rincian_masalah",
-    "ukpd",
-    "status",
-    "waktu_masuk",
-    "waktu_respon",
-    "waktu_selesai",
-    "max_waktu_tl_jam",
-    "jumlah_tl_ditolak",
-    "nilai_tl",
-)
-KOORDINASI_COLUMNS: tuple[str, ...] = ("nomor_laporan", "ukpd", "waktu_koordinasi", "waktu_proses")
+from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
+
 DATETIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "laporan": ("waktu_masuk", "waktu_respon", "waktu_selesai"),
     "koordinasi": ("waktu_koordinasi", "waktu_proses"),

@@ -7,23 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
 
-LAPORAN_HEADER = [
-    "nomor_laporan",
-    "kanal",
-    "kategori",
-    "rincian_masalah",
-    "ukpd",
-    "status",
-    "waktu_masuk",
-    "waktu_respon",
-    "waktu_selesai",
-    "max_waktu_tl_jam",
-    "jumlah_tl_ditolak",
-    "nilai_tl",
-]
-KOORDINASI_HEADER = ["nomor_laporan", "ukpd", "waktu_koordinasi", "waktu_proses"]
+LAPORAN_HEADER = list(LAPORAN_COLUMNS)
+KOORDINASI_HEADER = list(KOORDINASI_COLUMNS)
 
 
 def laporan_row(**overrides) -> dict:
