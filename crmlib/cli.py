@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 invalid data or a failed build, 2 invalid parameters,
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -77,7 +78,7 @@ def validate(data: Path, periode: str | None, kota: str) -> int:
     "--output",
     "output",
     type=click.Path(path_type=Path),
-    help="Tulis ke berkas ini (bawaan: output/YYYY-MM/metrics.json).",
+    help="Tulis ke berkas ini; tanpa -o, metrics.json dicetak ke layar (stdout).",
 )
 @click.option("--per-tanggal", metavar='"YYYY-MM-DD HH:MM"', help="Waktu ekspor data CRM.")
 @click.option(
@@ -87,7 +88,7 @@ def validate(data: Path, periode: str | None, kota: str) -> int:
     "--tabel/--tanpa-tabel",
     default=True,
     show_default=True,
-    help="Tulis juga tabel.xlsx (semua tabel laporan) di folder yang sama.",
+    help="Dengan -o: tulis juga tabel.xlsx (semua tabel laporan) di folder yang sama.",
 )
 def metrics(
     data: Path, periode: str, output: Path | None, per_tanggal: str | None, kota: str, tabel: bool
@@ -98,9 +99,13 @@ def metrics(
     """
     import pandas as pd
 
-    from crmlib.build import Project
     from crmlib.metrics import compute_all
-    from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
+    from crmlib.outputs import (
+        build_provenance,
+        metrics_to_dict,
+        write_metrics_json,
+        write_tables_xlsx,
+    )
     from crmlib.reader import read_month
     from crmlib.refdata import load_reference
 
@@ -124,11 +129,6 @@ def metrics(
         kota=ref.kota.get("kota", ""),
         per_tanggal=when,
     )
-    if output is None:
-        try:
-            output = Project.find().output_dir / periode / "metrics.json"
-        except CrmReportError:
-            output = Path("output") / periode / "metrics.json"
     provenance = build_provenance(
         month.sources,
         month.counts,
@@ -139,6 +139,10 @@ def metrics(
     provenance.update(
         {"periode": periode, "per_tanggal": when.isoformat() if when is not None else None}
     )
+    if output is None:
+        # Printed, not written into output/: the published month only changes through `build`.
+        click.echo(json.dumps(metrics_to_dict(m, provenance), ensure_ascii=False, indent=2))
+        return 0
     output.parent.mkdir(parents=True, exist_ok=True)
     write_metrics_json(m, output, provenance)
     click.echo(f"metrics.json ditulis: {output}")

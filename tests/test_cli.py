@@ -1,0 +1,117 @@
+"""crm-report command line: exit codes, summaries, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import ROOT, laporan_row
+
+from crmlib.cli import main
+
+SEED = ROOT / "data" / "sample" / "2022-06"
+
+
+def test_help_lists_every_command(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for cmd in ("validate", "metrics", "build", "new-month", "archive"):
+        assert cmd in out
+
+
+def test_validate_valid_month_summary(capsys):
+    assert main(["validate", str(SEED), "--periode", "2022-06"]) == 0
+    out = capsys.readouterr().out
+    assert "Data valid untuk periode 2022-06" in out
+    assert "dibaca     508 baris, dipakai     508" in out
+
+
+@pytest.mark.parametrize("name", ["2022-03.xlsx", "2022-10"])
+def test_validate_export_style_months(name, capsys):
+    assert main(["validate", str(ROOT / "data" / "sample" / name)]) == 0
+    assert "di luar periode" in capsys.readouterr().out
+
+
+def test_validate_invalid_month_lists_problems(month_factory, capsys):
+    path = month_factory(
+        [laporan_row(kanal="Merpati"), laporan_row(nomor_laporan="X2", status="?")]
+    )
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "2 masalah" in err and "baris 2" in err and "baris 3" in err
+    assert "Traceback" not in err
+
+
+def test_metrics_prints_json_without_touching_output(capsys):
+    assert (
+        main(["metrics", str(SEED), "--periode", "2022-06", "--per-tanggal", "2022-07-11 08:34"])
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["total_laporan"] == 508 and data["per_tanggal"] == "2022-07-11T08:34:00"
+    assert data["respon"] == {"batas_jam": 6, "tepat_waktu": 388, "terlambat": 120}
+
+
+def test_metrics_writes_file_and_workbook(tmp_path, capsys):
+    out = tmp_path / "m" / "metrics.json"
+    assert main(["metrics", str(SEED), "--periode", "2022-06", "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["top_kategori"][0]["jumlah"] == 92
+    assert (out.parent / "tabel.xlsx").stat().st_size > 0
+
+
+def test_metrics_bad_data_exits_1(tmp_path, capsys):
+    assert main(["metrics", str(tmp_path / "nope"), "--periode", "2022-06"]) == 1
+    assert "tidak ditemukan" in capsys.readouterr().err
+
+
+def test_metrics_bad_per_tanggal(capsys):
+    assert main(["metrics", str(SEED), "--periode", "2022-06", "--per-tanggal", "kemarin"]) == 2
+    assert "--per-tanggal" in capsys.readouterr().err
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "params", tmp_path / "params")
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "laporan_bulanan.ipynb", tmp_path / "notebooks")
+    shutil.copytree(SEED, tmp_path / "data" / "2023-01-ekspor")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_new_month_writes_params_and_refuses_overwrite(project, capsys):
+    # the seed data belongs to June 2022: as a 2022-06 month file it validates
+    (project / "params" / "2022-06.yaml").unlink()
+    args = [
+        "new-month",
+        "2022-06",
+        "--data",
+        "data/2023-01-ekspor",
+        "--per-tanggal",
+        "2022-07-11 08:34",
+    ]
+    assert main(args) == 0
+    text = (project / "params" / "2022-06.yaml").read_text()
+    assert "data: data/2023-01-ekspor" in text and "kendala:" in text
+    assert main(args) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main([*args, "--force"]) == 0
+
+
+def test_new_month_with_invalid_data_writes_nothing(project, month_factory, capsys):
+    bad = month_factory([laporan_row(ukpd="KELURAHAN ATLANTIS")])
+    before = (project / "params" / "2022-06.yaml").read_text()
+    assert main(["new-month", "2022-06", "--data", str(bad), "--force"]) == 1
+    assert "UKPD tidak dikenal" in capsys.readouterr().err
+    assert (project / "params" / "2022-06.yaml").read_text() == before
+
+
+def test_build_bad_month_argument(project, capsys):
+    assert main(["build", "juni"]) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_archive_on_empty_output(project, capsys):
+    assert main(["archive"]) == 0
+    assert (project / "output" / "index.html").exists()
