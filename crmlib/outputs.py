@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 import crmlib
-from crmlib.metrics import STATUSES, MetricParams, Metrics
+from crmlib.metrics import NILAI_COLUMNS, STATUSES, MetricParams, Metrics
 
 __all__ = [
     "CONTRACT_KEYS",
@@ -460,17 +460,7 @@ def _sheets(m: Metrics) -> list[_Sheet]:
             _numbered(
                 _columns(
                     m.nilai_tl_dibawah_100,
-                    [
-                        "nomor_laporan",
-                        "ukpd",
-                        "kategori",
-                        "rincian_masalah",
-                        "waktu_masuk",
-                        "waktu_selesai",
-                        "max_waktu_tl_jam",
-                        "waktu_tl_jam",
-                        "nilai_tl",
-                    ],
+                    NILAI_COLUMNS,
                 )
             ),
             {0: "0", 5: _FMT_DT, 6: _FMT_DT, 7: "General", 8: _FMT_2, 9: "General"},
