@@ -562,9 +562,9 @@ def kesimpulan(lap: Laporan, as_text: bool = False):
                 else ", ".join(unit_names[:-1]) + " dan " + unit_names[-1]
             )
             items.append(
-                f"Tindak lanjut yang ditolak {ambang} kali atau lebih pada bulan {lap.bulan} "
-                f"({fmt.format_jumlah_terbilang(len(ditolak))} laporan) dan menjadi bahan laporan Biro "
-                f"Pemerintahan kepada Inspektorat Provinsi DKI Jakarta berasal dari {joined}."
+                f"Tindak lanjut yang ditolak {ambang} kali atau lebih pada bulan {lap.bulan}, sebanyak "
+                f"{fmt.format_jumlah_terbilang(len(ditolak))} laporan, yang menjadi bahan laporan Biro "
+                f"Pemerintahan kepada Inspektorat Provinsi DKI Jakarta, berasal dari {joined}."
             )
         else:
             items.append(
