@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmlib import __version__
-from crmlib.errors import CrmReportError, InputDataError, ParamsError
+from crmlib.errors import CrmReportError, ParamsError
 from crmlib.params import list_months, load_params, resolve_data_path
 from crmlib.periode import next_periode, previous_periode
 
@@ -270,25 +270,11 @@ def notebook_parameters(params: dict, data_rel: str, provenance: dict, riwayat: 
     }
 
 
-def _headline(laporan, koordinasi, reference, periode: str, params: dict):
-    from crmlib.metrics import MetricParams, compute_all
-
-    return compute_all(
-        laporan,
-        koordinasi,
-        reference.ukpd,
-        reference.kanal,
-        periode=periode,
-        kota=reference.kota.get("kota", ""),
-        per_tanggal=None,
-        params=MetricParams(**(params.get("metrik") or {})),
-    )
-
-
 def previous_month_headline(project: Project, periode: str) -> list[dict]:
     """Headline figures of the month before, computed from its own data (build-order independent)."""
     from crmlib.reader import read_month
     from crmlib.refdata import load_reference
+    from crmlib.report import compute_month
 
     prev = previous_periode(periode)
     if not (project.params_dir / f"{prev}.yaml").exists():
@@ -299,7 +285,7 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
         month = read_month(resolve_data_path(params, project.root), prev, reference=ref)
     except CrmReportError:
         return []
-    m = _headline(month.laporan, month.koordinasi, ref, prev, params)
+    m = compute_month(month, ref, metrik=params.get("metrik"))
     total = int(m.total_laporan)
     tepat = int(m.respon["tepat_waktu"])
     return [
@@ -328,10 +314,10 @@ def build_month(
     from crmlib import render
     from crmlib.execute import execute_notebook, prestart_warm_kernel
     from crmlib.frontmatter import build_front_matter, inject_front_matter
-    from crmlib.metrics import MetricParams, compute_all
     from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
     from crmlib.reader import read_month
     from crmlib.refdata import load_reference
+    from crmlib.report import compute_month
 
     project = Project(Path(root))
     start = time.perf_counter()
@@ -375,31 +361,19 @@ def build_month(
         step("validasi", t0)
 
         t0 = time.perf_counter()
-        metrik = MetricParams(**(params.get("metrik") or {}))
         per_tanggal = params.get("per_tanggal")
-        import pandas as pd
-
-        metrics = compute_all(
-            month.laporan,
-            month.koordinasi,
-            ref.ukpd,
-            ref.kanal,
-            periode=periode,
-            kota=ref.kota.get("kota", ""),
-            per_tanggal=pd.Timestamp(per_tanggal) if per_tanggal else None,
-            params=metrik,
-        )
+        metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
         provenance = build_provenance(
             month.sources,
             month.counts,
-            metrik,
+            metrics.params,
             dropped_columns=month.dropped_columns,
             notices=month.notices,
         )
         provenance.update(
             {
                 "periode": periode,
-                "per_tanggal": pd.Timestamp(per_tanggal).isoformat() if per_tanggal else None,
+                "per_tanggal": metrics.per_tanggal.isoformat() if per_tanggal else None,
                 "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
                 "renderer": used_renderer,
                 "git_commit": git_commit(project.root),
@@ -680,7 +654,6 @@ def write_month_params(
 
 
 __all__ = [
-    "InputDataError",
     "MonthResult",
     "Project",
     "build",

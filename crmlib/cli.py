@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from crmlib import __version__
-from crmlib.errors import CrmReportError, InputDataError
+from crmlib.errors import CrmReportError
 
 EXIT_INTERNAL = 70
 
@@ -99,7 +99,6 @@ def metrics(
     """
     import pandas as pd
 
-    from crmlib.metrics import compute_all
     from crmlib.outputs import (
         build_provenance,
         metrics_to_dict,
@@ -108,6 +107,7 @@ def metrics(
     )
     from crmlib.reader import read_month
     from crmlib.refdata import load_reference
+    from crmlib.report import compute_month
 
     when = None
     if per_tanggal:
@@ -120,15 +120,7 @@ def metrics(
             ) from None
     ref = load_reference(kota)
     month = read_month(data, periode, reference=ref)
-    m = compute_all(
-        month.laporan,
-        month.koordinasi,
-        ref.ukpd,
-        ref.kanal,
-        periode=periode,
-        kota=ref.kota.get("kota", ""),
-        per_tanggal=when,
-    )
+    m = compute_month(month, ref, per_tanggal=when)
     provenance = build_provenance(
         month.sources,
         month.counts,
@@ -264,9 +256,6 @@ def main(argv: list[str] | None = None) -> int:
         rc = 130
     except click.ClickException as exc:
         exc.show()
-        rc = exc.exit_code
-    except InputDataError as exc:
-        _echo_err(f"GAGAL: {exc}")
         rc = exc.exit_code
     except CrmReportError as exc:
         _echo_err(f"GAGAL: {exc}")

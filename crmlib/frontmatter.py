@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from crmlib.errors import ParamsError, RenderError
+from crmlib.periode import PERIODE_RE
 
 JUDUL_BAKU = "LAPORAN BULANAN CRM"
 KOTA_BAKU = "KOTA ADMINISTRASI JAKARTA TIMUR"
@@ -64,7 +65,6 @@ _BULAN = (
     "Desember",
 )
 
-_PERIODE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 # Characters that pandoc's Markdown reader would interpret inside metadata values
 # that are data (hashes, file names), not prose.
 _MD_KHUSUS = re.compile(r"([\\`*_\[\]<>$@~^|#])")
@@ -90,13 +90,14 @@ def _nama_kota(params: Mapping[str, Any]) -> str:
     if not kota:
         return KOTA_BAKU
     if re.fullmatch(r"[a-z0-9-]+", kota):
-        from crmlib.refdata import REFERENCE_DIR
+        from crmlib.errors import ReferenceDataError
+        from crmlib.refdata import load_reference
 
         try:
-            data = yaml.safe_load((REFERENCE_DIR / "kota" / kota / "kota.yaml").read_text("utf-8"))
-            return _teks(data.get("nama_resmi") or data.get("kota") or kota).upper()
-        except (OSError, AttributeError, yaml.YAMLError):
+            data = load_reference(kota).kota
+        except ReferenceDataError:
             return kota.replace("-", " ").upper()
+        return _teks(data.get("nama_resmi") or data.get("kota") or kota).upper()
     return kota.upper()
 
 
@@ -124,7 +125,7 @@ def parse_periode(periode: str) -> tuple[int, int]:
     ParamsError
         If ``periode`` is not of the form ``YYYY-MM``.
     """
-    m = _PERIODE.match(str(periode).strip())
+    m = PERIODE_RE.match(str(periode).strip())
     if not m:
         raise ParamsError(
             f"Periode tidak valid: {periode!r}; yang diharapkan: YYYY-MM, mis. 2022-06."

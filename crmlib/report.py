@@ -10,7 +10,6 @@ template: one ``parameters`` cell and calls into this module.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +83,37 @@ def metric_params(metrik: dict | None) -> MetricParams:
     return MetricParams(**(metrik or {}))
 
 
+def compute_month(
+    month: MonthData,
+    reference: Reference,
+    metrik: dict | None = None,
+    per_tanggal: str | pd.Timestamp | None = None,
+) -> Metrics:
+    """Every figure of a month already read: the one call the notebook, the build and the CLI share.
+
+    Parameters
+    ----------
+    month : MonthData
+        The validated month (:func:`crmlib.reader.read_month`).
+    reference : Reference
+        The city's reference data.
+    metrik : dict, optional
+        The ``metrik`` block of the params files (contract defaults when omitted).
+    per_tanggal : str or Timestamp, optional
+        As-of timestamp of the export.
+    """
+    return compute_all(
+        month.laporan,
+        month.koordinasi,
+        reference.ukpd,
+        reference.kanal,
+        periode=month.periode,
+        kota=reference.kota.get("kota", ""),
+        per_tanggal=pd.Timestamp(per_tanggal) if per_tanggal else None,
+        params=metric_params(metrik),
+    )
+
+
 def read_riwayat(arsip_dir: Path | str | None, periode: str, limit: int = 12) -> pd.DataFrame:
     """Headline figures of the months before ``periode`` that the archive holds.
 
@@ -152,18 +182,7 @@ def siapkan_laporan(
     """
     reference = load_reference(kota, reference_dir)
     month = read_month(data, periode, reference=reference)
-    params = metric_params(metrik)
-    when = pd.Timestamp(per_tanggal) if per_tanggal else None
-    metrics = compute_all(
-        month.laporan,
-        month.koordinasi,
-        reference.ukpd,
-        reference.kanal,
-        periode=periode,
-        kota=reference.kota.get("kota", ""),
-        per_tanggal=when,
-        params=params,
-    )
+    metrics = compute_month(month, reference, metrik=metrik, per_tanggal=per_tanggal)
     out = Path(output_dir)
     return Laporan(
         periode=periode,
@@ -639,13 +658,6 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
         if provenance and provenance.get(key):
             lines.append(f"- {label}: {provenance[key]}")
     return _md("\n".join(lines) + "\n", as_text)
-
-
-def nomor_tahun(tanggal: str | dt.date | None, periode: str) -> str:
-    """'Juli 2022' for the signature line: the report date's month, else the month after periode."""
-    if tanggal:
-        return fmt.format_bulan_tahun(pd.Timestamp(tanggal))
-    return fmt.format_bulan_tahun((pd.Period(periode, "M") + 1).strftime("%Y-%m"))
 
 
 # --------------------------------------------------------------------------- charts
