@@ -19,6 +19,9 @@ from crmlib import __version__
 from crmlib.errors import CrmReportError
 
 EXIT_INTERNAL = 70
+IZINKAN_KOSONG_HELP = (
+    "Terima bulan tanpa laporan (berkas hanya berisi judul, atau 0 laporan dalam periode)."
+)
 
 
 def _echo_err(text: str) -> None:
@@ -57,7 +60,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--kota", default="jakarta-timur", show_default=True, help="Kode kota (data referensi)."
 )
-def validate(data: Path, periode: str | None, kota: str) -> int:
+@click.option("--izinkan-kosong", is_flag=True, help=IZINKAN_KOSONG_HELP)
+def validate(data: Path, periode: str | None, kota: str, izinkan_kosong: bool) -> int:
     """Periksa data ekspor CRM satu bulan (DATA = berkas .xlsx atau folder CSV).
 
     Keluar dengan kode 0 dan ringkasan bila data valid; kode 1 dan daftar semua
@@ -65,7 +69,7 @@ def validate(data: Path, periode: str | None, kota: str) -> int:
     """
     from crmlib.reader import read_month
 
-    month = read_month(data, periode, kota=kota)
+    month = read_month(data, periode, kota=kota, izinkan_kosong=izinkan_kosong)
     click.echo(format_validation_summary(month))
     return 0
 

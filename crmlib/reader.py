@@ -12,6 +12,7 @@ bad input. It collects *all* problems and raises one
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import zipfile
@@ -24,6 +25,7 @@ import pandas as pd
 from crmlib.errors import InputDataError, Problem
 from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
 from crmlib.periode import PERIODE_RE
+from crmlib.plausibility import check_coverage
 from crmlib.refdata import Reference, load_reference, normalize_header
 
 SHEETS = ("laporan", "koordinasi")
@@ -55,6 +57,10 @@ DAY_FIRST_FORMATS = (
 )
 # Excel serial day numbers between 1954 and 2119: anything else is not a date.
 EXCEL_SERIAL_RANGE = (20000.0, 80000.0)
+# The contract's datetimes are Jakarta wall time. An ISO value with an explicit UTC
+# offset ("Z", "+07:00", "+0700") is converted to Jakarta time and the offset dropped.
+TZ_SUFFIX = r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+JAKARTA_TZ = "Asia/Jakarta"
 
 
 @dataclass
@@ -64,6 +70,7 @@ class SheetSource:
     file: str
     sheet: str | None
     path: Path
+    delimiter: str = ","
 
     def problem(self, message: str, **kwargs) -> Problem:
         """A :class:`Problem` located in this sheet."""
@@ -162,7 +169,7 @@ def locate_sources(data: Path | str) -> dict[str, SheetSource]:
             Problem(
                 file=str(Path(shown) / f"{s}.csv"),
                 message="berkas tidak ditemukan",
-                expected=f"{s}.csv (UTF-8, dipisah koma, baris judul di baris 1)",
+                expected=f"{s}.csv (UTF-8, dipisah koma atau titik koma, baris judul di baris 1)",
             )
             for s in SHEETS
             if f"{s}.csv" not in csvs
@@ -203,11 +210,17 @@ def _read_raw_csv(src: SheetSource) -> pd.DataFrame:
         raise InputDataError(
             [src.problem("berkas bukan teks UTF-8", row=line, expected="CSV dengan encoding UTF-8")]
         ) from None
+    src.delimiter = _csv_delimiter(raw)
     try:
         # Everything as text first: validation needs the value the user typed, and
         # skip_blank_lines=False keeps row numbers equal to what the user sees.
         return pd.read_csv(
-            src.path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig"
+            src.path,
+            sep=src.delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            encoding="utf-8-sig",
         )
     except pd.errors.ParserError as exc:
         msg = str(exc)
@@ -225,6 +238,32 @@ def _read_raw_csv(src: SheetSource) -> pd.DataFrame:
         raise InputDataError(
             [src.problem("berkas kosong", expected="baris judul dan data")]
         ) from None
+
+
+def _csv_delimiter(raw: bytes) -> str:
+    """``;`` when the header line has more semicolons than commas (Excel with an
+    Indonesian locale saves "CSV" that way), else ``,``."""
+    header = raw.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    return ";" if header.count(b";") > header.count(b",") else ","
+
+
+def _duplicate_sheets(file: str, names: list[str]) -> list[Problem]:
+    """Two sheets that both read as ``laporan`` (or ``koordinasi``) once spaces and case go."""
+    problems = []
+    for sheet in SHEETS:
+        same = [n for n in names if n.strip().lower() == sheet]
+        if len(same) > 1:
+            problems.append(
+                Problem(
+                    file=file,
+                    sheet=sheet,
+                    message="nama sheet ganda: "
+                    + " dan ".join(f"'{n}'" for n in same)
+                    + " sama setelah spasi dan huruf besar/kecil diabaikan",
+                    expected=f"tepat satu sheet '{sheet}'; hapus atau ganti nama sheet yang lain",
+                )
+            )
+    return problems
 
 
 def _read_raw_xlsx(sources: dict[str, SheetSource]) -> dict[str, pd.DataFrame]:
@@ -263,7 +302,9 @@ def _read_raw_xlsx(sources: dict[str, SheetSource]) -> dict[str, pd.DataFrame]:
             ]
         ) from None
     by_key = {name.strip().lower(): df for name, df in book.items()}
-    out, problems = {}, []
+    out, problems = {}, _duplicate_sheets(src0.file, list(book))
+    if problems:
+        raise InputDataError(problems)
     for sheet, src in sources.items():
         df = by_key.get(sheet)
         if df is None:
@@ -344,6 +385,11 @@ def _parse_text_datetimes(values: pd.Series, out: pd.Series, blank: np.ndarray):
     if len(values):
         text = values.astype(str).str.strip()
         iso = text.str.match(r"^\d{4}-\d{2}-\d{2}")
+        offset = iso & text.str.contains(TZ_SUFFIX)
+        if offset.any():
+            aware = pd.to_datetime(text[offset], format="ISO8601", utc=True, errors="coerce")
+            out.loc[text[offset].index] = aware.dt.tz_convert(JAKARTA_TZ).dt.tz_localize(None)
+            iso = iso & ~offset
         if iso.any():
             out.loc[text[iso].index] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce")
         rest = text[~iso]
@@ -370,6 +416,31 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     nums = pd.to_numeric(text.where(~blank, None), errors="coerce").astype(float)
     invalid = (~blank) & nums.isna().to_numpy()
     return nums, invalid
+
+
+def _has_offset(series: pd.Series) -> np.ndarray:
+    """True where a text value is an ISO datetime with an explicit UTC offset."""
+    text = series.astype("string").str.strip()
+    found = text.str.match(r"^\d{4}-\d{2}-\d{2}") & text.str.contains(TZ_SUFFIX)
+    return found.fillna(False).to_numpy(dtype=bool)
+
+
+def _header_only(raws: dict[str, pd.DataFrame], sources: dict[str, SheetSource]) -> list[Problem]:
+    """A sheet or CSV with a header row and not one row of data."""
+    problems = []
+    for sheet, raw in raws.items():
+        rows = len(raw) and ~np.logical_and.reduce([_is_blank(raw[c]) for c in raw.columns])
+        if len(raw.columns) and not np.any(rows):
+            src = sources[sheet]
+            problems.append(
+                src.problem(
+                    f"{'sheet' if src.sheet else 'berkas'} hanya berisi baris judul, tanpa baris data",
+                    expected=f"baris data {sheet} di bawah judul; periksa apakah ekspornya lengkap "
+                    "(bila bulan ini memang tanpa laporan: --izinkan-kosong atau "
+                    "'izinkan_kosong: true' di params)",
+                )
+            )
+    return problems
 
 
 def _suggest(names: list[str]) -> str:
@@ -411,13 +482,25 @@ def _map_headers(
         canon: (f"{orig} [{letters[orig]}]" if src.sheet else str(orig).strip())
         for orig, canon in keep.items()
     }
+    typos = _header_typos(others, [c for c in COLUMNS[sheet] if c not in out.columns], mapping)
     for col in REQUIRED[sheet]:
         if col not in out.columns:
+            hint = f"; ada kolom '{typos[col]}', mungkin salah ketik" if col in typos else ""
             problems.append(
                 src.problem(
                     "kolom wajib tidak ada",
                     column=col,
                     expected=f"kolom '{col}' (atau salah satu aliasnya di "
+                    f"crmlib/reference/header_alias.yaml){hint}",
+                )
+            )
+    for col, typo in typos.items():
+        if col not in REQUIRED[sheet]:
+            problems.append(
+                src.problem(
+                    f"kolom tidak dikenal, mungkin maksudnya '{col}'",
+                    column=typo,
+                    expected=f"judul kolom '{col}' (atau tambahkan '{typo}' sebagai aliasnya di "
                     "crmlib/reference/header_alias.yaml)",
                 )
             )
@@ -427,6 +510,24 @@ def _map_headers(
     for col in COLUMNS[sheet]:
         shown.setdefault(col, col)
     return out[COLUMNS[sheet]], {"pelapor": pelapor, "lainnya": others}, shown
+
+
+def _header_typos(others: list[str], missing: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    """Unknown headers that look like a misspelt contract column that is absent.
+
+    Returns ``{contract column: header as written}``, e.g. ``{"ukpd": "ukdp"}``.
+    """
+    found: dict[str, str] = {}
+    for col in missing:
+        spellings = [k for k, v in mapping.items() if v == col]
+        for header in others:
+            key = normalize_header(header)
+            if difflib.get_close_matches(key, spellings, n=1, cutoff=0.75) or (
+                sorted(key) == sorted(normalize_header(col))
+            ):
+                found[col] = header
+                break
+    return found
 
 
 def _column_letter(index: int) -> str:
@@ -446,6 +547,7 @@ def _validate_sheet(
     ref: Reference,
     problems: list[Problem],
     shown: dict[str, str],
+    notices: list[str] | None = None,
 ) -> pd.DataFrame:
     """Parse and validate one sheet; returns the canonical (unfiltered) table with ``_baris``."""
     # Row as the user sees it: header is row 1.
@@ -518,7 +620,12 @@ def _validate_sheet(
 
     if sheet == "laporan":
         for col, canon_fn, suggest_fn, what in (
-            ("kanal", ref.canonical_kanal, ref.suggest_kanal, "salah satu dari 14 kanal"),
+            (
+                "kanal",
+                ref.canonical_kanal,
+                ref.suggest_kanal,
+                f"salah satu kanal: {ref.kanal_list()}",
+            ),
             (
                 "status",
                 ref.canonical_status,
@@ -550,6 +657,12 @@ def _validate_sheet(
     for col in DATETIME_COLUMNS[sheet]:
         parsed, invalid = parse_datetimes(raw[col])
         out[col] = parsed
+        converted = int((_has_offset(raw[col]) & ~invalid).sum())
+        if converted and notices is not None:
+            notices.append(
+                f"{src.file}{f', sheet {src.sheet}' if src.sheet else ''}, kolom '{shown[col]}': "
+                f"{converted} waktu berzona waktu (mis. Z atau +07:00) diubah ke waktu Jakarta (WIB)"
+            )
         if invalid.any():
             bad(
                 invalid,
@@ -617,6 +730,18 @@ def _validate_sheet(
     return out
 
 
+def _check_coverage(
+    laporan: pd.DataFrame, periode: str, src: SheetSource, izinkan_kosong: bool
+) -> None:
+    """Refuse an export that is (mostly) another month's, or empty without permission."""
+    finding = check_coverage(laporan["waktu_masuk"], periode, izinkan_kosong=izinkan_kosong)
+    if finding is not None:
+        raise InputDataError(
+            [src.problem(finding.message, column="waktu_masuk", expected=finding.expected)],
+            summary="Data tidak masuk akal untuk periode ini:",
+        )
+
+
 def _infer_periode(laporan: pd.DataFrame) -> str | None:
     months = laporan["waktu_masuk"].dropna().dt.strftime("%Y-%m")
     return months.mode().iloc[0] if len(months) else None
@@ -628,6 +753,7 @@ def read_month(
     *,
     reference: Reference | None = None,
     kota: str = "jakarta-timur",
+    izinkan_kosong: bool = False,
 ) -> MonthData:
     """Read, validate and filter one month of CRM export.
 
@@ -641,6 +767,9 @@ def read_month(
         the month most rows of ``laporan`` fall in.
     reference : Reference, optional
         Reference data; defaults to :func:`crmlib.refdata.load_reference` of ``kota``.
+    izinkan_kosong : bool
+        Accept a month without reports (a header-only file, or no row in ``periode``);
+        otherwise such a month, or one whose rows mostly fall in another month, is refused.
 
     Raises
     ------
@@ -662,8 +791,10 @@ def read_month(
                 problems.extend(exc.problems)
         if problems:
             raise InputDataError(problems)
+    if not izinkan_kosong and (empty := _header_only(raws, sources)):
+        raise InputDataError(empty)
 
-    tables, dropped = {}, {}
+    tables, dropped, notices = {}, {}, []
     for sheet in SHEETS:
         src = sources[sheet]
         n_before = len(problems)
@@ -672,12 +803,14 @@ def read_month(
             len(problems) > n_before
         ):  # a required column is missing: row checks would only add noise
             continue
-        tables[sheet] = _validate_sheet(mapped, sheet, src, ref, problems, shown)
+        tables[sheet] = _validate_sheet(mapped, sheet, src, ref, problems, shown, notices)
     if problems:
         problems.sort(key=lambda p: (p.file, p.sheet or "", p.row or 0))
         raise InputDataError(problems)
 
     laporan_all, koord_all = tables["laporan"], tables["koordinasi"]
+    if periode is not None:
+        _check_coverage(laporan_all, periode, sources["laporan"], izinkan_kosong)
     if periode is None:
         periode = _infer_periode(laporan_all) or _infer_periode(
             koord_all.rename(columns={"waktu_koordinasi": "waktu_masuk"})
@@ -706,7 +839,13 @@ def read_month(
             "left_out": int((~in_month).sum()),
         }
 
-    notices = []
+    notices.extend(
+        f"{src.file}: dibaca sebagai CSV dipisah titik koma (;)"
+        for src in sources.values()
+        if src.delimiter == ";"
+    )
+    if izinkan_kosong and counts["laporan"]["kept"] == 0:
+        notices.append(f"tidak ada laporan dalam periode {periode} (diizinkan: izinkan_kosong)")
     known = set(ref.kategori["kategori"])
     new = sorted(set(kept["laporan"]["kategori"].dropna()) - known)
     if new:

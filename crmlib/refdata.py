@@ -129,8 +129,19 @@ class Reference:
         return self._closest(raw, list(self.ukpd["ukpd"]))
 
     def suggest_kanal(self, raw: object) -> list[str]:
-        """The closest known channel codes to ``raw``."""
-        return self._closest(raw, list(self.kanal["kanal"]))
+        """The known channel codes whose name or alias is close to ``raw``.
+
+        Channel names are short, so a loose match ("Instagram" → "Kantor
+        Inspektorat") misleads more than it helps: only close spellings of a
+        code, description or alias count, and an empty list means "none".
+        """
+        key = normalize_name(raw)
+        hits = difflib.get_close_matches(key, list(self._kanal_lookup), n=6, cutoff=0.75)
+        return list(dict.fromkeys(self._kanal_lookup[h] for h in hits))[:3]
+
+    def kanal_list(self) -> str:
+        """Every channel code in official order, for messages."""
+        return ", ".join(self.kanal["kanal"])
 
     def suggest_status(self, raw: object) -> list[str]:
         """The closest known statuses to ``raw``."""
