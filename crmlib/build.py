@@ -29,7 +29,7 @@ from pathlib import Path
 from crmlib import __version__
 from crmlib.errors import CrmReportError, ParamsError
 from crmlib.params import list_months, load_params, resolve_data_path
-from crmlib.periode import next_periode, previous_periode
+from crmlib.periode import previous_periode
 
 NOTEBOOK = Path("notebooks") / "laporan_bulanan.ipynb"
 STATE_FILE = "build-info.json"
@@ -86,6 +86,7 @@ class MonthResult:
     reason: str = ""
     steps: dict = field(default_factory=dict)
     renderer: str = ""
+    warnings: list[str] = field(default_factory=list)  # plausibility warnings (published anyway)
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -349,7 +350,9 @@ def build_month(
         fingerprint = month_fingerprint(project, periode, params, used_renderer)
         data_path = resolve_data_path(params, project.root)
         ref = load_reference(params.get("kota", "jakarta-timur"))
-        month = read_month(data_path, periode, reference=ref)
+        month = read_month(
+            data_path, periode, reference=ref, izinkan_kosong=bool(params.get("izinkan_kosong"))
+        )
         for sheet, c in month.counts.items():
             log.info(
                 "%s: dibaca %d, dipakai %d, di luar periode %d",
@@ -379,6 +382,10 @@ def build_month(
                 "git_commit": git_commit(project.root),
             }
         )
+        warnings = volume_warnings(project, periode, int(metrics.total_laporan))
+        for w in warnings:
+            log.warning("PERINGATAN: %s", w)
+        provenance[WARNINGS_KEY] = warnings
         write_metrics_json(metrics, tmp / "metrics.json", provenance)
         write_tables_xlsx(metrics, tmp / "tabel.xlsx")
         step("metrik", t0)
@@ -424,6 +431,7 @@ def build_month(
             "renderer": used_renderer,
             "crmlib": __version__,
             "langkah_detik": steps,
+            WARNINGS_KEY: warnings,
         }
         (tmp / STATE_FILE).write_text(
             json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -434,7 +442,12 @@ def build_month(
         log.handlers.clear()
         publish(tmp, project.output_dir / periode)
         return MonthResult(
-            periode, "dibangun", time.perf_counter() - start, steps=steps, renderer=used_renderer
+            periode,
+            "dibangun",
+            time.perf_counter() - start,
+            steps=steps,
+            renderer=used_renderer,
+            warnings=warnings,
         )
     except CrmReportError as exc:
         reason = str(exc)
@@ -455,6 +468,39 @@ def build_month(
         steps=steps,
         renderer=used_renderer,
     )
+
+
+# --------------------------------------------------------------------------- plausibility
+
+# Where a month's plausibility warnings are recorded: metrics.json's provenance and
+# build-info.json (read by `crm-report status`).
+WARNINGS_KEY = "peringatan_kewajaran"
+
+
+def published_totals(project: Project, before: str) -> dict[str, int]:
+    """``total_laporan`` of every published month before ``before`` (from its metrics.json)."""
+    from crmlib.periode import PERIODE_RE
+
+    totals: dict[str, int] = {}
+    if not project.output_dir.is_dir():
+        return totals
+    for month_dir in project.output_dir.iterdir():
+        if not PERIODE_RE.match(month_dir.name) or month_dir.name >= before:
+            continue
+        try:
+            data = json.loads((month_dir / "metrics.json").read_text(encoding="utf-8"))
+            totals[month_dir.name] = int(data["total_laporan"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return totals
+
+
+def volume_warnings(project: Project, periode: str, total: int) -> list[str]:
+    """The month's report count against the median of up to 12 earlier published months."""
+    from crmlib.plausibility import volume_warning
+
+    warning = volume_warning(periode, total, published_totals(project, periode))
+    return [warning] if warning else []
 
 
 # --------------------------------------------------------------------------- orchestration
@@ -610,49 +656,6 @@ def load_params_default(project: Project) -> dict:
     return read_yaml(project.params_dir / DEFAULT_FILE)
 
 
-def write_month_params(
-    project: Project, periode: str, data: Path, per_tanggal: str | None, force: bool = False
-) -> Path:
-    """Create ``params/<YYYY-MM>.yaml`` for a new month after validating its data."""
-    from crmlib.reader import check_periode, read_month
-
-    check_periode(periode)
-    path = project.params_dir / f"{periode}.yaml"
-    if path.exists() and not force:
-        raise ParamsError(f"{path} sudah ada; gunakan --force untuk menimpanya.")
-    defaults = load_params_default(project)
-    month = read_month(data, periode, kota=defaults.get("kota", "jakarta-timur"))
-    try:
-        data_text = str(Path(data).resolve().relative_to(project.root))
-    except ValueError:
-        data_text = str(Path(data).resolve())
-    nxt = next_periode(periode)
-    import yaml
-
-    def block(key: str) -> str:
-        items = defaults.get(key) or []
-        return yaml.safe_dump({key: items}, allow_unicode=True, width=100, sort_keys=False)
-
-    text = (
-        f"# Parameters of the {periode} report; everything else comes from _default.yaml.\n"
-        f"# Data divalidasi: {month.counts['laporan']['kept']} laporan, "
-        f"{month.counts['koordinasi']['kept']} baris koordinasi.\n"
-        f'periode: "{periode}"\n'
-        f"data: {data_text}\n"
-        f'per_tanggal: "{per_tanggal or dt.datetime.now().strftime("%Y-%m-%d %H:%M")}"  # waktu ekspor CRM\n'
-        f'tanggal_laporan: "{nxt}-15"  # tanggal penandatanganan laporan\n'
-        "# Kendala dan saran bulan ini (salinan dari _default.yaml; sunting sesuai keadaan bulan ini):\n"
-        + block("kendala")
-        + block("saran")
-    )
-    project.params_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    load_params(project.params_dir, periode)  # what we wrote must load
-    return path
-
-
 __all__ = [
     "MonthResult",
     "Project",
@@ -661,5 +664,4 @@ __all__ = [
     "month_fingerprint",
     "publish",
     "recover_output",
-    "write_month_params",
 ]

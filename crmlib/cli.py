@@ -192,6 +192,9 @@ def build(
             project, todo, jobs=jobs, force=force, renderer=renderer, on_event=progress.event
         )
     click.echo(progress.summary(results))
+    for r in results:
+        for warning in r.warnings:
+            _echo_err(f"PERINGATAN: {warning}")
     index = project.output_dir / "index.html"
     if index.exists():
         click.echo(f"Arsip: {index}")
@@ -208,16 +211,42 @@ def build(
     help="Data ekspor CRM bulan ini (.xlsx atau folder CSV).",
 )
 @click.option("--per-tanggal", metavar='"YYYY-MM-DD HH:MM"', help="Waktu ekspor data CRM.")
-@click.option("--force", is_flag=True, help="Timpa params/YYYY-MM.yaml yang sudah ada.")
-def new_month(periode: str, data: Path, per_tanggal: str | None, force: bool) -> int:
-    """Validasi data bulan baru dan buat params/YYYY-MM.yaml dari nilai bawaan."""
-    from crmlib.build import Project, write_month_params
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Timpa params/YYYY-MM.yaml yang sudah ada (berkas lama disimpan sebagai .bak-WAKTU).",
+)
+@click.option("--izinkan-kosong", is_flag=True, help=IZINKAN_KOSONG_HELP)
+def new_month(
+    periode: str, data: Path, per_tanggal: str | None, force: bool, izinkan_kosong: bool
+) -> int:
+    """Validasi data bulan baru dan buat params/YYYY-MM.yaml dari nilai bawaan.
 
-    path = write_month_params(Project.find(), periode, data, per_tanggal, force=force)
-    click.echo(
-        f"Berkas parameter dibuat: {path}\nSunting kendala/saran bila perlu, lalu jalankan: "
-        f"crm-report build {periode}"
+    Semua diperiksa sebelum berkas ditulis; bila ada yang salah, tidak ada berkas yang berubah.
+    """
+    from crmlib.build import Project
+    from crmlib.newmonth import write_month_params
+
+    path, backup = write_month_params(
+        Project.find(), periode, data, per_tanggal, force=force, izinkan_kosong=izinkan_kosong
     )
+    if backup is not None:
+        click.echo(f"Berkas lama disimpan sebagai: {backup}")
+    click.echo(
+        f"Berkas parameter dibuat: {path}\nSunting kendala/saran/catatan bila perlu, lalu "
+        f"jalankan: crm-report build {periode}"
+    )
+    return 0
+
+
+@cli.command()
+def status() -> int:
+    """Tampilkan setiap bulan di params/: sudah dibangun atau belum, terkini atau perlu
+    dibangun ulang, dan peringatan kewajaran datanya."""
+    from crmlib.build import Project
+    from crmlib.status import format_statuses, month_statuses
+
+    click.echo(format_statuses(month_statuses(Project.find())))
     return 0
 
 

@@ -169,8 +169,11 @@ def _identitas(params: Mapping[str, Any], tahun: int) -> list[dict[str, str]]:
     dipakai: set[str] = set()
     for label, kunci_kunci in IDENTITAS:
         for kunci in kunci_kunci:
-            if sumber.get(kunci) not in (None, ""):
-                hasil.append({"label": label, "nilai": _teks(sumber[kunci])})
+            nilai = sumber.get(kunci)
+            if isinstance(nilai, Mapping):  # per budget year, e.g. dpa_nomor: {2022: ...}
+                nilai = nilai.get(tahun, nilai.get(str(tahun)))
+            if nilai not in (None, ""):
+                hasil.append({"label": label, "nilai": _teks(nilai)})
                 dipakai.add(kunci)
                 break
         else:

@@ -660,7 +660,8 @@ def _validate_sheet(
         converted = int((_has_offset(raw[col]) & ~invalid).sum())
         if converted and notices is not None:
             notices.append(
-                f"{src.file}{f', sheet {src.sheet}' if src.sheet else ''}, kolom '{shown[col]}': "
+                f"{Path(src.file).name}{f', sheet {src.sheet}' if src.sheet else ''}, "
+                f"kolom '{shown[col]}': "
                 f"{converted} waktu berzona waktu (mis. Z atau +07:00) diubah ke waktu Jakarta (WIB)"
             )
         if invalid.any():
@@ -840,7 +841,7 @@ def read_month(
         }
 
     notices.extend(
-        f"{src.file}: dibaca sebagai CSV dipisah titik koma (;)"
+        f"{Path(src.file).name}: dibaca sebagai CSV dipisah titik koma (;)"
         for src in sources.values()
         if src.delimiter == ";"
     )
