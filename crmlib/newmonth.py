@@ -19,7 +19,14 @@ from pathlib import Path
 import yaml
 
 from crmlib.errors import ParamsError
-from crmlib.params import Params, load_defaults, merge_month, validate_params
+from crmlib.params import (
+    DEFAULT_FILE,
+    Params,
+    load_defaults,
+    merge_month,
+    resolve_budget_year,
+    validate_params,
+)
 from crmlib.periode import next_periode
 
 # Keys that change every month, in the order the file lists them. A key without a
@@ -116,6 +123,8 @@ def write_month_params(
         raise ParamsError(f"{path} sudah ada; gunakan --force untuk menimpanya (salinan disimpan).")
     as_of = parse_per_tanggal(per_tanggal, now)
     defaults = load_defaults(project.params_dir)
+    # The budget year's DPA number first: cheaper than reading the data.
+    resolve_budget_year(defaults, periode, project.params_dir / DEFAULT_FILE, path)
     month = read_month(
         data, periode, kota=defaults.get("kota", "jakarta-timur"), izinkan_kosong=izinkan_kosong
     )

@@ -115,3 +115,64 @@ def test_build_bad_month_argument(project, capsys):
 def test_archive_on_empty_output(project, capsys):
     assert main(["archive"]) == 0
     assert (project / "output" / "index.html").exists()
+
+
+# ------------------------------------------------------------------ new-month writes valid YAML
+
+
+def test_new_month_data_path_with_hash_and_space_round_trips(project):
+    from crmlib.params import load_params
+
+    shutil.copytree(SEED, project / "data" / "Juni #2")
+    args = ["new-month", "2022-06", "--data", "data/Juni #2", "--force"]
+    assert main([*args, "--per-tanggal", "2022-07-11 08:34"]) == 0
+    assert load_params(project / "params", "2022-06")["data"] == "data/Juni #2"
+
+
+def test_new_month_bad_per_tanggal_writes_nothing(project, capsys):
+    path = project / "params" / "2022-06.yaml"
+    path.unlink()
+    args = ["new-month", "2022-06", "--data", "data/2023-01-ekspor"]
+    assert main([*args, "--per-tanggal", "kemarin sore"]) == 2
+    assert "'kemarin sore' bukan tanggal" in capsys.readouterr().err
+    assert not path.exists()
+    assert sorted(p.name for p in (project / "params").iterdir() if "2022-06" in p.name) == []
+
+
+def test_new_month_force_keeps_a_backup_of_the_edited_file(project, capsys):
+    path = project / "params" / "2022-06.yaml"
+    edited = path.read_text() + "kendala:\n  - Kendala yang sudah disunting analis\n"
+    path.write_text(edited)
+    args = ["new-month", "2022-06", "--data", "data/2023-01-ekspor", "--force"]
+    assert main([*args, "--per-tanggal", "2022-07-11 08:34"]) == 0
+    (backup,) = (project / "params").glob("2022-06.yaml.bak-*")
+    assert backup.read_text() == edited
+    assert "Kendala yang sudah disunting" not in path.read_text()
+    assert str(backup) in capsys.readouterr().out
+
+
+def test_new_month_lists_every_per_month_key_with_an_explanation(project):
+    import yaml
+
+    (project / "params" / "2022-06.yaml").unlink()
+    assert main(["new-month", "2022-06", "--data", "data/2023-01-ekspor"]) == 0
+    text = (project / "params" / "2022-06.yaml").read_text()
+    for key in ("periode", "data", "per_tanggal", "tanggal_laporan", "izinkan_kosong", "catatan"):
+        assert f"\n# {key}: " in text, key
+    assert "\n# catatan: Pada bulan ini" in text  # commented out: the default applies
+    loaded = yaml.safe_load(text)
+    assert "catatan" not in loaded and loaded["tanggal_laporan"] == "2022-07-15"
+
+
+def test_new_month_for_an_empty_month_needs_izinkan_kosong(project, capsys):
+    args = ["new-month", "2022-03", "--data", "data/2023-01-ekspor", "--force"]
+    assert main(args) == 1
+    assert "0 laporan dalam periode 2022-03" in capsys.readouterr().err
+    assert main([*args, "--izinkan-kosong"]) == 0
+    assert "\nizinkan_kosong: true\n" in (project / "params" / "2022-03.yaml").read_text()
+
+
+def test_new_month_of_a_year_without_dpa_number_refused(project, capsys):
+    assert main(["new-month", "2023-01", "--data", "data/2023-01-ekspor"]) == 2
+    assert "DPA-SKPD untuk tahun anggaran 2023 belum ada" in capsys.readouterr().err
+    assert not (project / "params" / "2023-01.yaml").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -65,3 +66,130 @@ def test_wrong_types_refused(params_dir):
     (params_dir / "2022-06.yaml").write_text("data: x\nper_tanggal: besok\n")
     with pytest.raises(ParamsError, match="per_tanggal"):
         load_params(params_dir, "2022-06")
+
+
+# ------------------------------------------------------------------ typed parameters
+
+
+@pytest.fixture
+def month_with_colon_in_kendala(params_dir):
+    """A kendala item ``- Penyebab utama: banjir …``: YAML reads it as a mapping, on line 12."""
+    lines = [f"# baris {i}" for i in range(1, 9)]
+    lines += ["periode: '2022-06'", "data: data/sample/2022-06", "kendala:"]
+    lines += ["  - Penyebab utama: banjir di lima kelurahan", "  - Petugas kurang"]
+    (params_dir / "2022-06.yaml").write_text("\n".join(lines) + "\n")
+    return params_dir
+
+
+def test_colon_in_a_list_item_refused_with_line_and_fix(month_with_colon_in_kendala):
+    with pytest.raises(
+        ParamsError,
+        match=r"2022-06\.yaml, baris 12: kendala butir 1 berisi tanda titik dua yang dibaca YAML "
+        r"sebagai pasangan kunci: nilai; beri tanda kutip pada baris itu atau hapus titik duanya",
+    ):
+        load_params(month_with_colon_in_kendala, "2022-06")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("data: x\nmetrik:\n  top_n: lima\n", r"baris 3: 'metrik\.top_n' harus bilangan bulat"),
+        (
+            "data: x\nmetrik:\n  batas_respon_jam: true\n",
+            r"baris 3: 'metrik\.batas_respon_jam' harus angka",
+        ),
+        (
+            "data: x\nsaran: satu saran saja\n",
+            r"baris 2: 'saran' harus berupa daftar .*diawali '- '",
+        ),
+        ("data: x\nkertas: letter\n", r"baris 2: kertas 'letter' tidak dikenal; pilih a4 atau f4"),
+        ("data: x\nizinkan_kosong: ya\n", r"baris 2: 'izinkan_kosong' harus true atau false"),
+        ("data: x\nidentitas: Bagian Umum\n", r"baris 2: 'identitas' harus berisi daftar kunci"),
+        ("data: x\njudul: [a, b]\n", r"baris 2: 'judul' harus teks, bukan daftar"),
+        ("data: x\nsel_timeout_detik: -5\n", r"baris 2: 'sel_timeout_detik' harus lebih dari 0"),
+        (
+            "data: x\ncatatan: Penting: banjir\n",
+            r"baris 2, kolom \d+: YAML tidak valid.*tanda kutip",
+        ),
+        ("data: x\n\n\nkendla: []\n", r"baris 4: kunci 'kendla' tidak dikenal\. Mungkin maksudnya"),
+    ],
+)
+def test_wrong_type_refused_with_line_and_fix(params_dir, text, message):
+    (params_dir / "2022-06.yaml").write_text(text)
+    with pytest.raises(ParamsError, match=message):
+        load_params(params_dir, "2022-06")
+
+
+def test_yaml_dates_and_numbers_become_the_declared_types(params_dir):
+    (params_dir / "2022-06.yaml").write_text(
+        "data: x\ntanggal_laporan: 2022-07-15\nidentitas:\n  tahun_anggaran: 2022\n"
+        "metrik:\n  batas_respon_jam: 6\n"
+    )
+    p = load_params(params_dir, "2022-06")
+    assert p["tanggal_laporan"] == "2022-07-15" and p["identitas"]["tahun_anggaran"] == "2022"
+    assert p["metrik"]["batas_respon_jam"] == 6.0 and isinstance(p["metrik"]["top_n"], int)
+
+
+def test_data_path_with_hash_and_spaces_kept_when_quoted(params_dir):
+    (params_dir / "2022-06.yaml").write_text("data: 'data/Juni #2'\n")
+    assert load_params(params_dir, "2022-06")["data"] == "data/Juni #2"
+
+
+# ------------------------------------------------------------------ DPA number per budget year
+
+
+def test_dpa_number_is_the_one_of_the_months_budget_year(params_dir):
+    assert load_params(params_dir, "2022-06")["identitas"]["dpa_nomor"] == "370/P-DPA/2022"
+    default = params_dir / "_default.yaml"
+    default.write_text(
+        default.read_text().replace(
+            "    2022: 370/P-DPA/2022", "    2022: 370/P-DPA/2022\n    2023: 41/P-DPA/2023"
+        )
+    )
+    (params_dir / "2023-01.yaml").write_text("data: x\n")
+    assert load_params(params_dir, "2023-01")["identitas"]["dpa_nomor"] == "41/P-DPA/2023"
+
+
+def test_month_of_a_year_without_dpa_number_refused_with_how_to_add_it(params_dir):
+    (params_dir / "2023-01.yaml").write_text("data: x\n")
+    with pytest.raises(
+        ParamsError,
+        match=r"DPA-SKPD untuk tahun anggaran 2023 belum ada \(sudah ada: 2022\)\. "
+        r"Tambahkan di .*_default\.yaml.*2023: ",
+    ):
+        load_params(params_dir, "2023-01")
+
+
+def test_dpa_number_as_plain_text_in_defaults_refused(params_dir):
+    default = params_dir / "_default.yaml"
+    text = re.sub(
+        r"  dpa_nomor:.*\n    2022: .*\n", "  dpa_nomor: 370/P-DPA/2022\n", default.read_text()
+    )
+    default.write_text(text)
+    with pytest.raises(ParamsError, match="dpa_nomor harus per tahun anggaran"):
+        load_params(params_dir, "2022-06")
+
+
+def test_month_file_may_set_its_own_dpa_number(params_dir):
+    (params_dir / "2023-01.yaml").write_text("data: x\nidentitas:\n  dpa_nomor: 12/DPA/2023\n")
+    assert load_params(params_dir, "2023-01")["identitas"]["dpa_nomor"] == "12/DPA/2023"
+
+
+# ------------------------------------------------------------------ documentation
+
+
+def _schema_keys(model, prefix=""):
+    for name, info in model.model_fields.items():
+        yield prefix + name, info
+        for arg in getattr(info.annotation, "__args__", ()):
+            if isinstance(arg, type) and hasattr(arg, "model_fields"):
+                yield from _schema_keys(arg, f"{prefix}{name}.")
+
+
+def test_every_key_has_a_description_and_is_in_docs_parameter_md():
+    from crmlib.params import Params
+
+    doc = (ROOT / "docs" / "parameter.md").read_text(encoding="utf-8")
+    for key, info in _schema_keys(Params):
+        assert info.description, key
+        assert f"`{key}`" in doc, f"{key} missing from docs/parameter.md"
