@@ -228,6 +228,16 @@ def _break(kind: str, project: Path) -> tuple[list[str], list[str]]:
         p = project / "params" / "2022-06.yaml"
         p.write_text(p.read_text() + "kendala: [tidak ditutup\n")
         return [], ["2022-06.yaml", "YAML tidak valid"]
+    if kind == "other_months_export":
+        # the June params point at the May export: refused, June stays as published
+        may = next(p for p in (project / "data").iterdir() if p.name.startswith("2022-05"))
+        p = project / "params" / "2022-06.yaml"
+        p.write_text(p.read_text().replace("data: data/2022-06", f"data: data/{may.name}"))
+        return [], ["2022-06", "terbanyak bulan 2022-05", "waktu_masuk"]
+    if kind == "params_colon_in_kendala":
+        p = project / "params" / "2022-06.yaml"
+        p.write_text(p.read_text() + "kendala:\n  - Penyebab utama: banjir\n")
+        return [], ["2022-06.yaml, baris", "kendala butir 1", "tanda kutip"]
     if kind == "malformed_month":
         return ["build", "2022-13"], ["2022-13", "YYYY-MM"]
     if kind == "month_without_params":
@@ -282,6 +292,8 @@ CORPUS = [
     "corrupt_xlsx",
     "params_unknown_key",
     "params_bad_yaml",
+    "other_months_export",
+    "params_colon_in_kendala",
     "malformed_month",
     "month_without_params",
     "notebook_error",
@@ -324,6 +336,34 @@ def test_one_broken_month_does_not_stop_the_others(project, capsys):
     assert rc == 1
     assert "2022-05  dibangun" in err.out and "2022-06  gagal" in err.out
     assert snapshot(project / "output" / "2022-06") == before
+
+
+# ------------------------------------------------------------------ plausibility warnings
+
+
+def test_status_after_build_shows_months_current_then_stale(project, capsys):
+    assert run("status") == 0
+    out = capsys.readouterr().out
+    assert "2022-05  terkini" in out and "2022-06  terkini" in out
+    p = project / "params" / "2022-06.yaml"
+    p.write_text(p.read_text() + "catatan: Ada gangguan aplikasi.\n")
+    assert run("status") == 0
+    assert "2022-06  perlu dibangun ulang" in capsys.readouterr().out
+
+
+def test_month_far_below_earlier_months_builds_with_a_warning_everywhere(project, capsys):
+    path = _csv_month(project) / "laporan.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.head(100).to_csv(path, index=False)
+    assert run("build", "2022-06") == 0
+    out = capsys.readouterr()
+    assert "PERINGATAN: 2022-06: jumlah laporan 100 jauh lebih sedikit dari median" in out.err
+    month = project / "output" / "2022-06"
+    assert "PERINGATAN: 2022-06: jumlah laporan 100" in (month / "build.log").read_text()
+    prov = json.loads((month / "metrics.json").read_text())["provenance"]
+    assert "1 bulan sebelumnya (2022-05 s.d. 2022-05)" in prov["peringatan_kewajaran"][0]
+    assert run("status") == 0
+    assert "PERINGATAN: 2022-06: jumlah laporan 100" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------ privacy
