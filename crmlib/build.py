@@ -264,6 +264,7 @@ def notebook_parameters(params: dict, data_rel: str, provenance: dict, riwayat: 
         "kendala": params.get("kendala") or [],
         "saran": params.get("saran") or [],
         "catatan": params.get("catatan") or "",
+        "izinkan_kosong": bool(params.get("izinkan_kosong")),
         "output_dir": ".",
         "arsip_dir": "..",
         "riwayat": riwayat,
@@ -283,7 +284,12 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
     try:
         params = load_params(project.params_dir, prev)
         ref = load_reference(params.get("kota", "jakarta-timur"))
-        month = read_month(resolve_data_path(params, project.root), prev, reference=ref)
+        month = read_month(
+            resolve_data_path(params, project.root),
+            prev,
+            reference=ref,
+            izinkan_kosong=bool(params.get("izinkan_kosong")),
+        )
     except CrmReportError:
         return []
     m = compute_month(month, ref, metrik=params.get("metrik"))

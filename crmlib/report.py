@@ -156,6 +156,7 @@ def siapkan_laporan(
     narasi: dict | None = None,
     reference_dir: str | Path | None = None,
     riwayat: list[dict] | None = None,
+    izinkan_kosong: bool = False,
 ) -> Laporan:
     """Read, validate and compute one month; the notebook's single entry point.
 
@@ -179,9 +180,11 @@ def siapkan_laporan(
         Headline figures of earlier months (``periode``, ``total_laporan``,
         ``capaian_persen``, ``persen_tepat_waktu``) as the batch build computes
         them; when None they are read from ``arsip_dir``.
+    izinkan_kosong : bool
+        The month has no reports and the analyst said so (params ``izinkan_kosong``).
     """
     reference = load_reference(kota, reference_dir)
-    month = read_month(data, periode, reference=reference)
+    month = read_month(data, periode, reference=reference, izinkan_kosong=izinkan_kosong)
     metrics = compute_month(month, reference, metrik=metrik, per_tanggal=per_tanggal)
     out = Path(output_dir)
     return Laporan(

@@ -366,6 +366,24 @@ def test_month_far_below_earlier_months_builds_with_a_warning_everywhere(project
     assert "PERINGATAN: 2022-06: jumlah laporan 100" in capsys.readouterr().out
 
 
+def test_truly_empty_month_builds_only_when_its_params_allow_it(project, capsys):
+    empty = project / "data" / "2022-07-kosong"
+    empty.mkdir()
+    for name in ("laporan.csv", "koordinasi.csv"):
+        header = (_csv_month(project) / name).read_text().splitlines()[0]
+        (empty / name).write_text(header + "\n")
+    params = project / "params" / "2022-07.yaml"
+    params.write_text('periode: "2022-07"\ndata: data/2022-07-kosong\n')
+    assert run("build", "2022-07") == 1
+    assert "hanya berisi baris judul" in capsys.readouterr().out
+    assert not (project / "output" / "2022-07").exists()
+    params.write_text(params.read_text() + "izinkan_kosong: true\n")
+    assert run("build", "2022-07") == 0
+    data = json.loads((project / "output" / "2022-07" / "metrics.json").read_text())
+    assert data["total_laporan"] == 0
+    assert "jumlah laporan 0 jauh lebih sedikit" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------ privacy
 
 SECRETS = {
