@@ -29,7 +29,9 @@ def empty_month(month_factory, tmp_path):
         [laporan_row(waktu_masuk="2022-05-31 10:00:00", waktu_respon="", waktu_selesai="")],
         [koordinasi_row(waktu_koordinasi="2022-05-31 10:00:00", waktu_proses="")],
     )
-    return r.siapkan_laporan("2022-06", path, None, output_dir=tmp_path, riwayat=[])
+    return r.siapkan_laporan(
+        "2022-06", path, None, output_dir=tmp_path, riwayat=[], izinkan_kosong=True
+    )
 
 
 def _table_rows(md: str) -> list[list[str]]:
