@@ -203,17 +203,17 @@ def _explain(err: dict, name: str) -> str:
     if "[key]" in err["loc"]:
         return f"kunci '{value}' di '{name.rsplit('.', 1)[0]}' harus tahun, misalnya 2023"
     if kind == "string_type" and isinstance(value, dict):
-        if "[" in name:
-            field, index = name.rsplit("[", 1)
+        if isinstance(err["loc"][-1], int):  # a list item
             return (
-                f"{field} butir {int(index.rstrip(']')) + 1} berisi tanda titik dua yang dibaca "
-                "YAML sebagai pasangan kunci: nilai; beri tanda kutip pada baris itu atau hapus "
-                "titik duanya"
+                f"{name} berisi tanda titik dua yang dibaca YAML sebagai pasangan kunci: nilai; "
+                "beri tanda kutip pada baris itu atau hapus titik duanya"
             )
         return (
             f"'{name}' berisi tanda titik dua yang dibaca YAML sebagai pasangan kunci: nilai; "
             "beri tanda kutip pada nilainya"
         )
+    if kind == "string_type" and value is None:
+        return f"{name} kosong; isi teksnya atau hapus baris itu"
     if kind in ("string_type", "union_tag_invalid") and isinstance(value, list):
         return f"'{name}' harus teks, bukan daftar; tulis sebagai satu baris teks"
     if kind in ("string_type",):
@@ -230,8 +230,10 @@ def _explain(err: dict, name: str) -> str:
         return f"'{name}' harus berisi daftar kunci: nilai (mapping) di baris-baris berikutnya, menjorok ke dalam"
     if kind == "literal_error":
         return f"{name} {value!r} tidak dikenal; pilih a4 atau f4"
-    if kind in ("greater_than", "greater_than_equal"):
+    if kind == "greater_than":
         return f"'{name}' harus lebih dari 0 (nilai: {value!r})"
+    if kind == "greater_than_equal":
+        return f"'{name}' tidak boleh negatif (nilai: {value!r})"
     if kind == "value_error":
         return f"'{name}' = {err['msg'].removeprefix('Value error, ')}"
     return f"'{name}': {err['msg']} (nilai: {value!r})"
@@ -241,7 +243,7 @@ def _format_error(err: dict, root: yaml.Node | None, file: str) -> str:
     loc = _clean_loc(err["loc"])
     name = ""
     for part in loc:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+        name += f" butir {part + 1}" if isinstance(part, int) else (f".{part}" if name else part)
     node, key_node = _node_at(root, loc)
     where = key_node if err["type"] == "extra_forbidden" else (node or key_node)
     line = f", baris {where.start_mark.line + 1}" if where is not None else ""
@@ -320,17 +322,27 @@ def read_yaml(path: Path) -> dict:
         mark = getattr(exc, "problem_mark", None)
         where = f", baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        hint = (
-            "; nilai yang berisi ': ' harus diberi tanda kutip"
-            if "mapping values are not allowed" in problem
-            else ""
-        )
+        hint = next((h for text, h in YAML_HINTS if text in problem), "")
         raise ParamsError(f"{path}{where}: YAML tidak valid ({problem}){hint}.") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ParamsError(f"{path}: isi berkas harus berupa daftar kunci: nilai.")
     return validate_params(data, text, str(path))
+
+
+# PyYAML's problem texts (English) and what the analyst should do about them.
+YAML_HINTS = (
+    (
+        "mapping values are not allowed",
+        "; ada tanda titik dua di tengah nilai: beri tanda kutip pada nilai yang berisi ': '",
+    ),
+    ("cannot start any token", "; jangan memakai tab untuk menjorokkan baris, pakai spasi"),
+    ("expected <block end>", "; jorokan (spasi di awal baris) tidak konsisten"),
+    ("expected ',' or ']'", "; tanda kurung [ ] tidak ditutup"),
+    ("expected ',' or '}'", "; tanda kurung { } tidak ditutup"),
+    ("found unexpected end of stream", "; tanda kutip tidak ditutup"),
+)
 
 
 def merge(base: dict, override: dict) -> dict:

@@ -522,7 +522,7 @@ def _header_typos(others: list[str], missing: list[str], mapping: dict[str, str]
         spellings = [k for k, v in mapping.items() if v == col]
         for header in others:
             key = normalize_header(header)
-            if difflib.get_close_matches(key, spellings, n=1, cutoff=0.75) or (
+            if difflib.get_close_matches(key, spellings, n=1, cutoff=0.8) or (
                 sorted(key) == sorted(normalize_header(col))
             ):
                 found[col] = header

@@ -193,3 +193,17 @@ def test_every_key_has_a_description_and_is_in_docs_parameter_md():
     for key, info in _schema_keys(Params):
         assert info.description, key
         assert f"`{key}`" in doc, f"{key} missing from docs/parameter.md"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("data: x\nkendala:\n  -\n", r"baris 3: kendala butir 1 kosong; isi teksnya atau hapus"),
+        ("data: x\nmetrik:\n\ttop_n: 3\n", r"baris 3, kolom 1: YAML tidak valid .*pakai spasi"),
+        ("data: x\nkendala: [a, b\n", r"YAML tidak valid .*kurung \[ \] tidak ditutup"),
+    ],
+)
+def test_common_yaml_slips_get_a_fix(params_dir, text, message):
+    (params_dir / "2022-06.yaml").write_text(text)
+    with pytest.raises(ParamsError, match=message):
+        load_params(params_dir, "2022-06")
