@@ -94,8 +94,15 @@ def validate(data: Path, periode: str | None, kota: str, izinkan_kosong: bool) -
     show_default=True,
     help="Dengan -o: tulis juga tabel.xlsx (semua tabel laporan) di folder yang sama.",
 )
+@click.option("--izinkan-kosong", is_flag=True, help=IZINKAN_KOSONG_HELP)
 def metrics(
-    data: Path, periode: str, output: Path | None, per_tanggal: str | None, kota: str, tabel: bool
+    data: Path,
+    periode: str,
+    output: Path | None,
+    per_tanggal: str | None,
+    kota: str,
+    tabel: bool,
+    izinkan_kosong: bool,
 ) -> int:
     """Hitung semua angka laporan dan tulis metrics.json (tanpa menjalankan notebook).
 
@@ -123,7 +130,7 @@ def metrics(
                 param_hint="--per-tanggal",
             ) from None
     ref = load_reference(kota)
-    month = read_month(data, periode, reference=ref)
+    month = read_month(data, periode, reference=ref, izinkan_kosong=izinkan_kosong)
     m = compute_month(month, ref, per_tanggal=when)
     provenance = build_provenance(
         month.sources,

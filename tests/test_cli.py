@@ -16,7 +16,7 @@ SEED = ROOT / "data" / "sample" / "2022-06"
 def test_help_lists_every_command(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for cmd in ("validate", "metrics", "build", "new-month", "archive"):
+    for cmd in ("validate", "metrics", "build", "new-month", "archive", "status"):
         assert cmd in out
 
 
