@@ -89,8 +89,8 @@ def check_coverage(
         return Finding(
             f"kemungkinan ekspor bulan lain: {total - inside} dari {total} baris di luar periode "
             f"{periode} (tanggal masuk {_date_range(dated)}; terbanyak bulan {busiest})",
-            f"periksa apakah berkas ini memang ekspor {periode} (kunci 'data' di "
-            f"params/{periode}.yaml), atau gunakan --periode {busiest}",
+            f"berkas ekspor {periode}; periksa kunci 'data' di params/{periode}.yaml atau "
+            f"--periode (berkas ini tampaknya ekspor {busiest})",
         )
     return None
 
