@@ -609,9 +609,14 @@ def daftar_saran(lap: Laporan, as_text: bool = False):
 
 
 def catatan(lap: Laporan, as_text: bool = False):
-    """The month's free note (params ``catatan``), if any."""
+    """The month's free note (params ``catatan``), if any.
+
+    A neutral ``.catatan-bulan`` div, not a Quarto callout (whose title Quarto
+    writes in English in HTML and adds a second time in Typst): laporan.lua, the
+    stylesheet and laporan-layout.typ give it the same box in both renderers.
+    """
     note = lap.narasi.get("catatan")
-    return _md(f"::: {{.callout-note}}\n**Catatan.** {note}\n:::\n" if note else "", as_text)
+    return _md(f"::: {{.catatan-bulan}}\n**Catatan:** {note}\n:::\n" if note else "", as_text)
 
 
 def cara_hitung(lap: Laporan, as_text: bool = False):

@@ -17,8 +17,11 @@ What it does:
      the last row is bold; outside, a last row labelled Jumlah/Total/Grand Total
      is bold. HTML gets row classes plus a scrolling box; Typst gets a call to
      `laporan-tabel(...)` from laporan-layout.typ, and the paragraph introducing
-     a table is kept on the table's page.
-  3. Embedded renderer only (Quarto does this itself): chapter-based numbers
+     a table is kept on the table's page (also when it ends a Quarto cell div of
+     its own and the table is in the next cell).
+  4. The month's note `::: {.catatan-bulan}`: role=note in HTML (laporan.css),
+     `laporan-catatan[...]` in Typst; the same box in both renderers.
+  5. Embedded renderer only (Quarto does this itself): chapter-based numbers
      "Tabel 2.1" / "Gambar 2.1" in HTML captions, and `@tbl-...` / `@fig-...`
      references turned into links (HTML) or Typst references.
 ]]
@@ -295,12 +298,41 @@ local function starts_table(b)
   return false
 end
 
+-- Under Quarto the introduction may end a cell of its own: a paragraph at the end of
+-- (nested) cell divs, with the table in the next cell.
+local function ends_with_para(b)
+  if b.t == "Para" then
+    return true
+  end
+  if b.t == "Div" and is_cell_wrapper(b) and #b.content > 0 then
+    return ends_with_para(b.content[#b.content])
+  end
+  return false
+end
+
+-- Cell divs carry nothing in Typst; opened up, the paragraph becomes a sibling of
+-- the table's block, and only siblings can stick together.
+local function open_cells(b)
+  local out = pandoc.Blocks({})
+  if b.t == "Div" and is_cell_wrapper(b) then
+    for _, c in ipairs(b.content) do
+      out:extend(open_cells(c))
+    end
+  else
+    out:insert(b)
+  end
+  return out
+end
+
 local function sticky_intros(blocks)
   local out = pandoc.Blocks({})
   for i, b in ipairs(blocks) do
-    if b.t == "Para" and starts_table(blocks[i + 1]) then
+    if ends_with_para(b) and starts_table(blocks[i + 1]) then
+      local opened = open_cells(b)
+      local intro = table.remove(opened)
+      out:extend(opened)
       out:insert(pandoc.RawBlock("typst", "#block(sticky: true)["))
-      out:insert(b)
+      out:insert(intro)
       out:insert(pandoc.RawBlock("typst", "]"))
     else
       out:insert(b)
@@ -309,7 +341,29 @@ local function sticky_intros(blocks)
   return out
 end
 
--- 3. Numbering for the embedded renderer ----------------------------------------------
+-- 4. The month's note (`::: {.catatan-bulan}`, crmlib.report.catatan) -------------------
+-- One neutral class, the same box in both renderers: a note landmark styled by
+-- laporan.css in HTML, `laporan-catatan[...]` of laporan-layout.typ in Typst. (A
+-- Quarto callout would get an English "Note" title in HTML and a second title in Typst.)
+
+local function note_box(div)
+  if not div.classes:includes("catatan-bulan") then
+    return nil
+  end
+  if TYPST then
+    local out = pandoc.Blocks({ pandoc.RawBlock("typst", "#laporan-catatan[") })
+    out:extend(div.content)
+    out:insert(pandoc.RawBlock("typst", "]"))
+    return out
+  end
+  if HTML then
+    div.attributes["role"] = "note"
+    return div
+  end
+  return nil
+end
+
+-- 5. Numbering for the embedded renderer ----------------------------------------------
 
 local function prefix_caption(caption, label)
   local lead = pandoc.Span({ pandoc.Str(label .. ":") }, pandoc.Attr("", { "nomor-keterangan" }))
@@ -379,6 +433,7 @@ end
 function Pandoc(doc)
   doc = doc:walk({ Div = unwrap_cell, Cite = literal_cite })
   doc = doc:walk({ Div = mark_rekap })
+  doc = doc:walk({ Div = note_box })
   doc = doc:walk({ Table = style_table })
   if TYPST then
     doc = doc:walk({ Blocks = sticky_intros })
