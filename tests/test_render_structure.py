@@ -21,6 +21,7 @@ from crmlib.report import Laporan, catatan
 ROOT = Path(__file__).resolve().parents[1]
 EXT = ROOT / "_extensions" / "laporan-crm"
 STICKY = "#block(sticky: true)["
+SHY = "\u00ad"  # soft hyphen, put into Typst text by the filter
 
 
 def run_filter(markdown: str, to: str) -> str:
@@ -101,7 +102,7 @@ def test_intro_alone_in_a_cell_sticks_to_the_next_cells_table():
         "| No | UKPD | Total |\n|---|:---|---:|\n| 1 | KELURAHAN A | 3 |\n| | **Jumlah** | 3 |\n\n"
         ": Rekap {#tbl-rekap}\n\n:::\n:::\n:::\n"
     )
-    typst = run_filter(md, "typst")
+    typst = run_filter(md, "typst").replace(SHY, "")
     # The paragraph left its cell divs and is the sticky sibling of the table's block.
     assert typst.startswith(f"{STICKY}\nBerdasarkan laporan")
     assert typst.index("]\n#block[") < typst.index("#laporan-tabel(")
@@ -134,7 +135,7 @@ def test_note_in_html_is_one_styled_note_titled_once(note_markdown):
 
 
 def test_note_in_typst_is_the_layouts_box_titled_once(note_markdown):
-    typst = run_filter(note_markdown, "typst")
+    typst = run_filter(note_markdown, "typst").replace(SHY, "")
     assert typst.count("#laporan-catatan[") == 1
     assert typst.count("Catatan") == 1
     layout = (EXT / "laporan-layout.typ").read_text(encoding="utf-8")
@@ -152,3 +153,39 @@ def test_note_box_compiles_in_the_pdf(tmp_path, note_markdown):
     render_month(month, renderer="embedded")
     text = " ".join(p.extract_text() for p in PdfReader(month / "laporan.pdf").pages)
     assert text.count("Catatan:") == 1 and "Diskominfotik" in text
+
+
+# --- Indonesian hyphenation and chapter ends (Typst) ------------------------------------------
+
+
+def test_typst_text_gets_indonesian_soft_hyphens():
+    md = "Penyelesaian pengaduan masyarakat, tindaklanjut (instruksi) nyanyian.\n"
+    typst = run_filter(md, "typst")
+    words = typst.replace("\n", " ").split()
+    assert words[:3] == [
+        f"Pe{SHY}nye{SHY}le{SHY}sai{SHY}an",
+        f"pe{SHY}nga{SHY}du{SHY}an",
+        f"ma{SHY}sya{SHY}ra{SHY}kat,",
+    ]
+    assert f"(in{SHY}struk{SHY}si)" in words and f"nya{SHY}nyi{SHY}an." in words
+
+
+def test_names_codes_tables_and_html_keep_their_words_whole():
+    md = (
+        "KELURAHAN CAKUNG `pengaduan` JK2206030001 https://crm.jakarta.go.id\n\n"
+        "| Complete | Kelurahan |\n|---|---|\n| penyelesaian | 1 |\n\n"
+    )
+    assert SHY not in run_filter(md, "typst")
+    assert SHY not in run_filter("penyelesaian pengaduan masyarakat\n", "html5")
+
+
+def test_a_chapters_last_paragraph_is_not_split_across_pages():
+    md = (
+        "# BAB II HASIL\n\nParagraf pertama.\n\nParagraf penutup bab.\n\n"
+        "# BAB III PENUTUP\n\nParagraf terakhir.\n"
+    )
+    typst = run_filter(md, "typst").replace(SHY, "")
+    whole = "#block(breakable: false)["
+    assert typst.count(whole) == 1
+    assert typst.split(whole, 1)[1].lstrip().startswith("Paragraf pe")
+    assert "Paragraf penutup bab." in typst.split(whole, 1)[1].split("]")[0]

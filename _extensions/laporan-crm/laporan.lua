@@ -24,6 +24,9 @@ What it does:
   5. Embedded renderer only (Quarto does this itself): chapter-based numbers
      "Tabel 2.1" / "Gambar 2.1" in HTML captions, and `@tbl-...` / `@fig-...`
      references turned into links (HTML) or Typst references.
+  6. Typst: Indonesian hyphenation by soft hyphens in running text (Typst has no
+     Indonesian patterns).
+  7. Typst: the paragraph that ends a chapter is not split across pages.
 ]]
 
 local stringify = pandoc.utils.stringify
@@ -363,6 +366,110 @@ local function note_box(div)
   return nil
 end
 
+-- 6. Indonesian hyphenation for Typst -------------------------------------------------
+-- Typst's hyphenation patterns have no Indonesian: with lang "id" it never breaks a
+-- word, and justified lines get wide gaps. Soft hyphens (U+00AD), which Typst honours
+-- in any language, are put at the syllable boundaries of the Indonesian spelling rules
+-- (PUEBI): a single consonant goes with the next vowel (pe-nye-le-sai-an), between
+-- consonants the break follows the first (in-struk-si, meng-gan-ti), neighbouring
+-- vowels split unless they form a diphthong (ai, au, ei, oi); kh, ng, ny and sy are
+-- one consonant. (The id_ID patterns of LibreOffice/pyphen break "ma-sya-ra-k-at" and
+-- "ke-lu-r-ah-an", and pandoc's Lua has no access to them under Quarto anyway.)
+-- Only plain lower-case words of 6 letters or more (a first capital allowed); names
+-- in capitals, numbers, codes and headings are left alone.
+
+local VOWEL = { a = true, i = true, u = true, e = true, o = true }
+local DIGRAPH = { kh = true, ng = true, ny = true, sy = true }
+local DIPHTHONG = { ai = true, au = true, ei = true, oi = true }
+local SHY = "\u{AD}"
+
+local function syllables(word)
+  local lower = word:lower()
+  local units, i = {}, 1
+  while i <= #lower do
+    local two = lower:sub(i, i + 1)
+    local len = DIGRAPH[two] and 2 or 1
+    local s = lower:sub(i, i + len - 1)
+    table.insert(units, { s = s, at = i, vowel = len == 1 and VOWEL[s] == true })
+    i = i + len
+  end
+  local vowels = {}
+  for k, u in ipairs(units) do
+    if u.vowel then
+      table.insert(vowels, k)
+    end
+  end
+  local cuts = {}
+  for n = 1, #vowels - 1 do
+    local a, b = vowels[n], vowels[n + 1]
+    local gap = b - a - 1
+    local cut
+    if gap == 0 then
+      cut = not DIPHTHONG[units[a].s .. units[b].s] and b or nil
+    elseif gap == 1 then
+      cut = a + 1
+    else
+      cut = a + 2
+    end
+    -- At least two letters on each side of a break.
+    if cut and units[cut].at > 2 and units[cut].at <= #lower - 1 then
+      table.insert(cuts, units[cut].at)
+    end
+  end
+  local parts, from = {}, 1
+  for _, at in ipairs(cuts) do
+    table.insert(parts, word:sub(from, at - 1))
+    from = at
+  end
+  table.insert(parts, word:sub(from))
+  return table.concat(parts, SHY)
+end
+
+local function hyphenate_str(el)
+  local lead, word, tail = el.text:match("^(%p*)(%a+)(%p*)$")
+  if word == nil or #word < 6 or word:sub(2):match("%u") then
+    return nil
+  end
+  el.text = lead .. syllables(word) .. tail
+  return el
+end
+
+local function hyphenate_block(b)
+  return b:walk({ Str = hyphenate_str })
+end
+
+-- Running text only: table cells keep their words whole (Typst sizes the columns).
+local HYPHENATE = {
+  traverse = "topdown",
+  Table = function(t)
+    return t, false
+  end,
+  Para = hyphenate_block,
+  Plain = hyphenate_block,
+}
+
+-- 7. A chapter's last page ------------------------------------------------------------
+-- The paragraph that ends a chapter is not split across pages: otherwise its last
+-- one or two lines can be all that the chapter's last page holds before the next
+-- chapter's new page.
+local function whole_last_paragraphs(blocks)
+  local out = pandoc.Blocks({})
+  for i, b in ipairs(blocks) do
+    local nxt = blocks[i + 1]
+    if nxt ~= nil and nxt.t == "Header" and nxt.level == 1 and ends_with_para(b) then
+      local opened = open_cells(b)
+      local last = table.remove(opened)
+      out:extend(opened)
+      out:insert(pandoc.RawBlock("typst", "#block(breakable: false)["))
+      out:insert(last)
+      out:insert(pandoc.RawBlock("typst", "]"))
+    else
+      out:insert(b)
+    end
+  end
+  return out
+end
+
 -- 5. Numbering for the embedded renderer ----------------------------------------------
 
 local function prefix_caption(caption, label)
@@ -440,6 +547,10 @@ function Pandoc(doc)
   end
   if not in_quarto then
     doc = number_floats(doc)
+  end
+  if TYPST then
+    doc = doc:walk(HYPHENATE)
+    doc.blocks = whole_last_paragraphs(doc.blocks)
   end
   return doc
 end
