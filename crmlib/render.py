@@ -356,6 +356,10 @@ def _render_embedded(
         html_sementara = month_dir / ".laporan.html.tmp"
         perintah_html = [
             *umum,
+            # After laporan.lua: chapters become h2 under the title's h1, so the
+            # table of contents goes one level deeper (as _extension.yml's html).
+            f"--lua-filter={ext / 'judul-html.lua'}",
+            f"--toc-depth={bawaan['toc-depth'] + 1}",
             "--to=html5",
             f"--template={ext / 'embedded-template.html'}",
             f"--css={ext / 'laporan.css'}",

@@ -222,7 +222,13 @@ local function style_table(t)
   end
 
   -- Long text cells may wrap in HTML; the others stay on one line (laporan.css).
+  -- Header cells say what they head, for screen readers.
   if HTML then
+    for _, row in ipairs(t.head.rows) do
+      for _, cell in ipairs(row.cells) do
+        cell.attr.attributes["scope"] = "col"
+      end
+    end
     local semua = {}
     for _, row in ipairs(t.head.rows) do
       table.insert(semua, row)
@@ -366,6 +372,25 @@ local function note_box(div)
   return nil
 end
 
+-- Text alternative of a chart (`![caption](grafik/x.png){#fig-x fig-alt="..."}`, from
+-- crmlib.report): what the chart shows in numbers. Quarto reads `fig-alt` itself; the
+-- embedded renderer makes it the image's description, which pandoc writes as `alt`.
+local function figure_alt(f)
+  local alt = nil
+  f = f:walk({
+    Image = function(img)
+      alt = img.attributes["fig-alt"]
+      if alt == nil then
+        return nil
+      end
+      img.attributes["fig-alt"] = nil
+      img.caption = { pandoc.Str(alt) }
+      return img
+    end,
+  })
+  return alt ~= nil and f or nil
+end
+
 -- 6. Indonesian hyphenation for Typst -------------------------------------------------
 -- Typst's hyphenation patterns have no Indonesian: with lang "id" it never breaks a
 -- word, and justified lines get wide gaps. Soft hyphens (U+00AD), which Typst honours
@@ -438,11 +463,15 @@ local function hyphenate_block(b)
   return b:walk({ Str = hyphenate_str })
 end
 
--- Running text only: table cells keep their words whole (Typst sizes the columns).
+-- Running text only: table cells keep their words whole (Typst sizes the columns),
+-- and centred captions of charts need no breaks.
 local HYPHENATE = {
   traverse = "topdown",
   Table = function(t)
     return t, false
+  end,
+  Figure = function(f)
+    return f, false
   end,
   Para = hyphenate_block,
   Plain = hyphenate_block,
@@ -547,6 +576,7 @@ function Pandoc(doc)
   end
   if not in_quarto then
     doc = number_floats(doc)
+    doc = doc:walk({ Figure = figure_alt })
   end
   if TYPST then
     doc = doc:walk(HYPHENATE)
