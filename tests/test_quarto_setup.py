@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import shutil
 import stat
 import subprocess
 import sys
@@ -94,8 +95,6 @@ def test_embedded_path_leaves_only_the_report_in_the_month(tmp_path):
 
 def _project_with_rendered_months(base: Path) -> Path:
     (base / "_extensions").mkdir()
-    import shutil
-
     shutil.copytree(ROOT / "_extensions" / "laporan-crm", base / "_extensions" / "laporan-crm")
     shutil.copyfile(ROOT / "_quarto.yml", base / "_quarto.yml")
     layout = (base / "_extensions" / "laporan-crm" / LAYOUT).read_bytes()
