@@ -139,7 +139,15 @@ def trend_svg(months: list[dict[str, Any]]) -> str:
         'aria-labelledby="tren-judul tren-isi" font-family="system-ui, sans-serif" font-size="13">',
         '<title id="tren-judul">Tren jumlah laporan dan respon tepat waktu</title>',
         f'<desc id="tren-isi">Batang: jumlah laporan per bulan. Garis: persentase laporan '
-        f"yang direspon dalam {e(batas)} jam.</desc>",
+        f"yang direspon dalam {e(batas)} jam. "
+        + "; ".join(
+            e(
+                f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
+                f"{_fmt_pct(m['tepat_waktu_persen'])} direspon dalam {batas} jam"
+            )
+            for m in data
+        )
+        + ".</desc>",
         f'<rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>',
     ]
     # Grid and left axis (counts).
@@ -263,7 +271,8 @@ def render_index(months: list[dict[str, Any]], kota_label: str, css: str) -> str
         rentang = terbaru if len(months) == 1 else f"{terlama} – {terbaru}"
         ringkas = f"{len(months)} laporan bulanan, {rentang}"
         bagian.append(
-            '<figure class="grafik-tren">\n'
+            # Focusable: on a phone the chart scrolls sideways, also by keyboard.
+            '<figure class="grafik-tren" tabindex="0">\n'
             + trend_svg(months)
             + "\n<figcaption>Jumlah laporan per bulan dan persentase yang direspon tepat "
             "waktu.</figcaption>\n</figure>"

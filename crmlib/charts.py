@@ -554,7 +554,11 @@ def plot_harian(df: pd.DataFrame) -> Figure:
 
 
 def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
-    """Month-over-month comparison: report totals as bars, two percentages as lines.
+    """Month-over-month comparison: report totals and two percentages, each on its own scale.
+
+    Counts and percentages never share an axis: the bars (counts) stand in the lower
+    panel on a count axis, the lines (percentages) run in the upper panel on a
+    0-100 % axis; both panels share the months.
 
     Parameters
     ----------
@@ -565,46 +569,42 @@ def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        ``fig.axes[0]``: one bar per month, its count printed on top (the bars
-        have no numeric axis of their own). ``fig.axes[1]``: a 0-100 % axis on the
-        left with two lines of one point per month: capaian (accent, solid,
-        circles) and responded within 6 hours (dark grey, dashed, squares).
-        Months are labelled ``"Jan 2022"`` (on two lines beyond 8 months).
+        ``fig.axes[0]`` (lower panel): one bar per month on a count axis labelled
+        "Jumlah laporan", its count printed on top. ``fig.axes[1]`` (upper panel):
+        a 0-100 % axis labelled "Persen (%)" with two lines of one point per month:
+        capaian (accent, solid, circles) and responded within the limit (dark
+        grey, dashed, squares). Months are labelled ``"Jan 2022"`` on the lower
+        panel (on two lines beyond 8 months).
     """
     with _gaya():
-        fig, ax = _figure()
         if _is_empty(df):
+            fig, ax = _figure()
             return _kosong(fig, ax)
+        fig, ax, axp = _figure_dua_panel(UKURAN[1] + 1.0)
         data = df.assign(_ym=[_year_month_key(p) for p in df["periode"]]).sort_values("_ym")
         n = len(data)
         x = np.arange(n)
         totals = pd.to_numeric(data["total_laporan"], errors="coerce").fillna(0).to_numpy()
 
-        # Counts: bars with printed values, no axis. A second numeric axis would make
-        # readers match lines to the wrong scale; the values on the bars say it all.
+        # Lower panel, counts: bars on their own count axis, values printed on them.
         bars = ax.bar(x, totals, width=0.6, color=_warna(_TERANG), label="Jumlah laporan")
         top = float(totals.max()) or 1.0
         for xi, v in zip(x, totals, strict=True):
             ax.text(
                 xi,
-                v + top * 0.015,
+                v + top * 0.02,
                 fmt.format_angka(v),
                 ha="center",
                 va="bottom",
                 fontsize=6.5 if n > 8 else 7,
                 color=_warna(_ABU),
             )
-        # Bars fill the lower ~half so the percentage lines (mostly 60-100%) run above.
-        ax.set_ylim(0, top * 1.9)
-        ax.set_yticks([])
-        ax.spines["left"].set_visible(False)
+        ax.set_ylim(0, top * 1.22)
+        _count_axis(ax.yaxis)
+        ax.yaxis.grid(True)
+        ax.set_ylabel(LABEL_JUMLAH)
 
-        # Percentages on the twin axes, moved to the left where a reader looks first.
-        axp = ax.twinx()
-        axp.yaxis.tick_left()
-        axp.yaxis.set_label_position("left")
-        axp.spines["left"].set_visible(True)
-        axp.spines["right"].set_visible(False)
+        # Upper panel, percentages.
         line_capaian = axp.plot(
             x,
             pd.to_numeric(data["capaian_persen"], errors="coerce"),
@@ -621,9 +621,11 @@ def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
             label="Direspons ≤ 6 jam (%)",
         )
         axp.set_ylim(0, 105)
-        axp.yaxis.set_major_locator(_fixed_locator([0, 20, 40, 60, 80, 100]))
+        axp.yaxis.set_major_locator(_fixed_locator([0, 25, 50, 75, 100]))
         axp.yaxis.set_major_formatter(_formatter_persen())
-        axp.set_ylabel("Persen")
+        axp.yaxis.grid(True)
+        axp.set_ylabel("Persen (%)")
+        axp.tick_params(axis="x", length=0, labelbottom=False)
 
         two_lines = n > 8  # "Jan 2022" side by side for a whole year would collide
         labels = [fmt.format_bulan_tahun_singkat(ym) for ym in data["_ym"]]
@@ -635,6 +637,18 @@ def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
         ax.set_xlabel("Bulan")
         fig.legend(handles=[bars, *line_capaian, *line_tepat], loc="outside upper left", ncols=3)
         return _finish(fig)
+
+
+def _figure_dua_panel(height: float) -> tuple[Figure, Axes, Axes]:
+    """A figure with a lower panel (``fig.axes[0]``) and an upper one sharing its x axis."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = _figure_class()(figsize=(LEBAR_IN, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    grid = fig.add_gridspec(2, 1, height_ratios=[1, 1])
+    bawah = fig.add_subplot(grid[1])
+    atas = fig.add_subplot(grid[0], sharex=bawah)
+    return fig, bawah, atas
 
 
 def _year_month_key(periode: object) -> str:

@@ -356,6 +356,10 @@ def _render_embedded(
         html_sementara = month_dir / ".laporan.html.tmp"
         perintah_html = [
             *umum,
+            # After laporan.lua: chapters become h2 under the title's h1, so the
+            # table of contents goes one level deeper (as _extension.yml's html).
+            f"--lua-filter={ext / 'judul-html.lua'}",
+            f"--toc-depth={bawaan['toc-depth'] + 1}",
             "--to=html5",
             f"--template={ext / 'embedded-template.html'}",
             f"--css={ext / 'laporan.css'}",
@@ -442,6 +446,10 @@ def _render_quarto(
     # as outside the project. A copy next to the notebook is found either way.
     salinan_ext = month_dir / "_extensions"
     buat_salinan = not salinan_ext.exists()
+    # Outside a project Quarto keeps its scratch folder (`.quarto/`: font list,
+    # fontawesome package) beside the document: never part of a published month.
+    sisa_quarto = month_dir / ".quarto"
+    ada_sisa = sisa_quarto.exists()
     if buat_salinan:
         shutil.copytree(ext, salinan_ext / EXTENSION)
     try:
@@ -474,6 +482,8 @@ def _render_quarto(
     finally:
         if buat_salinan:
             shutil.rmtree(salinan_ext, ignore_errors=True)
+        if not ada_sisa:
+            shutil.rmtree(sisa_quarto, ignore_errors=True)
         # Quarto copied the layout next to the notebook (format-resources): not an output.
         salinan = month_dir / LAYOUT
         if salinan.is_file() and salinan.read_bytes() == (ext / LAYOUT).read_bytes():

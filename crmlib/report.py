@@ -612,9 +612,14 @@ def daftar_saran(lap: Laporan, as_text: bool = False):
 
 
 def catatan(lap: Laporan, as_text: bool = False):
-    """The month's free note (params ``catatan``), if any."""
+    """The month's free note (params ``catatan``), if any.
+
+    A neutral ``.catatan-bulan`` div, not a Quarto callout (whose title Quarto
+    writes in English in HTML and adds a second time in Typst): laporan.lua, the
+    stylesheet and laporan-layout.typ give it the same box in both renderers.
+    """
     note = lap.narasi.get("catatan")
-    return _md(f"::: {{.callout-note}}\n**Catatan.** {note}\n:::\n" if note else "", as_text)
+    return _md(f"::: {{.catatan-bulan}}\n**Catatan:** {note}\n:::\n" if note else "", as_text)
 
 
 def cara_hitung(lap: Laporan, as_text: bool = False):
@@ -666,14 +671,27 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
 # --------------------------------------------------------------------------- charts
 
 
-def _figure(lap: Laporan, fig, name: str, caption: str, as_text: bool):
-    """Save a chart beside the notebook and return it as a captioned Markdown figure."""
+def _figure(lap: Laporan, fig, name: str, caption: str, as_text: bool, alt: str = ""):
+    """Save a chart beside the notebook and return it as a captioned Markdown figure.
+
+    ``alt`` is the chart's text alternative (``fig-alt``): what it shows, in numbers.
+    """
     from crmlib import charts
 
     folder = lap.output_dir / GRAFIK_DIR
     folder.mkdir(parents=True, exist_ok=True)
     charts.save_figure(fig, folder / f"{name}.png")
-    return _md(f"![{caption}]({GRAFIK_DIR}/{name}.png){{#fig-{name}}}\n", as_text)
+    attr = f"#fig-{name}"
+    if alt:
+        # An attribute value: only backslashes and double quotes need escaping.
+        value = " ".join(alt.split()).replace("\\", "\\\\").replace('"', '\\"')
+        attr += f' fig-alt="{value}"'
+    return _md(f"![{caption}]({GRAFIK_DIR}/{name}.png){{{attr}}}\n", as_text)
+
+
+def _teks_alternatif(judul: str, butir: list[str], pemisah: str = ", ") -> str:
+    """'Judul: A 12, B 3.' — a chart's text alternative, stating its numbers."""
+    return f"{judul}: {pemisah.join(butir)}." if butir else f"{judul}: tidak ada data."
 
 
 def grafik_kecamatan(lap: Laporan, as_text: bool = False):
@@ -685,12 +703,23 @@ def grafik_kecamatan(lap: Laporan, as_text: bool = False):
         fmt.format_ukpd(k) if t == "kota" else k.title()
         for k, t in zip(df["kecamatan"], df["tingkat"], strict=True)
     ]
+    status = [c for c in ("Complete", "Disposisi", "In Progres", "Wait") if c in df.columns]
+    total = df[status].sum(axis=1)
+    selesai = df["Complete"] if "Complete" in df.columns else total * 0
+    alt = _teks_alternatif(
+        "Jumlah laporan per kecamatan (yang selesai dalam kurung)",
+        [
+            f"{k} {fmt.format_angka(t)} ({fmt.format_angka(c)})"
+            for k, t, c in zip(df["kecamatan"], total, selesai, strict=True)
+        ],
+    )
     return _figure(
         lap,
         charts.plot_kecamatan_status(df),
         "kecamatan",
         f"Jumlah pengaduan per kecamatan menurut status, {lap.bulan}",
         as_text,
+        alt,
     )
 
 
@@ -698,12 +727,18 @@ def grafik_kategori(lap: Laporan, as_text: bool = False):
     """The busiest categories."""
     from crmlib import charts
 
+    top = lap.metrics.top_kategori
+    alt = _teks_alternatif(
+        "Jumlah laporan pada kategori aduan terbanyak",
+        [f"{k} {fmt.format_angka(j)}" for k, j in zip(top["kategori"], top["jumlah"], strict=True)],
+    )
     return _figure(
         lap,
-        charts.plot_top_kategori(lap.metrics.top_kategori),
+        charts.plot_top_kategori(top),
         "kategori",
         f"Kategori aduan terbanyak, {lap.bulan}",
         as_text,
+        alt,
     )
 
 
@@ -711,12 +746,21 @@ def grafik_kanal(lap: Laporan, as_text: bool = False):
     """Reports per intake channel (all 14 shown)."""
     from crmlib import charts
 
+    kanal = lap.metrics.per_kanal
+    alt = _teks_alternatif(
+        "Jumlah laporan per kanal",
+        [
+            f"{k} {fmt.format_angka(j)}"
+            for k, j in zip(kanal["kanal"], kanal["jumlah"], strict=True)
+        ],
+    )
     return _figure(
         lap,
-        charts.plot_per_kanal(lap.metrics.per_kanal),
+        charts.plot_per_kanal(kanal),
         "kanal",
         f"Jumlah pengaduan per kanal, {lap.bulan}",
         as_text,
+        alt,
     )
 
 
@@ -725,13 +769,25 @@ def grafik_respon(lap: Laporan, as_text: bool = False):
     from crmlib import charts
 
     batas = lap.metrics.params.batas_respon_jam
-    fig = charts.plot_waktu_respon(lap.metrics.waktu_respon_jam, batas_jam=batas)
+    jam = pd.to_numeric(pd.Series(lap.metrics.waktu_respon_jam, dtype="float64"), errors="coerce")
+    b = fmt.format_angka(batas)
+    alt = _teks_alternatif(
+        "Jumlah laporan menurut waktu respons",
+        [
+            f"dalam {b} jam {fmt.format_angka(int((jam <= batas).sum()))}",
+            f"lebih dari {b} sampai 48 jam {fmt.format_angka(int(((jam > batas) & (jam <= 48)).sum()))}",
+            f"lebih dari 48 jam {fmt.format_angka(int((jam > 48).sum()))}",
+            f"belum direspons {fmt.format_angka(int(jam.isna().sum()))}",
+        ],
+    )
+    fig = charts.plot_waktu_respon(jam, batas_jam=batas)
     return _figure(
         lap,
         fig,
         "respon",
-        f"Sebaran waktu respon terhadap batas {fmt.format_angka(batas)} jam, {lap.bulan}",
+        f"Sebaran waktu respon terhadap batas {b} jam, {lap.bulan}",
         as_text,
+        alt,
     )
 
 
@@ -739,12 +795,24 @@ def grafik_harian(lap: Laporan, as_text: bool = False):
     """Daily intake over the month."""
     from crmlib import charts
 
+    harian = lap.metrics.harian
+    jumlah = pd.to_numeric(harian["jumlah"], errors="coerce").fillna(0)
+    rerata = f"rata-rata {fmt.format_angka(jumlah.mean(), 1)} per hari" if len(jumlah) else ""
+    alt = _teks_alternatif(
+        f"Jumlah laporan masuk per tanggal, {lap.bulan} ({rerata})",
+        [
+            f"{d.day} {fmt.nama_bulan(d.month)}: {fmt.format_angka(j)}"
+            for d, j in zip(pd.to_datetime(harian["tanggal"]), jumlah, strict=True)
+        ],
+        pemisah="; ",
+    )
     return _figure(
         lap,
-        charts.plot_harian(lap.metrics.harian),
+        charts.plot_harian(harian),
         "harian",
         f"Jumlah pengaduan masuk per hari, {lap.bulan}",
         as_text,
+        alt,
     )
 
 
@@ -770,6 +838,17 @@ def grafik_tren(lap: Laporan, as_text: bool = False):
     df = pd.concat([lap.riwayat, now], ignore_index=True).astype(
         {"total_laporan": float, "capaian_persen": float, "persen_tepat_waktu": float}
     )
+    alt = _teks_alternatif(
+        "Perbandingan bulanan",
+        [
+            f"{fmt.format_bulan_tahun(r.periode)} {fmt.format_angka(r.total_laporan)} laporan, "
+            f"capaian {fmt.format_persen(r.capaian_persen, 2) if pd.notna(r.capaian_persen) else '–'}, "
+            f"direspons tepat waktu "
+            f"{fmt.format_persen(r.persen_tepat_waktu, 2) if pd.notna(r.persen_tepat_waktu) else '–'}"
+            for r in df.sort_values("periode").itertuples()
+        ],
+        pemisah="; ",
+    )
     return _figure(
         lap,
         charts.plot_tren_bulanan(df),
@@ -777,4 +856,5 @@ def grafik_tren(lap: Laporan, as_text: bool = False):
         f"Perbandingan dengan bulan sebelumnya: jumlah pengaduan, capaian dan respon tepat "
         f"waktu, {lap.bulan}",
         as_text,
+        alt,
     )

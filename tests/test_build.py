@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -59,6 +60,18 @@ def built_template(tmp_path_factory):
     return root
 
 
+@pytest.fixture(autouse=True)
+def quarto_on_path(tmp_path_factory, monkeypatch):
+    """A `quarto` that always fails is on PATH: a build that does not pin its renderer
+    (``--renderer embedded``) picks it and fails, as it would pick a real Quarto."""
+    bin_dir = tmp_path_factory.mktemp("bin")
+    script = bin_dir / "quarto"
+    script.write_text("#!/bin/sh\necho 'tes ini tidak menyematkan renderer' >&2\nexit 9\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return script
+
+
 @pytest.fixture
 def project(built_template, tmp_path, monkeypatch):
     root = tmp_path / "proj"
@@ -105,7 +118,7 @@ def test_month_outputs_published(built_template):
 
 def test_rebuild_with_nothing_changed_is_up_to_date(project, capsys):
     before = snapshot(project / "output")
-    assert run("build", *MONTHS) == 0
+    assert run("build", *MONTHS, "--renderer", "embedded") == 0
     err = capsys.readouterr().err
     assert err.count("up to date") == 2
     after = snapshot(project / "output")
@@ -117,7 +130,7 @@ def test_rebuild_with_nothing_changed_is_up_to_date(project, capsys):
 def test_params_change_rebuilds_only_that_month_and_the_next(project, capsys):
     p = project / "params" / "2022-06.yaml"
     p.write_text(p.read_text() + 'catatan: "Catatan baru bulan ini."\n')
-    assert run("build", *MONTHS, "--jobs", "1") == 0
+    assert run("build", *MONTHS, "--jobs", "1", "--renderer", "embedded") == 0
     err = capsys.readouterr().err
     assert "2022-05: up to date" in err and "2022-06: selesai" in err
     html = (project / "output" / "2022-06" / "laporan.html").read_text()
@@ -126,7 +139,7 @@ def test_params_change_rebuilds_only_that_month_and_the_next(project, capsys):
 
 def test_same_inputs_same_figures(project):
     before = json.loads((project / "output" / "2022-06" / "metrics.json").read_text())
-    assert run("build", "2022-06", "--force") == 0
+    assert run("build", "2022-06", "--force", "--renderer", "embedded") == 0
     after = json.loads((project / "output" / "2022-06" / "metrics.json").read_text())
     for d in (before, after):
         d["provenance"].pop("waktu_build", None)
@@ -305,7 +318,7 @@ CORPUS = [
 def test_bad_input_refused_cleanly_and_output_untouched(project, kind, capsys):
     before = snapshot(project / "output")
     args, fragments = _break(kind, project)
-    rc = run(*(args or ["build", "2022-06", "--force"]))
+    rc = run(*(args or ["build", "2022-06", "--force"]), "--renderer", "embedded")
     out = capsys.readouterr()
     text = out.out + out.err
     assert rc != 0
@@ -331,7 +344,7 @@ def test_renderer_quarto_missing_says_how_to_install(project, capsys, monkeypatc
 def test_one_broken_month_does_not_stop_the_others(project, capsys):
     before = snapshot(project / "output" / "2022-06")
     _break("unknown_status", project)
-    rc = run("build", "--all", "--force", "--jobs", "2")
+    rc = run("build", "--all", "--force", "--jobs", "2", "--renderer", "embedded")
     err = capsys.readouterr()
     assert rc == 1
     assert "2022-05  dibangun" in err.out and "2022-06  gagal" in err.out
@@ -427,7 +440,7 @@ def test_reporter_data_never_reaches_output(project, capsys):
         }
     )
     df.to_csv(path, index=False)
-    assert run("build", "2022-06", "--force") == 0
+    assert run("build", "2022-06", "--force", "--renderer", "embedded") == 0
     captured = capsys.readouterr()
     text = _all_text(project / "output") + captured.out + captured.err
     for value in SECRETS.values():

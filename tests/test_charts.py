@@ -322,8 +322,14 @@ def test_tren_bulanan(df_tren):
     assert all(len(ln.get_xdata()) == 6 for ln in ax_pct.lines)
     labels = [t.get_text() for t in ax_bars.get_xticklabels()]
     assert labels == ["Jan 2022", "Feb 2022", "Mar 2022", "Apr 2022", "Mei 2022", "Jun 2022"]
-    assert ax_pct.get_ylabel() == "Persen"
+    assert ax_pct.get_ylabel() == "Persen (%)"
     assert "100%" in [t.get_text() for t in ax_pct.get_yticklabels()]
+    # Counts on a count axis of their own, never on the percent scale (Gambar 2.2).
+    assert ax_bars.get_ylabel() == "Jumlah laporan"
+    assert not ax_pct.patches and not ax_bars.lines
+    assert ax_bars.get_ylim()[1] > 612 and "%" not in "".join(
+        t.get_text() for t in ax_bars.get_yticklabels()
+    )
     assert ax_bars.get_xlabel() == "Bulan"
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["Jumlah laporan", "Capaian (%)", "Direspons ≤ 6 jam (%)"]

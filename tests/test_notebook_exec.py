@@ -176,4 +176,7 @@ def test_month_over_month_when_previous_month_exists(executed):
 def test_charts_are_captioned_figures(executed):
     text = _markdown(executed["2022-06"])
     for name in ("kecamatan", "kategori", "kanal", "respon", "harian", "tren"):
-        assert re.search(rf"!\[[^\]]+\]\(grafik/{name}\.png\)\{{#fig-{name}\}}", text), name
+        # Each with a text alternative that states its numbers (fig-alt).
+        assert re.search(
+            rf'!\[[^\]]+\]\(grafik/{name}\.png\)\{{#fig-{name} fig-alt="[^"]*\d[^"]*"\}}', text
+        ), name

@@ -53,7 +53,10 @@ def test_extension_declares_both_formats_and_its_files_exist():
     assert {"common", "html", "typst"} <= set(formats)
     common, html, typst = formats["common"], formats["html"], formats["typst"]
     assert common["lang"] == "id" and common["toc"] is True
-    assert common["filters"] == [{"path": "laporan.lua", "at": "pre-ast"}]
+    assert common["filters"] == [
+        {"path": "laporan.lua", "at": "pre-ast"},
+        {"path": "judul-html.lua", "at": "post-render"},
+    ]
     assert html["embed-resources"] is True and html["minimal"] is True
     names = [html["css"], *html["template-partials"], *typst["template-partials"]]
     names += typst["format-resources"] + [f["path"] for f in common["filters"]]
@@ -345,13 +348,15 @@ def test_render_result(rendered):
 
 def test_html_headings_and_toc(soup):
     assert soup.html["lang"] == "id"
-    h1 = [_t(h) for h in soup.select("main h1")]
+    # One h1 (the title, outside main); chapters are h2 and sections h3 (judul-html.lua).
+    assert [_t(h) for h in soup.select("h1")] == ["LAPORAN BULANAN CRM"]
+    h1 = [_t(h) for h in soup.select("main h2")]
     assert h1 == [
         "BAB I PENDAHULUAN",
         "BAB II LAPORAN BULANAN PENGADUAN MASYARAKAT MELALUI APLIKASI CRM JUNI 2022",
         "BAB III PENUTUP",
     ]
-    h2 = [_t(h) for h in soup.select("main h2")]
+    h2 = [_t(h) for h in soup.select("main h3")]
     assert h2[:3] == ["A. Latar Belakang", "B. Maksud dan Tujuan", "C. Dasar Hukum"]
     assert "B. Hasil Pelaksanaan" in h2 and "B. Saran" in h2
     toc = soup.select_one("nav#TOC")

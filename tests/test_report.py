@@ -181,5 +181,6 @@ def test_month_over_month_sentence(juni):
 def test_charts_written_beside_notebook(juni):
     md = r.grafik_respon(juni, as_text=True)
     assert (
-        "{#fig-respon}" in md and (juni.output_dir / "grafik" / "respon.png").stat().st_size > 1000
+        "{#fig-respon fig-alt=" in md
+        and (juni.output_dir / "grafik" / "respon.png").stat().st_size > 1000
     )

@@ -91,7 +91,7 @@ def test_html_recap_total_row(html):
 
 
 def test_html_headings_of_every_section(html):
-    text = [h.get_text(" ", strip=True) for h in html.find_all(["h1", "h2"])]
+    text = [h.get_text(" ", strip=True) for h in html.find_all(["h1", "h2", "h3"])]
     for heading in (
         "KATA PENGANTAR",
         "DAFTAR ISI",

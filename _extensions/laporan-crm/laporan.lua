@@ -17,10 +17,16 @@ What it does:
      the last row is bold; outside, a last row labelled Jumlah/Total/Grand Total
      is bold. HTML gets row classes plus a scrolling box; Typst gets a call to
      `laporan-tabel(...)` from laporan-layout.typ, and the paragraph introducing
-     a table is kept on the table's page.
-  3. Embedded renderer only (Quarto does this itself): chapter-based numbers
+     a table is kept on the table's page (also when it ends a Quarto cell div of
+     its own and the table is in the next cell).
+  4. The month's note `::: {.catatan-bulan}`: role=note in HTML (laporan.css),
+     `laporan-catatan[...]` in Typst; the same box in both renderers.
+  5. Embedded renderer only (Quarto does this itself): chapter-based numbers
      "Tabel 2.1" / "Gambar 2.1" in HTML captions, and `@tbl-...` / `@fig-...`
      references turned into links (HTML) or Typst references.
+  6. Typst: Indonesian hyphenation by soft hyphens in running text (Typst has no
+     Indonesian patterns).
+  7. Typst: the paragraph that ends a chapter is not split across pages.
 ]]
 
 local stringify = pandoc.utils.stringify
@@ -216,7 +222,13 @@ local function style_table(t)
   end
 
   -- Long text cells may wrap in HTML; the others stay on one line (laporan.css).
+  -- Header cells say what they head, for screen readers.
   if HTML then
+    for _, row in ipairs(t.head.rows) do
+      for _, cell in ipairs(row.cells) do
+        cell.attr.attributes["scope"] = "col"
+      end
+    end
     local semua = {}
     for _, row in ipairs(t.head.rows) do
       table.insert(semua, row)
@@ -295,12 +307,41 @@ local function starts_table(b)
   return false
 end
 
+-- Under Quarto the introduction may end a cell of its own: a paragraph at the end of
+-- (nested) cell divs, with the table in the next cell.
+local function ends_with_para(b)
+  if b.t == "Para" then
+    return true
+  end
+  if b.t == "Div" and is_cell_wrapper(b) and #b.content > 0 then
+    return ends_with_para(b.content[#b.content])
+  end
+  return false
+end
+
+-- Cell divs carry nothing in Typst; opened up, the paragraph becomes a sibling of
+-- the table's block, and only siblings can stick together.
+local function open_cells(b)
+  local out = pandoc.Blocks({})
+  if b.t == "Div" and is_cell_wrapper(b) then
+    for _, c in ipairs(b.content) do
+      out:extend(open_cells(c))
+    end
+  else
+    out:insert(b)
+  end
+  return out
+end
+
 local function sticky_intros(blocks)
   local out = pandoc.Blocks({})
   for i, b in ipairs(blocks) do
-    if b.t == "Para" and starts_table(blocks[i + 1]) then
+    if ends_with_para(b) and starts_table(blocks[i + 1]) then
+      local opened = open_cells(b)
+      local intro = table.remove(opened)
+      out:extend(opened)
       out:insert(pandoc.RawBlock("typst", "#block(sticky: true)["))
-      out:insert(b)
+      out:insert(intro)
       out:insert(pandoc.RawBlock("typst", "]"))
     else
       out:insert(b)
@@ -309,7 +350,156 @@ local function sticky_intros(blocks)
   return out
 end
 
--- 3. Numbering for the embedded renderer ----------------------------------------------
+-- 4. The month's note (`::: {.catatan-bulan}`, crmlib.report.catatan) -------------------
+-- One neutral class, the same box in both renderers: a note landmark styled by
+-- laporan.css in HTML, `laporan-catatan[...]` of laporan-layout.typ in Typst. (A
+-- Quarto callout would get an English "Note" title in HTML and a second title in Typst.)
+
+local function note_box(div)
+  if not div.classes:includes("catatan-bulan") then
+    return nil
+  end
+  if TYPST then
+    local out = pandoc.Blocks({ pandoc.RawBlock("typst", "#laporan-catatan[") })
+    out:extend(div.content)
+    out:insert(pandoc.RawBlock("typst", "]"))
+    return out
+  end
+  if HTML then
+    div.attributes["role"] = "note"
+    return div
+  end
+  return nil
+end
+
+-- Text alternative of a chart (`![caption](grafik/x.png){#fig-x fig-alt="..."}`, from
+-- crmlib.report): what the chart shows in numbers. Quarto reads `fig-alt` itself; the
+-- embedded renderer makes it the image's description, which pandoc writes as `alt`.
+local function figure_alt(f)
+  local alt = nil
+  f = f:walk({
+    Image = function(img)
+      alt = img.attributes["fig-alt"]
+      if alt == nil then
+        return nil
+      end
+      img.attributes["fig-alt"] = nil
+      img.caption = { pandoc.Str(alt) }
+      return img
+    end,
+  })
+  return alt ~= nil and f or nil
+end
+
+-- 6. Indonesian hyphenation for Typst -------------------------------------------------
+-- Typst's hyphenation patterns have no Indonesian: with lang "id" it never breaks a
+-- word, and justified lines get wide gaps. Soft hyphens (U+00AD), which Typst honours
+-- in any language, are put at the syllable boundaries of the Indonesian spelling rules
+-- (PUEBI): a single consonant goes with the next vowel (pe-nye-le-sai-an), between
+-- consonants the break follows the first (in-struk-si, meng-gan-ti), neighbouring
+-- vowels split unless they form a diphthong (ai, au, ei, oi); kh, ng, ny and sy are
+-- one consonant. (The id_ID patterns of LibreOffice/pyphen break "ma-sya-ra-k-at" and
+-- "ke-lu-r-ah-an", and pandoc's Lua has no access to them under Quarto anyway.)
+-- Only plain lower-case words of 6 letters or more (a first capital allowed); names
+-- in capitals, numbers, codes and headings are left alone.
+
+local VOWEL = { a = true, i = true, u = true, e = true, o = true }
+local DIGRAPH = { kh = true, ng = true, ny = true, sy = true }
+local DIPHTHONG = { ai = true, au = true, ei = true, oi = true }
+local SHY = "\u{AD}"
+
+local function syllables(word)
+  local lower = word:lower()
+  local units, i = {}, 1
+  while i <= #lower do
+    local two = lower:sub(i, i + 1)
+    local len = DIGRAPH[two] and 2 or 1
+    local s = lower:sub(i, i + len - 1)
+    table.insert(units, { s = s, at = i, vowel = len == 1 and VOWEL[s] == true })
+    i = i + len
+  end
+  local vowels = {}
+  for k, u in ipairs(units) do
+    if u.vowel then
+      table.insert(vowels, k)
+    end
+  end
+  local cuts = {}
+  for n = 1, #vowels - 1 do
+    local a, b = vowels[n], vowels[n + 1]
+    local gap = b - a - 1
+    local cut
+    if gap == 0 then
+      cut = not DIPHTHONG[units[a].s .. units[b].s] and b or nil
+    elseif gap == 1 then
+      cut = a + 1
+    else
+      cut = a + 2
+    end
+    -- At least two letters on each side of a break.
+    if cut and units[cut].at > 2 and units[cut].at <= #lower - 1 then
+      table.insert(cuts, units[cut].at)
+    end
+  end
+  local parts, from = {}, 1
+  for _, at in ipairs(cuts) do
+    table.insert(parts, word:sub(from, at - 1))
+    from = at
+  end
+  table.insert(parts, word:sub(from))
+  return table.concat(parts, SHY)
+end
+
+local function hyphenate_str(el)
+  local lead, word, tail = el.text:match("^(%p*)(%a+)(%p*)$")
+  if word == nil or #word < 6 or word:sub(2):match("%u") then
+    return nil
+  end
+  el.text = lead .. syllables(word) .. tail
+  return el
+end
+
+local function hyphenate_block(b)
+  return b:walk({ Str = hyphenate_str })
+end
+
+-- Running text only: table cells keep their words whole (Typst sizes the columns),
+-- and centred captions of charts need no breaks.
+local HYPHENATE = {
+  traverse = "topdown",
+  Table = function(t)
+    return t, false
+  end,
+  Figure = function(f)
+    return f, false
+  end,
+  Para = hyphenate_block,
+  Plain = hyphenate_block,
+}
+
+-- 7. A chapter's last page ------------------------------------------------------------
+-- The paragraph that ends a chapter is not split across pages: otherwise its last
+-- one or two lines can be all that the chapter's last page holds before the next
+-- chapter's new page.
+local function whole_last_paragraphs(blocks)
+  local out = pandoc.Blocks({})
+  for i, b in ipairs(blocks) do
+    local nxt = blocks[i + 1]
+    if nxt ~= nil and nxt.t == "Header" and nxt.level == 1 and ends_with_para(b) then
+      local opened = open_cells(b)
+      local last = table.remove(opened)
+      out:extend(opened)
+      out:insert(pandoc.RawBlock("typst", "#block(breakable: false)["))
+      out:insert(last)
+      out:insert(pandoc.RawBlock("typst", "]"))
+    else
+      out:insert(b)
+    end
+  end
+  return out
+end
+
+-- 5. Numbering for the embedded renderer ----------------------------------------------
 
 local function prefix_caption(caption, label)
   local lead = pandoc.Span({ pandoc.Str(label .. ":") }, pandoc.Attr("", { "nomor-keterangan" }))
@@ -379,12 +569,18 @@ end
 function Pandoc(doc)
   doc = doc:walk({ Div = unwrap_cell, Cite = literal_cite })
   doc = doc:walk({ Div = mark_rekap })
+  doc = doc:walk({ Div = note_box })
   doc = doc:walk({ Table = style_table })
   if TYPST then
     doc = doc:walk({ Blocks = sticky_intros })
   end
   if not in_quarto then
     doc = number_floats(doc)
+    doc = doc:walk({ Figure = figure_alt })
+  end
+  if TYPST then
+    doc = doc:walk(HYPHENATE)
+    doc.blocks = whole_last_paragraphs(doc.blocks)
   end
   return doc
 end
