@@ -1,7 +1,7 @@
-"""The escaping layer: data values and narrative params as pandoc reads them.
+"""Data is data in every format it reaches: Markdown, chart labels, spreadsheet cells.
 
-Each value is run through pandoc (the binary the embedded renderer uses) to HTML,
-Typst and pandoc's own AST, with the reader options of crmlib.render.
+Markdown values are run through pandoc (the binary the embedded renderer uses) to
+HTML, Typst and pandoc's own AST, with the reader options of crmlib.render.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import json
 import subprocess
 
 import pytest
+from conftest import laporan_row
 
 from crmlib import report
 from crmlib.escape import Markup, bersihkan_kontrol, kode, teks_data, teks_narasi
@@ -157,3 +158,40 @@ def test_chart_labels_are_never_mathtext():
     shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert shown == [label, "Sampah $5$"]
     assert not any(t.get_parse_math() for t in fig.axes[0].get_yticklabels())
+
+
+FORMULAS = [
+    '=HYPERLINK("http://example.invalid","klik")',
+    "=cmd|' /C calc'!A0",
+    "+1+2",
+    "-3",
+    "@SUM(A1)",
+]
+
+
+def test_workbook_writes_formula_like_text_as_text(month_factory, tmp_path):
+    from openpyxl import load_workbook
+
+    from crmlib.outputs import write_tables_xlsx
+    from crmlib.reader import read_month
+    from crmlib.refdata import load_reference
+
+    rows = [
+        laporan_row(
+            nomor_laporan=f"JK22060300{i}",
+            kategori=f,
+            rincian_masalah=f,
+            jumlah_tl_ditolak="2",
+            nilai_tl="80",
+        )
+        for i, f in enumerate(FORMULAS)
+    ]
+    ref = load_reference("jakarta-timur")
+    month = read_month(month_factory(rows), "2022-06", reference=ref)
+    path = write_tables_xlsx(report.compute_month(month, ref), tmp_path / "tabel.xlsx")
+    wb = load_workbook(path)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    for f in FORMULAS:
+        assert texts[f].data_type == "s" and texts[f].quotePrefix, f
