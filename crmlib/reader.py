@@ -24,12 +24,16 @@ import pandas as pd
 from crmlib.errors import InputDataError, Problem
 from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
 from crmlib.periode import PERIODE_RE
+from crmlib.pii import describe as describe_masked
+from crmlib.pii import mask_frame
 from crmlib.refdata import Reference, load_reference, normalize_header
 
 SHEETS = ("laporan", "koordinasi")
 
 # The contract's columns, defined once beside the metrics that consume them.
 COLUMNS = {"laporan": list(LAPORAN_COLUMNS), "koordinasi": list(KOORDINASI_COLUMNS)}
+# Free-text columns that are published; reporter-like values in them are masked.
+MASKED_COLUMNS = ("kategori", "rincian_masalah")
 REQUIRED = {
     "laporan": ["nomor_laporan", "kanal", "kategori", "ukpd", "status", "waktu_masuk"],
     "koordinasi": ["nomor_laporan", "ukpd", "waktu_koordinasi"],
@@ -706,7 +710,9 @@ def read_month(
             "left_out": int((~in_month).sum()),
         }
 
-    notices = []
+    # Defence in depth, before anything (notices included) sees the text.
+    kept["laporan"], masked = mask_frame(kept["laporan"], MASKED_COLUMNS)
+    notices = [describe_masked(masked)] if masked else []
     known = set(ref.kategori["kategori"])
     new = sorted(set(kept["laporan"]["kategori"].dropna()) - known)
     if new:
