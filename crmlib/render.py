@@ -10,7 +10,10 @@ Two renderers share one look (``_extensions/laporan-crm/``):
     No Quarto needed: the notebook's outputs become one Markdown file (plus the
     extracted PNG charts), then pandoc (from pypandoc-binary) writes HTML with the
     extension's template, stylesheet and Lua filter, and Typst source that is
-    compiled in-process by the ``typst`` package with the extension's layout.
+    compiled by the ``typst`` package with the extension's layout, in a child
+    process bounded in time and memory. Pandoc runs with ``--sandbox`` (it reads
+    no file or URL a document names; the report's own images are put into the
+    Markdown) and Typst's root holds only the ``.typ``, the layout and the images.
 
 ``pick_renderer("auto")`` uses Quarto when it is on PATH, the embedded renderer
 otherwise. See docs/architecture.md, "Rendering".
@@ -22,11 +25,13 @@ import base64
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +51,9 @@ LAYOUT = "laporan-layout.typ"
 # formulas, and a stray dollar sign must not swallow a paragraph.
 MARKDOWN = "markdown-tex_math_dollars"
 PANDOC_TIMEOUT = 300
+# Bounds of one Typst compilation (the report takes about 2 s and well under 1 GB).
+TYPST_TIMEOUT = 300
+TYPST_MEMORY = 3 * 2**30
 QUARTO_TIMEOUT = 900
 
 PESAN_PASANG_QUARTO = (
@@ -236,23 +244,69 @@ def notebook_to_markdown(
 # --- embedded renderer ---------------------------------------------------------------------
 
 
-_GAMBAR_MD = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")
+_GAMBAR_MD = re.compile(r"(!\[(?:[^\]\\]|\\.)*\]\(\s*<?)([^)\s>]+)")
+_JENIS_GAMBAR = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
-def _salin_gambar_lokal(body: str, month_dir: Path, tmp: Path) -> None:
-    """Copy images the Markdown references by relative path into the Typst root.
+def image_files(body: str, folders: list[Path], outputs: Collection[str] = ()) -> dict[str, Path]:
+    """The file behind every image the Markdown references; only files of ``folders``.
 
-    Typst reads files only below its root (the temporary folder); the notebook
-    saves its charts beside itself, e.g. ``grafik/kecamatan.png``.
+    A report embeds its own charts and nothing else: each reference must be a
+    relative path to a PNG or JPEG inside one of ``folders`` (the month's folder,
+    the renderer's temporary folder), never a URL, an absolute path or a path
+    leading out of them.
+
+    ``outputs`` names images of the notebook's own outputs (Quarto embeds those
+    itself); they are not looked up.
+
+    Raises
+    ------
+    RenderError
+        For the first reference that breaks the rule.
     """
-    dasar = month_dir.resolve()
-    for alamat in set(_GAMBAR_MD.findall(body)):
-        if re.match(r"^([a-z][a-z0-9+.-]*:|/)", alamat, flags=re.I):
-            continue  # data:, http:, absolute paths
-        asal = (dasar / alamat).resolve()
-        if not asal.is_relative_to(dasar) or not asal.is_file():
-            continue  # pandoc/Typst will report a missing image themselves
-        tujuan = tmp / alamat
+    hasil: dict[str, Path] = {}
+    for alamat in dict.fromkeys(m.group(2) for m in _GAMBAR_MD.finditer(body)):
+        if alamat in outputs:
+            continue
+        for folder in folders:
+            dasar = folder.resolve()
+            asal = (dasar / alamat).resolve()
+            if (
+                not re.match(r"^([a-z][a-z0-9+.-]*:|/|\\)", alamat, flags=re.I)
+                and asal.is_relative_to(dasar)
+                and asal.suffix.lower() in _JENIS_GAMBAR
+                and asal.is_file()
+            ):
+                hasil[alamat] = asal
+                break
+        else:
+            raise RenderError(
+                f"Gambar {alamat!r} tidak dimuat: laporan hanya boleh memuat gambar PNG/JPEG "
+                "dari folder bulannya sendiri (jalur relatif, mis. grafik/kecamatan.png), "
+                "bukan URL, jalur absolut atau berkas di luar folder itu."
+            )
+    return hasil
+
+
+def _gambar_data_uri(body: str, berkas: dict[str, Path]) -> str:
+    """``body`` with each image reference replaced by the image itself (a data URI).
+
+    The HTML is written by pandoc in its sandbox, which reads no file: the images
+    the report may show go into the Markdown instead.
+    """
+
+    def ganti(m: re.Match[str]) -> str:
+        path = berkas[m.group(2)]
+        isi = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"{m.group(1)}data:{_JENIS_GAMBAR[path.suffix.lower()]};base64,{isi}"
+
+    return _GAMBAR_MD.sub(ganti, body)
+
+
+def _salin_gambar(berkas: dict[str, Path], root: Path) -> None:
+    """Copy the report's images below the Typst root (Typst reads nothing else)."""
+    for alamat, asal in berkas.items():
+        tujuan = root / alamat
         if not tujuan.exists():
             tujuan.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(asal, tujuan)
@@ -306,11 +360,105 @@ def _timestamp() -> int | None:
     return int(nilai) if nilai.isdigit() else None
 
 
+def _typst_anak() -> None:
+    """Child process of :func:`compile_typst`: bound its own memory, then compile.
+
+    Reads the job as JSON on stdin; writes ``{"warnings": [...]}`` or
+    ``{"error": "..."}`` as JSON on stdout.
+    """
+    tugas = json.loads(sys.stdin.read())
+    batas = int(tugas["memori"])
+    resource.setrlimit(resource.RLIMIT_AS, (batas, batas))
+    import typst
+
+    try:
+        _, warns = typst.compile_with_warnings(
+            tugas["input"],
+            output=tugas["output"],
+            format="pdf",
+            root=tugas["root"],
+            # Only Typst's bundled fonts: the PDF is the same on every machine
+            # (and font discovery is skipped, which is faster).
+            ignore_system_fonts=True,
+            timestamp=tugas["timestamp"],
+        )
+    except typst.TypstError as e:
+        print(json.dumps({"error": _typst_error_text(e)}))
+        return
+    print(json.dumps({"warnings": [_typst_error_text(w) for w in warns or []]}))
+
+
+def compile_typst(
+    source: Path,
+    pdf: Path,
+    root: Path,
+    timeout: float | None = None,
+    memory: int | None = None,
+) -> list[str]:
+    """Compile ``source`` to ``pdf`` in a child process bounded in time and memory.
+
+    Typst is a programming language: a document could loop or allocate without
+    end. The child may read files only below ``root``, gets at most ``memory``
+    bytes of address space (:data:`TYPST_MEMORY`) and ``timeout`` seconds
+    (:data:`TYPST_TIMEOUT`), and is killed when either runs out.
+
+    Returns
+    -------
+    list of str
+        Typst's warnings.
+
+    Raises
+    ------
+    RenderError
+        Typst's own diagnostic, or which bound was exceeded.
+    """
+    timeout = TYPST_TIMEOUT if timeout is None else timeout
+    memory = TYPST_MEMORY if memory is None else memory
+    tugas = {
+        "input": str(source),
+        "output": str(pdf),
+        "root": str(root),
+        "timestamp": _timestamp(),
+        "memori": memory,
+    }
+    env = dict(os.environ)
+    paket = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (paket, env.get("PYTHONPATH")) if p)
+    try:
+        hasil = subprocess.run(
+            [sys.executable, "-c", "from crmlib.render import _typst_anak; _typst_anak()"],
+            input=json.dumps(tugas),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"Typst tidak selesai dalam {timeout:g} detik dan dihentikan; dokumen yang "
+            "berjalan selama itu hampir pasti memuat perulangan tanpa akhir."
+        ) from None
+    try:
+        jawaban = json.loads(hasil.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        jawaban = None
+    if hasil.returncode == 0 and isinstance(jawaban, dict) and "error" not in jawaban:
+        return list(jawaban.get("warnings") or [])
+    if isinstance(jawaban, dict) and "error" in jawaban:
+        raise RenderError(jawaban["error"])
+    if "memory allocation" in hasil.stderr or hasil.returncode in (-6, -9):
+        raise RenderError(
+            f"Typst melampaui batas memori {memory // 2**20} MB dan dihentikan; dokumen "
+            "yang memakai memori sebanyak itu hampir pasti memuat perulangan tanpa akhir."
+        )
+    raise RenderError(
+        f"Typst berhenti tanpa hasil (kode {hasil.returncode}):\n{_ekor(hasil.stderr)}"
+    )
+
+
 def _render_embedded(
     nb_path: Path, month_dir: Path, root: Path, kertas: str | None
 ) -> tuple[dict[str, float], list[str]]:
-    import typst  # imported here: the Quarto path does not need it
-
     waktu: dict[str, float] = {}
     t0 = time.perf_counter()
     ext = root / "_extensions" / EXTENSION
@@ -327,23 +475,38 @@ def _render_embedded(
     pdf_akhir = month_dir / "laporan.pdf"
     peringatan: list[str] = []
     with tempfile.TemporaryDirectory(prefix="crm-render-") as tmp_name:
-        tmp = Path(tmp_name)
+        # Sources (Markdown, images of the notebook) and the Typst root are apart:
+        # Typst can read only below its root, and the document source is not there.
+        tmp = Path(tmp_name) / "sumber"
+        akar = Path(tmp_name) / "typst"
+        tmp.mkdir()
+        akar.mkdir()
         for nama, isi in gambar.items():
             (tmp / nama).write_bytes(isi)
-        _salin_gambar_lokal(body, month_dir, tmp)
+        berkas = image_files(body, [tmp, month_dir])
+        _salin_gambar(berkas, akar)
+        awal = dump_front_matter(meta) + "\n" if meta else ""
         md = tmp / "laporan.md"
-        md.write_text((dump_front_matter(meta) + "\n" if meta else "") + body, encoding="utf-8")
+        md.write_text(awal + body, encoding="utf-8")
+        md_html = tmp / "laporan-html.md"
+        md_html.write_text(awal + _gambar_data_uri(body, berkas), encoding="utf-8")
+        css = tmp / "laporan-css.html"
+        css.write_text(
+            f"<style>\n{(ext / 'laporan.css').read_text(encoding='utf-8')}</style>\n",
+            encoding="utf-8",
+        )
         # The same layout file Quarto copies next to its .typ (format-resources).
-        shutil.copyfile(ext / LAYOUT, tmp / LAYOUT)
+        shutil.copyfile(ext / LAYOUT, akar / LAYOUT)
 
         umum = [
             pandoc,
-            md.name,
             f"--from={MARKDOWN}",
             "--standalone",
             "--wrap=none",  # as Quarto does
+            # Pandoc reads nothing but the files named here: no image, stylesheet or
+            # URL a document names is fetched (images are already in the Markdown).
+            "--sandbox",
             f"--lua-filter={ext / 'laporan.lua'}",
-            f"--resource-path={tmp}{os.pathsep}{month_dir}",
             "--metadata=renderer=embedded",
             f"--metadata=toc-title={bawaan['toc-title']}",
         ]
@@ -356,17 +519,18 @@ def _render_embedded(
         html_sementara = month_dir / ".laporan.html.tmp"
         perintah_html = [
             *umum,
+            md_html.name,
             "--to=html5",
             f"--template={ext / 'embedded-template.html'}",
-            f"--css={ext / 'laporan.css'}",
-            "--embed-resources",
+            f"--include-in-header={css}",
             f"--output={html_sementara}",
         ]
         perintah_typ = [
             *umum,
+            md.name,
             "--to=typst",
             f"--template={ext / 'embedded-template.typst'}",
-            "--output=laporan.typ",
+            f"--output={akar / 'laporan.typ'}",
         ]
         # Two cores: pandoc writes the HTML while Typst lays out the PDF.
         t1 = time.perf_counter()
@@ -387,22 +551,10 @@ def _render_embedded(
             t2 = time.perf_counter()
             pdf_sementara = month_dir / ".laporan.pdf.tmp"
             try:
-                _, warns = typst.compile_with_warnings(
-                    str(tmp / "laporan.typ"),
-                    output=str(pdf_sementara),
-                    format="pdf",
-                    root=str(tmp),
-                    # Only Typst's bundled fonts: the PDF is the same on every machine
-                    # (and font discovery is skipped, which is faster).
-                    ignore_system_fonts=True,
-                    timestamp=_timestamp(),
-                )
-            except typst.TypstError as e:
+                peringatan += compile_typst(akar / "laporan.typ", pdf_sementara, akar)
+            except RenderError as e:
                 pdf_sementara.unlink(missing_ok=True)
-                raise RenderError(
-                    f"Typst gagal menyusun PDF untuk {nb_path}:\n{_typst_error_text(e)}"
-                ) from None
-            peringatan += [_typst_error_text(w) for w in warns or []]
+                raise RenderError(f"Typst gagal menyusun PDF untuk {nb_path}:\n{e}") from None
             waktu["typst"] = time.perf_counter() - t2
 
             _, err_html = proses_html.communicate(timeout=PANDOC_TIMEOUT)
@@ -437,6 +589,13 @@ def _render_quarto(
     waktu: dict[str, float] = {}
     peringatan: list[str] = []
     ext = root / "_extensions" / EXTENSION
+    # The same rule as the embedded renderer: the notebook's Markdown may show only
+    # images of the month's own folder (Quarto would embed any file or URL).
+    try:
+        _, body, gambar = notebook_to_markdown(json.loads(nb_path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as e:
+        raise RenderError(f"Notebook {nb_path} tidak dapat dibaca: {e}") from None
+    image_files(body, [month_dir], outputs=gambar)
     # Quarto looks for extensions from the document's folder upwards, but treats
     # files in hidden or underscore folders (the build's `output/.tmp-<month>-<pid>/`)
     # as outside the project. A copy next to the notebook is found either way.
