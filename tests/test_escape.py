@@ -41,7 +41,7 @@ def _pandoc(markdown: str, to: str) -> str:
     import pypandoc
 
     result = subprocess.run(
-        [pypandoc.get_pandoc_path(), f"--from={MARKDOWN}", f"--to={to}"],
+        [pypandoc.get_pandoc_path(), f"--from={MARKDOWN}", f"--to={to}", "--wrap=none"],
         input=markdown,
         capture_output=True,
         text=True,
@@ -195,3 +195,20 @@ def test_workbook_writes_formula_like_text_as_text(month_factory, tmp_path):
     texts = {c.value: c for c in cells if isinstance(c.value, str)}
     for f in FORMULAS:
         assert texts[f].data_type == "s" and texts[f].quotePrefix, f
+
+
+def test_documented_catatan_example_renders_as_documented():
+    from types import SimpleNamespace
+
+    catatan = (
+        "Edisi ini memakai data ekspor ulang karena:\n\n"
+        "- ekspor pertama terpotong pada 28 Juni;\n"
+        "- dua UKPD berganti nama <b>baru</b>.\n"
+    )
+    lap = SimpleNamespace(narasi={"catatan": catatan, "kendala": ["Lihat *tabel* <b>x</b>"]})
+    html = _pandoc(report.catatan(lap, as_text=True), "html5")
+    assert html.count("<li>") == 2 and "&lt;b&gt;baru&lt;/b&gt;" in html
+    assert "Edisi ini memakai data ekspor ulang karena:" in html
+    lap.narasi["saran"] = ["Saran *penting*\nlanjutan [tautan](http://x)"]
+    html = _pandoc(report.daftar_saran(lap, as_text=True), "html5")
+    assert "<em>penting</em> lanjutan [tautan](http://x)" in html and "<a " not in html
