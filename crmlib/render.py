@@ -360,17 +360,16 @@ def _timestamp() -> int | None:
     return int(nilai) if nilai.isdigit() else None
 
 
-def _typst_anak() -> None:
+def _typst_anak(batas: int) -> None:
     """Child process of :func:`compile_typst`: bound its own memory, then compile.
 
     Reads the job as JSON on stdin; writes ``{"warnings": [...]}`` or
     ``{"error": "..."}`` as JSON on stdout.
     """
-    tugas = json.loads(sys.stdin.read())
-    batas = int(tugas["memori"])
     resource.setrlimit(resource.RLIMIT_AS, (batas, batas))
     import typst
 
+    tugas = json.loads(sys.stdin.read())
     try:
         _, warns = typst.compile_with_warnings(
             tugas["input"],
@@ -388,12 +387,35 @@ def _typst_anak() -> None:
     print(json.dumps({"warnings": [_typst_error_text(w) for w in warns or []]}))
 
 
+def start_typst(memory: int | None = None) -> subprocess.Popen:
+    """Start the child process that will compile one Typst document (see :func:`compile_typst`).
+
+    Started early, the child imports ``typst`` while pandoc is still writing the
+    ``.typ``; it waits for its job on stdin.
+    """
+    memory = TYPST_MEMORY if memory is None else memory
+    env = dict(os.environ)
+    paket = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (paket, env.get("PYTHONPATH")) if p)
+    anak = subprocess.Popen(
+        [sys.executable, "-c", f"from crmlib.render import _typst_anak; _typst_anak({memory})"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    anak.batas_memori = memory  # type: ignore[attr-defined]
+    return anak
+
+
 def compile_typst(
     source: Path,
     pdf: Path,
     root: Path,
     timeout: float | None = None,
     memory: int | None = None,
+    child: subprocess.Popen | None = None,
 ) -> list[str]:
     """Compile ``source`` to ``pdf`` in a child process bounded in time and memory.
 
@@ -401,6 +423,12 @@ def compile_typst(
     end. The child may read files only below ``root``, gets at most ``memory``
     bytes of address space (:data:`TYPST_MEMORY`) and ``timeout`` seconds
     (:data:`TYPST_TIMEOUT`), and is killed when either runs out.
+
+    Parameters
+    ----------
+    child : subprocess.Popen, optional
+        A child from :func:`start_typst` (``memory`` is then the child's); a new
+        one is started when omitted.
 
     Returns
     -------
@@ -413,47 +441,36 @@ def compile_typst(
         Typst's own diagnostic, or which bound was exceeded.
     """
     timeout = TYPST_TIMEOUT if timeout is None else timeout
-    memory = TYPST_MEMORY if memory is None else memory
-    tugas = {
-        "input": str(source),
-        "output": str(pdf),
-        "root": str(root),
-        "timestamp": _timestamp(),
-        "memori": memory,
-    }
-    env = dict(os.environ)
-    paket = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (paket, env.get("PYTHONPATH")) if p)
+    anak = child if child is not None else start_typst(memory)
+    memory = anak.batas_memori  # type: ignore[attr-defined]
+    tugas = {"input": str(source), "output": str(pdf), "root": str(root), "timestamp": _timestamp()}
     try:
-        hasil = subprocess.run(
-            [sys.executable, "-c", "from crmlib.render import _typst_anak; _typst_anak()"],
-            input=json.dumps(tugas),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=env,
-        )
+        keluar, galat = anak.communicate(json.dumps(tugas), timeout=timeout)
     except subprocess.TimeoutExpired:
+        anak.kill()
+        anak.communicate()
         raise RenderError(
             f"Typst tidak selesai dalam {timeout:g} detik dan dihentikan; dokumen yang "
             "berjalan selama itu hampir pasti memuat perulangan tanpa akhir."
         ) from None
+    except BaseException:
+        anak.kill()
+        anak.wait()
+        raise
     try:
-        jawaban = json.loads(hasil.stdout.strip().splitlines()[-1])
+        jawaban = json.loads(keluar.strip().splitlines()[-1])
     except (IndexError, ValueError):
         jawaban = None
-    if hasil.returncode == 0 and isinstance(jawaban, dict) and "error" not in jawaban:
+    if anak.returncode == 0 and isinstance(jawaban, dict) and "error" not in jawaban:
         return list(jawaban.get("warnings") or [])
     if isinstance(jawaban, dict) and "error" in jawaban:
         raise RenderError(jawaban["error"])
-    if "memory allocation" in hasil.stderr or hasil.returncode in (-6, -9):
+    if "memory allocation" in galat or anak.returncode in (-6, -9):
         raise RenderError(
             f"Typst melampaui batas memori {memory // 2**20} MB dan dihentikan; dokumen "
             "yang memakai memori sebanyak itu hampir pasti memuat perulangan tanpa akhir."
         )
-    raise RenderError(
-        f"Typst berhenti tanpa hasil (kode {hasil.returncode}):\n{_ekor(hasil.stderr)}"
-    )
+    raise RenderError(f"Typst berhenti tanpa hasil (kode {anak.returncode}):\n{_ekor(galat)}")
 
 
 def _render_embedded(
@@ -537,6 +554,7 @@ def _render_embedded(
         proses_html = subprocess.Popen(
             perintah_html, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
+        anak_typst = start_typst()
         try:
             hasil_typ = subprocess.run(
                 perintah_typ, cwd=tmp, capture_output=True, text=True, timeout=PANDOC_TIMEOUT
@@ -551,7 +569,9 @@ def _render_embedded(
             t2 = time.perf_counter()
             pdf_sementara = month_dir / ".laporan.pdf.tmp"
             try:
-                peringatan += compile_typst(akar / "laporan.typ", pdf_sementara, akar)
+                peringatan += compile_typst(
+                    akar / "laporan.typ", pdf_sementara, akar, child=anak_typst
+                )
             except RenderError as e:
                 pdf_sementara.unlink(missing_ok=True)
                 raise RenderError(f"Typst gagal menyusun PDF untuk {nb_path}:\n{e}") from None
@@ -559,8 +579,9 @@ def _render_embedded(
 
             _, err_html = proses_html.communicate(timeout=PANDOC_TIMEOUT)
         except BaseException:
-            proses_html.kill()
-            proses_html.wait()
+            for proses in (proses_html, anak_typst):
+                proses.kill()
+                proses.communicate()
             html_sementara.unlink(missing_ok=True)
             raise
         waktu["pandoc_html"] = time.perf_counter() - t1
