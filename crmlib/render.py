@@ -27,6 +27,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -360,13 +361,15 @@ def _timestamp() -> int | None:
     return int(nilai) if nilai.isdigit() else None
 
 
-def _typst_anak(batas: int) -> None:
-    """Child process of :func:`compile_typst`: bound its own memory, then compile.
+def _typst_anak(batas: int, cpu: int) -> None:
+    """Child process of :func:`compile_typst`: bound its own memory and CPU, then compile.
 
     Reads the job as JSON on stdin; writes ``{"warnings": [...]}`` or
-    ``{"error": "..."}`` as JSON on stdout.
+    ``{"error": "..."}`` as JSON on stdout. The CPU bound holds even if the
+    parent dies and can no longer enforce its timeout.
     """
     resource.setrlimit(resource.RLIMIT_AS, (batas, batas))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     import typst
 
     tugas = json.loads(sys.stdin.read())
@@ -387,18 +390,24 @@ def _typst_anak(batas: int) -> None:
     print(json.dumps({"warnings": [_typst_error_text(w) for w in warns or []]}))
 
 
-def start_typst(memory: int | None = None) -> subprocess.Popen:
+def start_typst(memory: int | None = None, timeout: float | None = None) -> subprocess.Popen:
     """Start the child process that will compile one Typst document (see :func:`compile_typst`).
 
     Started early, the child imports ``typst`` while pandoc is still writing the
     ``.typ``; it waits for its job on stdin.
     """
     memory = TYPST_MEMORY if memory is None else memory
+    # Typst uses every core: CPU seconds may run ahead of the wall clock.
+    cpu = int(2 * (TYPST_TIMEOUT if timeout is None else timeout)) + 1
     env = dict(os.environ)
     paket = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (paket, env.get("PYTHONPATH")) if p)
     anak = subprocess.Popen(
-        [sys.executable, "-c", f"from crmlib.render import _typst_anak; _typst_anak({memory})"],
+        [
+            sys.executable,
+            "-c",
+            f"from crmlib.render import _typst_anak; _typst_anak({memory}, {cpu})",
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -441,7 +450,7 @@ def compile_typst(
         Typst's own diagnostic, or which bound was exceeded.
     """
     timeout = TYPST_TIMEOUT if timeout is None else timeout
-    anak = child if child is not None else start_typst(memory)
+    anak = child if child is not None else start_typst(memory, timeout)
     memory = anak.batas_memori  # type: ignore[attr-defined]
     tugas = {"input": str(source), "output": str(pdf), "root": str(root), "timestamp": _timestamp()}
     try:
@@ -465,7 +474,12 @@ def compile_typst(
         return list(jawaban.get("warnings") or [])
     if isinstance(jawaban, dict) and "error" in jawaban:
         raise RenderError(jawaban["error"])
-    if "memory allocation" in galat or anak.returncode in (-6, -9):
+    if anak.returncode == -signal.SIGXCPU:
+        raise RenderError(
+            "Typst melampaui batas waktu CPU dan dihentikan; dokumen yang berjalan selama "
+            "itu hampir pasti memuat perulangan tanpa akhir."
+        )
+    if "memory allocation" in galat or anak.returncode == -signal.SIGABRT:
         raise RenderError(
             f"Typst melampaui batas memori {memory // 2**20} MB dan dihentikan; dokumen "
             "yang memakai memori sebanyak itu hampir pasti memuat perulangan tanpa akhir."

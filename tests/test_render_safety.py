@@ -111,3 +111,12 @@ def test_typst_is_stopped_at_its_memory_bound(tmp_path):
     src.write_text("#let a = range(200000000)\n#a.len()\n")
     with pytest.raises(RenderError, match="batas memori 512 MB"):
         render.compile_typst(src, tmp_path / "x.pdf", tmp_path, memory=512 * 2**20)
+
+
+def test_typst_child_stops_itself_without_its_parent(tmp_path):
+    # The CPU bound is the child's own: it holds even when no parent waits with a timeout.
+    src = tmp_path / "putar.typ"
+    src.write_text("#let s = 0\n#for i in range(100000) { for j in range(100000) { s += 1 } }\n")
+    child = render.start_typst(timeout=1)
+    with pytest.raises(RenderError, match="batas waktu CPU"):
+        render.compile_typst(src, tmp_path / "x.pdf", tmp_path, timeout=120, child=child)
