@@ -290,6 +290,41 @@ def test_reporter_like_values_are_masked_everywhere(month):
     assert "disamarkan" in (month / "build.log").read_text(encoding="utf-8")
 
 
+def test_raw_blocks_come_only_from_templates(month):
+    import subprocess
+
+    import pypandoc
+
+    from crmlib.render import MARKDOWN, notebook_to_markdown
+
+    nb = json.loads((month / "laporan.ipynb").read_text(encoding="utf-8"))
+    _, body, _ = notebook_to_markdown(nb)
+    ast = subprocess.run(
+        [pypandoc.get_pandoc_path(), f"--from={MARKDOWN}", "--to=json"],
+        input=body,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    raw = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("t") in ("RawInline", "RawBlock"):
+                raw.append(node["c"][1])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(json.loads(ast))
+    fragments = ("alert", "#read", "display:none", "hostname", "range(", "HYPERLINK", "calc")
+    assert [r for r in raw if any(f in r for f in fragments)] == []
+    # The template's own raw HTML (a comment for the analyst) is still there.
+    assert any(r.startswith("<!--") for r in raw)
+
+
 def test_build_log_and_notebook_carry_no_raw_payload_markup(month):
     nb = json.loads((month / "laporan.ipynb").read_text(encoding="utf-8"))
     shown = "".join(
