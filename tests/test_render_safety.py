@@ -71,6 +71,16 @@ def test_image_outside_the_month_folder_is_refused(tmp_path, secret_file, form):
     assert not (month / "laporan.html").exists() and not (month / "laporan.pdf").exists()
 
 
+def test_quarto_path_applies_the_same_image_rule(tmp_path, secret_file, monkeypatch):
+    month = _month(tmp_path, f"# BAB I X\n\n![gambar]({secret_file})\n")
+    calls = []
+    monkeypatch.setattr(render.shutil, "which", lambda name: "/bin/false")
+    monkeypatch.setattr(render.subprocess, "run", lambda *a, **k: calls.append(a))
+    with pytest.raises(RenderError, match="hanya boleh memuat gambar PNG/JPEG dari folder"):
+        render.render_month(month, renderer="quarto")
+    assert calls == []  # Quarto never ran
+
+
 def test_remote_image_is_refused_without_a_request(tmp_path, server):
     url, asked = server
     month = _month(tmp_path, f"# BAB I X\n\n![gambar]({url}/x.png)\n")
