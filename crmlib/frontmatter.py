@@ -281,6 +281,15 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
     return baris, teks_data(" · ".join(singkat))
 
 
+def _literal(nilai: Any) -> Any:
+    """Every string in ``nilai`` (lists and mappings walked) as literal Markdown text."""
+    if isinstance(nilai, Mapping):
+        return {k: _literal(v) for k, v in nilai.items()}
+    if isinstance(nilai, list):
+        return [_literal(v) for v in nilai]
+    return teks_data(nilai)
+
+
 def build_front_matter(
     params: Mapping[str, Any],
     periode: str,
@@ -366,19 +375,13 @@ def build_front_matter(
         "lang": "id",
         "periode": f"{tahun:04d}-{bulan:02d}",
         "periode-label": label,
-        "identitas": [
-            {"label": teks_data(i["label"]), "nilai": teks_data(i["nilai"])}
-            for i in _identitas(params, tahun)
-        ],
+        "identitas": _literal(_identitas(params, tahun)),
         "kata-pengantar": [
             teks_narasi(_isi_pola(p, pola), satu_paragraf=True)
             for p in _paragraf(params.get("kata_pengantar"))
         ],
         "tempat-tanggal": teks_data(f"{tempat}, {tanggal}"),
-        "penandatangan": {
-            k: [teks_data(b) for b in v] if isinstance(v, list) else teks_data(v)
-            for k, v in _penandatangan(params.get("penandatangan")).items()
-        },
+        "penandatangan": _literal(_penandatangan(params.get("penandatangan"))),
         "kertas": kertas,
         "tentang": tentang,
         "tentang-singkat": singkat,

@@ -487,6 +487,38 @@ def compile_typst(
     raise RenderError(f"Typst berhenti tanpa hasil (kode {anak.returncode}):\n{_ekor(galat)}")
 
 
+def _siapkan_sumber(
+    folder: Path,
+    meta: dict[str, Any],
+    body: str,
+    gambar: dict[str, bytes],
+    month_dir: Path,
+    ext: Path,
+) -> tuple[Path, Path]:
+    """Write pandoc's inputs to ``folder/sumber`` and the Typst root ``folder/typst``.
+
+    Sources (Markdown, the notebook's images, the stylesheet) and the Typst root
+    are apart: Typst reads only below its root, and the document source is not
+    there. ``laporan.md`` (for Typst) names the images by path; ``laporan-html.md``
+    holds them as data URIs, since pandoc's sandbox reads no image.
+    """
+    tmp, akar = folder / "sumber", folder / "typst"
+    tmp.mkdir()
+    akar.mkdir()
+    for nama, isi in gambar.items():
+        (tmp / nama).write_bytes(isi)
+    berkas = image_files(body, [tmp, month_dir])
+    _salin_gambar(berkas, akar)
+    awal = dump_front_matter(meta) + "\n" if meta else ""
+    (tmp / "laporan.md").write_text(awal + body, encoding="utf-8")
+    (tmp / "laporan-html.md").write_text(awal + _gambar_data_uri(body, berkas), encoding="utf-8")
+    css = (ext / "laporan.css").read_text(encoding="utf-8")
+    (tmp / "laporan-css.html").write_text(f"<style>\n{css}</style>\n", encoding="utf-8")
+    # The same layout file Quarto copies next to its .typ (format-resources).
+    shutil.copyfile(ext / LAYOUT, akar / LAYOUT)
+    return tmp, akar
+
+
 def _render_embedded(
     nb_path: Path, month_dir: Path, root: Path, kertas: str | None
 ) -> tuple[dict[str, float], list[str]]:
@@ -506,29 +538,8 @@ def _render_embedded(
     pdf_akhir = month_dir / "laporan.pdf"
     peringatan: list[str] = []
     with tempfile.TemporaryDirectory(prefix="crm-render-") as tmp_name:
-        # Sources (Markdown, images of the notebook) and the Typst root are apart:
-        # Typst can read only below its root, and the document source is not there.
-        tmp = Path(tmp_name) / "sumber"
-        akar = Path(tmp_name) / "typst"
-        tmp.mkdir()
-        akar.mkdir()
-        for nama, isi in gambar.items():
-            (tmp / nama).write_bytes(isi)
-        berkas = image_files(body, [tmp, month_dir])
-        _salin_gambar(berkas, akar)
-        awal = dump_front_matter(meta) + "\n" if meta else ""
-        md = tmp / "laporan.md"
-        md.write_text(awal + body, encoding="utf-8")
-        md_html = tmp / "laporan-html.md"
-        md_html.write_text(awal + _gambar_data_uri(body, berkas), encoding="utf-8")
-        css = tmp / "laporan-css.html"
-        css.write_text(
-            f"<style>\n{(ext / 'laporan.css').read_text(encoding='utf-8')}</style>\n",
-            encoding="utf-8",
-        )
-        # The same layout file Quarto copies next to its .typ (format-resources).
-        shutil.copyfile(ext / LAYOUT, akar / LAYOUT)
-
+        tmp, akar = _siapkan_sumber(Path(tmp_name), meta, body, gambar, month_dir, ext)
+        md, md_html, css = tmp / "laporan.md", tmp / "laporan-html.md", tmp / "laporan-css.html"
         umum = [
             pandoc,
             f"--from={MARKDOWN}",

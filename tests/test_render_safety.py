@@ -130,3 +130,25 @@ def test_typst_child_stops_itself_without_its_parent(tmp_path):
     child = render.start_typst(timeout=1)
     with pytest.raises(RenderError, match="batas waktu CPU"):
         render.compile_typst(src, tmp_path / "x.pdf", tmp_path, timeout=120, child=child)
+
+
+def test_identity_params_and_foreword_are_text_on_the_cover(tmp_path):
+    from bs4 import BeautifulSoup
+    from fixtures_render import default_params
+
+    params = default_params()
+    params["identitas"]["program"] = "<img src=x onerror=alert(1)>"
+    params["penandatangan"]["nama"] = '`#read("laporan.md")`{=typst}'
+    params["kata_pengantar"] = ["Pengantar **tebal** <script>alert(1)</script>"]
+    month = prepare_month(tmp_path / "out" / "2022-06", params=params)
+    render.render_month(month, renderer="embedded")
+    soup = BeautifulSoup((month / "laporan.html").read_text(encoding="utf-8"), "lxml")
+    header = soup.select_one("header#title-block-header")
+    assert header.find("img") is None and soup.find("script") is None
+    assert "<img src=x onerror=alert(1)>" in header.get_text()
+    assert header.select_one("section.kata-pengantar strong").get_text() == "tebal"
+    assert "<script>alert(1)</script>" in header.get_text()
+    from pypdf import PdfReader
+
+    pdf = "".join(p.extract_text() for p in PdfReader(month / "laporan.pdf").pages[:3])
+    assert '#read("laporan.md")' in pdf.replace("\n", "")
