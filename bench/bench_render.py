@@ -8,7 +8,7 @@ ranking tables, the ten-column table of late follow-ups and three charts, about
 the size of the June 2022 report. Measured:
 
 1. ``render_month(..., renderer="embedded")`` in a warm process (imports done),
-   per stage: notebook to Markdown, pandoc → Typst, Typst → PDF (in-process),
+   per stage: notebook to Markdown, pandoc → Typst, Typst → PDF (bounded child),
    pandoc → HTML (in parallel with the previous two), total;
 2. the same call in a fresh Python process (``python -c``), imports included,
    i.e. what one ``crm-report render`` of a single month costs.
@@ -167,7 +167,7 @@ def main() -> None:
     for key, label in (
         ("notebook", "notebook → Markdown"),
         ("pandoc_typst", "pandoc → Typst"),
-        ("typst", "Typst → PDF (in-process)"),
+        ("typst", "Typst → PDF (bounded child)"),
         ("pandoc_html", "pandoc → HTML (parallel, from start)"),
         ("total", "render_month total (warm process)"),
     ):

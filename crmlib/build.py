@@ -367,6 +367,8 @@ def build_month(
                 c["kept"],
                 c["left_out"],
             )
+        for note in month.notices:  # e.g. how many reporter-like values were masked
+            log.info("catatan: %s", note)
         step("validasi", t0)
 
         t0 = time.perf_counter()

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from crmlib.errors import ParamsError, RenderError
+from crmlib.escape import kode, teks_data, teks_narasi
 from crmlib.periode import PERIODE_RE
 
 JUDUL_BAKU = "LAPORAN BULANAN CRM"
@@ -65,10 +66,6 @@ _BULAN = (
     "Desember",
 )
 
-# Characters that pandoc's Markdown reader would interpret inside metadata values
-# that are data (hashes, file names), not prose.
-_MD_KHUSUS = re.compile(r"([\\`*_\[\]<>$@~^|#])")
-
 
 def _bulan_tahun(tahun: int, bulan: int) -> str:
     """Return "Juni 2022"."""
@@ -99,10 +96,6 @@ def _nama_kota(params: Mapping[str, Any]) -> str:
             return kota.replace("-", " ").upper()
         return _teks(data.get("nama_resmi") or data.get("kota") or kota).upper()
     return kota.upper()
-
-
-def _md_escape(teks: str) -> str:
-    return _MD_KHUSUS.sub(r"\\\1", teks)
 
 
 def _teks(nilai: Any) -> str:
@@ -263,20 +256,20 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
             else:
                 pasangan = [("", nilai)]
             for nama, sha in pasangan:
-                label = f"SHA-256 {_md_escape(str(nama))}".strip()
-                baris.append({"label": label, "nilai": f"`{_teks(sha)}`"})
+                label = f"SHA-256 {teks_data(str(nama))}".strip()
+                baris.append({"label": label, "nilai": kode(_teks(sha))})
             continue
-        label = _LABEL_JEJAK.get(kunci, str(kunci).replace("_", " ").capitalize())
+        label = teks_data(_LABEL_JEJAK.get(kunci, str(kunci).replace("_", " ").capitalize()))
         if kunci == "git_commit":
-            teks = f"`{_teks(nilai)}`"
+            teks = kode(_teks(nilai))
         elif kunci in _WAKTU:
-            teks = _md_escape(_waktu(nilai))
+            teks = teks_data(_waktu(nilai))
         elif isinstance(nilai, list | tuple):
-            teks = _md_escape(", ".join(_teks(v) for v in nilai))
+            teks = teks_data(", ".join(_teks(v) for v in nilai))
         elif isinstance(nilai, Mapping):
-            teks = _md_escape(", ".join(f"{k}: {_teks(v)}" for k, v in nilai.items()))
+            teks = teks_data(", ".join(f"{k}: {_teks(v)}" for k, v in nilai.items()))
         else:
-            teks = _md_escape(_teks(nilai))
+            teks = teks_data(_teks(nilai))
         baris.append({"label": label, "nilai": teks})
 
     singkat = []
@@ -288,7 +281,16 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
     singkat.append(f"crmlib {_teks(prov['crmlib_version'])}")
     if prov.get("git_commit"):
         singkat.append(f"commit {_teks(prov['git_commit'])[:10]}")
-    return baris, _md_escape(" · ".join(singkat))
+    return baris, teks_data(" · ".join(singkat))
+
+
+def _literal(nilai: Any) -> Any:
+    """Every string in ``nilai`` (lists and mappings walked) as literal Markdown text."""
+    if isinstance(nilai, Mapping):
+        return {k: _literal(v) for k, v in nilai.items()}
+    if isinstance(nilai, list):
+        return [_literal(v) for v in nilai]
+    return teks_data(nilai)
 
 
 def build_front_matter(
@@ -367,17 +369,22 @@ def build_front_matter(
 
     tentang, singkat = _tentang(provenance or {})
     judul = _teks(params.get("judul") or JUDUL_BAKU)
+    # Metadata values are Markdown to pandoc and Quarto: parameters are literal text,
+    # the foreword is narrative (emphasis only; crmlib.escape).
     meta: dict[str, Any] = {
-        "title": judul,
-        "subtitle": f"{kota} {tahun}",
-        "pagetitle": f"{judul} {kota} — {label}",
+        "title": teks_data(judul),
+        "subtitle": teks_data(f"{kota} {tahun}"),
+        "pagetitle": teks_data(f"{judul} {kota} — {label}"),
         "lang": "id",
         "periode": f"{tahun:04d}-{bulan:02d}",
         "periode-label": label,
-        "identitas": _identitas(params, tahun),
-        "kata-pengantar": [_isi_pola(p, pola) for p in _paragraf(params.get("kata_pengantar"))],
-        "tempat-tanggal": f"{tempat}, {tanggal}",
-        "penandatangan": _penandatangan(params.get("penandatangan")),
+        "identitas": _literal(_identitas(params, tahun)),
+        "kata-pengantar": [
+            teks_narasi(_isi_pola(p, pola), satu_paragraf=True)
+            for p in _paragraf(params.get("kata_pengantar"))
+        ],
+        "tempat-tanggal": teks_data(f"{tempat}, {tanggal}"),
+        "penandatangan": _literal(_penandatangan(params.get("penandatangan"))),
         "kertas": kertas,
         "tentang": tentang,
         "tentang-singkat": singkat,

@@ -499,6 +499,24 @@ def _width(value: Any) -> int:
     return len(str(value))
 
 
+# A cell starting with one of these is a formula when typed into a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _text_stays_text(ws) -> None:
+    """Write every text value as text: never a formula, not even after editing the cell.
+
+    openpyxl stores a string starting with ``=`` as a formula; the values come from
+    the export (``=HYPERLINK(...)`` in a category must stay a category).
+    """
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.data_type = "s"
+                # Excel keeps the text as text when the cell is edited.
+                cell.quotePrefix = True
+
+
 def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
     """Write the month's report tables as one Excel workbook, atomically.
 
@@ -522,7 +540,9 @@ def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
     ``Per Kanal``, ``Harian``) with Indonesian headers. Numbers and dates are real
     Excel numbers/dates (unrounded; number formats only change the display), the
     header row is frozen and bold, columns are sized to their content. Unit names
-    stay canonical (``KELURAHAN CIPAYUNG``) so they match ``metrics.json``.
+    stay canonical (``KELURAHAN CIPAYUNG``) so they match ``metrics.json``. Text is
+    always written as text, never as a formula (``=HYPERLINK(...)`` in a category
+    stays those characters).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -539,6 +559,7 @@ def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
             cell.alignment = Alignment(vertical="center", wrap_text=False)
         for row in sheet.rows:
             ws.append(row)
+        _text_stays_text(ws)
         widths = [len(h) for h in sheet.header]
         for row in sheet.rows:
             for j, value in enumerate(row):

@@ -25,6 +25,8 @@ import pandas as pd
 from crmlib.errors import InputDataError, Problem
 from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
 from crmlib.periode import PERIODE_RE
+from crmlib.pii import describe as describe_masked
+from crmlib.pii import mask_frame
 from crmlib.plausibility import check_coverage
 from crmlib.refdata import Reference, load_reference, normalize_header
 
@@ -32,6 +34,8 @@ SHEETS = ("laporan", "koordinasi")
 
 # The contract's columns, defined once beside the metrics that consume them.
 COLUMNS = {"laporan": list(LAPORAN_COLUMNS), "koordinasi": list(KOORDINASI_COLUMNS)}
+# Free-text columns that are published; reporter-like values in them are masked.
+MASKED_COLUMNS = ("kategori", "rincian_masalah")
 REQUIRED = {
     "laporan": ["nomor_laporan", "kanal", "kategori", "ukpd", "status", "waktu_masuk"],
     "koordinasi": ["nomor_laporan", "ukpd", "waktu_koordinasi"],
@@ -847,6 +851,10 @@ def read_month(
     )
     if izinkan_kosong and counts["laporan"]["kept"] == 0:
         notices.append(f"tidak ada laporan dalam periode {periode} (diizinkan: izinkan_kosong)")
+    # Defence in depth, before anything else (later notices included) sees the text.
+    kept["laporan"], masked = mask_frame(kept["laporan"], MASKED_COLUMNS)
+    if masked:
+        notices.append(describe_masked(masked))
     known = set(ref.kategori["kategori"])
     new = sorted(set(kept["laporan"]["kategori"].dropna()) - known)
     if new:

@@ -10,7 +10,10 @@ Two renderers share one look (``_extensions/laporan-crm/``):
     No Quarto needed: the notebook's outputs become one Markdown file (plus the
     extracted PNG charts), then pandoc (from pypandoc-binary) writes HTML with the
     extension's template, stylesheet and Lua filter, and Typst source that is
-    compiled in-process by the ``typst`` package with the extension's layout.
+    compiled by the ``typst`` package with the extension's layout, in a child
+    process bounded in time and memory. Pandoc runs with ``--sandbox`` (it reads
+    no file or URL a document names; the report's own images are put into the
+    Markdown) and Typst's root holds only the ``.typ``, the layout and the images.
 
 ``pick_renderer("auto")`` uses Quarto when it is on PATH, the embedded renderer
 otherwise. See docs/architecture.md, "Rendering".
@@ -22,11 +25,14 @@ import base64
 import json
 import os
 import re
+import resource
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +52,9 @@ LAYOUT = "laporan-layout.typ"
 # formulas, and a stray dollar sign must not swallow a paragraph.
 MARKDOWN = "markdown-tex_math_dollars"
 PANDOC_TIMEOUT = 300
+# Bounds of one Typst compilation (the report takes about 2 s and well under 1 GB).
+TYPST_TIMEOUT = 300
+TYPST_MEMORY = 3 * 2**30
 QUARTO_TIMEOUT = 900
 
 PESAN_PASANG_QUARTO = (
@@ -236,23 +245,69 @@ def notebook_to_markdown(
 # --- embedded renderer ---------------------------------------------------------------------
 
 
-_GAMBAR_MD = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")
+_GAMBAR_MD = re.compile(r"(!\[(?:[^\]\\]|\\.)*\]\(\s*<?)([^)\s>]+)")
+_JENIS_GAMBAR = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
-def _salin_gambar_lokal(body: str, month_dir: Path, tmp: Path) -> None:
-    """Copy images the Markdown references by relative path into the Typst root.
+def image_files(body: str, folders: list[Path], outputs: Collection[str] = ()) -> dict[str, Path]:
+    """The file behind every image the Markdown references; only files of ``folders``.
 
-    Typst reads files only below its root (the temporary folder); the notebook
-    saves its charts beside itself, e.g. ``grafik/kecamatan.png``.
+    A report embeds its own charts and nothing else: each reference must be a
+    relative path to a PNG or JPEG inside one of ``folders`` (the month's folder,
+    the renderer's temporary folder), never a URL, an absolute path or a path
+    leading out of them.
+
+    ``outputs`` names images of the notebook's own outputs (Quarto embeds those
+    itself); they are not looked up.
+
+    Raises
+    ------
+    RenderError
+        For the first reference that breaks the rule.
     """
-    dasar = month_dir.resolve()
-    for alamat in set(_GAMBAR_MD.findall(body)):
-        if re.match(r"^([a-z][a-z0-9+.-]*:|/)", alamat, flags=re.I):
-            continue  # data:, http:, absolute paths
-        asal = (dasar / alamat).resolve()
-        if not asal.is_relative_to(dasar) or not asal.is_file():
-            continue  # pandoc/Typst will report a missing image themselves
-        tujuan = tmp / alamat
+    hasil: dict[str, Path] = {}
+    for alamat in dict.fromkeys(m.group(2) for m in _GAMBAR_MD.finditer(body)):
+        if alamat in outputs:
+            continue
+        for folder in folders:
+            dasar = folder.resolve()
+            asal = (dasar / alamat).resolve()
+            if (
+                not re.match(r"^([a-z][a-z0-9+.-]*:|/|\\)", alamat, flags=re.I)
+                and asal.is_relative_to(dasar)
+                and asal.suffix.lower() in _JENIS_GAMBAR
+                and asal.is_file()
+            ):
+                hasil[alamat] = asal
+                break
+        else:
+            raise RenderError(
+                f"Gambar {alamat!r} tidak dimuat: laporan hanya boleh memuat gambar PNG/JPEG "
+                "dari folder bulannya sendiri (jalur relatif, mis. grafik/kecamatan.png), "
+                "bukan URL, jalur absolut atau berkas di luar folder itu."
+            )
+    return hasil
+
+
+def _gambar_data_uri(body: str, berkas: dict[str, Path]) -> str:
+    """``body`` with each image reference replaced by the image itself (a data URI).
+
+    The HTML is written by pandoc in its sandbox, which reads no file: the images
+    the report may show go into the Markdown instead.
+    """
+
+    def ganti(m: re.Match[str]) -> str:
+        path = berkas[m.group(2)]
+        isi = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"{m.group(1)}data:{_JENIS_GAMBAR[path.suffix.lower()]};base64,{isi}"
+
+    return _GAMBAR_MD.sub(ganti, body)
+
+
+def _salin_gambar(berkas: dict[str, Path], root: Path) -> None:
+    """Copy the report's images below the Typst root (Typst reads nothing else)."""
+    for alamat, asal in berkas.items():
+        tujuan = root / alamat
         if not tujuan.exists():
             tujuan.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(asal, tujuan)
@@ -306,11 +361,167 @@ def _timestamp() -> int | None:
     return int(nilai) if nilai.isdigit() else None
 
 
+def _typst_anak(batas: int, cpu: int) -> None:
+    """Child process of :func:`compile_typst`: bound its own memory and CPU, then compile.
+
+    Reads the job as JSON on stdin; writes ``{"warnings": [...]}`` or
+    ``{"error": "..."}`` as JSON on stdout. The CPU bound holds even if the
+    parent dies and can no longer enforce its timeout.
+    """
+    resource.setrlimit(resource.RLIMIT_AS, (batas, batas))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    import typst
+
+    tugas = json.loads(sys.stdin.read())
+    try:
+        _, warns = typst.compile_with_warnings(
+            tugas["input"],
+            output=tugas["output"],
+            format="pdf",
+            root=tugas["root"],
+            # Only Typst's bundled fonts: the PDF is the same on every machine
+            # (and font discovery is skipped, which is faster).
+            ignore_system_fonts=True,
+            timestamp=tugas["timestamp"],
+        )
+    except typst.TypstError as e:
+        print(json.dumps({"error": _typst_error_text(e)}))
+        return
+    print(json.dumps({"warnings": [_typst_error_text(w) for w in warns or []]}))
+
+
+def start_typst(memory: int | None = None, timeout: float | None = None) -> subprocess.Popen:
+    """Start the child process that will compile one Typst document (see :func:`compile_typst`).
+
+    Started early, the child imports ``typst`` while pandoc is still writing the
+    ``.typ``; it waits for its job on stdin.
+    """
+    memory = TYPST_MEMORY if memory is None else memory
+    # Typst uses every core: CPU seconds may run ahead of the wall clock.
+    cpu = int(2 * (TYPST_TIMEOUT if timeout is None else timeout)) + 1
+    env = dict(os.environ)
+    paket = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (paket, env.get("PYTHONPATH")) if p)
+    anak = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from crmlib.render import _typst_anak; _typst_anak({memory}, {cpu})",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    anak.batas_memori = memory  # type: ignore[attr-defined]
+    return anak
+
+
+def compile_typst(
+    source: Path,
+    pdf: Path,
+    root: Path,
+    timeout: float | None = None,
+    memory: int | None = None,
+    child: subprocess.Popen | None = None,
+) -> list[str]:
+    """Compile ``source`` to ``pdf`` in a child process bounded in time and memory.
+
+    Typst is a programming language: a document could loop or allocate without
+    end. The child may read files only below ``root``, gets at most ``memory``
+    bytes of address space (:data:`TYPST_MEMORY`) and ``timeout`` seconds
+    (:data:`TYPST_TIMEOUT`), and is killed when either runs out.
+
+    Parameters
+    ----------
+    child : subprocess.Popen, optional
+        A child from :func:`start_typst` (``memory`` is then the child's); a new
+        one is started when omitted.
+
+    Returns
+    -------
+    list of str
+        Typst's warnings.
+
+    Raises
+    ------
+    RenderError
+        Typst's own diagnostic, or which bound was exceeded.
+    """
+    timeout = TYPST_TIMEOUT if timeout is None else timeout
+    anak = child if child is not None else start_typst(memory, timeout)
+    memory = anak.batas_memori  # type: ignore[attr-defined]
+    tugas = {"input": str(source), "output": str(pdf), "root": str(root), "timestamp": _timestamp()}
+    try:
+        keluar, galat = anak.communicate(json.dumps(tugas), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        anak.kill()
+        anak.communicate()
+        raise RenderError(
+            f"Typst tidak selesai dalam {timeout:g} detik dan dihentikan; dokumen yang "
+            "berjalan selama itu hampir pasti memuat perulangan tanpa akhir."
+        ) from None
+    except BaseException:
+        anak.kill()
+        anak.wait()
+        raise
+    try:
+        jawaban = json.loads(keluar.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        jawaban = None
+    if anak.returncode == 0 and isinstance(jawaban, dict) and "error" not in jawaban:
+        return list(jawaban.get("warnings") or [])
+    if isinstance(jawaban, dict) and "error" in jawaban:
+        raise RenderError(jawaban["error"])
+    if anak.returncode == -signal.SIGXCPU:
+        raise RenderError(
+            "Typst melampaui batas waktu CPU dan dihentikan; dokumen yang berjalan selama "
+            "itu hampir pasti memuat perulangan tanpa akhir."
+        )
+    if "memory allocation" in galat or anak.returncode == -signal.SIGABRT:
+        raise RenderError(
+            f"Typst melampaui batas memori {memory // 2**20} MB dan dihentikan; dokumen "
+            "yang memakai memori sebanyak itu hampir pasti memuat perulangan tanpa akhir."
+        )
+    raise RenderError(f"Typst berhenti tanpa hasil (kode {anak.returncode}):\n{_ekor(galat)}")
+
+
+def _siapkan_sumber(
+    folder: Path,
+    meta: dict[str, Any],
+    body: str,
+    gambar: dict[str, bytes],
+    month_dir: Path,
+    ext: Path,
+) -> tuple[Path, Path]:
+    """Write pandoc's inputs to ``folder/sumber`` and the Typst root ``folder/typst``.
+
+    Sources (Markdown, the notebook's images, the stylesheet) and the Typst root
+    are apart: Typst reads only below its root, and the document source is not
+    there. ``laporan.md`` (for Typst) names the images by path; ``laporan-html.md``
+    holds them as data URIs, since pandoc's sandbox reads no image.
+    """
+    tmp, akar = folder / "sumber", folder / "typst"
+    tmp.mkdir()
+    akar.mkdir()
+    for nama, isi in gambar.items():
+        (tmp / nama).write_bytes(isi)
+    berkas = image_files(body, [tmp, month_dir])
+    _salin_gambar(berkas, akar)
+    awal = dump_front_matter(meta) + "\n" if meta else ""
+    (tmp / "laporan.md").write_text(awal + body, encoding="utf-8")
+    (tmp / "laporan-html.md").write_text(awal + _gambar_data_uri(body, berkas), encoding="utf-8")
+    css = (ext / "laporan.css").read_text(encoding="utf-8")
+    (tmp / "laporan-css.html").write_text(f"<style>\n{css}</style>\n", encoding="utf-8")
+    # The same layout file Quarto copies next to its .typ (format-resources).
+    shutil.copyfile(ext / LAYOUT, akar / LAYOUT)
+    return tmp, akar
+
+
 def _render_embedded(
     nb_path: Path, month_dir: Path, root: Path, kertas: str | None
 ) -> tuple[dict[str, float], list[str]]:
-    import typst  # imported here: the Quarto path does not need it
-
     waktu: dict[str, float] = {}
     t0 = time.perf_counter()
     ext = root / "_extensions" / EXTENSION
@@ -327,23 +538,17 @@ def _render_embedded(
     pdf_akhir = month_dir / "laporan.pdf"
     peringatan: list[str] = []
     with tempfile.TemporaryDirectory(prefix="crm-render-") as tmp_name:
-        tmp = Path(tmp_name)
-        for nama, isi in gambar.items():
-            (tmp / nama).write_bytes(isi)
-        _salin_gambar_lokal(body, month_dir, tmp)
-        md = tmp / "laporan.md"
-        md.write_text((dump_front_matter(meta) + "\n" if meta else "") + body, encoding="utf-8")
-        # The same layout file Quarto copies next to its .typ (format-resources).
-        shutil.copyfile(ext / LAYOUT, tmp / LAYOUT)
-
+        tmp, akar = _siapkan_sumber(Path(tmp_name), meta, body, gambar, month_dir, ext)
+        md, md_html, css = tmp / "laporan.md", tmp / "laporan-html.md", tmp / "laporan-css.html"
         umum = [
             pandoc,
-            md.name,
             f"--from={MARKDOWN}",
             "--standalone",
             "--wrap=none",  # as Quarto does
+            # Pandoc reads nothing but the files named here: no image, stylesheet or
+            # URL a document names is fetched (images are already in the Markdown).
+            "--sandbox",
             f"--lua-filter={ext / 'laporan.lua'}",
-            f"--resource-path={tmp}{os.pathsep}{month_dir}",
             "--metadata=renderer=embedded",
             f"--metadata=toc-title={bawaan['toc-title']}",
         ]
@@ -360,23 +565,25 @@ def _render_embedded(
             # table of contents goes one level deeper (as _extension.yml's html).
             f"--lua-filter={ext / 'judul-html.lua'}",
             f"--toc-depth={bawaan['toc-depth'] + 1}",
+            md_html.name,
             "--to=html5",
             f"--template={ext / 'embedded-template.html'}",
-            f"--css={ext / 'laporan.css'}",
-            "--embed-resources",
+            f"--include-in-header={css}",
             f"--output={html_sementara}",
         ]
         perintah_typ = [
             *umum,
+            md.name,
             "--to=typst",
             f"--template={ext / 'embedded-template.typst'}",
-            "--output=laporan.typ",
+            f"--output={akar / 'laporan.typ'}",
         ]
         # Two cores: pandoc writes the HTML while Typst lays out the PDF.
         t1 = time.perf_counter()
         proses_html = subprocess.Popen(
             perintah_html, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
+        anak_typst = start_typst()
         try:
             hasil_typ = subprocess.run(
                 perintah_typ, cwd=tmp, capture_output=True, text=True, timeout=PANDOC_TIMEOUT
@@ -391,28 +598,19 @@ def _render_embedded(
             t2 = time.perf_counter()
             pdf_sementara = month_dir / ".laporan.pdf.tmp"
             try:
-                _, warns = typst.compile_with_warnings(
-                    str(tmp / "laporan.typ"),
-                    output=str(pdf_sementara),
-                    format="pdf",
-                    root=str(tmp),
-                    # Only Typst's bundled fonts: the PDF is the same on every machine
-                    # (and font discovery is skipped, which is faster).
-                    ignore_system_fonts=True,
-                    timestamp=_timestamp(),
+                peringatan += compile_typst(
+                    akar / "laporan.typ", pdf_sementara, akar, child=anak_typst
                 )
-            except typst.TypstError as e:
+            except RenderError as e:
                 pdf_sementara.unlink(missing_ok=True)
-                raise RenderError(
-                    f"Typst gagal menyusun PDF untuk {nb_path}:\n{_typst_error_text(e)}"
-                ) from None
-            peringatan += [_typst_error_text(w) for w in warns or []]
+                raise RenderError(f"Typst gagal menyusun PDF untuk {nb_path}:\n{e}") from None
             waktu["typst"] = time.perf_counter() - t2
 
             _, err_html = proses_html.communicate(timeout=PANDOC_TIMEOUT)
         except BaseException:
-            proses_html.kill()
-            proses_html.wait()
+            for proses in (proses_html, anak_typst):
+                proses.kill()
+                proses.communicate()
             html_sementara.unlink(missing_ok=True)
             raise
         waktu["pandoc_html"] = time.perf_counter() - t1
@@ -441,6 +639,13 @@ def _render_quarto(
     waktu: dict[str, float] = {}
     peringatan: list[str] = []
     ext = root / "_extensions" / EXTENSION
+    # The same rule as the embedded renderer: the notebook's Markdown may show only
+    # images of the month's own folder (Quarto would embed any file or URL).
+    try:
+        _, body, gambar = notebook_to_markdown(json.loads(nb_path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as e:
+        raise RenderError(f"Notebook {nb_path} tidak dapat dibaca: {e}") from None
+    image_files(body, [month_dir], outputs=gambar)
     # Quarto looks for extensions from the document's folder upwards, but treats
     # files in hidden or underscore folders (the build's `output/.tmp-<month>-<pid>/`)
     # as outside the project. A copy next to the notebook is found either way.

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from crmlib import fmt
+from crmlib.escape import Markup, kode, teks_data, teks_narasi
 from crmlib.metrics import MetricParams, Metrics, compute_all
 from crmlib.outputs import metrics_to_dict
 from crmlib.reader import MonthData, read_month
@@ -63,6 +64,11 @@ class Laporan:
     def bulan(self) -> str:
         """'Juni 2022'."""
         return fmt.format_bulan_tahun(self.periode)
+
+    @property
+    def kota(self) -> str:
+        """The city's official name as literal Markdown text (reference data is data)."""
+        return teks_data(self.reference.kota.get("nama_resmi", ""))
 
     @property
     def total(self) -> int:
@@ -205,8 +211,13 @@ def siapkan_laporan(
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+    # Every cell is literal text, except the templates' own Markdown (bold names, totals).
+    return teks_data(value)
+
+
+def _tebal(value: object) -> Markup:
+    """``value`` as literal text in bold."""
+    return Markup(f"**{teks_data(value)}**")
 
 
 def pipe_table(
@@ -219,7 +230,9 @@ def pipe_table(
 ) -> str:
     """A Markdown pipe table with a Quarto/pandoc caption line and optional div classes.
 
-    ``align`` has one letter per column: ``l``, ``r`` or ``c``.
+    ``align`` has one letter per column: ``l``, ``r`` or ``c``. Cells are
+    literal text (:func:`crmlib.escape.teks_data`) unless they are
+    :class:`crmlib.escape.Markup`.
     """
     marks = {"l": ":---", "r": "---:", "c": ":---:"}
     lines = [
@@ -233,7 +246,7 @@ def pipe_table(
 
 def judul_bab_hasil(lap: Laporan, as_text: bool = False):
     """BAB II heading, which names the month."""
-    kota = lap.reference.kota.get("nama_resmi", "").upper()
+    kota = teks_data(lap.reference.kota.get("nama_resmi", "").upper())
     bulan = fmt.nama_bulan(int(lap.periode[5:])).upper()
     text = (
         f"# BAB II LAPORAN BULANAN PENGADUAN MASYARAKAT TINGKAT KOTA, KECAMATAN DAN KELURAHAN "
@@ -244,7 +257,9 @@ def judul_bab_hasil(lap: Laporan, as_text: bool = False):
 
 def daftar_kanal(lap: Laporan, as_text: bool = False):
     """The 14 channels as a numbered list (from reference data)."""
-    items = [f"{i}. {k}" for i, k in enumerate(lap.reference.kanal["keterangan"], start=1)]
+    items = [
+        f"{i}. {teks_data(k)}" for i, k in enumerate(lap.reference.kanal["keterangan"], start=1)
+    ]
     return _md("\n".join(items) + "\n", as_text)
 
 
@@ -254,7 +269,7 @@ def pengantar_hasil(lap: Laporan, as_text: bool = False):
     n_kec = int((lap.reference.ukpd["tingkat"] == "kecamatan").sum())
     text = (
         f"Berdasarkan laporan yang masuk ke akun CRM Walikota, {fmt.format_jumlah_terbilang(n_kec)} "
-        f"kecamatan dan {n_kel} kelurahan di {lap.reference.kota.get('nama_resmi', '')} melalui "
+        f"kecamatan dan {n_kel} kelurahan di {lap.kota} melalui "
         f"{len(lap.reference.kanal)} kanal aduan aplikasi CRM Versi 2, rekapitulasi pengaduan "
         f"masyarakat bulan {lap.bulan} adalah sebagai berikut."
     )
@@ -274,7 +289,7 @@ def tabel_rekap_status(lap: Laporan, as_text: bool = False):
         else:
             no = 0
             nomor = ""
-        name = f"**{r['ukpd']}**" if level != "KELURAHAN" else r["ukpd"]
+        name = _tebal(r["ukpd"]) if level != "KELURAHAN" else r["ukpd"]
         counts = [fmt.format_angka(r["status"][s]) for s in statuses]
         rows.append([nomor, name, *counts, fmt.format_angka(r["total"])])
         for s in statuses:
@@ -282,9 +297,9 @@ def tabel_rekap_status(lap: Laporan, as_text: bool = False):
     rows.append(
         [
             "",
-            "**Jumlah**",
-            *(f"**{fmt.format_angka(totals[s])}**" for s in statuses),
-            f"**{fmt.format_angka(lap.total)}**",
+            _tebal("Jumlah"),
+            *(_tebal(fmt.format_angka(totals[s])) for s in statuses),
+            _tebal(fmt.format_angka(lap.total)),
         ]
     )
     per = lap.m.get("per_tanggal")
@@ -307,12 +322,12 @@ def ringkasan(lap: Laporan, as_text: bool = False):
     if lap.total == 0:
         text = (
             f"Selama bulan {lap.bulan} tidak ada pengaduan masyarakat yang masuk ke UKPD "
-            f"{lap.reference.kota.get('nama_resmi', '')} melalui aplikasi CRM."
+            f"{lap.kota} melalui aplikasi CRM."
         )
         return _md(text + "\n", as_text)
     text = (
         f"Berdasarkan tabel rekapitulasi di atas, jumlah pengaduan masyarakat melalui aplikasi CRM "
-        f"bulan {lap.bulan} di {lap.reference.kota.get('nama_resmi', '')} sebanyak "
+        f"bulan {lap.bulan} di {lap.kota} sebanyak "
         f"**{fmt.format_angka(lap.total)}** pengaduan dengan {cap_text} dari "
         f"{len(lap.reference.kanal)} kanal pengaduan. Dari **{fmt.format_angka(lap.total)}** aduan, "
         f"**{fmt.format_angka(r['tepat_waktu'])}** aduan "
@@ -535,7 +550,7 @@ def perbandingan_bulan_lalu(lap: Laporan, as_text: bool = False):
 def kesimpulan(lap: Laporan, as_text: bool = False):
     """Numbered conclusions whose numbers and names are computed, then the month's kendala."""
     m, total = lap.m, lap.total
-    kota = lap.reference.kota.get("nama_resmi", "")
+    kota = lap.kota
     items = []
     if total == 0:
         items.append(
@@ -560,14 +575,14 @@ def kesimpulan(lap: Laporan, as_text: bool = False):
             f"{fmt.format_angka(r['batas_jam'])} jam atau belum direspon."
         )
         top = [e for e in m["top_ukpd"] if e["peringkat"] == 1]
-        names = " dan ".join(f"**{fmt.format_ukpd(e['ukpd'])}**" for e in top)
+        names = " dan ".join(_tebal(fmt.format_ukpd(e["ukpd"])) for e in top)
         items.append(
             f"UKPD dengan jumlah aduan tertinggi adalah {names} dengan **{fmt.format_angka(top[0]['jumlah'])}** "
             f"aduan (**{fmt.format_persen(100 * top[0]['jumlah'] / total, 2)}**) dari "
             f"**{fmt.format_angka(total)}** pengaduan selama bulan {lap.bulan}."
         )
         topk = [e for e in m["top_kategori"] if e["peringkat"] == 1]
-        knames = " dan ".join(f"**{e['kategori']}**" for e in topk)
+        knames = " dan ".join(_tebal(e["kategori"]) for e in topk)
         items.append(
             f"Kategori aduan tertinggi adalah {knames} dengan **{fmt.format_angka(topk[0]['jumlah'])}** "
             f"aduan (**{fmt.format_persen(100 * topk[0]['jumlah'] / total, 2)}**) dari "
@@ -577,7 +592,7 @@ def kesimpulan(lap: Laporan, as_text: bool = False):
         ditolak = m["tl_ditolak"]
         if ditolak:
             units = list(dict.fromkeys(e["ukpd"] for e in ditolak))
-            unit_names = [f"**{fmt.format_ukpd(u)}**" for u in units]
+            unit_names = [_tebal(fmt.format_ukpd(u)) for u in units]
             joined = (
                 unit_names[0]
                 if len(unit_names) == 1
@@ -594,7 +609,10 @@ def kesimpulan(lap: Laporan, as_text: bool = False):
             )
     kendala = lap.narasi.get("kendala") or []
     if kendala:
-        sub = "\n".join(f"    {chr(97 + i)}. {k}" for i, k in enumerate(kendala))
+        sub = "\n".join(
+            f"    {chr(97 + i)}. {teks_narasi(k, satu_paragraf=True)}"
+            for i, k in enumerate(kendala)
+        )
         items.append(
             "Kendala yang dihadapi dalam penanganan pengaduan dan memengaruhi capaian kinerja:\n\n"
             + sub
@@ -608,7 +626,8 @@ def daftar_saran(lap: Laporan, as_text: bool = False):
     saran = lap.narasi.get("saran") or []
     if not saran:
         return _md("Tidak ada saran khusus untuk bulan ini.\n", as_text)
-    return _md("\n".join(f"{i}. {s}" for i, s in enumerate(saran, start=1)) + "\n", as_text)
+    items = (f"{i}. {teks_narasi(s, satu_paragraf=True)}" for i, s in enumerate(saran, start=1))
+    return _md("\n".join(items) + "\n", as_text)
 
 
 def catatan(lap: Laporan, as_text: bool = False):
@@ -618,8 +637,8 @@ def catatan(lap: Laporan, as_text: bool = False):
     writes in English in HTML and adds a second time in Typst): laporan.lua, the
     stylesheet and laporan-layout.typ give it the same box in both renderers.
     """
-    note = lap.narasi.get("catatan")
-    return _md(f"::: {{.catatan-bulan}}\n**Catatan:** {note}\n:::\n" if note else "", as_text)
+    note = teks_narasi(lap.narasi.get("catatan") or "").strip()
+    return _md(f"::: {{.catatan-bulan}}\n**Catatan:** {note}\n\n:::\n" if note else "", as_text)
 
 
 def cara_hitung(lap: Laporan, as_text: bool = False):
@@ -647,7 +666,7 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
         )
     for s in month.sources:
         # The hash on its own line: a 64-character word would stretch a justified line.
-        lines.append(f"- Berkas data: `{s['name']}`, SHA-256:\\\n  `{s['sha256']}`")
+        lines.append(f"- Berkas data: {kode(s['name'])}, SHA-256:\\\n  {kode(s['sha256'])}")
     c = month.counts
     lines.append(
         f"- Baris laporan dibaca {fmt.format_angka(c['laporan']['read'])}, dipakai "
@@ -664,7 +683,7 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
         ("waktu_build", "Waktu penyusunan"),
     ):
         if provenance and provenance.get(key):
-            lines.append(f"- {label}: {provenance[key]}")
+            lines.append(f"- {label}: {teks_data(provenance[key])}")
     return _md("\n".join(lines) + "\n", as_text)
 
 

@@ -139,7 +139,8 @@ def test_build_front_matter_is_tolerant_and_validates():
     )
     assert meta["kertas"] == "f4"
     assert meta["subtitle"] == "KOTA ADMINISTRASI JAKARTA BARAT 2022"
-    assert meta["kata-pengantar"] == ["Paragraf 2022 satu.", "Paragraf dua {tidak_dikenal}."]
+    # Unknown placeholders stay as written, escaped: braces are never markup from params.
+    assert meta["kata-pengantar"] == ["Paragraf 2022 satu.", r"Paragraf dua \{tidak_dikenal\}."]
     assert meta["penandatangan"] == {"jabatan": ["KEPALA", "BAGIAN"], "nama": "X", "nip": "1975"}
     assert meta["tempat-tanggal"] == "Jakarta, awal Juli 2022"
     assert meta["tautan"] == {"pdf": "laporan.pdf"}
