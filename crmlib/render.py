@@ -326,7 +326,9 @@ def _render_embedded(
     html_akhir = month_dir / "laporan.html"
     pdf_akhir = month_dir / "laporan.pdf"
     peringatan: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="crm-render-") as tmp_name:
+    # Inside the month's folder (the build's temp folder under output/): a killed build
+    # leaves nothing in /tmp, and the next build's cleanup removes it with the month.
+    with tempfile.TemporaryDirectory(prefix=".crm-render-", dir=month_dir) as tmp_name:
         tmp = Path(tmp_name)
         for nama, isi in gambar.items():
             (tmp / nama).write_bytes(isi)
