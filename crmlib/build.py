@@ -41,7 +41,7 @@ from crmlib.periode import next_periode, previous_periode
 NOTEBOOK = Path("notebooks") / "laporan_bulanan.ipynb"
 STATE_FILE = "build-info.json"
 # A stopped pool worker exits after at most this many seconds, its cleanup done or not.
-WORKER_STOP_SECONDS = 3.0
+WORKER_STOP_SECONDS = 2.0
 TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
 # Failed months' build.log, kept outside the published months: output/_log/<YYYY-MM>-gagal.log.
