@@ -852,6 +852,8 @@ def _process_start(pid: int) -> str | None:
             os.kill(pid, 0)
         except ProcessLookupError:
             return None
+        except OSError:
+            pass  # exists, but not ours to signal
         return "?"
     fields = stat.rsplit(")", 1)[1].split()
     return None if fields[0] in ("Z", "X") else fields[19]
@@ -947,4 +949,5 @@ __all__ = [
     "publish",
     "recover_output",
     "write_month_params",
+    "writing_output",
 ]
