@@ -246,13 +246,20 @@ def test_parent_killed_leaves_no_process_behind(three_month_project):
 def test_two_full_builds_one_second_apart_both_complete(tmp_path):
     root = copy_project(tmp_path / "proj", ("2022-05", "2022-06"))
     first = _start_build(root, "--jobs", "2")
-    time.sleep(1)
+    # The second starts once the first is building (its temp folders exist), as when an
+    # analyst starts the same build again a second later.
+    deadline = time.monotonic() + 240
+    while not list((root / "output").glob(".tmp-*")) and time.monotonic() < deadline:
+        assert first.poll() is None
+        time.sleep(0.1)
     second = _start_build(root, "--jobs", "2", "--tunggu", "600")
     out1, _ = first.communicate(timeout=600)
     out2, _ = second.communicate(timeout=600)
     assert first.returncode == 0, out1
     assert second.returncode == 0, out2
     assert "Traceback" not in out1 + out2
+    # One at a time: the second waited for the first instead of building beside it.
+    assert "sedang dipakai oleh 'crm-report build --all'" in out2 and "menunggu" in out2
     output = root / "output"
     assert not [p.name for p in output.iterdir() if p.name.startswith((".tmp-", ".old-"))]
     for m in ("2022-05", "2022-06"):
