@@ -240,6 +240,11 @@ def test_parent_killed_leaves_no_process_behind(three_month_project):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     assert _wait_gone(procs, bound=15) == []
+    # What the killed build left (temp folders, with the renderer's inside) goes with the
+    # next run that takes the lock.
+    done = subprocess.run([*CRM_REPORT, "archive"], cwd=three_month_project, check=False)
+    assert done.returncode == 0
+    assert not [p.name for p in output.iterdir() if p.name.startswith((".tmp-", ".old-"))]
 
 
 @pytest.mark.e2e
