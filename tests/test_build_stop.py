@@ -147,12 +147,19 @@ def _descendants(pid: int) -> list[psutil.Process]:
         return []
 
 
+def _cmdline(p: psutil.Process) -> str:
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:  # exited meanwhile (a short-lived git or pandoc)
+        return ""
+
+
 def _alive(procs: list[psutil.Process]) -> list[str]:
     alive = []
     for p in procs:
         try:
             if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
-                alive.append(f"{p.pid} {' '.join(p.cmdline())[:80]}")
+                alive.append(f"{p.pid} {_cmdline(p)[:80]}")
         except psutil.NoSuchProcess:
             pass
     return alive
@@ -183,7 +190,7 @@ def _wait_until_building(proc: subprocess.Popen, output: Path, kernels: int) -> 
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stdout.read()
         procs = _descendants(proc.pid)
-        n_kernels = sum("ipykernel" in " ".join(p.cmdline()) for p in procs if p.is_running())
+        n_kernels = sum("ipykernel" in _cmdline(p) for p in procs)
         if n_kernels >= kernels and list(output.glob(".tmp-*")):
             return procs
         time.sleep(0.2)
