@@ -100,4 +100,4 @@ class BuildProgress:
             lines.append(f"{len(failed)} bulan gagal; hasil terbit sebelumnya tidak diubah:")
             for r in failed:
                 lines.append(f"\n== {r.periode} ==\n{r.reason}")
-        return terminal_safe("\n".join(lines))
+        return "\n".join(lines)

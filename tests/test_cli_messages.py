@@ -50,19 +50,18 @@ def test_control_characters_never_reach_the_terminal(tmp_path, capsys):
     assert not CONTROL.search(err), repr(err)
 
 
-def test_progress_lines_and_summary_strip_control_characters():
+def test_progress_lines_strip_control_characters():
     import io
 
     from crmlib.build import MonthResult
 
     stream = io.StringIO()
-    failed = MonthResult("2022-06", "gagal", reason="nilai 'a\x1b[31mb\rc' ditolak")
     with BuildProgress(1, stream=stream) as progress:
-        progress.event("catatan", "catatan \x1b[1mtebal\x1b[0m")
-        progress.event("selesai", failed)
-    text = stream.getvalue() + BuildProgress.summary([failed])
-    assert "nilai 'abc' ditolak" in text and "catatan tebal" in text
-    assert not CONTROL.search(text.replace("\n", "").replace("\t", ""))
+        progress.event("catatan", "output/ \x1b[1mtebal\x1b[0m\r dipakai")
+        progress.event("selesai", MonthResult("2022-06\x1b[2J", "dibangun", renderer="embedded"))
+    text = stream.getvalue()
+    assert "catatan: output/ tebal dipakai" in text and "2022-06: selesai" in text
+    assert not CONTROL.search(text.replace("\n", ""))
 
 
 def test_terminal_safe_keeps_text_tabs_and_newlines():
