@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -343,7 +344,14 @@ def build_archive_index(output_dir: Path | str, kota_label: str) -> Path:
     months = collect_months(output_dir)
     page = render_index(months, kota_label, _stylesheet(output_dir))
     target = output_dir / "index.html"
-    tmp = output_dir / ".index.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, target)
+    # A name of its own per write: readers only ever see a whole index.html, old or new.
+    fd, tmp = tempfile.mkstemp(prefix=".index.html.", suffix=".tmp", dir=output_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the page from a web server
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return target

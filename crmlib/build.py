@@ -9,6 +9,7 @@ process pool and report back to the parent, which alone writes to the terminal.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
@@ -17,24 +18,34 @@ import json
 import logging
 import multiprocessing
 import os
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmlib import __version__
-from crmlib.errors import CrmReportError, ParamsError
+from crmlib.errors import BuildError, CrmReportError, ParamsError, StorageError
+from crmlib.lock import DEFAULT_WAIT, hold_output_lock
 from crmlib.params import list_months, load_params, resolve_data_path
 from crmlib.periode import previous_periode
 
 NOTEBOOK = Path("notebooks") / "laporan_bulanan.ipynb"
 STATE_FILE = "build-info.json"
+# A stopped pool worker exits after at most this many seconds, its cleanup done or not.
+WORKER_STOP_SECONDS = 2.0
 TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
+# Failed months' build.log, kept outside the published months: output/_log/<YYYY-MM>-gagal.log.
+LOG_DIR = "_log"
 # What the templates are made of: a change in any of these rebuilds every month.
 TEMPLATE_GLOBS = ("_quarto.yml", "_extensions/**/*")
 
@@ -87,6 +98,8 @@ class MonthResult:
     steps: dict = field(default_factory=dict)
     renderer: str = ""
     warnings: list[str] = field(default_factory=list)  # plausibility warnings (published anyway)
+    log: str = ""  # a failed month's kept build.log
+    exit_code: int = 0  # a failed month's error class exit code (1 data, 74 disk, ...)
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -110,6 +123,32 @@ def _hash_path(path: Path) -> str:
                 parts.append(str(p.relative_to(path)).encode() + b"\0" + p.read_bytes())
         return _hash_bytes(*parts)
     return "missing"
+
+
+def _hash_data(path: Path) -> str:
+    """Hash of exactly the files the reader would read from a month's data path.
+
+    The path is located (and so validated) first: a wrong ``data:`` such as a big
+    folder is never read, and the build then reports it through the reader.
+    """
+    from crmlib.reader import locate_sources
+
+    try:
+        files = sorted({src.path for src in locate_sources(path).values()})
+        return _hash_bytes(*(f.name.encode() + b"\0" + f.read_bytes() for f in files))
+    except CrmReportError:
+        return "tidak-valid"
+    except OSError:
+        return "tidak-terbaca"
+
+
+def _file_hashes(month_dir: Path) -> dict[str, str]:
+    """SHA-256 of every file of a month folder but the state file, by relative path."""
+    return {
+        p.relative_to(month_dir).as_posix(): _hash_bytes(p.read_bytes())
+        for p in sorted(month_dir.rglob("*"))
+        if p.is_file() and p.name != STATE_FILE
+    }
 
 
 def _code_hash() -> str:
@@ -147,13 +186,13 @@ def month_fingerprint(
             prev_params = load_params(project.params_dir, prev)
             prev_part = _hash_bytes(
                 prev_file.read_bytes(),
-                _hash_path(resolve_data_path(prev_params, project.root)).encode(),
+                _hash_data(resolve_data_path(prev_params, project.root)).encode(),
             )
         except CrmReportError:
             prev_part = "invalid"
     return {
         "periode": periode,
-        "data": _hash_path(resolve_data_path(params, project.root)),
+        "data": _hash_data(resolve_data_path(params, project.root)),
         "params": _hash_bytes(json.dumps(params, sort_keys=True, ensure_ascii=False).encode()),
         "bulan_sebelumnya": prev_part,
         "renderer": renderer,
@@ -171,14 +210,23 @@ def shared_fingerprint(project: Project) -> dict:
 
 
 def is_up_to_date(project: Project, periode: str, fingerprint: dict) -> bool:
-    """True when the published month was built from exactly this fingerprint."""
+    """True when the published month was built from exactly this fingerprint.
+
+    Every published file must still be the one the build wrote (its SHA-256 is in
+    the state file): a truncated PDF or an emptied workbook makes the month stale.
+    """
     month_dir = project.output_dir / periode
     try:
         state = json.loads((month_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        files = state.get("berkas") or {}
+        needed = ("laporan.html", "laporan.pdf", "laporan.ipynb", "metrics.json", "tabel.xlsx")
+        return (
+            state.get("fingerprint") == fingerprint
+            and all(n in files for n in needed)
+            and all(_hash_bytes((month_dir / n).read_bytes()) == h for n, h in files.items())
+        )
+    except (OSError, ValueError, AttributeError):
         return False
-    needed = ("laporan.html", "laporan.pdf", "laporan.ipynb", "metrics.json")
-    return state.get("fingerprint") == fingerprint and all((month_dir / n).exists() for n in needed)
 
 
 # --------------------------------------------------------------------------- publishing
@@ -201,7 +249,20 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def publish(tmp_dir: Path, final_dir: Path) -> None:
-    """Replace ``final_dir`` by ``tmp_dir`` so that readers see the old or the new month, never a mix."""
+    """Replace ``final_dir`` by ``tmp_dir`` so that readers see the old or the new month, never a mix.
+
+    Never unpublishes: when ``tmp_dir`` is missing, the live month is left as it is.
+
+    Raises
+    ------
+    BuildError
+        When ``tmp_dir`` is not a folder (it was removed under the build).
+    """
+    if not tmp_dir.is_dir():
+        raise BuildError(
+            f"Folder sementara {tmp_dir} hilang sebelum diterbitkan; "
+            f"{final_dir.name} yang sudah terbit tidak diubah."
+        )
     if not final_dir.exists():
         os.rename(tmp_dir, final_dir)
         return
@@ -209,21 +270,34 @@ def publish(tmp_dir: Path, final_dir: Path) -> None:
         shutil.rmtree(tmp_dir, ignore_errors=True)  # now holds the old month
         return
     # Fallback: two renames; recover_output() restores the old month if we die in between.
-    old = final_dir.parent / f"{OLD_PREFIX}{final_dir.name}"
-    shutil.rmtree(old, ignore_errors=True)
+    old = final_dir.parent / f"{OLD_PREFIX}{final_dir.name}-{_unique()}"
     os.rename(final_dir, old)
-    os.rename(tmp_dir, final_dir)
+    try:
+        os.rename(tmp_dir, final_dir)
+    except BaseException:
+        os.rename(old, final_dir)
+        raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _unique() -> str:
+    """A name part no other process or call uses: pid and a random suffix."""
+    return f"{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def recover_output(output_dir: Path) -> list[str]:
-    """Clean up after a killed build: drop half-built temp folders, restore a month caught mid-swap."""
+    """Clean up after a killed build: drop half-built temp folders, restore a month caught mid-swap.
+
+    Only call it while holding ``output/``'s lock (:func:`writing_output`): the
+    temp folders it deletes would otherwise be a running build's.
+    """
     notes = []
     if not output_dir.is_dir():
         return notes
-    for p in output_dir.iterdir():
+    for p in sorted(output_dir.iterdir()):
         if p.name.startswith(OLD_PREFIX) and p.is_dir():
-            final = output_dir / p.name[len(OLD_PREFIX) :]
+            name = p.name[len(OLD_PREFIX) :].split("-")
+            final = output_dir / "-".join(name[:2])  # .old-YYYY-MM[-pid-suffix]
             if not final.exists():
                 os.rename(p, final)
                 notes.append(f"{final.name}: hasil lama dipulihkan setelah build terhenti")
@@ -231,7 +305,25 @@ def recover_output(output_dir: Path) -> list[str]:
                 shutil.rmtree(p, ignore_errors=True)
         elif p.name.startswith(TMP_PREFIX) and p.is_dir():
             shutil.rmtree(p, ignore_errors=True)
+        elif p.name.startswith(".") and p.name.endswith(".tmp") and p.is_file():
+            p.unlink(missing_ok=True)  # e.g. a killed archive write's .index.html.*.tmp
     return notes
+
+
+@contextmanager
+def writing_output(
+    project: Project, command: str, wait: float = DEFAULT_WAIT, notify=None
+) -> Iterator[None]:
+    """Hold ``output/``'s lock, after cleaning up what a killed run left there.
+
+    Every command that writes ``output/`` runs inside this block, so a cleanup
+    never deletes a running build's temp folders and two builds never interleave.
+    """
+    with hold_output_lock(project.output_dir, command, wait, notify):
+        for note in recover_output(project.output_dir):
+            if notify:
+                notify(note)
+        yield
 
 
 # --------------------------------------------------------------------------- steps
@@ -329,7 +421,7 @@ def build_month(
     project = Project(Path(root))
     start = time.perf_counter()
     steps: dict[str, float] = {}
-    tmp = project.output_dir / f"{TMP_PREFIX}{periode}-{os.getpid()}"
+    tmp = project.output_dir / f"{TMP_PREFIX}{periode}-{_unique()}"
     log = logging.getLogger(f"crmlib.build.{periode}.{os.getpid()}")
     log.handlers.clear()
     log.propagate = False
@@ -341,7 +433,6 @@ def build_month(
         log.info("%-10s %.2f s", name, steps[name])
 
     try:
-        shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         handler = logging.FileHandler(tmp / "build.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
@@ -399,7 +490,8 @@ def build_month(
         step("metrik", t0)
 
         t0 = time.perf_counter()
-        data_rel = os.path.relpath(data_path, project.output_dir / periode)
+        # From where the kernel really runs: output/ may be a symlink to another disk.
+        data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
         parameters = notebook_parameters(
             params, data_rel, provenance, previous_month_headline(project, periode)
         )
@@ -434,21 +526,23 @@ def build_month(
         render.render_month(tmp, renderer=used_renderer, kertas=params.get("kertas", "a4"))
         step("render", t0)
 
+        log.info("selesai dalam %.2f s", time.perf_counter() - start)
+        for h in log.handlers:
+            h.close()
+        log.handlers.clear()
         state = {
             "fingerprint": fingerprint,
             "renderer": used_renderer,
             "crmlib": __version__,
             "langkah_detik": steps,
             WARNINGS_KEY: warnings,
+            "berkas": _file_hashes(tmp),
         }
         (tmp / STATE_FILE).write_text(
             json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
-        log.info("selesai dalam %.2f s", time.perf_counter() - start)
-        for h in log.handlers:
-            h.close()
-        log.handlers.clear()
         publish(tmp, project.output_dir / periode)
+        _drop_failed_log(project, periode)
         return MonthResult(
             periode,
             "dibangun",
@@ -457,25 +551,64 @@ def build_month(
             renderer=used_renderer,
             warnings=warnings,
         )
-    except CrmReportError as exc:
-        reason = str(exc)
     except KeyboardInterrupt:
-        reason = "dihentikan"
-    except Exception as exc:  # a bug: keep the traceback in the log, give the user one line
-        log.error("kesalahan internal:\n%s", traceback.format_exc())
-        reason = f"kesalahan internal: {type(exc).__name__}: {exc}"
-    for h in log.handlers:
-        h.close()
-    log.handlers.clear()
-    shutil.rmtree(tmp, ignore_errors=True)
-    return MonthResult(
+        # Stopped (Ctrl-C, SIGTERM): leave nothing behind and stop the whole batch.
+        for h in log.handlers:
+            h.close()
+        log.handlers.clear()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except Exception as exc:
+        reason, code = _failure(exc, log)
+    result = MonthResult(
         periode,
         "gagal",
         time.perf_counter() - start,
         reason=reason,
         steps=steps,
         renderer=used_renderer,
+        exit_code=code,
     )
+    for h in log.handlers:
+        h.close()
+    log.handlers.clear()
+    result.log = _keep_failed_log(project, periode, tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def _failure(exc: Exception, log: logging.Logger) -> tuple[str, int]:
+    """The analyst's message and exit code for a month that failed; logged with the traceback for bugs."""
+    if isinstance(exc, OSError):
+        exc = StorageError.from_oserror(exc) or exc
+    if isinstance(exc, CrmReportError):
+        log.error("GAGAL: %s", exc)
+        return str(exc), exc.exit_code
+    # A bug: keep the traceback in the log, give the analyst one line.
+    log.error("kesalahan internal:\n%s", traceback.format_exc())
+    return f"kesalahan internal: {type(exc).__name__}: {exc}", 70
+
+
+def _drop_failed_log(project: Project, periode: str) -> None:
+    """The month is published: its last failure's log (and an empty ``_log/``) goes."""
+    log_dir = project.output_dir / LOG_DIR
+    (log_dir / f"{periode}-gagal.log").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        log_dir.rmdir()  # only when empty
+
+
+def _keep_failed_log(project: Project, periode: str, tmp: Path) -> str:
+    """Move a failed month's build.log to ``output/_log/<periode>-gagal.log``; its path, or ""."""
+    source = tmp / "build.log"
+    if not source.is_file():
+        return ""
+    target = project.output_dir / LOG_DIR / f"{periode}-gagal.log"
+    try:
+        target.parent.mkdir(exist_ok=True)
+        os.replace(source, target)
+    except OSError:
+        return ""
+    return os.path.relpath(target, project.root)
 
 
 # --------------------------------------------------------------------------- plausibility
@@ -569,78 +702,232 @@ def build(
     force: bool = False,
     renderer: str = "auto",
     on_event=None,
+    wait: float = DEFAULT_WAIT,
+    command: str = "build",
 ) -> list[MonthResult]:
     """Build months in a process pool; returns one result per month, oldest first.
 
     ``on_event(kind, result_or_periode)`` is called in this process only, so the
     caller decides how to show progress (a bar on a terminal, plain lines in CI).
+    The whole run holds ``output/``'s lock (waiting up to ``wait`` seconds for it).
+    Ctrl-C or SIGTERM stops the whole batch: nothing more is published, temp
+    folders, workers and kernels are cleaned up, and ``KeyboardInterrupt`` is raised.
     """
     from crmlib import render
 
-    project.output_dir.mkdir(parents=True, exist_ok=True)
-    for note in recover_output(project.output_dir):
+    def emit(kind: str, payload) -> None:
         if on_event:
-            on_event("catatan", note)
+            on_event(kind, payload)
+
     if renderer != "auto":
         render.pick_renderer(renderer)  # fail once, early, with the install hint
-    todo, results = check_up_to_date(project, months, renderer, force)
-    for r in results:
-        if on_event:
-            on_event("selesai", r)
-    built_at = dt.datetime.now().replace(microsecond=0).isoformat()
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    if todo:
-        if jobs == 1 or len(todo) == 1:
-            from crmlib.execute import prestart_warm_kernel
-
-            # Boot the kernel now, while this process still imports the build steps.
-            prestart_warm_kernel()
-            for periode in todo:
-                if on_event:
-                    on_event("mulai", periode)
-                r = build_month(str(project.root), periode, renderer, force, built_at)
-                results.append(r)
-                if on_event:
-                    on_event("selesai", r)
-        else:
-            # forkserver: workers start from a clean process, not a fork of this one, so they
-            # inherit no kernel sockets or event loops; the server preloads crmlib once.
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["crmlib.build", "crmlib.execute", "crmlib.render"])
-            with ProcessPoolExecutor(
-                max_workers=jobs, mp_context=ctx, initializer=_init_worker
-            ) as pool:
-                futures = {
-                    pool.submit(build_month, str(project.root), p, renderer, force, built_at): p
-                    for p in todo
-                }
-                for fut in as_completed(futures):
-                    try:
-                        r = fut.result()
-                    except Exception as exc:  # a worker died (killed, out of memory)
-                        r = MonthResult(
-                            futures[fut], "gagal", reason=f"proses pekerja berhenti: {exc}"
-                        )
-                    results.append(r)
-                    if on_event:
-                        on_event("selesai", r)
-    # The archive only changes when a month was published (keeps a no-op rebuild instant).
-    if (
-        any(r.status == "dibangun" for r in results)
-        or not (project.output_dir / "index.html").exists()
-    ):
-        refresh_archive(project)
+    results: list[MonthResult] = []
+    with _stop_on_sigterm(), writing_output(project, command, wait, lambda n: emit("catatan", n)):
+        todo, fresh = check_up_to_date(project, months, renderer, force)
+        for r in fresh:
+            _drop_failed_log(project, r.periode)  # what is published is what was asked for
+            results.append(r)
+            emit("selesai", r)
+        built_at = dt.datetime.now().replace(microsecond=0).isoformat()
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+        args = (str(project.root), renderer, force, built_at)
+        try:
+            if jobs == 1 or len(todo) == 1:
+                _build_serial(todo, args, emit, results)
+            elif todo:
+                _build_parallel(project, todo, jobs, args, emit, results)
+        except KeyboardInterrupt:
+            # The index must list exactly the months that are published, also when stopped.
+            if any(r.status == "dibangun" for r in results):
+                refresh_archive(project)
+            raise
+        # The archive only changes when a month was published (keeps a no-op rebuild instant).
+        if (
+            any(r.status == "dibangun" for r in results)
+            or not (project.output_dir / "index.html").exists()
+        ):
+            refresh_archive(project)
     return sorted(results, key=lambda r: r.periode)
 
 
-def _init_worker() -> None:
-    """Pool worker start-up: stop the worker's warm kernel when the pool shuts the worker down."""
+def _build_serial(todo: list[str], args: tuple, emit, results: list[MonthResult]) -> None:
+    """Build months one after the other in this process, on one warm kernel."""
+    from crmlib.execute import kill_warm_kernel, prestart_warm_kernel
+
+    if not todo:
+        return
+    root, renderer, force, built_at = args
+    # Boot the kernel now, while this process still imports the build steps.
+    prestart_warm_kernel()
+    try:
+        for periode in todo:
+            emit("mulai", periode)
+            r = build_month(root, periode, renderer, force, built_at)
+            results.append(r)
+            emit("selesai", r)
+    except BaseException:
+        kill_warm_kernel()
+        raise
+
+
+def _build_parallel(
+    project: Project, todo: list[str], jobs: int, args: tuple, emit, results: list[MonthResult]
+) -> None:
+    """Build months in a pool of worker processes, each with its own warm kernel."""
+    root, renderer, force, built_at = args
+    # forkserver: workers start from a clean process, not a fork of this one, so they
+    # inherit no kernel sockets or event loops; the server preloads crmlib once.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["crmlib.build", "crmlib.execute", "crmlib.render"])
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+    )
+    try:
+        futures = {
+            pool.submit(_build_month_in_worker, root, p, renderer, force, built_at): p for p in todo
+        }
+        for fut in as_completed(futures):
+            try:
+                r = fut.result()
+            except Exception as exc:  # a worker died (killed, out of memory)
+                r = MonthResult(futures[fut], "gagal", reason=f"proses pekerja berhenti: {exc}")
+            results.append(r)
+            emit("selesai", r)
+    except BaseException:
+        _stop_pool(pool)
+        # Workers are gone and the lock is still ours: their temp folders can go.
+        recover_output(project.output_dir)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, grace: float = WORKER_STOP_SECONDS + 1) -> None:
+    """Stop a pool now: drop queued months, SIGTERM the workers, SIGKILL those that linger."""
+    # A second Ctrl-C must not cut the cleanup short.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for w in workers:
+            if w.is_alive():
+                w.terminate()  # the worker discards its temp folder and kernel, then exits
+        deadline = time.monotonic() + grace
+        for w in workers:
+            w.join(max(0.0, deadline - time.monotonic()))
+            if w.is_alive():
+                w.kill()
+                w.join(5)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while a build runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --------------------------------------------------------------------------- pool workers
+
+_worker = {"busy": False, "stopping": False}
+
+
+def _init_worker(build_pid: int) -> None:
+    """Pool worker start-up: stop on SIGINT/SIGTERM and when the parent dies; clean up the kernel."""
     from multiprocessing import util
 
     from crmlib.execute import shutdown_warm_kernel
 
     # atexit does not run in pool workers; multiprocessing's own finalizers do.
     util.Finalize(None, shutdown_warm_kernel, exitpriority=10)
+    signal.signal(signal.SIGINT, _worker_stop)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    _die_with_parent(build_pid)
+
+
+def _worker_stop(signum, frame) -> None:
+    """Signal handler of a worker: abandon the month being built, or exit when idle."""
+    from crmlib.execute import kill_warm_kernel
+
+    if _worker["stopping"]:
+        return  # already stopping (Ctrl-C reaches the worker and the parent's SIGTERM follows)
+    _worker["stopping"] = True
+    # However the month's code reacts to the interruption, the worker is gone within seconds.
+    threading.Thread(target=_exit_soon, args=(128 + signum,), daemon=True).start()
+    if _worker["busy"]:
+        raise KeyboardInterrupt  # build_month removes its temp folder
+    kill_warm_kernel()
+    os._exit(128 + signum)
+
+
+def _exit_soon(code: int, after: float = WORKER_STOP_SECONDS) -> None:
+    from crmlib.execute import kill_warm_kernel
+
+    time.sleep(after)
+    kill_warm_kernel()
+    os._exit(code)
+
+
+def _build_month_in_worker(*args) -> MonthResult:
+    """:func:`build_month` in a pool worker; a stop ends the worker, not just the month."""
+    from crmlib.execute import kill_warm_kernel
+
+    _worker["busy"] = True
+    try:
+        return build_month(*args)
+    except KeyboardInterrupt:
+        kill_warm_kernel()
+        os._exit(130)
+    finally:
+        _worker["busy"] = False
+
+
+def _process_start(pid: int) -> str | None:
+    """When process ``pid`` started (Linux ``/proc``), or ``None`` when it is gone or a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return None
+    except OSError:  # no /proc: only ask whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except OSError:
+            pass  # exists, but not ours to signal
+        return "?"
+    fields = stat.rsplit(")", 1)[1].split()
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def _die_with_parent(build_pid: int) -> None:
+    """Stop this worker when the build process dies (even by ``kill -9``).
+
+    The worker's parent is the forkserver, which lives as long as its workers do,
+    so neither the parent-death signal nor ``getppid()`` notice the build dying:
+    a watchdog thread polls the build process itself (by pid and start time).
+    """
+    started = _process_start(build_pid)
+
+    def watch() -> None:
+        while started is not None and _process_start(build_pid) == started:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="build-watchdog", daemon=True).start()
 
 
 def refresh_archive(project: Project) -> Path:
@@ -672,4 +959,5 @@ __all__ = [
     "month_fingerprint",
     "publish",
     "recover_output",
+    "writing_output",
 ]

@@ -2,11 +2,18 @@
 
 Thin by design: parse arguments, call crmlib, map crmlib's errors to exit codes.
 Exit codes: 0 ok, 1 invalid data or a failed build, 2 invalid parameters,
-3 renderer missing, 130 interrupted, 70 internal error (a bug: please report it).
+3 renderer missing, 70 internal error (a bug: please report it), 74 disk full or
+no permission to write, 75 output/ in use by another run, 130 interrupted
+(Ctrl-C or SIGTERM).
+
+Everything printed goes through :func:`_echo`, which strips control characters
+(values from the data must not drive the terminal); click's own words are
+Indonesian (:mod:`crmlib.cli_id`).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -15,17 +22,38 @@ from pathlib import Path
 
 import click
 
-from crmlib import __version__
-from crmlib.errors import CrmReportError
+from crmlib import __version__, cli_id
+from crmlib.errors import CrmReportError, StorageError
+from crmlib.lock import DEFAULT_WAIT
+from crmlib.progress import terminal_safe
 
 EXIT_INTERNAL = 70
 IZINKAN_KOSONG_HELP = (
     "Terima bulan tanpa laporan (berkas hanya berisi judul, atau 0 laporan dalam periode)."
 )
+EXIT_INTERRUPTED = 130
+STOPPED = "Dihentikan. Bulan yang belum selesai tidak diterbitkan; hasil terbit tidak diubah."
+
+cli_id.install()  # before the decorators below build their help texts
+
+
+def _echo(text: str, err: bool = False) -> None:
+    click.echo(terminal_safe(text), err=err)
 
 
 def _echo_err(text: str) -> None:
-    click.echo(text, err=True)
+    _echo(text, err=True)
+
+
+_TUNGGU = click.option(
+    "--tunggu",
+    metavar="DETIK",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_WAIT,
+    show_default=True,
+    help="Bila output/ sedang dipakai proses crm-report lain: tunggu paling lama sekian detik, "
+    "lalu berhenti dengan kode 75.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -70,7 +98,7 @@ def validate(data: Path, periode: str | None, kota: str, izinkan_kosong: bool) -
     from crmlib.reader import read_month
 
     month = read_month(data, periode, kota=kota, izinkan_kosong=izinkan_kosong)
-    click.echo(format_validation_summary(month))
+    _echo(format_validation_summary(month))
     return 0
 
 
@@ -144,15 +172,15 @@ def metrics(
     )
     if output is None:
         # Printed, not written into output/: the published month only changes through `build`.
-        click.echo(json.dumps(metrics_to_dict(m, provenance), ensure_ascii=False, indent=2))
+        _echo(json.dumps(metrics_to_dict(m, provenance), ensure_ascii=False, indent=2))
         return 0
     output.parent.mkdir(parents=True, exist_ok=True)
     write_metrics_json(m, output, provenance)
-    click.echo(f"metrics.json ditulis: {output}")
+    _echo(f"metrics.json ditulis: {output}")
     if tabel:
         xlsx = output.parent / "tabel.xlsx"
         write_tables_xlsx(m, xlsx)
-        click.echo(f"tabel laporan ditulis: {xlsx}")
+        _echo(f"tabel laporan ditulis: {xlsx}")
     return 0
 
 
@@ -166,6 +194,7 @@ def metrics(
     "-j",
     type=click.IntRange(min=1),
     default=None,
+    metavar="N",
     help="Jumlah bulan yang dibangun bersamaan (bawaan: jumlah CPU).",
 )
 @click.option("--force", is_flag=True, help="Bangun ulang walau tidak ada yang berubah.")
@@ -176,8 +205,14 @@ def metrics(
     show_default=True,
     help="auto = Quarto bila terpasang, selain itu renderer bawaan.",
 )
+@_TUNGGU
 def build(
-    months: tuple[str, ...], all_months: bool, jobs: int | None, force: bool, renderer: str
+    months: tuple[str, ...],
+    all_months: bool,
+    jobs: int | None,
+    force: bool,
+    renderer: str,
+    tunggu: float,
 ) -> int:
     """Susun laporan bulanan: validasi data, jalankan notebook, buat HTML + PDF, perbarui arsip.
 
@@ -187,6 +222,7 @@ def build(
       crm-report build --all              semua bulan di params/
       crm-report build 2022-06 --force    bangun ulang walau tidak berubah
     Bulan yang gagal tidak mengubah hasil yang sudah terbit; bulan lain tetap dibangun.
+    Ctrl-C menghentikan seluruh build (kode 130) tanpa menerbitkan bulan berikutnya.
     """
     from crmlib.build import Project, plan
     from crmlib.build import build as run_build
@@ -194,18 +230,28 @@ def build(
 
     project = Project.find()
     todo = plan(project, list(months), all_months)
+    command = " ".join(["build", *(["--all"] if all_months else todo)])
     with BuildProgress(len(todo)) as progress:
         results = run_build(
-            project, todo, jobs=jobs, force=force, renderer=renderer, on_event=progress.event
+            project,
+            todo,
+            jobs=jobs,
+            force=force,
+            renderer=renderer,
+            on_event=progress.event,
+            wait=tunggu,
+            command=command,
         )
-    click.echo(progress.summary(results))
+    _echo(progress.summary(results))
     for r in results:
         for warning in r.warnings:
             _echo_err(f"PERINGATAN: {warning}")
-    index = project.output_dir / "index.html"
-    if index.exists():
-        click.echo(f"Arsip: {index}")
-    return 1 if any(r.status == "gagal" for r in results) else 0
+    failed = [r for r in results if r.status == "gagal"]
+    if failed:
+        # A disk or permission problem concerns the whole run, not one month's data.
+        return StorageError.exit_code if any(r.exit_code == 74 for r in failed) else 1
+    _echo(f"Arsip: {project.output_dir / 'index.html'}")
+    return 0
 
 
 @cli.command("new-month")
@@ -238,8 +284,8 @@ def new_month(
         Project.find(), periode, data, per_tanggal, force=force, izinkan_kosong=izinkan_kosong
     )
     if backup is not None:
-        click.echo(f"Berkas lama disimpan sebagai: {backup}")
-    click.echo(
+        _echo(f"Berkas lama disimpan sebagai: {backup}")
+    _echo(
         f"Berkas parameter dibuat: {path}\nSunting kendala/saran/catatan bila perlu, lalu "
         f"jalankan: crm-report build {periode}"
     )
@@ -253,17 +299,20 @@ def status() -> int:
     from crmlib.build import Project
     from crmlib.status import format_statuses, month_statuses
 
-    click.echo(format_statuses(month_statuses(Project.find())))
+    _echo(format_statuses(month_statuses(Project.find())))
     return 0
 
 
 @cli.command()
-def archive() -> int:
+@_TUNGGU
+def archive(tunggu: float) -> int:
     """Bangun ulang output/index.html (arsip) dari bulan yang sudah terbit di output/."""
-    from crmlib.build import Project, refresh_archive
+    from crmlib.build import Project, refresh_archive, writing_output
 
-    path = refresh_archive(Project.find())
-    click.echo(f"Arsip diperbarui: {path}")
+    project = Project.find()
+    with writing_output(project, "archive", tunggu, lambda note: _echo_err(f"catatan: {note}")):
+        path = refresh_archive(project)
+    _echo(f"Arsip diperbarui: {path}")
     return 0
 
 
@@ -291,27 +340,47 @@ def main(argv: list[str] | None = None) -> int:
     debug = os.environ.get("CRM_REPORT_DEBUG") == "1" or "--debug" in (argv or sys.argv[1:])
     try:
         rc = cli.main(args=argv, prog_name="crm-report", standalone_mode=False)
-    except click.exceptions.Abort:
-        _echo_err("Dibatalkan.")
-        rc = 130
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C (and our SIGTERM) into Abort; a declined prompt is Abort too.
+        stopped = isinstance(exc.__cause__, KeyboardInterrupt)
+        _echo_err(STOPPED if stopped else "Dibatalkan.")
+        rc = EXIT_INTERRUPTED
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        _echo_err(shown.getvalue().rstrip("\n"))
         rc = exc.exit_code
     except CrmReportError as exc:
         _echo_err(f"GAGAL: {exc}")
         rc = exc.exit_code
     except KeyboardInterrupt:
-        _echo_err("Dihentikan (Ctrl-C). Hasil yang sudah terbit tidak diubah.")
-        rc = 130
+        _echo_err(STOPPED)
+        rc = EXIT_INTERRUPTED
+    except OSError as exc:
+        storage = StorageError.from_oserror(exc)
+        if storage is None:
+            return _internal_error(exc, debug)
+        _echo_err(f"GAGAL: {storage}")
+        rc = storage.exit_code
     except Exception as exc:  # a bug, not the user's fault
-        if debug:
-            traceback.print_exc()
-        _echo_err(
-            f"Kesalahan internal: {type(exc).__name__}: {exc}\n"
-            "Ini kemungkinan bug crm-report; jalankan ulang dengan --debug dan laporkan ke tim."
-        )
-        rc = EXIT_INTERNAL
+        return _internal_error(exc, debug)
     return int(rc or 0)
+
+
+def _internal_error(exc: Exception, debug: bool) -> int:
+    """Report a bug in one line (the traceback only with --debug); call from an except block."""
+    if debug:
+        traceback.print_exc()
+    _echo_err(
+        f"Kesalahan internal: {type(exc).__name__}: {exc}\n"
+        "Ini kemungkinan bug crm-report; jalankan ulang dengan --debug dan laporkan ke tim."
+    )
+    return EXIT_INTERNAL
+
+
+cli.subcommand_metavar = cli_id.SUBCOMMAND_METAVAR
+for _command in (cli, *cli.commands.values()):
+    _command.options_metavar = cli_id.OPTIONS_METAVAR
 
 
 if __name__ == "__main__":

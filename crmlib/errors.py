@@ -7,6 +7,7 @@ classes to exit codes; nothing below the CLI prints.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -92,3 +93,39 @@ class RenderError(CrmReportError):
 
 class BuildError(CrmReportError):
     """One or more months failed to build."""
+
+
+class OutputLockedError(CrmReportError):
+    """Another crm-report process is writing to ``output/`` (its lock is held)."""
+
+    exit_code = 75
+
+
+class StorageError(CrmReportError):
+    """Writing a file failed because of the machine, not the data (disk, permissions)."""
+
+    exit_code = 74
+
+    @classmethod
+    def from_oserror(cls, exc: OSError) -> StorageError | None:
+        """The analyst-facing error for a disk-full or permission ``OSError``, else ``None``."""
+        where = exc.filename or "berkas"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DiskFullError(
+                f"Disk penuh saat menulis {where}: kosongkan ruang disk (atau kuota), lalu "
+                "jalankan ulang. Hasil yang sudah terbit tidak diubah."
+            )
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StoragePermissionError(
+                f"Tidak ada izin menulis {where} ({exc.strerror}): periksa pemilik dan izin "
+                "folder itu (mis. output/), lalu jalankan ulang."
+            )
+        return None
+
+
+class DiskFullError(StorageError):
+    """The disk (or the user's quota) is full."""
+
+
+class StoragePermissionError(StorageError):
+    """A file or folder cannot be written for lack of permission (or a read-only disk)."""

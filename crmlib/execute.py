@@ -12,6 +12,8 @@ the module cache survives). A kernel that timed out or failed is discarded.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import os
 import re
 import subprocess
 import threading
@@ -31,7 +33,7 @@ def _strip_ansi(text: object) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", str(text))
 
 
-def _start_kernel():
+def _start_kernel(box: dict | None = None):
     # An *async* kernel manager, like the one nbclient makes for itself: with a blocking one,
     # nbclient's per-cell timeout never fires.
     from jupyter_client.manager import AsyncKernelManager
@@ -39,7 +41,10 @@ def _start_kernel():
 
     km = AsyncKernelManager(kernel_name=KERNEL_NAME)
     # The kernel's own start-up chatter (TCP warning) would interleave with the progress output.
+    # (ipykernel exits by itself within a second when this process dies: JPY_PARENT_PID.)
     run_sync(km.start_kernel)(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if box is not None:
+        box["km"] = km  # visible to kill_warm_kernel() while the imports below run
     _run_in_kernel(km, WARM_UP, timeout=120)
     return km
 
@@ -53,7 +58,11 @@ def _run_in_kernel(km, code: str, timeout: float) -> str:
         kc.start_channels()
         try:
             await kc.wait_for_ready(timeout=timeout)
-            reply = await kc.execute_interactive(code, timeout=timeout, store_history=False)
+            # The hook swallows the kernel's output: an error here must not reach the terminal
+            # as a raw IPython traceback; the reply status says enough.
+            reply = await kc.execute_interactive(
+                code, timeout=timeout, store_history=False, output_hook=lambda msg: None
+            )
             return reply["content"]["status"]
         except TimeoutError:
             return "timeout"
@@ -76,6 +85,33 @@ def shutdown_warm_kernel() -> None:
         pass
 
 
+def kill_warm_kernel() -> None:
+    """Stop this process's warm kernel at once (Ctrl-C, SIGTERM): SIGKILL, no messaging.
+
+    Safe to call while an event loop of this thread was interrupted, and while the
+    kernel is still booting (the boot thread then kills the kernel it started).
+    """
+    _warm["stopped"] = True
+    pending = _warm.pop("starting", None)
+    kernels = [_warm.pop("kernel", None)]
+    if pending is not None:
+        kernels.append(pending[1].get("km"))
+    for km in kernels:
+        if km is not None:
+            _kill(km)
+
+
+def _kill(km) -> None:
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is not None:
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+    with contextlib.suppress(OSError, TypeError):
+        os.remove(km.connection_file)
+
+
 def _is_alive(km) -> bool:
     from jupyter_core.utils import run_sync
 
@@ -90,13 +126,16 @@ def prestart_warm_kernel() -> None:
     """
     if "kernel" in _warm or "starting" in _warm:
         return
+    _warm.pop("stopped", None)
     box: dict = {}
 
     def boot() -> None:
         try:
-            box["km"] = _start_kernel()
+            _start_kernel(box)
         except Exception as exc:
             box["error"] = exc
+        if _warm.get("stopped") and box.get("km") is not None:
+            _kill(box["km"])  # stopped while booting
 
     thread = threading.Thread(target=boot, name="warm-kernel", daemon=True)
     thread.start()
@@ -109,7 +148,9 @@ def _join_prestart() -> None:
         return
     thread, box = pending
     thread.join()
-    if "km" in box:
+    if "error" in box and box.get("km") is not None:
+        _kill(box["km"])  # started, but the warm-up failed: _warm_kernel starts another
+    elif "km" in box:
         _warm["kernel"] = box["km"]
         atexit.register(shutdown_warm_kernel)
 
@@ -124,9 +165,15 @@ def _warm_kernel(cwd: Path, retry: bool = True):
         km = _start_kernel()
         _warm["kernel"] = km
         atexit.register(shutdown_warm_kernel)
-    status = _run_in_kernel(
-        km, f"get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({str(cwd)!r})", 30
-    )
+    # The folder first: the previous month's folder may be gone (a failed month is
+    # discarded), and IPython's reset fails in a deleted working directory.
+    status = _run_in_kernel(km, f"import os\nos.chdir({str(cwd)!r})", 30)
+    if status == "ok":
+        status = _run_in_kernel(
+            km,
+            f"get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({str(cwd)!r})",
+            30,
+        )
     if status != "ok":
         shutdown_warm_kernel()
         if not retry:

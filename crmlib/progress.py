@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
+
+# Terminal escape sequences (CSI "ESC [ ... m" and its one-byte form, OSC "ESC ] ... BEL",
+# two-byte "ESC x") and every other C0/C1 control character but tab and newline: values from
+# the data must not drive the analyst's terminal.
+_ESCAPE = re.compile(
+    r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[0-~])|\x9b[0-?]*[ -/]*[@-~]"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: object) -> str:
+    """``text`` without control characters, as everything the CLI prints is shown."""
+    return _CONTROL.sub("", _ESCAPE.sub("", str(text)))
 
 
 class BuildProgress:
@@ -43,6 +57,7 @@ class BuildProgress:
             self.bar.close()
 
     def _line(self, text: str) -> None:
+        text = terminal_safe(text)
         if self.bar is not None:
             self.bar.write(text, file=self.stream)
         else:
@@ -59,29 +74,26 @@ class BuildProgress:
             self.done += 1
             r = payload
             if r.status == "terkini":
-                text = (
-                    f"[{self.done}/{self.total}] {r.periode}: up to date (tidak ada yang berubah)"
-                )
+                text = f"[{self.done}/{self.total}] {r.periode}: terkini (tidak ada yang berubah)"
             elif r.status == "dibangun":
                 text = f"[{self.done}/{self.total}] {r.periode}: selesai dalam {r.seconds:.1f} s ({r.renderer})"
             else:
-                first = r.reason.splitlines()[0] if r.reason else ""
-                text = f"[{self.done}/{self.total}] {r.periode}: GAGAL: {first}"
+                # The reason itself is printed once, in the summary at the end.
+                text = f"[{self.done}/{self.total}] {r.periode}: gagal (alasan di ringkasan akhir)"
             self._line(text)
             if self.bar is not None:
                 self.bar.update(1)
 
     @staticmethod
     def summary(results) -> str:
-        """The closing table: month, status, time, reason (full reason for failures)."""
+        """The closing table (month, status, time, note), then each failure's reason once."""
         lines = ["", f"{'Bulan':<8} {'Status':<9} {'Waktu':>7}  Keterangan", "-" * 60]
         for r in results:
-            reason = (
-                r.reason.splitlines()[0]
-                if r.reason
-                else ("tidak ada yang berubah" if r.status == "terkini" else r.renderer)
-            )
-            lines.append(f"{r.periode:<8} {r.status:<9} {r.seconds:>6.1f}s  {reason}")
+            if r.status == "gagal":
+                note = f"log: {r.log}" if r.log else "lihat alasan di bawah"
+            else:
+                note = "tidak ada yang berubah" if r.status == "terkini" else r.renderer
+            lines.append(f"{r.periode:<8} {r.status:<9} {r.seconds:>6.1f}s  {note}")
         failed = [r for r in results if r.status == "gagal"]
         if failed:
             lines.append("")

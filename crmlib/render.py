@@ -537,7 +537,9 @@ def _render_embedded(
     html_akhir = month_dir / "laporan.html"
     pdf_akhir = month_dir / "laporan.pdf"
     peringatan: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="crm-render-") as tmp_name:
+    # Inside the month's folder (the build's temp folder under output/): a killed build
+    # leaves nothing in /tmp, and the next build's cleanup removes it with the month.
+    with tempfile.TemporaryDirectory(prefix=".crm-render-", dir=month_dir) as tmp_name:
         tmp, akar = _siapkan_sumber(Path(tmp_name), meta, body, gambar, month_dir, ext)
         md, md_html, css = tmp / "laporan.md", tmp / "laporan-html.md", tmp / "laporan-css.html"
         umum = [

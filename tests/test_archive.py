@@ -138,3 +138,24 @@ def test_rebuilding_replaces_the_page(output):
     second = build_archive_index(output, KOTA).read_text(encoding="utf-8")
     assert "Juli 2022" in second and "Juli 2022" not in first
     assert not list(output.glob(".index.html.tmp"))
+
+
+def test_each_index_write_uses_a_temp_file_of_its_own(output, monkeypatch):
+    import os
+
+    import crmlib.archive
+
+    replaced = []
+    real_replace = os.replace
+
+    def record(src, dst):
+        replaced.append(os.path.basename(src))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(crmlib.archive.os, "replace", record)
+    build_archive_index(output, "Kota Administrasi Jakarta Timur")
+    build_archive_index(output, "Kota Administrasi Jakarta Timur")
+    # Two writers sharing one temp name truncate each other's page under a reader's eyes.
+    assert len(set(replaced)) == 2 and ".index.html.tmp" not in replaced
+    assert not [p.name for p in output.iterdir() if p.name.endswith(".tmp")]
+    assert (output / "index.html").read_text(encoding="utf-8").rstrip().endswith("</html>")

@@ -7,6 +7,7 @@ something never affects another.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -18,8 +19,17 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from crmlib.build import OLD_PREFIX, Project, build, publish, recover_output
+from crmlib.build import (
+    OLD_PREFIX,
+    Project,
+    build,
+    check_up_to_date,
+    month_fingerprint,
+    publish,
+    recover_output,
+)
 from crmlib.cli import main
+from crmlib.lock import LOCK_NAME
 
 pytestmark = pytest.mark.e2e
 
@@ -92,6 +102,16 @@ def run(*args) -> int:
     return main(list(args))
 
 
+def _is_temporary(path: Path) -> bool:
+    """A leftover of a build (temp folder, half-swapped month, temp file); not the lock file."""
+    return path.name.startswith(".") and path.name != LOCK_NAME
+
+
+def _published(snap: dict[str, str]) -> dict[str, str]:
+    """A snapshot without what every build may change: the index and failed months' logs."""
+    return {k: v for k, v in snap.items() if k != "index.html" and not k.startswith("_log/")}
+
+
 # ------------------------------------------------------------------ published output
 
 
@@ -108,7 +128,7 @@ def test_month_outputs_published(built_template):
     ):
         assert (month / name).is_file(), name
     assert (built_template / "output" / "index.html").is_file()
-    assert not [p for p in (built_template / "output").iterdir() if p.name.startswith(".")]
+    assert not [p for p in (built_template / "output").iterdir() if _is_temporary(p)]
     data = json.loads((month / "metrics.json").read_text())
     assert data["total_laporan"] == 508
     prov = data["provenance"]
@@ -120,7 +140,7 @@ def test_rebuild_with_nothing_changed_is_up_to_date(project, capsys):
     before = snapshot(project / "output")
     assert run("build", *MONTHS, "--renderer", "embedded") == 0
     err = capsys.readouterr().err
-    assert err.count("up to date") == 2
+    assert err.count("terkini") == 2
     after = snapshot(project / "output")
     assert {k: v for k, v in after.items() if k != "index.html"} == {
         k: v for k, v in before.items() if k != "index.html"
@@ -132,7 +152,7 @@ def test_params_change_rebuilds_only_that_month_and_the_next(project, capsys):
     p.write_text(p.read_text() + 'catatan: "Catatan baru bulan ini."\n')
     assert run("build", *MONTHS, "--jobs", "1", "--renderer", "embedded") == 0
     err = capsys.readouterr().err
-    assert "2022-05: up to date" in err and "2022-06: selesai" in err
+    assert "2022-05: terkini" in err and "2022-06: selesai" in err
     html = (project / "output" / "2022-06" / "laporan.html").read_text()
     assert "Catatan baru bulan ini." in html
 
@@ -326,10 +346,8 @@ def test_bad_input_refused_cleanly_and_output_untouched(project, kind, capsys):
     for fragment in fragments:
         assert fragment in text, f"{fragment!r} missing from:\n{text}"
     after = snapshot(project / "output")
-    assert {k: v for k, v in after.items() if k != "index.html"} == {
-        k: v for k, v in before.items() if k != "index.html"
-    }
-    assert not [p for p in (project / "output").iterdir() if p.name.startswith(".")]
+    assert _published(after) == _published(before)
+    assert not [p for p in (project / "output").iterdir() if _is_temporary(p)]
 
 
 def test_renderer_quarto_missing_says_how_to_install(project, capsys, monkeypatch):
@@ -446,3 +464,112 @@ def test_reporter_data_never_reaches_output(project, capsys):
     for value in SECRETS.values():
         assert value not in text
     assert "Wulandari" not in text
+
+
+# ------------------------------------------------------------------ honest up-to-date checks
+
+
+@pytest.mark.parametrize(
+    ("name", "damage"),
+    [
+        ("laporan.pdf", lambda p: p.write_bytes(p.read_bytes()[:1000])),  # truncated
+        ("tabel.xlsx", lambda p: p.write_bytes(b"")),  # emptied
+        ("tabel.xlsx", lambda p: p.unlink()),  # missing
+        ("grafik/kanal.png", lambda p: p.write_bytes(b"x")),  # any published file
+    ],
+)
+def test_damaged_published_file_makes_the_month_stale(project, name, damage):
+    damage(project / "output" / "2022-06" / name)
+    todo, fresh = check_up_to_date(Project(project), list(MONTHS), "embedded", force=False)
+    assert todo == ["2022-06"] and [r.periode for r in fresh] == ["2022-05"]
+
+
+def test_data_fingerprint_reads_only_the_files_the_reader_reads(project):
+    params = {"data": "data/2022-06"}
+    before = month_fingerprint(Project(project), "2022-06", params, "embedded")["data"]
+    (project / "data" / "2022-06" / "catatan-analis.txt").write_text("bukan data")
+    after = month_fingerprint(Project(project), "2022-06", params, "embedded")["data"]
+    assert after == before
+
+
+def test_data_path_is_validated_before_it_is_hashed(project, monkeypatch):
+    big = project / "bukan-data"
+    (big / "sub").mkdir(parents=True)
+    (big / "sub" / "besar.bin").write_bytes(b"\0" * 1000)
+    read = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    fp = month_fingerprint(Project(project), "2022-06", {"data": "bukan-data"}, "embedded")
+    assert fp["data"] == "tidak-valid"
+    assert [p for p in read if big in p.parents] == []
+
+
+def test_output_folder_may_be_a_symlink(project, tmp_path, capsys):
+    elsewhere = tmp_path / "disk-lain" / "output"
+    elsewhere.parent.mkdir()
+    shutil.move(project / "output", elsewhere)
+    (project / "output").symlink_to(elsewhere, target_is_directory=True)
+    assert run("build", "2022-06", "--force") == 0, capsys.readouterr()
+    assert "2022-06  dibangun" in capsys.readouterr().out
+    assert (elsewhere / "2022-06" / "laporan.pdf").stat().st_size > 10_000
+
+
+# ------------------------------------------------------------------ failures, once and kept
+
+
+def test_failed_month_keeps_its_log_and_prints_its_reason_once(project, capsys):
+    _break("unknown_status", project)
+    assert run("build", "2022-06", "--force") == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert text.count("kolom 'status'") == 1, text
+    assert "log: output/_log/2022-06-gagal.log" in out.out
+    assert "Arsip:" not in text  # a failed build does not look like a success
+    log = (project / "output" / "_log" / "2022-06-gagal.log").read_text()
+    assert "GAGAL" in log and "kolom 'status'" in log
+    # Once the month builds again, its failure log goes.
+    shutil.rmtree(project / "data" / "2022-06")
+    shutil.copytree(ROOT / "data" / "sample" / "2022-06", project / "data" / "2022-06")
+    assert run("build", "2022-06") == 0
+    assert not (project / "output" / "_log").exists()
+
+
+def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypatch):
+    import crmlib.build
+
+    def bug(*args, **kwargs):
+        raise ZeroDivisionError("bug di crmlib")
+
+    monkeypatch.setattr(crmlib.build, "notebook_parameters", bug)
+    assert run("build", "2022-06", "--force") == 1
+    out = capsys.readouterr().out
+    assert "kesalahan internal: ZeroDivisionError: bug di crmlib" in out
+    log = (project / "output" / "_log" / "2022-06-gagal.log").read_text()
+    assert "Traceback" in log and "ZeroDivisionError" in log
+
+
+# ------------------------------------------------------------------ disk full, no permission
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [(errno.ENOSPC, "Disk penuh saat menulis"), (errno.EACCES, "Tidak ada izin menulis")],
+)
+def test_disk_full_and_permission_errors_have_their_own_message(
+    project, capsys, monkeypatch, code, message
+):
+    import crmlib.build
+
+    def write_fails(metrics, path, *args, **kwargs):
+        raise OSError(code, os.strerror(code), str(path))
+
+    before = snapshot(project / "output")
+    monkeypatch.setattr("crmlib.outputs.write_metrics_json", write_fails)
+    assert run("build", "2022-06", "--force") == 74
+    out = capsys.readouterr().out
+    assert message in out and "metrics.json" in out and "kesalahan internal" not in out
+    assert _published(snapshot(project / "output")) == _published(before)
+
+    monkeypatch.setattr(crmlib.build, "refresh_archive", lambda project: write_fails(None, "x"))
+    assert run("archive") == 74
+    assert message in capsys.readouterr().err

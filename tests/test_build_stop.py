@@ -1,0 +1,305 @@
+"""One build at a time, and stops that stop: the output/ lock, Ctrl-C/SIGTERM, parent death.
+
+The lock cases run in-process on a project that is copied but not built (the
+lock is refused before anything is read). The stop cases start ``crm-report``
+as a real process in its own session, signal it, and check by PID that every
+process it started is gone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from conftest import ROOT
+
+from crmlib.build import Project, publish
+from crmlib.cli import main
+from crmlib.lock import HOLDER_NAME, LOCK_NAME, hold_output_lock
+
+CRM_REPORT = [sys.executable, "-m", "crmlib.cli"]
+
+
+def copy_project(dest: Path, months: tuple[str, ...]) -> Path:
+    """A project with the sample data of ``months`` (nothing built)."""
+    for name in ("notebooks", "_extensions"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
+    (dest / "params").mkdir()
+    shutil.copy(ROOT / "params" / "_default.yaml", dest / "params" / "_default.yaml")
+    (dest / "data").mkdir()
+    for m in months:
+        lines = (ROOT / "params" / f"{m}.yaml").read_text().splitlines()
+        data = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("data:"))
+        src = ROOT / data
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / "data" / src.name)
+        lines = [f"data: data/{src.name}" if x.startswith("data:") else x for x in lines]
+        (dest / "params" / f"{m}.yaml").write_text("\n".join(lines) + "\n")
+    return dest
+
+
+@pytest.fixture
+def fresh_project(tmp_path, monkeypatch):
+    """A two-month project, not built, as the working directory."""
+    root = copy_project(tmp_path / "proj", ("2022-05", "2022-06"))
+    monkeypatch.chdir(root)
+    return root
+
+
+def _dead_pid() -> int:
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+# ------------------------------------------------------------------ the output/ lock
+
+
+def test_second_build_refuses_naming_the_holder_and_keeps_its_temp_folder(fresh_project, capsys):
+    output = fresh_project / "output"
+    live_tmp = output / ".tmp-2022-06-4242-abcd1234"
+    with hold_output_lock(output, "build --all"):
+        live_tmp.mkdir()  # the running build's half-built month
+        (live_tmp / "laporan.ipynb").write_text("{}")
+        rc = main(["build", "2022-05", "--tunggu", "0"])
+        err = capsys.readouterr().err
+        assert live_tmp.is_dir() and (live_tmp / "laporan.ipynb").is_file()
+    assert rc == 75
+    holder = f"'crm-report build --all' (pid {os.getpid()} di {os.uname().nodename}, sejak "
+    assert holder in err and "--tunggu" in err
+    assert not (output / "2022-05").exists()
+
+
+def test_second_run_waits_for_the_lock_then_runs(fresh_project, capsys):
+    output = fresh_project / "output"
+    taken, release = threading.Event(), threading.Event()
+
+    def first_run() -> None:
+        with hold_output_lock(output, "build 2022-06"):
+            taken.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=first_run)
+    holder.start()
+    taken.wait(10)
+    threading.Timer(1.0, release.set).start()
+    try:
+        rc = main(["archive", "--tunggu", "60"])
+    finally:
+        release.set()
+        holder.join()
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    assert "sedang dipakai oleh 'crm-report build 2022-06'" in err and "menunggu" in err
+    assert (output / "index.html").is_file()
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(fresh_project, capsys):
+    output = fresh_project / "output"
+    output.mkdir()
+    (output / LOCK_NAME).write_text("")
+    note = {"pid": _dead_pid(), "host": "laptop", "command": "build --all", "since": "kemarin"}
+    (output / HOLDER_NAME).write_text(json.dumps(note))
+    stale_tmp = output / f".tmp-2022-06-{note['pid']}-0badf00d"
+    stale_tmp.mkdir()
+    assert main(["archive", "--tunggu", "0"]) == 0
+    err = capsys.readouterr().err
+    assert f"pid {note['pid']} di laptop" in err and "diambil alih" in err
+    assert not (output / HOLDER_NAME).exists()  # released: no holder
+    assert not stale_tmp.exists()  # cleaned up under the lock
+
+
+def test_holder_note_written_while_locked(tmp_path):
+    with hold_output_lock(tmp_path, "build 2022-06"):
+        note = json.loads((tmp_path / HOLDER_NAME).read_text())
+    assert note["pid"] == os.getpid() and note["command"] == "build 2022-06" and note["since"]
+
+
+# ------------------------------------------------------------------ publish
+
+
+def test_publish_with_its_temp_folder_gone_keeps_the_live_month(tmp_path):
+    final = tmp_path / "2022-06"
+    final.mkdir()
+    (final / "laporan.html").write_text("terbit")
+    with pytest.raises(Exception, match="hilang sebelum diterbitkan"):
+        publish(tmp_path / ".tmp-2022-06-1-ab", final)
+    assert (final / "laporan.html").read_text() == "terbit"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2022-06"]
+
+
+# ------------------------------------------------------------------ stops (real processes)
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _cmdline(p: psutil.Process) -> str:
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:  # exited meanwhile (a short-lived git or pandoc)
+        return ""
+
+
+def _alive(procs: list[psutil.Process]) -> list[str]:
+    alive = []
+    for p in procs:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                alive.append(f"{p.pid} {_cmdline(p)[:80]}")
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _wait_gone(procs: list[psutil.Process], bound: float) -> list[str]:
+    deadline = time.monotonic() + bound
+    while _alive(procs) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _alive(procs)
+
+
+def _start_build(root: Path, *args: str) -> subprocess.Popen:
+    # Own session: a signal to its process group is what Ctrl-C in a terminal sends.
+    return subprocess.Popen(
+        [*CRM_REPORT, "build", "--all", "--force", "--renderer", "embedded", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _wait_until_building(proc: subprocess.Popen, output: Path, kernels: int) -> list:
+    """Wait until months are being built (temp folders and kernels exist); the descendants."""
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stdout.read()
+        procs = _descendants(proc.pid)
+        n_kernels = sum("ipykernel" in _cmdline(p) for p in procs)
+        if n_kernels >= kernels and list(output.glob(".tmp-*")):
+            return procs
+        time.sleep(0.2)
+    raise AssertionError("the build never started its months")
+
+
+@pytest.fixture
+def three_month_project(tmp_path):
+    return copy_project(tmp_path / "proj", ("2022-05", "2022-06", "2022-07"))
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("jobs", "sig", "target"),
+    [
+        ("2", signal.SIGINT, "group"),  # Ctrl-C in a terminal
+        ("1", signal.SIGINT, "group"),
+        ("2", signal.SIGTERM, "parent"),  # e.g. a service manager stopping the build
+    ],
+)
+def test_stop_signal_stops_the_batch_cleanly(three_month_project, jobs, sig, target):
+    output = three_month_project / "output"
+    proc = _start_build(three_month_project, "--jobs", jobs)
+    procs = _wait_until_building(proc, output, kernels=int(jobs))
+    t_signal = time.time()
+    if target == "group":
+        os.killpg(proc.pid, sig)
+    else:
+        os.kill(proc.pid, sig)
+    try:
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    stopped_after = time.time() - t_signal
+    assert proc.returncode == 130, out
+    # A correctness bound on stopping (measured from the signal), not a speed target.
+    assert stopped_after < 5, f"{stopped_after:.1f} s\n{out}"
+    assert _wait_gone(procs, bound=5) == []
+    assert "Dihentikan" in out and "Traceback" not in out
+    assert not [p.name for p in output.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+    published_after = [
+        p.name for p in output.glob("20*-*") if (p / "build-info.json").stat().st_mtime > t_signal
+    ]
+    assert published_after == []
+    assert not (output / "2022-07").exists()  # the batch did not go on to the next month
+
+
+@pytest.mark.e2e
+def test_parent_killed_leaves_no_process_behind(three_month_project):
+    output = three_month_project / "output"
+    proc = _start_build(three_month_project, "--jobs", "2")
+    procs = _wait_until_building(proc, output, kernels=2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    assert _wait_gone(procs, bound=15) == []
+    # What the killed build left (temp folders, with the renderer's inside) goes with the
+    # next run that takes the lock.
+    done = subprocess.run([*CRM_REPORT, "archive"], cwd=three_month_project, check=False)
+    assert done.returncode == 0
+    assert not [p.name for p in output.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+
+
+@pytest.mark.e2e
+def test_two_full_builds_one_second_apart_both_complete(tmp_path):
+    root = copy_project(tmp_path / "proj", ("2022-05", "2022-06"))
+    first = _start_build(root, "--jobs", "2")
+    # The second starts once the first is building (its temp folders exist), as when an
+    # analyst starts the same build again a second later.
+    deadline = time.monotonic() + 240
+    while not list((root / "output").glob(".tmp-*")) and time.monotonic() < deadline:
+        assert first.poll() is None
+        time.sleep(0.1)
+    second = _start_build(root, "--jobs", "2", "--tunggu", "600")
+    out1, _ = first.communicate(timeout=600)
+    out2, _ = second.communicate(timeout=600)
+    assert first.returncode == 0, out1
+    assert second.returncode == 0, out2
+    assert "Traceback" not in out1 + out2
+    # One at a time: the second waited for the first instead of building beside it.
+    assert "sedang dipakai oleh 'crm-report build --all'" in out2 and "menunggu" in out2
+    output = root / "output"
+    assert not [p.name for p in output.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+    for m in ("2022-05", "2022-06"):
+        state = json.loads((output / m / "build-info.json").read_text())
+        for name in ("laporan.html", "laporan.pdf", "laporan.ipynb", "metrics.json", "tabel.xlsx"):
+            assert name in state["berkas"], (m, name)
+    assert Project(root).output_dir.joinpath("index.html").is_file()
+
+
+# ------------------------------------------------------------------ warm kernel after a failure
+
+
+@pytest.mark.e2e
+def test_warm_kernel_survives_its_month_folder_being_deleted(tmp_path, capfd):
+    from crmlib import execute
+
+    failed, nxt = tmp_path / ".tmp-2022-06-1-aa", tmp_path / ".tmp-2022-07-1-bb"
+    failed.mkdir()
+    nxt.mkdir()
+    try:
+        first = execute._warm_kernel(failed)
+        shutil.rmtree(failed)  # the failed month is discarded, the kernel still sits in it
+        second = execute._warm_kernel(nxt)
+        assert second is first  # reused, not restarted
+        check = f"import os\nassert os.getcwd() == {str(nxt)!r}"
+        assert execute._run_in_kernel(second, check, 30) == "ok"
+    finally:
+        execute.kill_warm_kernel()
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert "FileNotFoundError" not in captured.out + captured.err
