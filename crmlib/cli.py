@@ -45,6 +45,14 @@ def _echo_err(text: str) -> None:
     _echo(text, err=True)
 
 
+_RENDERER = click.option(
+    "--renderer",
+    type=click.Choice(["auto", "quarto", "embedded"]),
+    default="auto",
+    show_default=True,
+    help="auto = Quarto bila terpasang, selain itu renderer bawaan.",
+)
+
 _TUNGGU = click.option(
     "--tunggu",
     metavar="DETIK",
@@ -198,13 +206,7 @@ def metrics(
     help="Jumlah bulan yang dibangun bersamaan (bawaan: jumlah CPU).",
 )
 @click.option("--force", is_flag=True, help="Bangun ulang walau tidak ada yang berubah.")
-@click.option(
-    "--renderer",
-    type=click.Choice(["auto", "quarto", "embedded"]),
-    default="auto",
-    show_default=True,
-    help="auto = Quarto bila terpasang, selain itu renderer bawaan.",
-)
+@_RENDERER
 @_TUNGGU
 def build(
     months: tuple[str, ...],
@@ -293,13 +295,14 @@ def new_month(
 
 
 @cli.command()
-def status() -> int:
+@_RENDERER
+def status(renderer: str) -> int:
     """Tampilkan setiap bulan di params/: sudah dibangun atau belum, terkini atau perlu
     dibangun ulang, dan peringatan kewajaran datanya."""
     from crmlib.build import Project
     from crmlib.status import format_statuses, month_statuses
 
-    _echo(format_statuses(month_statuses(Project.find())))
+    _echo(format_statuses(month_statuses(Project.find(), renderer)))
     return 0
 
 

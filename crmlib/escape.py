@@ -33,7 +33,7 @@ import re
 import string
 import unicodedata
 
-__all__ = ["Markup", "bersihkan_kontrol", "kode", "teks_data", "teks_narasi"]
+__all__ = ["Markup", "atribut", "bersihkan_kontrol", "kode", "teks_data", "teks_narasi"]
 
 # Characters that never start or end markup inside a line, left readable.
 _AMAN = set(",.;?%()/")
@@ -147,3 +147,18 @@ def kode(nilai: object) -> str:
     pagar = "`" * (max((len(r) for r in re.findall(r"`+", teks)), default=0) + 1)
     isi = f" {teks} " if teks.startswith("`") or teks.endswith("`") else teks
     return f"{pagar}{isi}{pagar}"
+
+
+_POLA_SEMUA_TANDA = re.compile("[" + re.escape(string.punctuation) + "]")
+
+
+def atribut(nilai: object) -> str:
+    """A value for a quoted Markdown attribute (e.g. ``fig-alt="..."``), read back literally.
+
+    Pandoc undoes backslash escapes inside attribute values, so every ASCII
+    punctuation character is escaped: the value cannot close the quotes, and
+    nothing that scans the Markdown (such as the renderer's image check) mistakes
+    a value like ``![](http://...)`` for markup.
+    """
+    teks = " ".join(bersihkan_kontrol("" if nilai is None else str(nilai)).split())
+    return _POLA_SEMUA_TANDA.sub(lambda m: "\\" + m.group(0), teks)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from crmlib import fmt
-from crmlib.escape import Markup, kode, teks_data, teks_narasi
+from crmlib.escape import Markup, atribut, kode, teks_data, teks_narasi
 from crmlib.metrics import MetricParams, Metrics, compute_all
 from crmlib.outputs import metrics_to_dict
 from crmlib.reader import MonthData, read_month
@@ -702,9 +702,7 @@ def _figure(lap: Laporan, fig, name: str, caption: str, as_text: bool, alt: str 
     charts.save_figure(fig, folder / f"{name}.png")
     attr = f"#fig-{name}"
     if alt:
-        # An attribute value: only backslashes and double quotes need escaping.
-        value = " ".join(alt.split()).replace("\\", "\\\\").replace('"', '\\"')
-        attr += f' fig-alt="{value}"'
+        attr += f' fig-alt="{atribut(alt)}"'
     return _md(f"![{caption}]({GRAFIK_DIR}/{name}.png){{{attr}}}\n", as_text)
 
 

@@ -373,12 +373,12 @@ def test_one_broken_month_does_not_stop_the_others(project, capsys):
 
 
 def test_status_after_build_shows_months_current_then_stale(project, capsys):
-    assert run("status") == 0
+    assert run("status", "--renderer", "embedded") == 0
     out = capsys.readouterr().out
     assert "2022-05  terkini" in out and "2022-06  terkini" in out
     p = project / "params" / "2022-06.yaml"
     p.write_text(p.read_text() + "catatan: Ada gangguan aplikasi.\n")
-    assert run("status") == 0
+    assert run("status", "--renderer", "embedded") == 0
     assert "2022-06  perlu dibangun ulang" in capsys.readouterr().out
 
 
@@ -386,14 +386,14 @@ def test_month_far_below_earlier_months_builds_with_a_warning_everywhere(project
     path = _csv_month(project) / "laporan.csv"
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df.head(100).to_csv(path, index=False)
-    assert run("build", "2022-06") == 0
+    assert run("build", "2022-06", "--renderer", "embedded") == 0
     out = capsys.readouterr()
     assert "PERINGATAN: 2022-06: jumlah laporan 100 jauh lebih sedikit dari median" in out.err
     month = project / "output" / "2022-06"
     assert "PERINGATAN: 2022-06: jumlah laporan 100" in (month / "build.log").read_text()
     prov = json.loads((month / "metrics.json").read_text())["provenance"]
     assert "1 bulan sebelumnya (2022-05 s.d. 2022-05)" in prov["peringatan_kewajaran"][0]
-    assert run("status") == 0
+    assert run("status", "--renderer", "embedded") == 0
     assert "PERINGATAN: 2022-06: jumlah laporan 100" in capsys.readouterr().out
 
 
@@ -405,11 +405,11 @@ def test_truly_empty_month_builds_only_when_its_params_allow_it(project, capsys)
         (empty / name).write_text(header + "\n")
     params = project / "params" / "2022-07.yaml"
     params.write_text('periode: "2022-07"\ndata: data/2022-07-kosong\n')
-    assert run("build", "2022-07") == 1
+    assert run("build", "2022-07", "--renderer", "embedded") == 1
     assert "hanya berisi baris judul" in capsys.readouterr().out
     assert not (project / "output" / "2022-07").exists()
     params.write_text(params.read_text() + "izinkan_kosong: true\n")
-    assert run("build", "2022-07") == 0
+    assert run("build", "2022-07", "--renderer", "embedded") == 0
     data = json.loads((project / "output" / "2022-07" / "metrics.json").read_text())
     assert data["total_laporan"] == 0
     assert "jumlah laporan 0 jauh lebih sedikit" in capsys.readouterr().err
@@ -509,7 +509,7 @@ def test_output_folder_may_be_a_symlink(project, tmp_path, capsys):
     elsewhere.parent.mkdir()
     shutil.move(project / "output", elsewhere)
     (project / "output").symlink_to(elsewhere, target_is_directory=True)
-    assert run("build", "2022-06", "--force") == 0, capsys.readouterr()
+    assert run("build", "2022-06", "--force", "--renderer", "embedded") == 0, capsys.readouterr()
     assert "2022-06  dibangun" in capsys.readouterr().out
     assert (elsewhere / "2022-06" / "laporan.pdf").stat().st_size > 10_000
 
@@ -519,7 +519,7 @@ def test_output_folder_may_be_a_symlink(project, tmp_path, capsys):
 
 def test_failed_month_keeps_its_log_and_prints_its_reason_once(project, capsys):
     _break("unknown_status", project)
-    assert run("build", "2022-06", "--force") == 1
+    assert run("build", "2022-06", "--force", "--renderer", "embedded") == 1
     out = capsys.readouterr()
     text = out.out + out.err
     assert text.count("kolom 'status'") == 1, text
@@ -530,7 +530,7 @@ def test_failed_month_keeps_its_log_and_prints_its_reason_once(project, capsys):
     # Once the month builds again, its failure log goes.
     shutil.rmtree(project / "data" / "2022-06")
     shutil.copytree(ROOT / "data" / "sample" / "2022-06", project / "data" / "2022-06")
-    assert run("build", "2022-06") == 0
+    assert run("build", "2022-06", "--renderer", "embedded") == 0
     assert not (project / "output" / "_log").exists()
 
 
@@ -541,7 +541,7 @@ def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypa
         raise ZeroDivisionError("bug di crmlib")
 
     monkeypatch.setattr(crmlib.build, "notebook_parameters", bug)
-    assert run("build", "2022-06", "--force") == 1
+    assert run("build", "2022-06", "--force", "--renderer", "embedded") == 1
     out = capsys.readouterr().out
     assert "kesalahan internal: ZeroDivisionError: bug di crmlib" in out
     log = (project / "output" / "_log" / "2022-06-gagal.log").read_text()
@@ -565,7 +565,7 @@ def test_disk_full_and_permission_errors_have_their_own_message(
 
     before = snapshot(project / "output")
     monkeypatch.setattr("crmlib.outputs.write_metrics_json", write_fails)
-    assert run("build", "2022-06", "--force") == 74
+    assert run("build", "2022-06", "--force", "--renderer", "embedded") == 74
     out = capsys.readouterr().out
     assert message in out and "metrics.json" in out and "kesalahan internal" not in out
     assert _published(snapshot(project / "output")) == _published(before)

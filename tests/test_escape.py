@@ -212,3 +212,18 @@ def test_documented_catatan_example_renders_as_documented():
     lap.narasi["saran"] = ["Saran *penting*\nlanjutan [tautan](http://x)"]
     html = _pandoc(report.daftar_saran(lap, as_text=True), "html5")
     assert "<em>penting</em> lanjutan [tautan](http://x)" in html and "<a " not in html
+
+
+def test_attribute_value_reads_back_literally_and_hides_markup_from_scanners():
+    import pypandoc
+
+    from crmlib.escape import atribut
+
+    value = 'Sampah ![x](http://127.0.0.1:9/x.png) "kutip" \\ <b>'
+    md = f'![cap](x.png){{#fig-a fig-alt="{atribut(value)}"}}\n'
+    assert "![x](" not in md
+    html = pypandoc.convert_text(md, "html5", format="markdown")
+    assert (
+        'data-fig-alt="Sampah ![x](http://127.0.0.1:9/x.png) &quot;kutip&quot; \\ &lt;b&gt;"'
+        in html
+    )
