@@ -553,7 +553,7 @@ def plot_harian(df: pd.DataFrame) -> Figure:
         return _finish(fig)
 
 
-def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
+def plot_tren_bulanan(df: pd.DataFrame, batas_jam: float | None = None) -> Figure:
     """Month-over-month comparison: report totals as bars, two percentages as lines.
 
     Parameters
@@ -561,6 +561,8 @@ def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
     df : pandas.DataFrame
         ``periode`` (``"2022-01"``, date or Period), ``total_laporan``,
         ``capaian_persen`` and ``persen_tepat_waktu`` (0-100 scale; NaN leaves a gap).
+    batas_jam : float, optional
+        Response limit named in the legend; default ``MetricParams().batas_respon_jam``.
 
     Returns
     -------
@@ -618,7 +620,7 @@ def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
             color=_warna(_ABU),
             marker="s",
             linestyle=(0, (4, 2)),
-            label="Direspons ≤ 6 jam (%)",
+            label=f"Direspons ≤ {fmt.format_angka(_batas(batas_jam))} jam (%)",
         )
         axp.set_ylim(0, 105)
         axp.yaxis.set_major_locator(_fixed_locator([0, 20, 40, 60, 80, 100]))
@@ -635,6 +637,12 @@ def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
         ax.set_xlabel("Bulan")
         fig.legend(handles=[bars, *line_capaian, *line_tepat], loc="outside upper left", ncols=3)
         return _finish(fig)
+
+
+def _batas(batas_jam: float | None) -> float:
+    from crmlib.metrics import MetricParams
+
+    return MetricParams().batas_respon_jam if batas_jam is None else batas_jam
 
 
 def _year_month_key(periode: object) -> str:

@@ -67,6 +67,7 @@ __all__ = [
     "compute_top_ukpd",
     "compute_waktu_respon_jam",
     "compute_waktu_tl_jam",
+    "persen",
 ]
 
 #: The four report statuses, in the column order of the recap table.
@@ -382,22 +383,22 @@ def _respon_split(respon_sec: np.ndarray, batas_jam: float) -> dict[str, Any]:
     return {"batas_jam": batas_jam, "tepat_waktu": tepat, "terlambat": len(respon_sec) - tepat}
 
 
-def persen_tepat_waktu(respon: dict[str, Any]) -> float | None:
-    """Share of the month's reports responded to within the limit, in percent.
+def persen(bagian: int, total: int) -> float | None:
+    """Share of the month's reports, in percent (e.g. responded on time).
 
     Parameters
     ----------
-    respon : dict
-        As returned by :func:`compute_respon` (``tepat_waktu``, ``terlambat``).
+    bagian : int
+        Reports in the share, e.g. ``respon["tepat_waktu"]``.
+    total : int
+        All reports of the month.
 
     Returns
     -------
     float or None
-        ``100 × tepat_waktu / (tepat_waktu + terlambat)``, unrounded; None for a
-        month without reports.
+        ``100 × bagian / total``, unrounded; None for a month without reports.
     """
-    total = respon["tepat_waktu"] + respon["terlambat"]
-    return 100 * respon["tepat_waktu"] / total if total else None
+    return 100 * bagian / total if total else None
 
 
 def compute_respon(laporan: pd.DataFrame, batas_jam: float = 6.0) -> dict[str, Any]:

@@ -138,3 +138,15 @@ def test_rebuilding_replaces_the_page(output):
     second = build_archive_index(output, KOTA).read_text(encoding="utf-8")
     assert "Juli 2022" in second and "Juli 2022" not in first
     assert not list(output.glob(".index.html.tmp"))
+
+
+@pytest.mark.parametrize(("batas", "expected"), [(0, 0.0), (6.5, 6.5), (None, 6.0)])
+def test_the_response_limit_comes_from_the_month_not_a_fixed_6(tmp_path, batas, expected):
+    d = _month(tmp_path, "2022-06", 10, 90.0, 5)
+    data = json.loads((d / "metrics.json").read_text(encoding="utf-8"))
+    if batas is None:
+        del data["respon"]["batas_jam"]
+    else:
+        data["respon"]["batas_jam"] = batas
+    (d / "metrics.json").write_text(json.dumps(data), encoding="utf-8")
+    assert read_month_summary(d)["batas_jam"] == expected

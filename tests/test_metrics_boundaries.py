@@ -148,10 +148,11 @@ def test_a_fractional_limit_is_not_rounded_to_whole_hours(respon_tepat_6_jam):
     assert m.respon["tepat_waktu"] == 4
 
 
-def test_persen_tepat_waktu_is_the_share_of_all_reports():
-    assert M.persen_tepat_waktu({"tepat_waktu": 3, "terlambat": 1}) == 75.0
-    assert M.persen_tepat_waktu({"tepat_waktu": 0, "terlambat": 2}) == 0.0
-    assert M.persen_tepat_waktu({"tepat_waktu": 0, "terlambat": 0}) is None
+def test_persen_is_the_share_of_all_reports():
+    assert M.persen(3, 4) == 75.0
+    assert M.persen(0, 2) == 0.0
+    assert M.persen(1, 3) == 100 / 3
+    assert M.persen(0, 0) is None
 
 
 # --------------------------------------------------------------------------- follow-up score
