@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,7 @@ from crmlib.errors import MetricsInputError
 
 __all__ = [
     "STATUSES",
+    "TABLES",
     "MetricParams",
     "Metrics",
     "compute_all",
@@ -975,6 +976,10 @@ class Metrics:
     harian: pd.DataFrame
     waktu_respon_jam: pd.Series = field(repr=False)
     waktu_tl_jam: pd.Series = field(repr=False)
+
+
+#: Names of the report's tables among the :class:`Metrics` fields, in field order.
+TABLES: tuple[str, ...] = tuple(f.name for f in fields(Metrics) if f.type == "pd.DataFrame")
 
 
 def compute_all(

@@ -258,19 +258,7 @@ def test_row_order_does_not_change_any_figure(month, rnd):
     rnd.shuffle(perm_k)
     a = _all(laporan, koordinasi, params)
     b = _all(laporan.iloc[perm_l], koordinasi.iloc[perm_k], params)
-    for name in (
-        "rekap_status",
-        "top_ukpd",
-        "top_kategori",
-        "koordinasi_tercepat",
-        "koordinasi_terlama",
-        "penyelesaian_tercepat",
-        "penyelesaian_terlama",
-        "tl_ditolak",
-        "nilai_tl_dibawah_100",
-        "per_kanal",
-        "harian",
-    ):
+    for name in M.TABLES:
         pd.testing.assert_frame_equal(
             getattr(a, name), getattr(b, name), check_exact=False, rtol=1e-12, obj=name
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
@@ -158,6 +159,8 @@ def test_empty_month_is_graceful(empty_month):
 
 
 def test_month_over_month_sentence(juni):
+    # `juni` is module-scoped: work on copies, never on the shared fixture.
+    juni = dataclasses.replace(juni)
     juni.riwayat = pd.DataFrame(
         [
             {
