@@ -327,18 +327,7 @@ def plot_top_kategori(df: pd.DataFrame, lebar_label: int = 40) -> Figure:
         lines = max(name.count("\n") + 1 for name in names)
         fig, ax = _figure(_barh_height(len(data), 0.5 + 0.5 * lines))
         values = pd.to_numeric(data["jumlah"], errors="coerce").fillna(0).to_numpy()
-        y = np.arange(len(data))
-        ax.barh(y, values, height=0.62, color=_warna(_PRIMER))
-        xmax = float(values.max()) or 1.0
-        _value_labels_h(ax, y, values, xmax)
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.set_xlim(0, xmax * 1.1)
-        _count_axis(ax.xaxis)
-        ax.xaxis.grid(True)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(LABEL_JUMLAH)
-        return _finish(fig)
+        return _count_bars(fig, ax, values, names)
 
 
 def plot_per_kanal(df: pd.DataFrame) -> Figure:
@@ -363,18 +352,23 @@ def plot_per_kanal(df: pd.DataFrame) -> Figure:
         fig, ax = _figure(_barh_height(len(df), 0.85))
         if values.sum() == 0:
             return _kosong(fig, ax)
-        y = np.arange(len(df))
-        ax.barh(y, values, height=0.62, color=_warna(_PRIMER))
-        xmax = float(values.max())
-        _value_labels_h(ax, y, values, xmax)
-        ax.set_yticks(y, [str(k) for k in df["kanal"]])
-        ax.invert_yaxis()
-        ax.set_xlim(0, xmax * 1.1)
-        _count_axis(ax.xaxis)
-        ax.xaxis.grid(True)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(LABEL_JUMLAH)
-        return _finish(fig)
+        return _count_bars(fig, ax, values, [str(k) for k in df["kanal"]])
+
+
+def _count_bars(fig: Figure, ax: Axes, values: np.ndarray, names: list[str]) -> Figure:
+    """One bar per row, first row at the top, its count at the bar end; count axis below."""
+    y = np.arange(len(values))
+    ax.barh(y, values, height=0.62, color=_warna(_PRIMER))
+    xmax = float(values.max()) or 1.0
+    _value_labels_h(ax, y, values, xmax)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, xmax * 1.1)
+    _count_axis(ax.xaxis)
+    ax.xaxis.grid(True)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(LABEL_JUMLAH)
+    return _finish(fig)
 
 
 def plot_waktu_respon(
