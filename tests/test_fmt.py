@@ -69,6 +69,8 @@ def parse_angka(text: str) -> float:
         (float("inf"), 2, "∞"),
         (float("-inf"), 2, "-∞"),
         (float("-inf"), None, "-∞"),
+        (Decimal("Infinity"), 2, "∞"),
+        (Decimal("-Infinity"), None, "-∞"),
     ],
 )
 def test_format_angka(x, decimals, expected):
@@ -437,6 +439,11 @@ def test_format_bulan_tahun_singkat():
         ("DINAS SATPEL)", "Dinas Satpel)"),
         ("DINAS (SDA2)", "Dinas (Sda2)"),
         ("(DAN)", "(DAN)"),
+        ("PASAR MIX", "Pasar Mix"),  # a trailing X is part of the word, not punctuation
+        ("UNIT KXT", "Unit KXT"),  # X is no vowel
+        # hyphenated words: only the very first part is "first"
+        ("DAN-LAIN", "Dan-Lain"),
+        ("RUMAH DAN-DI", "Rumah dan-di"),
     ],
 )
 def test_format_ukpd(raw, expected):
@@ -511,6 +518,21 @@ def test_format_perubahan_edge_cases():
     assert format_perubahan(76.38, 76.03, decimals=2, relatif=False) == (
         "naik 0,35 dibanding bulan lalu"
     )
+
+
+def test_format_perubahan_poin_keeps_its_decimals_and_comparison():
+    assert format_perubahan_poin(76.385, 76.0) == "naik 0,39 poin persen dibanding bulan lalu"
+    assert format_perubahan_poin(76.385, 76.0, 3, pembanding="Mei 2022") == (
+        "naik 0,385 poin persen dibanding Mei 2022"
+    )
+
+
+def test_format_bulan_tahun_needs_year_and_month():
+    from types import SimpleNamespace
+
+    assert format_bulan_tahun(SimpleNamespace(year=2022, month=10)) == "Oktober 2022"
+    with pytest.raises(TypeError, match="Bukan tanggal"):
+        format_bulan_tahun(SimpleNamespace(year=2022))
 
 
 def test_format_perubahan_poin():
