@@ -427,3 +427,122 @@ def test_metric_params_refuse_values_past_their_boundaries(kwargs, match):
 def test_a_zero_response_limit_counts_only_instant_responses():
     month = laporan_frame([{"respon_jam": 0.0}, {"respon_jam": S}])
     assert M.compute_respon(month, 0.0) == {"batas_jam": 0.0, "tepat_waktu": 1, "terlambat": 1}
+
+
+# --------------------------------------------------------------------------- messages, defaults
+
+
+def _one_of_each(fn):
+    """Every public per-table function, called with the arguments it needs."""
+    return {
+        M.compute_rekap_status: lambda df: fn(df, UKPD_REF),
+        M.compute_kecamatan_status: lambda df: fn(df, UKPD_REF),
+        M.compute_respon: lambda df: fn(df),
+        M.compute_waktu_respon_jam: lambda df: fn(df),
+        M.compute_waktu_tl_jam: lambda df: fn(df),
+        M.compute_nilai_tl: lambda df: fn(df),
+        M.compute_capaian: lambda df: fn(df),
+        M.compute_top_ukpd: lambda df: fn(df, UKPD_REF),
+        M.compute_top_kategori: lambda df: fn(df),
+        M.compute_koordinasi_ranking: lambda df: fn(df, UKPD_REF),
+        M.compute_penyelesaian_ranking: lambda df: fn(df, UKPD_REF),
+        M.compute_tl_ditolak: lambda df: fn(df, UKPD_REF),
+        M.compute_nilai_dibawah_100: lambda df: fn(df, UKPD_REF),
+        M.compute_per_kanal: lambda df: fn(df, KANAL_REF),
+        M.compute_harian: lambda df: fn(df, "2022-06"),
+    }[fn]
+
+
+PER_TABLE = [
+    (M.compute_rekap_status, "laporan", "ukpd"),
+    (M.compute_kecamatan_status, "laporan", "ukpd"),
+    (M.compute_respon, "laporan", "waktu_masuk"),
+    (M.compute_waktu_respon_jam, "laporan", "waktu_masuk"),
+    (M.compute_waktu_tl_jam, "laporan", "waktu_masuk"),
+    (M.compute_nilai_tl, "laporan", "waktu_masuk"),
+    (M.compute_capaian, "laporan", "waktu_masuk"),
+    (M.compute_top_ukpd, "laporan", "ukpd"),
+    (M.compute_top_kategori, "laporan", "kategori"),
+    (M.compute_koordinasi_ranking, "koordinasi", "ukpd"),
+    (M.compute_penyelesaian_ranking, "laporan", "ukpd"),
+    (M.compute_tl_ditolak, "laporan", "nomor_laporan"),
+    (M.compute_nilai_dibawah_100, "laporan", "nomor_laporan"),
+    (M.compute_per_kanal, "laporan", "kanal"),
+    (M.compute_harian, "laporan", "waktu_masuk"),
+]
+
+
+@pytest.mark.parametrize(
+    ("fn", "table", "first"), PER_TABLE, ids=lambda v: getattr(v, "__name__", v)
+)
+def test_every_function_names_the_table_and_its_missing_columns(fn, table, first):
+    with pytest.raises(MetricsInputError, match=f"^tabel {table} tidak punya kolom: {first}"):
+        _one_of_each(fn)(pd.DataFrame({"lain": [1]}))
+
+
+UNIT_USERS = [fn for fn, _, first in PER_TABLE if first == "ukpd"] + [
+    M.compute_tl_ditolak,
+    M.compute_nilai_dibawah_100,
+]
+
+
+@pytest.mark.parametrize("fn", UNIT_USERS, ids=lambda f: f.__name__)
+def test_every_function_names_an_unknown_unit(fn):
+    if fn is M.compute_koordinasi_ranking:
+        frame, label = koordinasi_frame([{}]), r"ukpd \(koordinasi\)"
+    else:
+        frame, label = laporan_frame([{}]), "ukpd"
+    frame["ukpd"] = "ATLANTIS"
+    with pytest.raises(
+        MetricsInputError, match=f"^nilai {label} tidak ada di daftar referensi: ATLANTIS$"
+    ):
+        _one_of_each(fn)(frame)
+
+
+@pytest.mark.parametrize("fn", [M.compute_rekap_status, M.compute_kecamatan_status])
+def test_recaps_name_an_unknown_status(fn):
+    frame = laporan_frame([{}])
+    frame["status"] = "Selesai"
+    with pytest.raises(
+        MetricsInputError, match="^nilai status tidak ada di daftar referensi: Selesai$"
+    ):
+        fn(frame, UKPD_REF)
+
+
+def test_the_zone_message_says_what_to_do(zona_waktu_campuran):
+    with pytest.raises(MetricsInputError) as err:
+        M.compute_respon(zona_waktu_campuran)
+    assert str(err.value) == (
+        "kolom waktu_masuk memakai zona waktu; metrik menghitung dengan waktu lokal "
+        "Asia/Jakarta tanpa zona (pembaca data mengubahnya lebih dulu)"
+    )
+
+
+def test_individual_functions_default_to_the_contract_settings():
+    import inspect
+
+    p = MetricParams()
+    defaults = {
+        (M.compute_respon, "batas_jam"): p.batas_respon_jam,
+        (M.compute_top_ukpd, "n"): p.top_n,
+        (M.compute_top_kategori, "n"): p.top_n,
+        (M.compute_koordinasi_ranking, "n"): p.peringkat_n,
+        (M.compute_penyelesaian_ranking, "n"): p.peringkat_n,
+        (M.compute_tl_ditolak, "ambang"): p.ambang_ditolak,
+        (M.compute_koordinasi_ranking, "terlama"): False,
+        (M.compute_penyelesaian_ranking, "terlama"): False,
+    }
+    for (fn, name), value in defaults.items():
+        assert inspect.signature(fn).parameters[name].default == value, (fn.__name__, name)
+    assert (p.batas_respon_jam, p.top_n, p.peringkat_n, p.ambang_ditolak) == (6.0, 5, 10, 2)
+
+
+def test_duration_series_keep_the_frame_index_and_their_names():
+    month = laporan_frame([{"respon_jam": 2.0, "selesai_jam": 3.0}]).set_axis([42])
+    for fn, name, hours in (
+        (M.compute_waktu_respon_jam, "waktu_respon_jam", 2.0),
+        (M.compute_waktu_tl_jam, "waktu_tl_jam", 3.0),
+    ):
+        pd.testing.assert_series_equal(fn(month), pd.Series([hours], index=[42], name=name))
+    nilai = M.compute_nilai_tl(month)
+    pd.testing.assert_series_equal(nilai, pd.Series([100.0], index=[42], name="nilai_tl"))
