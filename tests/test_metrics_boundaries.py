@@ -546,3 +546,81 @@ def test_duration_series_keep_the_frame_index_and_their_names():
         pd.testing.assert_series_equal(fn(month), pd.Series([hours], index=[42], name=name))
     nilai = M.compute_nilai_tl(month)
     pd.testing.assert_series_equal(nilai, pd.Series([100.0], index=[42], name="nilai_tl"))
+
+
+# --------------------------------------------------------------------------- table shapes
+
+
+def _small_month():
+    return (
+        laporan_frame(
+            [
+                {"ukpd": "KELURAHAN SETU", "status": "Complete", "selesai_jam": 60.0},
+                {"ukpd": "KELURAHAN SETU", "status": "Wait", "selesai_jam": None},
+                {"ukpd": "KECAMATAN CIPAYUNG", "jumlah_tl_ditolak": 3, "kanal": "Twitter"},
+            ]
+        ),
+        koordinasi_frame([{"ukpd": "KELURAHAN SETU"}]),
+    )
+
+
+@pytest.mark.parametrize("empty", [False, True], ids=["month", "empty"])
+def test_every_table_has_its_columns_and_integer_counts(empty):
+    laporan, koordinasi = _small_month()
+    if empty:
+        laporan, koordinasi = laporan.iloc[:0], koordinasi.iloc[:0]
+    m = _all(laporan, koordinasi, params=MetricParams(top_n=1, peringkat_n=1))
+    counts = [*M.STATUSES, "total"]
+    expected = {
+        "rekap_status": ["ukpd", "tingkat", "kecamatan", *counts],
+        "rekap_kecamatan": ["kelompok", "tingkat", *counts],
+        "top_ukpd": ["peringkat", "ukpd", "jumlah"],
+        "top_kategori": ["peringkat", "kategori", "jumlah"],
+        "koordinasi_tercepat": ["peringkat", "ukpd", "jumlah", "rerata_menit"],
+        "koordinasi_terlama": ["peringkat", "ukpd", "jumlah", "rerata_jam"],
+        "penyelesaian_tercepat": ["peringkat", "ukpd", "jumlah", "rerata_menit"],
+        "penyelesaian_terlama": ["peringkat", "ukpd", "jumlah", "rerata_jam"],
+        "tl_ditolak": M.TL_DITOLAK_COLUMNS,
+        "nilai_tl_dibawah_100": M.NILAI_COLUMNS,
+        "per_kanal": ["kanal", "keterangan", "jumlah"],
+        "harian": ["tanggal", "jumlah"],
+    }
+    assert set(expected) == set(M.TABLES)
+    for name, columns in expected.items():
+        table = getattr(m, name)
+        assert table.columns.tolist() == columns, name
+        assert isinstance(table.index, pd.RangeIndex) and table.index.start == 0, name
+        for col in {"peringkat", "jumlah", "jumlah_ditolak", *counts} & set(columns):
+            assert table[col].dtype == np.int64, (name, col)
+    for name in ("rekap_kecamatan", "top_kategori"):
+        table = getattr(m, name)
+        for col in ("kelompok", "tingkat", "kategori"):
+            if col in table.columns:
+                assert all(isinstance(v, str) for v in table[col]), (name, col)
+    assert m.harian["tanggal"].dtype.kind == "M"
+    if not empty:
+        kanal = m.per_kanal.set_index("kanal")
+        assert kanal.loc["Twitter", "jumlah"] == 1
+        assert (
+            kanal.loc["Twitter", "keterangan"]
+            == KANAL_REF.set_index("kanal").loc["Twitter", "keterangan"]
+        )
+        assert m.tl_ditolak["jumlah_ditolak"].tolist() == [3]
+
+
+def test_compute_all_names_each_table_and_the_month_in_its_messages():
+    laporan, koordinasi = _small_month()
+    with pytest.raises(MetricsInputError, match="^tabel laporan tidak punya kolom: kanal$"):
+        _all(laporan.drop(columns="kanal"), koordinasi)
+    with pytest.raises(
+        MetricsInputError, match="^tabel koordinasi tidak punya kolom: waktu_proses$"
+    ):
+        _all(laporan, koordinasi.drop(columns="waktu_proses"))
+    laporan.loc[0, "waktu_masuk"] = pd.Timestamp("2022-07-02")
+    laporan.loc[0, ["waktu_respon", "waktu_selesai"]] = pd.NaT
+    with pytest.raises(MetricsInputError) as err:
+        _all(laporan, koordinasi)
+    assert str(err.value) == (
+        "laporan.waktu_masuk: 1 baris kosong atau di luar periode 2022-06; "
+        "saring data ke bulannya lebih dulu (pembaca data melakukannya)"
+    )
