@@ -624,3 +624,13 @@ def test_compute_all_names_each_table_and_the_month_in_its_messages():
         "laporan.waktu_masuk: 1 baris kosong atau di luar periode 2022-06; "
         "saring data ke bulannya lebih dulu (pembaca data melakukannya)"
     )
+
+
+def test_compute_all_carries_its_settings_and_names_coordination_units():
+    laporan, koordinasi = _small_month()
+    params = MetricParams(top_n=2)
+    m = _all(laporan, koordinasi, params=params)
+    assert (m.periode, m.kota, m.params) == ("2022-06", "JAKARTA TIMUR", params)
+    koordinasi["ukpd"] = "ATLANTIS"
+    with pytest.raises(MetricsInputError, match=r"^nilai ukpd \(koordinasi\) tidak ada"):
+        _all(laporan, koordinasi)
