@@ -44,7 +44,8 @@ bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
 # Mutation testing (docs/mutasi.md): slow, so not part of `make test`. Narrow it with
 # e.g. `make mutate MUTANTS='crmlib.fmt.*'`; MUTATE_JOBS=2 on a quiet machine.
 MUTATE_JOBS ?= 1
-MUTANTS ?= crmlib.metrics.* crmlib.fmt.* crmlib.reader.x_parse_* crmlib.reader.x__is_blank* \
+MUTANTS ?= crmlib.metrics.* crmlib.fmt.* crmlib.reader.x_parse_* crmlib.reader.x__parse_* \
+	crmlib.reader.x__is_blank* \
 	crmlib.reader.x__infer_periode* crmlib.reader.x_check_periode* crmlib.reader.x__validate_sheet*
 
 mutate: $(STAMP) ## Mutation testing of metrics, fmt and the reader's parsing (slow; docs/mutasi.md)

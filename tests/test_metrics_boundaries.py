@@ -634,3 +634,22 @@ def test_compute_all_carries_its_settings_and_names_coordination_units():
     koordinasi["ukpd"] = "ATLANTIS"
     with pytest.raises(MetricsInputError, match=r"^nilai ukpd \(koordinasi\) tidak ada"):
         _all(laporan, koordinasi)
+
+
+def test_compute_all_duration_series_keep_the_frame_index_and_their_names():
+    month = laporan_frame([{"respon_jam": 2.0, "selesai_jam": 3.0}]).set_axis([42])
+    m = _all(month)
+    pd.testing.assert_series_equal(
+        m.waktu_respon_jam, pd.Series([2.0], index=[42], name="waktu_respon_jam")
+    )
+    pd.testing.assert_series_equal(
+        m.waktu_tl_jam, pd.Series([3.0], index=[42], name="waktu_tl_jam")
+    )
+
+
+def test_broken_reference_tables_are_named():
+    month = laporan_frame([{}])
+    with pytest.raises(MetricsInputError, match="^tabel kanal_ref tidak punya kolom: kanal$"):
+        M.compute_per_kanal(month, KANAL_REF.drop(columns="kanal"))
+    with pytest.raises(MetricsInputError, match="^tabel ukpd_ref tidak punya kolom: tingkat$"):
+        M.compute_top_ukpd(month, UKPD_REF.drop(columns="tingkat"))
