@@ -373,7 +373,7 @@ def _count_bars(fig: Figure, ax: Axes, values: np.ndarray, names: list[str]) -> 
 
 def plot_waktu_respon(
     hours: pd.Series,
-    batas_jam: float = 6,
+    batas_jam: float | None = None,
     *,
     maks_jam: float = 48,
     lebar_bin: float = 2,
@@ -385,9 +385,9 @@ def plot_waktu_respon(
     hours : pandas.Series
         Response time per report in hours; NaN = not responded (counted in a
         note, not drawn). Negative values (data errors) are drawn in the first bin.
-    batas_jam : float, default 6
+    batas_jam : float, optional
         The limit, drawn as a vertical accent line labelled "Batas 6 jam"; bins
-        beyond it are drawn lighter.
+        beyond it are drawn lighter. Default ``MetricParams().batas_respon_jam``.
     maks_jam : float, default 48
         Upper end of the regular bins; longer times go to one "> 48" bin.
     lebar_bin : float, default 2
@@ -398,6 +398,7 @@ def plot_waktu_respon(
     matplotlib.figure.Figure
         ``maks_jam / lebar_bin`` regular bars plus one overflow bar.
     """
+    batas_jam = _batas(batas_jam)
     with _gaya():
         fig, ax = _figure()
         s = pd.to_numeric(pd.Series(hours, dtype="float64"), errors="coerce")
