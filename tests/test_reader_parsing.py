@@ -18,6 +18,7 @@ from crmlib.reader import (
     EXCEL_SERIAL_RANGE,
     _infer_periode,
     _is_blank,
+    check_periode,
     parse_datetimes,
     parse_numbers,
     read_month,
@@ -222,3 +223,50 @@ def test_read_month_infers_the_period_from_most_rows(month_factory):
     month = read_month(month_factory(rows))
     assert month.periode == "2022-06"
     assert month.counts["laporan"]["left_out"] == 1
+
+
+# --------------------------------------------------------------------------- checking
+
+
+@pytest.mark.parametrize("bad", ["2022-13", "2022-6", 202206])
+def test_a_bad_period_parameter_is_described_in_full(bad):
+    with pytest.raises(InputDataError) as err:
+        check_periode(bad)
+    (p,) = err.value.problems
+    assert (p.file, p.sheet, p.row, p.column) == ("(parameter)", None, None, "periode")
+    assert (p.message, p.value, p.expected) == (
+        "periode tidak valid",
+        str(bad),
+        "format YYYY-MM, misalnya 2022-06",
+    )
+    assert check_periode("2022-10") == "2022-10"
+
+
+def test_an_empty_required_cell_names_its_row_and_what_is_expected(month_factory):
+    rows = [laporan_row(), laporan_row(nomor_laporan="JK2206030002", ukpd="")]
+    (p,) = _problems(month_factory, rows)
+    assert (p.row, p.column, p.message, p.value, p.expected) == (
+        3,
+        "ukpd",
+        "nilai wajib kosong",
+        None,
+        "nilai tidak boleh kosong",
+    )
+
+
+def test_report_numbers_stored_as_excel_numbers_are_read_as_text(month_factory):
+    path = month_factory([laporan_row(nomor_laporan=2206030001)], form="xlsx")
+    month = read_month(path)
+    assert month.laporan["nomor_laporan"].tolist() == ["2206030001"]
+
+
+def test_a_bad_number_names_row_column_and_the_value_as_written(month_factory):
+    rows = [laporan_row(), laporan_row(nomor_laporan="JK2206030002", nilai_tl="sembilan")]
+    (p,) = _problems(month_factory, rows)
+    assert (p.row, p.column, p.message, p.value, p.expected) == (
+        3,
+        "nilai_tl",
+        "bukan angka",
+        "sembilan",
+        "angka 0–100",
+    )
