@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test test-fast lint format bench clean-output lab
+.PHONY: help install report test test-fast lint format bench mutate clean-output lab
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,6 +40,17 @@ bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
 	$(BIN)/python bench/bench_metrics.py
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_build.py
+
+# Mutation testing (docs/mutasi.md): slow, so not part of `make test`. Narrow it with
+# e.g. `make mutate MUTANTS='crmlib.fmt.*'`; MUTATE_JOBS=2 on a quiet machine.
+MUTATE_JOBS ?= 1
+MUTANTS ?= crmlib.metrics.* crmlib.fmt.* crmlib.reader.x_parse_* crmlib.reader.x__parse_* \
+	crmlib.reader.x__is_blank* \
+	crmlib.reader.x__infer_periode* crmlib.reader.x_check_periode* crmlib.reader.x__validate_sheet*
+
+mutate: $(STAMP) ## Mutation testing of metrics, fmt and the reader's parsing (slow; docs/mutasi.md)
+	CRM_HYPOTHESIS_PROFILE=mutmut $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)
+	$(BIN)/mutmut results
 
 lab: $(STAMP) ## Open JupyterLab for editing the report notebook
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'

@@ -22,6 +22,8 @@ from typing import Any
 
 from crmlib import __version__
 from crmlib.fmt import format_angka, format_bulan_tahun, format_bulan_tahun_singkat, format_persen
+from crmlib.metrics import MetricParams
+from crmlib.metrics import persen as _persen
 
 log = logging.getLogger(__name__)
 
@@ -74,16 +76,22 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
         persen = _number(respon.get("persen_tepat_waktu"))
     tepat = _number(tepat)
     if persen is None and tepat is not None and total:
-        persen = 100.0 * tepat / total
+        persen = _persen(tepat, total)
     return {
         "periode": str(data.get("periode") or month_dir.name),
         "total": int(total) if total is not None else None,
         "capaian": _number(data.get("capaian_persen")),
         "tepat_waktu_persen": persen,
-        "batas_jam": _number(respon.get("batas_jam")) or 6,
+        "batas_jam": _batas_jam(respon),
         "per_tanggal": data.get("per_tanggal"),
         "files": [name for name, _ in _FILES if (month_dir / name).is_file()],
     }
+
+
+def _batas_jam(respon: dict) -> float:
+    """The month's response limit; a 0 h limit stays 0 (only a missing one is defaulted)."""
+    batas = _number(respon.get("batas_jam"))
+    return MetricParams().batas_respon_jam if batas is None else batas
 
 
 def collect_months(output_dir: Path) -> list[dict[str, Any]]:
@@ -133,7 +141,7 @@ def trend_svg(months: list[dict[str, Any]]) -> str:
             break
     slot = pw / max(n, 1)
     bar = min(slot * 0.6, 48)
-    batas = _fmt_jam(data[-1]["batas_jam"]) if data else "6"
+    batas = _fmt_jam(data[-1]["batas_jam"] if data else MetricParams().batas_respon_jam)
     e = html.escape
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '

@@ -366,6 +366,7 @@ def notebook_parameters(params: dict, data_rel: str, provenance: dict, riwayat: 
 
 def previous_month_headline(project: Project, periode: str) -> list[dict]:
     """Headline figures of the month before, computed from its own data (build-order independent)."""
+    from crmlib.metrics import persen
     from crmlib.reader import read_month
     from crmlib.refdata import load_reference
     from crmlib.report import compute_month
@@ -392,7 +393,7 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
             "periode": prev,
             "total_laporan": total,
             "capaian_persen": m.capaian_persen,
-            "persen_tepat_waktu": 100 * tepat / total if total else None,
+            "persen_tepat_waktu": persen(tepat, total),
         }
     ]
 

@@ -327,18 +327,7 @@ def plot_top_kategori(df: pd.DataFrame, lebar_label: int = 40) -> Figure:
         lines = max(name.count("\n") + 1 for name in names)
         fig, ax = _figure(_barh_height(len(data), 0.5 + 0.5 * lines))
         values = pd.to_numeric(data["jumlah"], errors="coerce").fillna(0).to_numpy()
-        y = np.arange(len(data))
-        ax.barh(y, values, height=0.62, color=_warna(_PRIMER))
-        xmax = float(values.max()) or 1.0
-        _value_labels_h(ax, y, values, xmax)
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.set_xlim(0, xmax * 1.1)
-        _count_axis(ax.xaxis)
-        ax.xaxis.grid(True)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(LABEL_JUMLAH)
-        return _finish(fig)
+        return _count_bars(fig, ax, values, names)
 
 
 def plot_per_kanal(df: pd.DataFrame) -> Figure:
@@ -363,23 +352,28 @@ def plot_per_kanal(df: pd.DataFrame) -> Figure:
         fig, ax = _figure(_barh_height(len(df), 0.85))
         if values.sum() == 0:
             return _kosong(fig, ax)
-        y = np.arange(len(df))
-        ax.barh(y, values, height=0.62, color=_warna(_PRIMER))
-        xmax = float(values.max())
-        _value_labels_h(ax, y, values, xmax)
-        ax.set_yticks(y, [str(k) for k in df["kanal"]])
-        ax.invert_yaxis()
-        ax.set_xlim(0, xmax * 1.1)
-        _count_axis(ax.xaxis)
-        ax.xaxis.grid(True)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(LABEL_JUMLAH)
-        return _finish(fig)
+        return _count_bars(fig, ax, values, [str(k) for k in df["kanal"]])
+
+
+def _count_bars(fig: Figure, ax: Axes, values: np.ndarray, names: list[str]) -> Figure:
+    """One bar per row, first row at the top, its count at the bar end; count axis below."""
+    y = np.arange(len(values))
+    ax.barh(y, values, height=0.62, color=_warna(_PRIMER))
+    xmax = float(values.max()) or 1.0
+    _value_labels_h(ax, y, values, xmax)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, xmax * 1.1)
+    _count_axis(ax.xaxis)
+    ax.xaxis.grid(True)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(LABEL_JUMLAH)
+    return _finish(fig)
 
 
 def plot_waktu_respon(
     hours: pd.Series,
-    batas_jam: float = 6,
+    batas_jam: float | None = None,
     *,
     maks_jam: float = 48,
     lebar_bin: float = 2,
@@ -391,9 +385,9 @@ def plot_waktu_respon(
     hours : pandas.Series
         Response time per report in hours; NaN = not responded (counted in a
         note, not drawn). Negative values (data errors) are drawn in the first bin.
-    batas_jam : float, default 6
+    batas_jam : float, optional
         The limit, drawn as a vertical accent line labelled "Batas 6 jam"; bins
-        beyond it are drawn lighter.
+        beyond it are drawn lighter. Default ``MetricParams().batas_respon_jam``.
     maks_jam : float, default 48
         Upper end of the regular bins; longer times go to one "> 48" bin.
     lebar_bin : float, default 2
@@ -404,6 +398,7 @@ def plot_waktu_respon(
     matplotlib.figure.Figure
         ``maks_jam / lebar_bin`` regular bars plus one overflow bar.
     """
+    batas_jam = _batas(batas_jam)
     with _gaya():
         fig, ax = _figure()
         s = pd.to_numeric(pd.Series(hours, dtype="float64"), errors="coerce")
@@ -553,7 +548,7 @@ def plot_harian(df: pd.DataFrame) -> Figure:
         return _finish(fig)
 
 
-def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
+def plot_tren_bulanan(df: pd.DataFrame, batas_jam: float | None = None) -> Figure:
     """Month-over-month comparison: report totals and two percentages, each on its own scale.
 
     Counts and percentages never share an axis: the bars (counts) stand in the lower
@@ -565,6 +560,8 @@ def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
     df : pandas.DataFrame
         ``periode`` (``"2022-01"``, date or Period), ``total_laporan``,
         ``capaian_persen`` and ``persen_tepat_waktu`` (0-100 scale; NaN leaves a gap).
+    batas_jam : float, optional
+        Response limit named in the legend; default ``MetricParams().batas_respon_jam``.
 
     Returns
     -------
@@ -618,7 +615,7 @@ def plot_tren_bulanan(df: pd.DataFrame) -> Figure:
             color=_warna(_ABU),
             marker="s",
             linestyle=(0, (4, 2)),
-            label="Direspons ≤ 6 jam (%)",
+            label=f"Direspons ≤ {fmt.format_angka(_batas(batas_jam))} jam (%)",
         )
         axp.set_ylim(0, 105)
         axp.yaxis.set_major_locator(_fixed_locator([0, 25, 50, 75, 100]))
@@ -649,6 +646,12 @@ def _figure_dua_panel(height: float) -> tuple[Figure, Axes, Axes]:
     bawah = fig.add_subplot(grid[1])
     atas = fig.add_subplot(grid[0], sharex=bawah)
     return fig, bawah, atas
+
+
+def _batas(batas_jam: float | None) -> float:
+    from crmlib.metrics import MetricParams
+
+    return MetricParams().batas_respon_jam if batas_jam is None else batas_jam
 
 
 def _year_month_key(periode: object) -> str:

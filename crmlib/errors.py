@@ -63,6 +63,10 @@ class InputDataError(CrmReportError):
         super().__init__("\n".join(lines))
 
 
+class MetricsInputError(CrmReportError, ValueError):
+    """The tables handed to crmlib.metrics break one of its preconditions."""
+
+
 class ReferenceDataError(CrmReportError):
     """A reference-data file (units, channels, statuses, categories, aliases) is broken."""
 

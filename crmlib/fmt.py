@@ -172,8 +172,8 @@ def format_angka(x: object, decimals: int | None = None) -> str:
     """
     if _is_missing(x):
         return KOSONG
-    if isinstance(x, numbers.Real) and not isinstance(x, numbers.Integral):
-        if math.isinf(float(x)):
+    if isinstance(x, numbers.Real | Decimal) and not isinstance(x, numbers.Integral):
+        if math.isinf(x):
             return "∞" if float(x) > 0 else "-∞"
     if decimals is None:
         q = bulatkan(x, _MAKS_DESIMAL_OTOMATIS)
@@ -336,12 +336,10 @@ def format_jumlah_terbilang_kapital(n: object) -> str:
 # dates
 # ---------------------------------------------------------------------------
 def _nama_bulan_list(width: str) -> list[str]:
+    # Looked up on each call (Babel caches the locale), not once at import: a value
+    # computed at import time is out of reach of the tests that should check it.
     names = _babel_month_names(width, context="stand-alone", locale=LOCALE)
     return [names[m] for m in range(1, 13)]
-
-
-_BULAN = _nama_bulan_list("wide")
-_BULAN_SINGKAT = _nama_bulan_list("abbreviated")
 
 
 def nama_bulan(m: int) -> str:
@@ -355,7 +353,7 @@ def nama_bulan(m: int) -> str:
     m = int(m)
     if not 1 <= m <= 12:
         raise ValueError(f"Bulan harus 1..12, bukan {m}")
-    return _BULAN[m - 1]
+    return _nama_bulan_list("wide")[m - 1]
 
 
 def nama_bulan_singkat(m: int) -> str:
@@ -363,7 +361,7 @@ def nama_bulan_singkat(m: int) -> str:
     m = int(m)
     if not 1 <= m <= 12:
         raise ValueError(f"Bulan harus 1..12, bukan {m}")
-    return _BULAN_SINGKAT[m - 1]
+    return _nama_bulan_list("abbreviated")[m - 1]
 
 
 def _to_datetime(d: object) -> _dt.date:

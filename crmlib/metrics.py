@@ -4,8 +4,8 @@ The functions take the canonical ``laporan`` / ``koordinasi`` DataFrames of one 
 (schema in ``docs/architecture.md``) and the unit/channel reference tables as
 DataFrame arguments, and return plain values or small DataFrames. They do no I/O and
 no formatting (rounding is presentation: every number here is unrounded), and they
-import nothing but pandas, NumPy and the standard library, so every other layer may
-depend on them and not the other way round.
+import nothing but pandas, NumPy, the standard library and the (dependency-free)
+:mod:`crmlib.errors`, so every other layer may depend on them and not the other way round.
 
 Definitions follow the data contract (§3). Two rules apply throughout:
 
@@ -15,10 +15,18 @@ Definitions follow the data contract (§3). Two rules apply throughout:
   keep every entry whose rank is ≤ N, so a tie at the cut-off lengthens the list;
   within a tie the official unit order (categories: alphabetical) decides.
 
-Unknown units, statuses or channels are refused with :class:`ValueError` rather than
-silently dropped: a per-unit recap that does not add up to the month's total would be
-wrong without anyone noticing. The reader guarantees canonical values, so this only
-fires on frames built by hand.
+Unknown or missing units, statuses or channels are refused with
+:class:`~crmlib.errors.MetricsInputError` (a ``ValueError``) rather than silently
+dropped: a per-unit recap that does not add up to the month's total would be wrong
+without anyone noticing. The same goes for the other preconditions (``docs/metrik.md``):
+time columns are naive Asia/Jakarta wall-clock times (time-zone-aware columns are
+refused), no duration is negative, every completed report has a maximum follow-up time
+or an export score, and :func:`compute_all` gets only rows of its month. The reader
+guarantees all of this, so these checks only fire on frames built by hand.
+
+Times count in whole seconds: sub-second parts are dropped before any comparison, so
+text timestamps with milliseconds and Excel serials (rounded to seconds by the reader)
+give the same durations and equal means tie.
 
 Implementation note: the month can hold a million reports, so values are turned into
 integer codes once (``pandas.factorize`` on the distinct values, then a lookup of the
@@ -31,14 +39,17 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from crmlib.errors import MetricsInputError
+
 __all__ = [
     "STATUSES",
+    "TABLES",
     "MetricParams",
     "Metrics",
     "compute_all",
@@ -57,6 +68,7 @@ __all__ = [
     "compute_top_ukpd",
     "compute_waktu_respon_jam",
     "compute_waktu_tl_jam",
+    "persen",
 ]
 
 #: The four report statuses, in the column order of the recap table.
@@ -119,15 +131,17 @@ class MetricParams:
 
     def __post_init__(self) -> None:
         if not self.batas_respon_jam >= 0:
-            raise ValueError(f"batas_respon_jam must be >= 0, got {self.batas_respon_jam!r}")
+            raise MetricsInputError(f"batas_respon_jam harus >= 0, bukan {self.batas_respon_jam!r}")
         if not self.langkah_jam > 0:
-            raise ValueError(f"langkah_jam must be > 0, got {self.langkah_jam!r}")
+            raise MetricsInputError(f"langkah_jam harus > 0, bukan {self.langkah_jam!r}")
         if not self.penalti_per_langkah >= 0:
-            raise ValueError(f"penalti_per_langkah must be >= 0, got {self.penalti_per_langkah!r}")
+            raise MetricsInputError(
+                f"penalti_per_langkah harus >= 0, bukan {self.penalti_per_langkah!r}"
+            )
         for name in ("top_n", "peringkat_n", "ambang_ditolak"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-                raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+                raise MetricsInputError(f"{name} harus bilangan bulat >= 0, bukan {value!r}")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -136,7 +150,7 @@ class MetricParams:
 def _require(df: pd.DataFrame, columns: tuple[str, ...] | list[str], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise ValueError(f"{what} is missing column(s): {', '.join(missing)}")
+        raise MetricsInputError(f"tabel {what} tidak punya kolom: {', '.join(missing)}")
 
 
 def _codes(values: pd.Series, categories: pd.Series | pd.Index, what: str) -> np.ndarray:
@@ -156,29 +170,53 @@ def _codes(values: pd.Series, categories: pd.Series | pd.Index, what: str) -> np
     if len(codes) and codes.min() < 0:
         bad = values[codes < 0]
         shown = sorted({"<kosong>" if pd.isna(v) else str(v) for v in bad.unique()})
-        raise ValueError(f"{what} not in the reference list: {', '.join(shown[:10])}")
+        raise MetricsInputError(
+            f"nilai {what} tidak ada di daftar referensi: {', '.join(shown[:10])}"
+        )
     return codes
 
 
+def _refuse_zone(name: object) -> None:
+    raise MetricsInputError(
+        f"kolom {name} memakai zona waktu; metrik menghitung dengan waktu lokal "
+        "Asia/Jakarta tanpa zona (pembaca data mengubahnya lebih dulu)"
+    )
+
+
 def _ns(series: pd.Series) -> np.ndarray:
-    """Datetimes as int64 nanoseconds (NaT → ``_NAT``), whatever the column's resolution."""
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        # Times are Jakarta wall-clock times: keep the wall clock, drop the zone.
-        series = series.dt.tz_localize(None)
-    elif not (isinstance(series.dtype, np.dtype) and series.dtype.kind == "M"):
-        series = pd.to_datetime(series)
-    arr = series.to_numpy()
-    if arr.dtype != np.dtype("datetime64[ns]"):
-        arr = arr.astype("datetime64[ns]")
-    return arr.view(np.int64)
+    """Datetimes as int64 nanoseconds floored to whole seconds (NaT → ``_NAT``).
+
+    Any resolution is accepted; time-zone-aware values are refused, because mixing
+    zones would silently shift durations by hours.
+    """
+    if not (isinstance(series.dtype, np.dtype) and series.dtype.kind == "M"):
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            _refuse_zone(series.name)
+        try:
+            series = pd.to_datetime(series)
+        except (TypeError, ValueError) as exc:  # e.g. values in different zones
+            raise MetricsInputError(f"kolom {series.name}: waktu tidak terbaca ({exc})") from exc
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            _refuse_zone(series.name)
+    arr = series.to_numpy().astype("datetime64[s]").astype("datetime64[ns]").view(np.int64)
+    return arr
 
 
-def _seconds_between(start_ns: np.ndarray, end_ns: np.ndarray) -> np.ndarray:
-    """``end - start`` in seconds (float64), NaN where either time is missing."""
+def _seconds_between(start_ns: np.ndarray, end_ns: np.ndarray, what: str) -> np.ndarray:
+    """``end - start`` in seconds (float64), NaN where either time is missing.
+
+    Raises
+    ------
+    MetricsInputError
+        If an end lies before its start (``what`` names the pair).
+    """
     valid = (start_ns != _NAT) & (end_ns != _NAT)
     out = np.full(len(start_ns), np.nan)
     # Whole-second differences convert to exactly representable floats.
     out[valid] = (end_ns[valid] - start_ns[valid]) / _NS_PER_S
+    negative = np.count_nonzero(out < 0)
+    if negative:
+        raise MetricsInputError(f"{what}: {negative} baris dengan waktu mundur (durasi negatif)")
     return out
 
 
@@ -320,12 +358,48 @@ def compute_kecamatan_status(laporan: pd.DataFrame, ukpd_ref: pd.DataFrame) -> p
 # --------------------------------------------------------------------------- response
 
 
-def _respon_split(masuk: np.ndarray, respon: np.ndarray, batas_jam: float) -> dict[str, Any]:
-    limit_ns = round(float(batas_jam) * _S_PER_H * _NS_PER_S)
-    answered = (respon != _NAT) & (masuk != _NAT)
-    on_time = answered & ((respon - masuk) <= limit_ns)
-    tepat = int(np.count_nonzero(on_time))
-    return {"batas_jam": batas_jam, "tepat_waktu": tepat, "terlambat": len(masuk) - tepat}
+_RESPON = "waktu_respon sebelum waktu_masuk"
+_SELESAI = "waktu_selesai sebelum waktu_masuk"
+_PROSES = "waktu_proses sebelum waktu_koordinasi"
+
+
+def _respon_seconds(laporan: pd.DataFrame) -> np.ndarray:
+    return _seconds_between(_ns(laporan["waktu_masuk"]), _ns(laporan["waktu_respon"]), _RESPON)
+
+
+def _tl_seconds(laporan: pd.DataFrame) -> np.ndarray:
+    return _seconds_between(_ns(laporan["waktu_masuk"]), _ns(laporan["waktu_selesai"]), _SELESAI)
+
+
+def _proses_seconds(koordinasi: pd.DataFrame) -> np.ndarray:
+    return _seconds_between(
+        _ns(koordinasi["waktu_koordinasi"]), _ns(koordinasi["waktu_proses"]), _PROSES
+    )
+
+
+def _respon_split(respon_sec: np.ndarray, batas_jam: float) -> dict[str, Any]:
+    # Whole seconds against the limit in seconds: exactly at the limit is on time, and a
+    # missing response (NaN) compares False, so it counts as late.
+    tepat = int(np.count_nonzero(respon_sec <= batas_jam * _S_PER_H))
+    return {"batas_jam": batas_jam, "tepat_waktu": tepat, "terlambat": len(respon_sec) - tepat}
+
+
+def persen(bagian: int, total: int) -> float | None:
+    """Share of the month's reports, in percent (e.g. responded on time).
+
+    Parameters
+    ----------
+    bagian : int
+        Reports in the share, e.g. ``respon["tepat_waktu"]``.
+    total : int
+        All reports of the month.
+
+    Returns
+    -------
+    float or None
+        ``100 × bagian / total``, unrounded; None for a month without reports.
+    """
+    return 100 * bagian / total if total else None
 
 
 def compute_respon(laporan: pd.DataFrame, batas_jam: float = 6.0) -> dict[str, Any]:
@@ -347,7 +421,7 @@ def compute_respon(laporan: pd.DataFrame, batas_jam: float = 6.0) -> dict[str, A
         number of reports.
     """
     _require(laporan, ("waktu_masuk", "waktu_respon"), "laporan")
-    return _respon_split(_ns(laporan["waktu_masuk"]), _ns(laporan["waktu_respon"]), batas_jam)
+    return _respon_split(_respon_seconds(laporan), batas_jam)
 
 
 def compute_waktu_respon_jam(laporan: pd.DataFrame) -> pd.Series:
@@ -365,8 +439,9 @@ def compute_waktu_respon_jam(laporan: pd.DataFrame) -> pd.Series:
         NaN where the report has no response yet.
     """
     _require(laporan, ("waktu_masuk", "waktu_respon"), "laporan")
-    sec = _seconds_between(_ns(laporan["waktu_masuk"]), _ns(laporan["waktu_respon"]))
-    return pd.Series(sec / _S_PER_H, index=laporan.index, name="waktu_respon_jam")
+    return pd.Series(
+        _respon_seconds(laporan) / _S_PER_H, index=laporan.index, name="waktu_respon_jam"
+    )
 
 
 # --------------------------------------------------------------------------- follow-up score
@@ -387,23 +462,33 @@ def compute_waktu_tl_jam(laporan: pd.DataFrame) -> pd.Series:
         NaN where the follow-up has not been submitted.
     """
     _require(laporan, ("waktu_masuk", "waktu_selesai"), "laporan")
-    sec = _seconds_between(_ns(laporan["waktu_masuk"]), _ns(laporan["waktu_selesai"]))
-    return pd.Series(sec / _S_PER_H, index=laporan.index, name="waktu_tl_jam")
+    return pd.Series(_tl_seconds(laporan) / _S_PER_H, index=laporan.index, name="waktu_tl_jam")
 
 
 def _nilai_rule(
     tl_sec: np.ndarray, max_jam: np.ndarray, export: np.ndarray, params: MetricParams
 ) -> np.ndarray:
+    completed = ~np.isnan(tl_sec)
+    unscorable = np.count_nonzero(completed & np.isnan(max_jam) & np.isnan(export))
+    if unscorable:
+        raise MetricsInputError(
+            f"{unscorable} laporan selesai tanpa max_waktu_tl_jam dan tanpa nilai_tl: "
+            "nilainya tidak bisa dihitung"
+        )
     # Seconds, not hours: whole-second times then give exact step counts at the
     # boundaries (12 h over is exactly one step, not 1.0000000001).
     over = tl_sec - max_jam * _S_PER_H
     steps = np.ceil(over / (params.langkah_jam * _S_PER_H))
-    with np.errstate(invalid="ignore"):
-        rule = np.where(
-            over <= 0, 100.0, np.maximum(0.0, 100.0 - params.penalti_per_langkah * steps)
-        )
-    rule[np.isnan(over)] = np.nan  # no completion (or no maximum): nothing to score
-    return np.where(np.isnan(export), rule, export)
+    rule = np.where(over <= 0, 100.0, np.maximum(0.0, 100.0 - params.penalti_per_langkah * steps))
+    nilai = np.where(np.isnan(export), rule, export)
+    # A score needs a completion: an export score on an open report is not counted anywhere.
+    nilai[~completed] = np.nan
+    return nilai
+
+
+def _scores(laporan: pd.DataFrame, tl_sec: np.ndarray, params: MetricParams) -> np.ndarray:
+    max_jam = _floats(laporan["max_waktu_tl_jam"])
+    return _nilai_rule(tl_sec, max_jam, _floats(laporan["nilai_tl"]), params)
 
 
 def compute_nilai_tl(laporan: pd.DataFrame, params: MetricParams = MetricParams()) -> pd.Series:
@@ -423,25 +508,29 @@ def compute_nilai_tl(laporan: pd.DataFrame, params: MetricParams = MetricParams(
         Aligned with ``laporan``'s index. The export's ``nilai_tl`` where given;
         otherwise 100 when ``waktu_tl_jam ≤ max_waktu_tl_jam``, else
         ``max(0, 100 − penalti × ceil((waktu_tl_jam − max_waktu_tl_jam) / langkah))``;
-        NaN where there is neither an export value nor a ``waktu_selesai``.
+        NaN wherever there is no ``waktu_selesai`` (an export score on a report that
+        is not completed is ignored: a score needs a completion).
+
+    Raises
+    ------
+    MetricsInputError
+        If a completed report has neither ``max_waktu_tl_jam`` nor ``nilai_tl``, or
+        is completed before it was received.
 
     Examples
     --------
     With a 48 h maximum: 48 h → 100, 49 h → 90, 60 h → 90, 61 h → 80, 67 h → 80.
     """
     _require(laporan, ("waktu_masuk", "waktu_selesai", "max_waktu_tl_jam", "nilai_tl"), "laporan")
-    tl = _seconds_between(_ns(laporan["waktu_masuk"]), _ns(laporan["waktu_selesai"]))
-    nilai = _nilai_rule(
-        tl, _floats(laporan["max_waktu_tl_jam"]), _floats(laporan["nilai_tl"]), params
-    )
+    nilai = _scores(laporan, _tl_seconds(laporan), params)
     return pd.Series(nilai, index=laporan.index, name="nilai_tl")
 
 
-def _capaian(nilai: np.ndarray, selesai: np.ndarray) -> tuple[float | None, int]:
-    scored = nilai[(selesai != _NAT) & ~np.isnan(nilai)]
+def _capaian(nilai: np.ndarray) -> tuple[float | None, int]:
+    scored = nilai[~np.isnan(nilai)]  # exactly the completed reports
     if not len(scored):
         return None, 0
-    return float(scored.sum() / len(scored)), int(len(scored))
+    return float(scored.sum() / len(scored)), len(scored)
 
 
 def compute_capaian(laporan: pd.DataFrame, params: MetricParams = MetricParams()) -> float | None:
@@ -460,8 +549,8 @@ def compute_capaian(laporan: pd.DataFrame, params: MetricParams = MetricParams()
         Mean ``nilai_tl`` (0–100, unrounded) over the reports that have
         ``waktu_selesai``; None when no report of the month is completed.
     """
-    nilai = compute_nilai_tl(laporan, params).to_numpy()
-    return _capaian(nilai, _ns(laporan["waktu_selesai"]))[0]
+    _require(laporan, ("waktu_masuk", "waktu_selesai", "max_waktu_tl_jam", "nilai_tl"), "laporan")
+    return _capaian(_scores(laporan, _tl_seconds(laporan), params))[0]
 
 
 # --------------------------------------------------------------------------- top lists
@@ -605,8 +694,7 @@ def compute_koordinasi_ranking(
     _require(koordinasi, ("ukpd", "waktu_koordinasi", "waktu_proses"), "koordinasi")
     ref = _unit_table(ukpd_ref)
     unit = _codes(koordinasi["ukpd"], ref["ukpd"], "ukpd (koordinasi)")
-    sec = _seconds_between(_ns(koordinasi["waktu_koordinasi"]), _ns(koordinasi["waktu_proses"]))
-    return _time_ranking(ref, _unit_durations(ref, unit, sec), n, terlama)
+    return _time_ranking(ref, _unit_durations(ref, unit, _proses_seconds(koordinasi)), n, terlama)
 
 
 def compute_penyelesaian_ranking(
@@ -634,8 +722,7 @@ def compute_penyelesaian_ranking(
     _require(laporan, ("ukpd", "waktu_masuk", "waktu_selesai"), "laporan")
     ref = _unit_table(ukpd_ref)
     unit = _codes(laporan["ukpd"], ref["ukpd"], "ukpd")
-    sec = _seconds_between(_ns(laporan["waktu_masuk"]), _ns(laporan["waktu_selesai"]))
-    return _time_ranking(ref, _unit_durations(ref, unit, sec), n, terlama)
+    return _time_ranking(ref, _unit_durations(ref, unit, _tl_seconds(laporan)), n, terlama)
 
 
 # --------------------------------------------------------------------------- report lists
@@ -655,8 +742,8 @@ TL_DITOLAK_COLUMNS = ["nomor_laporan", "ukpd", "kanal", "kategori", "status", "j
 
 
 def _tl_ditolak(laporan: pd.DataFrame, unit: np.ndarray, ambang: int) -> pd.DataFrame:
-    ditolak = _floats(laporan["jumlah_tl_ditolak"])
-    hit = np.flatnonzero(ditolak >= ambang)  # NaN (= 0) never reaches the threshold
+    ditolak = np.nan_to_num(_floats(laporan["jumlah_tl_ditolak"]), nan=0.0)  # empty = 0
+    hit = np.flatnonzero(ditolak >= ambang)
     rows = laporan.iloc[hit][["nomor_laporan", "ukpd", "kanal", "kategori", "status"]]
     rows = rows.assign(jumlah_ditolak=ditolak[hit].astype(np.int64))
     return _in_unit_order(rows, unit[hit])[TL_DITOLAK_COLUMNS]
@@ -742,11 +829,8 @@ def compute_nilai_dibawah_100(
     _require(laporan, LAPORAN_COLUMNS, "laporan")
     ref = _unit_table(ukpd_ref)
     unit = _codes(laporan["ukpd"], ref["ukpd"], "ukpd")
-    tl = _seconds_between(_ns(laporan["waktu_masuk"]), _ns(laporan["waktu_selesai"]))
-    nilai = _nilai_rule(
-        tl, _floats(laporan["max_waktu_tl_jam"]), _floats(laporan["nilai_tl"]), params
-    )
-    return _nilai_dibawah_100(laporan, unit, tl, nilai)
+    tl = _tl_seconds(laporan)
+    return _nilai_dibawah_100(laporan, unit, tl, _scores(laporan, tl, params))
 
 
 # --------------------------------------------------------------------------- chart series
@@ -791,6 +875,18 @@ def _month_bounds(periode: str) -> tuple[pd.Timestamp, int]:
         raise ValueError(f"periode must be YYYY-MM, got {periode!r}")
     start = pd.Timestamp(int(periode[:4]), int(periode[5:]), 1)
     return start, calendar.monthrange(start.year, start.month)[1]
+
+
+def _check_in_month(times: np.ndarray, periode: str, what: str) -> None:
+    """Refuse rows without a time or outside ``periode`` (compute_all's input is one month)."""
+    start, days = _month_bounds(periode)
+    end = start + pd.Timedelta(days=days)
+    outside = np.count_nonzero((times < start.value) | (times >= end.value))  # NaT is below
+    if outside:
+        raise MetricsInputError(
+            f"{what}: {outside} baris kosong atau di luar periode {periode}; "
+            "saring data ke bulannya lebih dulu (pembaca data melakukannya)"
+        )
 
 
 def _harian(masuk: np.ndarray, periode: str) -> pd.DataFrame:
@@ -882,6 +978,10 @@ class Metrics:
     waktu_tl_jam: pd.Series = field(repr=False)
 
 
+#: Names of the report's tables among the :class:`Metrics` fields, in field order.
+TABLES: tuple[str, ...] = tuple(f.name for f in fields(Metrics) if f.type == "pd.DataFrame")
+
+
 def compute_all(
     laporan: pd.DataFrame,
     koordinasi: pd.DataFrame,
@@ -919,12 +1019,14 @@ def compute_all(
 
     Raises
     ------
-    ValueError
-        On a missing column, or a unit, status or channel outside the reference lists.
+    MetricsInputError
+        On a missing column; a unit, status or channel outside the reference lists; a
+        report or coordination row outside ``periode`` (the input must already be
+        filtered to the month); a time-zone-aware time column; a negative duration;
+        or a completed report that cannot be scored (``docs/metrik.md``).
     """
     _require(laporan, LAPORAN_COLUMNS, "laporan")
     _require(koordinasi, KOORDINASI_COLUMNS, "koordinasi")
-    _month_bounds(periode)
     ref = _unit_table(ukpd_ref)
     kref = _kanal_table(kanal_ref)
 
@@ -933,16 +1035,16 @@ def compute_all(
     kanal = _codes(laporan["kanal"], kref["kanal"], "kanal")
     kat_codes, kat_uniques = pd.factorize(laporan["kategori"], use_na_sentinel=True)
     masuk = _ns(laporan["waktu_masuk"])
-    respon_ns = _ns(laporan["waktu_respon"])
-    selesai = _ns(laporan["waktu_selesai"])
-    tl_sec = _seconds_between(masuk, selesai)
-    nilai = _nilai_rule(
-        tl_sec, _floats(laporan["max_waktu_tl_jam"]), _floats(laporan["nilai_tl"]), params
-    )
-    capaian, jumlah_selesai = _capaian(nilai, selesai)
+    koord = _ns(koordinasi["waktu_koordinasi"])
+    _check_in_month(masuk, periode, "laporan.waktu_masuk")
+    _check_in_month(koord, periode, "koordinasi.waktu_koordinasi")
+    respon_sec = _seconds_between(masuk, _ns(laporan["waktu_respon"]), _RESPON)
+    tl_sec = _seconds_between(masuk, _ns(laporan["waktu_selesai"]), _SELESAI)
+    nilai = _scores(laporan, tl_sec, params)
+    capaian, jumlah_selesai = _capaian(nilai)
 
     k_unit = _codes(koordinasi["ukpd"], ref["ukpd"], "ukpd (koordinasi)")
-    k_sec = _seconds_between(_ns(koordinasi["waktu_koordinasi"]), _ns(koordinasi["waktu_proses"]))
+    k_sec = _seconds_between(koord, _ns(koordinasi["waktu_proses"]), _PROSES)
 
     k_dur = _unit_durations(ref, k_unit, k_sec)
     p_dur = _unit_durations(ref, unit, tl_sec)
@@ -957,7 +1059,7 @@ def compute_all(
         total_koordinasi=len(koordinasi),
         jumlah_selesai=jumlah_selesai,
         capaian_persen=capaian,
-        respon=_respon_split(masuk, respon_ns, params.batas_respon_jam),
+        respon=_respon_split(respon_sec, params.batas_respon_jam),
         rekap_status=_rekap_frame(ref, matrix),
         rekap_kecamatan=_kecamatan_frame(ref, matrix),
         top_ukpd=_top_units(ref, matrix.sum(axis=1), n_top),
@@ -971,9 +1073,7 @@ def compute_all(
         per_kanal=_per_kanal(kref, kanal),
         harian=_harian(masuk, periode),
         waktu_respon_jam=pd.Series(
-            _seconds_between(masuk, respon_ns) / _S_PER_H,
-            index=laporan.index,
-            name="waktu_respon_jam",
+            respon_sec / _S_PER_H, index=laporan.index, name="waktu_respon_jam"
         ),
         waktu_tl_jam=pd.Series(tl_sec / _S_PER_H, index=laporan.index, name="waktu_tl_jam"),
     )

@@ -18,7 +18,7 @@ import pandas as pd
 
 from crmlib import fmt
 from crmlib.escape import Markup, atribut, kode, teks_data, teks_narasi
-from crmlib.metrics import MetricParams, Metrics, compute_all
+from crmlib.metrics import MetricParams, Metrics, compute_all, persen
 from crmlib.outputs import metrics_to_dict
 from crmlib.reader import MonthData, read_month
 from crmlib.refdata import Reference, load_reference
@@ -145,7 +145,7 @@ def read_riwayat(arsip_dir: Path | str | None, periode: str, limit: int = 12) ->
                 "periode": p,
                 "total_laporan": total,
                 "capaian_persen": data.get("capaian_persen"),
-                "persen_tepat_waktu": 100 * tepat / total if total else None,
+                "persen_tepat_waktu": persen(tepat, total),
             }
         )
     return pd.DataFrame(rows[-limit:], columns=cols)
@@ -331,9 +331,9 @@ def ringkasan(lap: Laporan, as_text: bool = False):
         f"**{fmt.format_angka(lap.total)}** pengaduan dengan {cap_text} dari "
         f"{len(lap.reference.kanal)} kanal pengaduan. Dari **{fmt.format_angka(lap.total)}** aduan, "
         f"**{fmt.format_angka(r['tepat_waktu'])}** aduan "
-        f"({fmt.format_persen(100 * r['tepat_waktu'] / lap.total, 2)}) direspon dalam "
+        f"({fmt.format_persen(persen(r['tepat_waktu'], lap.total), 2)}) direspon dalam "
         f"{fmt.format_angka(r['batas_jam'])} jam dan **{fmt.format_angka(r['terlambat'])}** aduan "
-        f"({fmt.format_persen(100 * r['terlambat'] / lap.total, 2)}) direspon lebih dari "
+        f"({fmt.format_persen(persen(r['terlambat'], lap.total), 2)}) direspon lebih dari "
         f"{fmt.format_angka(r['batas_jam'])} jam atau belum direspon."
     )
     return _md(text + "\n", as_text)
@@ -522,7 +522,7 @@ def perbandingan_bulan_lalu(lap: Laporan, as_text: bool = False):
         return _md("", as_text)
     p = prev.iloc[0]
     total_now = lap.total
-    tepat_now = 100 * lap.m["respon"]["tepat_waktu"] / total_now if total_now else None
+    tepat_now = persen(lap.m["respon"]["tepat_waktu"], total_now)
     parts = [f"jumlah pengaduan {fmt.format_perubahan(total_now, p['total_laporan'])}"]
     if lap.m["capaian_persen"] is not None and pd.notna(p["capaian_persen"]):
         parts.append(
@@ -846,9 +846,7 @@ def grafik_tren(lap: Laporan, as_text: bool = False):
                 "periode": lap.periode,
                 "total_laporan": total,
                 "capaian_persen": lap.m["capaian_persen"],
-                "persen_tepat_waktu": 100 * lap.m["respon"]["tepat_waktu"] / total
-                if total
-                else None,
+                "persen_tepat_waktu": persen(lap.m["respon"]["tepat_waktu"], total),
             }
         ]
     )
@@ -868,7 +866,7 @@ def grafik_tren(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_tren_bulanan(df),
+        charts.plot_tren_bulanan(df, batas_jam=lap.m["respon"]["batas_jam"]),
         "tren",
         f"Perbandingan dengan bulan sebelumnya: jumlah pengaduan, capaian dan respon tepat "
         f"waktu, {lap.bulan}",

@@ -56,6 +56,9 @@ import pyarrow.compute as pc
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+# One pandas-to-openpyxl converter for the project: the sample exports and the tables
+# workbook write cells the same way.
+from crmlib.outputs import _cell_value
 from crmlib.refdata import STATUSES, Reference, load_reference
 
 __all__ = [
@@ -1349,21 +1352,6 @@ def _csv_text(frame: pd.DataFrame, sheet: str, datetimes: str, headers: str) -> 
     return buf.getvalue()
 
 
-def _cell(value: object) -> object:
-    """A pandas value as an openpyxl cell value (missing -> no cell content)."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
-
-
 _FIXED_ZIP_TIME = (2022, 1, 1, 0, 0, 0)
 _FIXED_DOC_TIME = "2022-01-01T00:00:00Z"
 
@@ -1379,7 +1367,7 @@ def _write_xlsx(sheets: dict[str, pd.DataFrame], dest: Path) -> None:
             c.font = Font(bold=True)
         is_dt = [pd.api.types.is_datetime64_any_dtype(frame[c]) for c in frame.columns]
         for row in frame.itertuples(index=False, name=None):
-            ws.append([_cell(v) for v in row])
+            ws.append([_cell_value(v) for v in row])
         for j, flag in enumerate(is_dt, start=1):
             if flag:
                 for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):

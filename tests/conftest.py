@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Property tests draw 100 examples; `make mutate` runs each surviving mutant against
+# every covering test, so it selects a lighter profile (docs/mutasi.md).
+settings.register_profile("crm", max_examples=100)
+settings.register_profile("mutmut", max_examples=15)
+settings.load_profile(os.environ.get("CRM_HYPOTHESIS_PROFILE", "crm"))
 
 LAPORAN_HEADER = list(LAPORAN_COLUMNS)
 KOORDINASI_HEADER = list(KOORDINASI_COLUMNS)

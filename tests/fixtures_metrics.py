@@ -43,7 +43,8 @@ def _after(start: pd.Series, hours: list) -> pd.Series:
     delta = pd.to_timedelta(
         pd.Series([np.nan if h is None else h for h in hours], dtype=float), unit="h"
     )
-    return (start + delta).astype("datetime64[ns]")
+    # Hours such as 1/60 are meant as whole seconds, not 59.999999999 s.
+    return (start + delta.dt.round("s")).astype("datetime64[ns]")
 
 
 def laporan_frame(rows: list[dict]) -> pd.DataFrame:
@@ -132,9 +133,8 @@ def koordinasi_frame(rows: list[dict]) -> pd.DataFrame:
     out["kecamatan"] = out["ukpd"].map(KECAMATAN).astype("str")
     out["waktu_koordinasi"] = pd.to_datetime(df["waktu_koordinasi"]).astype("datetime64[ns]")
     minutes = pd.Series([np.nan if m is None else m for m in df["proses_menit"]], dtype=float)
-    out["waktu_proses"] = (out["waktu_koordinasi"] + pd.to_timedelta(minutes, unit="min")).astype(
-        "datetime64[ns]"
-    )
+    delta = pd.to_timedelta(minutes, unit="min").dt.round("s")
+    out["waktu_proses"] = (out["waktu_koordinasi"] + delta).astype("datetime64[ns]")
     return out[KOORDINASI_COLUMNS]
 
 

@@ -159,3 +159,15 @@ def test_each_index_write_uses_a_temp_file_of_its_own(output, monkeypatch):
     assert len(set(replaced)) == 2 and ".index.html.tmp" not in replaced
     assert not [p.name for p in output.iterdir() if p.name.endswith(".tmp")]
     assert (output / "index.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
+@pytest.mark.parametrize(("batas", "expected"), [(0, 0.0), (6.5, 6.5), (None, 6.0)])
+def test_the_response_limit_comes_from_the_month_not_a_fixed_6(tmp_path, batas, expected):
+    d = _month(tmp_path, "2022-06", 10, 90.0, 5)
+    data = json.loads((d / "metrics.json").read_text(encoding="utf-8"))
+    if batas is None:
+        del data["respon"]["batas_jam"]
+    else:
+        data["respon"]["batas_jam"] = batas
+    (d / "metrics.json").write_text(json.dumps(data), encoding="utf-8")
+    assert read_month_summary(d)["batas_jam"] == expected

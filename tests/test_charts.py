@@ -333,6 +333,9 @@ def test_tren_bulanan(df_tren):
     assert ax_bars.get_xlabel() == "Bulan"
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["Jumlah laporan", "Capaian (%)", "Direspons ≤ 6 jam (%)"]
+    fig = charts.plot_tren_bulanan(df_tren, batas_jam=6.5)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[-1] == "Direspons ≤ 6,5 jam (%)"  # the month's own limit, not a fixed 6
 
 
 def test_tren_bulanan_year_uses_two_line_labels():

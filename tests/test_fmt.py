@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -66,6 +67,10 @@ def parse_angka(text: str) -> float:
         (np.float64(12.8), 2, "12,80"),
         (Decimal("2.5"), 0, "3"),
         (float("inf"), 2, "∞"),
+        (float("-inf"), 2, "-∞"),
+        (float("-inf"), None, "-∞"),
+        (Decimal("Infinity"), 2, "∞"),
+        (Decimal("-Infinity"), None, "-∞"),
     ],
 )
 def test_format_angka(x, decimals, expected):
@@ -83,8 +88,9 @@ def test_rounding_is_half_up_like_the_seed_report():
     # June 2022: Cipayung 255/24 min -> "10,63", Pekayon 805/8 min -> "100,63".
     assert format_angka(255 / 24, 2) == "10,63"
     assert format_angka(805 / 8, 2) == "100,63"
-    # Python's round() would give 10.62 here: documented deviation at exact ties only.
-    assert round(255 / 24, 2) == 10.62
+    # Half away from zero on the written value, at every tie (not half to even).
+    assert format_angka(0.125, 2) == "0,13"
+    assert format_angka(0.5, 0) == "1"
     assert format_angka(2.5, 0) == "3"
     assert format_angka(-2.5, 0) == "-3"  # away from zero, symmetric
     assert format_angka(2.675, 2) == "2,68"  # as written, not the binary 2.67499...
@@ -99,18 +105,27 @@ def test_negative_zero_has_no_sign():
 def test_bulatkan():
     assert bulatkan(10.625, 2) == Decimal("10.63")
     assert str(bulatkan(3, 2)) == "3.00"
-    with pytest.raises(ValueError):
+    assert bulatkan(Decimal("-0.0049"), 2) == Decimal("0.00")
+    assert str(bulatkan(-0.004, 2)) == "0.00"  # never "-0.00"
+    assert str(bulatkan(1.5)) == "2"  # decimals defaults to 0
+    with pytest.raises(ValueError, match="decimals harus >= 0"):
         bulatkan(1.0, -1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="Bukan angka"):
         bulatkan("1", 0)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="Bukan angka"):
         bulatkan(True, 0)
 
 
-def _is_decimal_tie(x: float, d: int) -> bool:
-    """True when x, as written (repr), lies exactly halfway between two d-decimal values."""
-    scaled = Decimal(repr(x)).scaleb(d)
-    return abs(scaled - scaled.to_integral_value(rounding="ROUND_FLOOR")) == Decimal("0.5")
+def _excel_rounding(x: float, d: int) -> Fraction:
+    """Reference: |x| as written, scaled, plus one half, floored; sign put back (exact)."""
+    written = Fraction(repr(x))
+    scaled = abs(written) * 10**d
+    whole = math.floor(scaled + Fraction(1, 2))
+    return (whole if written >= 0 else -whole) / Fraction(10**d)
+
+
+def _parse_exact(text: str) -> Fraction:
+    return Fraction(text.replace(".", "").replace(",", "."))
 
 
 @given(
@@ -127,13 +142,8 @@ def test_format_angka_round_trips_to_round(x, d):
     assert "," in text if d else "," not in text
     if d:
         assert len(text.rsplit(",", 1)[1]) == d
-    parsed = parse_angka(text)
-    if _is_decimal_tie(x, d):
-        # Exact ties of the written value go away from zero (as Excel, as the seed report).
-        half_up = Decimal(repr(x)).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
-        assert parsed == float(half_up)
-    else:
-        assert parsed == round(x, d)
+    # Exact ties of the written value go away from zero (as Excel, as the seed report).
+    assert _parse_exact(text) == _excel_rounding(x, d)
 
 
 @given(n=st.integers(min_value=-(10**15), max_value=10**15))
@@ -236,13 +246,13 @@ def test_terbilang_accepts_integral_numbers():
 
 @pytest.mark.parametrize("bad", [-1, 10**18])
 def test_terbilang_rejects_out_of_range(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="tidak negatif|terlalu besar"):
         terbilang(bad)
 
 
 @pytest.mark.parametrize("bad", [1.5, "5", None, True])
 def test_terbilang_rejects_non_integers(bad):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="membutuhkan bilangan bulat"):
         terbilang(bad)
 
 
@@ -320,9 +330,9 @@ def test_month_names(m, name):
 
 @pytest.mark.parametrize("bad", [0, 13])
 def test_month_out_of_range(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"Bulan harus 1..12, bukan {bad}"):
         nama_bulan(bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"Bulan harus 1..12, bukan {bad}"):
         nama_bulan_singkat(bad)
 
 
@@ -338,9 +348,9 @@ def test_format_tanggal():
 
 
 def test_format_tanggal_rejects_garbage():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Tanggal tidak dikenali"):
         format_tanggal("kemarin")
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="Bukan tanggal"):
         format_tanggal(3)
 
 
@@ -384,9 +394,9 @@ def test_format_bulan_tahun(periode):
 
 def test_format_bulan_tahun_bad_and_missing():
     assert format_bulan_tahun(None) == KOSONG
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Periode tidak dikenali: '2022-13'"):
         format_bulan_tahun("2022-13")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Tanggal tidak dikenali: 'Juni'"):
         format_bulan_tahun("Juni")
 
 
@@ -419,6 +429,21 @@ def test_format_bulan_tahun_singkat():
         ("PELAYANAN TERPADU (PTSP)", "Pelayanan Terpadu (PTSP)"),
         ("DAN LAIN-LAIN", "Dan Lain-Lain"),
         ("kelurahan cipayung", "Kelurahan Cipayung"),
+        # no vowel: an abbreviation, even outside AKRONIM; a word with a vowel is a word
+        ("SATPEL PKHP KECAMATAN", "Satpel PKHP Kecamatan"),
+        ("BAGIAN TU", "Bagian Tu"),
+        # a short word in brackets is an abbreviation (up to 6 letters); longer is a word
+        ("SATUAN PELAKSANA (SATPEL)", "Satuan Pelaksana (SATPEL)"),
+        ("DINAS (KANTORS)", "Dinas (Kantors)"),
+        ("DINAS (SATPEL", "Dinas (Satpel"),
+        ("DINAS SATPEL)", "Dinas Satpel)"),
+        ("DINAS (SDA2)", "Dinas (Sda2)"),
+        ("(DAN)", "(DAN)"),
+        ("PASAR MIX", "Pasar Mix"),  # a trailing X is part of the word, not punctuation
+        ("UNIT KXT", "Unit KXT"),  # X is no vowel
+        # hyphenated words: only the very first part is "first"
+        ("DAN-LAIN", "Dan-Lain"),
+        ("RUMAH DAN-DI", "Rumah dan-di"),
     ],
 )
 def test_format_ukpd(raw, expected):
@@ -435,6 +460,11 @@ def test_format_ukpd(raw, expected):
         ("KECAMATAN PULO GADUNG", "Pulo Gadung"),
         ("WALIKOTA JAKARTA TIMUR", "Walikota Jakarta Timur"),
         ("KELURAHAN", "Kelurahan"),  # nothing after the prefix: leave it
+        ("KELURAHAN  ", "Kelurahan"),
+        ("LURAH PULO GEBANG", "Pulo Gebang"),
+        ("CAMAT MATRAMAN", "Matraman"),
+        ("KEC. MATRAMAN", "Matraman"),
+        ("kelurahan kelurahan setu", "Kelurahan Setu"),  # only the first prefix goes
         ("KELAPA DUA WETAN", "Kelapa Dua Wetan"),  # "KEL" only as a whole word
     ],
 )
@@ -476,12 +506,33 @@ def test_format_perubahan_edge_cases():
     assert format_perubahan(0, 0) == "sama dengan bulan lalu"
     assert format_perubahan(5, None) == "data bulan lalu tidak tersedia"
     assert format_perubahan(float("nan"), 5) == "data bulan lalu tidak tersedia"
+    # fixed decimals keep their trailing zero
+    assert format_perubahan(1.4, 1.0, decimals=2) == "naik 0,40 (40,0%) dibanding bulan lalu"
+    assert format_perubahan(1.0, 1.4, decimals=2, persen_decimals=2) == (
+        "turun 0,40 (28,57%) dibanding bulan lalu"
+    )
+    assert format_perubahan(-2, -4) == "naik 2 (50,0%) dibanding bulan lalu"
     # a difference that rounds to zero at the shown decimals is "sama"
     assert format_perubahan(76.381, 76.379, decimals=2) == "sama dengan bulan lalu"
     # decimal arithmetic: no 0.35000000000000853
     assert format_perubahan(76.38, 76.03, decimals=2, relatif=False) == (
         "naik 0,35 dibanding bulan lalu"
     )
+
+
+def test_format_perubahan_poin_keeps_its_decimals_and_comparison():
+    assert format_perubahan_poin(76.385, 76.0) == "naik 0,39 poin persen dibanding bulan lalu"
+    assert format_perubahan_poin(76.385, 76.0, 3, pembanding="Mei 2022") == (
+        "naik 0,385 poin persen dibanding Mei 2022"
+    )
+
+
+def test_format_bulan_tahun_needs_year_and_month():
+    from types import SimpleNamespace
+
+    assert format_bulan_tahun(SimpleNamespace(year=2022, month=10)) == "Oktober 2022"
+    with pytest.raises(TypeError, match="Bukan tanggal"):
+        format_bulan_tahun(SimpleNamespace(year=2022))
 
 
 def test_format_perubahan_poin():

@@ -1,32 +1,37 @@
 """Property-based tests of the metrics on generated months (hypothesis).
 
 Each generated month draws its units from a small pool so that equal counts and equal
-means (ties, including ties at the cut-off) are common. Rankings are checked against
-the definition directly: standard competition rank, every entry ranked ≤ N kept, no
-left-out unit with a value equal to a kept one, official order within a tie.
+means (ties, including ties at the cut-off) are common, and its times from whole
+half-hours, minutes and seconds placed exactly at and one second past each limit.
+Every figure is compared with :mod:`oracle_metrics`, a row-by-row reference computation
+that shares no code with :mod:`crmlib.metrics`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from fixtures_metrics import KANAL_REF, KELURAHAN, UKPD_REF, UNITS, koordinasi_frame, laporan_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle_metrics import competition, mean_durations, reference_month
 
 from crmlib import metrics as M
 from crmlib.metrics import STATUSES, MetricParams
 
-POS = {u: i for i, u in enumerate(UNITS)}
 KANALS = KANAL_REF["kanal"].tolist()
 KATEGORI = ["Sampah", "Jalan", "Parkir Liar", "Pohon", "banjir"]
 START = pd.Timestamp("2022-06-01")
 
-# Half-hours and whole minutes: coarse enough for exact ties, fine enough to straddle 6 h.
+# Half-hours and whole minutes: coarse enough for exact ties, fine enough to straddle 6 h;
+# plus limits (1 h, 6 h, 6.5 h; maximum 24/48 h, steps of 6/12 h) exactly and ± 1 s.
+_EDGES = [3600 * h + d for h in (1, 6, 6.5, 24, 30, 36, 48, 60) for d in (-1, 0, 1)]
 hours = st.one_of(
     st.none(),
     st.integers(0, 40).map(lambda h: h / 2),
     st.integers(0, 80 * 60).map(lambda m: m / 60),
+    st.sampled_from(_EDGES).map(lambda s: s / 3600),
 )
 
 laporan_row = st.fixed_dictionaries(
@@ -38,7 +43,7 @@ laporan_row = st.fixed_dictionaries(
         "masuk_min": st.integers(0, 30 * 24 * 60 - 1),
         "respon_jam": hours,
         "selesai_jam": hours,
-        "max_waktu_tl_jam": st.sampled_from([24.0, 48.0, 168.0]),
+        "max_waktu_tl_jam": st.sampled_from([24.0, 48.0, 168.0, 6.5]),
         "jumlah_tl_ditolak": st.integers(0, 4),
         "nilai_tl": st.one_of(st.none(), st.sampled_from([0.0, 50.0, 90.0, 100.0])),
     }
@@ -92,6 +97,9 @@ def months(draw):
         top_n=draw(st.integers(1, 6)),
         peringkat_n=draw(st.integers(1, 6)),
         batas_respon_jam=draw(st.sampled_from([1.0, 6.0, 6.5])),
+        ambang_ditolak=draw(st.integers(0, 3)),
+        langkah_jam=draw(st.sampled_from([12.0, 6.0, 0.5])),
+        penalti_per_langkah=draw(st.sampled_from([10.0, 25.0, 7.5])),
     )
     return laporan, koordinasi, params
 
@@ -108,170 +116,139 @@ def _all(laporan, koordinasi, params):
     )
 
 
-def check_ranking(table, candidates: dict[str, float], value_col: str, n: int, higher_first: bool):
-    """``table`` is the ranking of ``candidates`` (unit → value) by the contract's tie rule."""
-    units = table["ukpd"].tolist()
-    ranks = table["peringkat"].tolist()
-    values = [candidates[u] for u in units]
-    # every listed unit is a candidate, listed once, with its own value
-    assert len(set(units)) == len(units)
-    assert set(units) <= set(candidates)
-    np.testing.assert_allclose(
-        table[value_col].to_numpy(dtype=float), np.array(values, dtype=float), rtol=1e-12
-    )
-    # standard competition rank, by definition
-    for u, r in zip(units, ranks, strict=True):
-        better = sum(
-            1
-            for v in candidates.values()
-            if (v > candidates[u] if higher_first else v < candidates[u])
-        )
-        assert r == 1 + better
-    # N respected with ties, nothing equal or better left out
-    assert all(r <= n for r in ranks)
-    left_out = set(candidates) - set(units)
-    expected_len = sum(
-        1
-        for u in candidates
-        if 1
-        + sum(
-            1
-            for v in candidates.values()
-            if (v > candidates[u] if higher_first else v < candidates[u])
-        )
-        <= n
-    )
-    assert len(units) == expected_len
-    for u in left_out:
-        assert candidates[u] not in values
-    # ordered by rank, then official unit order
-    keys = [(r, POS[u]) for u, r in zip(units, ranks, strict=True)]
-    assert keys == sorted(keys)
-    # monotonic values
-    diffs = np.diff(np.array(values, dtype=float))
-    assert (diffs <= 0).all() if higher_first else (diffs >= 0).all()
+POS = {u: i for i, u in enumerate(UNITS)}
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def assert_ranking(table, expected: list[tuple], values: dict, value_col: str, per: float):
+    """``table`` lists exactly ``expected`` ((rank, unit) in order) with the unit's value."""
+    assert list(zip(table["peringkat"], table["ukpd"], strict=True)) == expected
+    want = [float(values[u]) / per for _, u in expected]
+    np.testing.assert_allclose(table[value_col].to_numpy(dtype=float), want, rtol=1e-12)
+
+
+quick = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@quick
 @given(months())
-def test_totals_add_up(month):
+def test_counts_and_scores_match_the_reference(month):
     laporan, koordinasi, params = month
     m = _all(laporan, koordinasi, params)
-    n = len(laporan)
-    assert m.total_laporan == n
-    assert m.rekap_status["total"].sum() == n
-    assert (m.rekap_status[list(STATUSES)].sum(axis=1) == m.rekap_status["total"]).all()
+    ref = reference_month(laporan, koordinasi, params, "2022-06")
+    assert m.total_laporan == ref["total"] and m.total_koordinasi == len(koordinasi)
+    for row in m.rekap_status.to_dict("records"):
+        counts = [ref["rekap"][(row["ukpd"], s)] for s in STATUSES]
+        assert [row[s] for s in STATUSES] == counts
+        assert row["total"] == sum(counts)
     assert m.rekap_status["ukpd"].tolist() == UNITS
-    assert m.rekap_kecamatan["total"].sum() == n
-    assert m.respon["tepat_waktu"] + m.respon["terlambat"] == n
-    assert 0 <= m.respon["tepat_waktu"] <= n
-    assert m.per_kanal["jumlah"].sum() == n
-    assert m.harian["jumlah"].sum() == n and len(m.harian) == 30
-    completed = int(laporan["waktu_selesai"].notna().sum())
-    assert m.jumlah_selesai == completed
-    if completed == 0:
+    assert m.respon == {
+        "batas_jam": params.batas_respon_jam,
+        "tepat_waktu": ref["tepat"],
+        "terlambat": ref["terlambat"],
+    }
+    assert m.jumlah_selesai == ref["jumlah_selesai"]
+    if ref["capaian"] is None:
         assert m.capaian_persen is None
     else:
-        assert 0.0 <= m.capaian_persen <= 100.0
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(months())
-def test_top_lists_follow_the_tie_rule(month):
-    laporan, koordinasi, params = month
-    m = _all(laporan, koordinasi, params)
-    counts = laporan["ukpd"].value_counts()
-    check_ranking(
-        m.top_ukpd,
-        {u: float(c) for u, c in counts.items()},
-        "jumlah",
-        params.top_n,
-        higher_first=True,
-    )
-    kat = laporan["kategori"].value_counts()
-    top = m.top_kategori
-    assert all(r <= params.top_n for r in top["peringkat"])
-    assert set(top["kategori"]) == {
-        k for k, c in kat.items() if 1 + int((kat > c).sum()) <= params.top_n
+        assert m.capaian_persen == pytest.approx(float(ref["capaian"]), rel=1e-12)
+    assert dict(zip(m.per_kanal["kanal"], m.per_kanal["jumlah"], strict=True)) == {
+        k: ref["kanal"][k] for k in KANALS
     }
-    keys = [(r, k.casefold()) for r, k in zip(top["peringkat"], top["kategori"], strict=True)]
-    assert keys == sorted(keys)
+    assert m.harian["jumlah"].tolist() == [ref["hari"][d] for d in range(1, 31)]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@quick
 @given(months())
-def test_time_rankings_follow_the_tie_rule(month):
+def test_lists_match_the_reference(month):
     laporan, koordinasi, params = month
     m = _all(laporan, koordinasi, params)
-    kel = set(KELURAHAN)
-    n = params.peringkat_n
-
-    def means(units, starts, ends, per):
-        df = pd.DataFrame({"u": units, "s": (ends - starts).dt.total_seconds()}).dropna()
-        df = df[df["u"].isin(kel)]
-        grouped = df.groupby("u")["s"]
-        # Exactly as defined: sum of whole seconds over count, in the table's unit.
-        return {u: (s.sum() / len(s)) / per for u, s in grouped}, grouped.size().to_dict()
-
-    k_mean_min, k_count = means(
-        koordinasi["ukpd"], koordinasi["waktu_koordinasi"], koordinasi["waktu_proses"], 60.0
-    )
-    for table, col, per, slow in (
-        (m.koordinasi_tercepat, "rerata_menit", 1.0, False),
-        (m.koordinasi_terlama, "rerata_jam", 60.0, True),
-    ):
-        check_ranking(table, {u: v / per for u, v in k_mean_min.items()}, col, n, slow)
-        assert [k_count[u] for u in table["ukpd"]] == table["jumlah"].tolist()
-
-    p_mean_min, p_count = means(
-        laporan["ukpd"], laporan["waktu_masuk"], laporan["waktu_selesai"], 60.0
-    )
-    for table, col, per, slow in (
-        (m.penyelesaian_tercepat, "rerata_menit", 1.0, False),
-        (m.penyelesaian_terlama, "rerata_jam", 60.0, True),
-    ):
-        check_ranking(table, {u: v / per for u, v in p_mean_min.items()}, col, n, slow)
-        assert [p_count[u] for u in table["ukpd"]] == table["jumlah"].tolist()
-        assert set(table["ukpd"]) <= kel
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(months())
-def test_lists_match_their_definitions(month):
-    laporan, koordinasi, params = month
-    m = _all(laporan, koordinasi, params)
-    # tl_ditolak: exactly the reports at or over the threshold, in unit then number order
-    expect = laporan.loc[laporan["jumlah_tl_ditolak"] >= params.ambang_ditolak]
-    assert set(m.tl_ditolak["nomor_laporan"]) == set(expect["nomor_laporan"])
-    keys = [
-        (POS[u], n)
-        for u, n in zip(m.tl_ditolak["ukpd"], m.tl_ditolak["nomor_laporan"], strict=True)
-    ]
-    assert keys == sorted(keys)
-    # nilai < 100: export value where given, else the rule; nothing unscored
+    ref = reference_month(laporan, koordinasi, params, "2022-06")
+    unit_of = {r["nomor_laporan"]: r["ukpd"] for r in ref["rows"]}
+    order = sorted(ref["ditolak"], key=lambda k: (POS[unit_of[k]], k))
+    assert m.tl_ditolak["nomor_laporan"].tolist() == order
+    assert m.tl_ditolak["jumlah_ditolak"].tolist() == [ref["ditolak"][k] for k in order]
+    low = sorted(ref["dibawah_100"], key=lambda k: (POS[unit_of[k]], k))
+    assert m.nilai_tl_dibawah_100["nomor_laporan"].tolist() == low
+    assert m.nilai_tl_dibawah_100["nilai_tl"].tolist() == [ref["dibawah_100"][k] for k in low]
     nilai = M.compute_nilai_tl(laporan, params)
-    low = set(laporan.loc[nilai < 100, "nomor_laporan"])
-    assert set(m.nilai_tl_dibawah_100["nomor_laporan"]) == low
-    assert (m.nilai_tl_dibawah_100["nilai_tl"] < 100).all()
-    given_scores = laporan["nilai_tl"].notna()
-    assert (nilai[given_scores] == laporan.loc[given_scores, "nilai_tl"]).all()
-    # rule scores are multiples of the penalty within 0..100
-    rule = nilai[~given_scores].dropna()
-    assert ((rule >= 0) & (rule <= 100) & (rule % params.penalti_per_langkah == 0)).all()
-    # no unit outside the reference, anywhere
-    for table in (
-        m.top_ukpd,
-        m.koordinasi_tercepat,
-        m.koordinasi_terlama,
-        m.penyelesaian_tercepat,
-        m.penyelesaian_terlama,
-        m.tl_ditolak,
-        m.nilai_tl_dibawah_100,
+    expected = [ref["scores"][k] for k in laporan["nomor_laporan"]]
+    assert [None if np.isnan(v) else v for v in nilai] == expected
+
+
+@quick
+@given(months())
+def test_top_lists_match_the_reference(month):
+    laporan, koordinasi, params = month
+    m = _all(laporan, koordinasi, params)
+    ref = reference_month(laporan, koordinasi, params, "2022-06")
+    expected = competition(ref["unit"], params.top_n, True, POS)
+    assert list(zip(m.top_ukpd["peringkat"], m.top_ukpd["ukpd"], strict=True)) == expected
+    assert m.top_ukpd["jumlah"].tolist() == [ref["unit"][u] for _, u in expected]
+    kat_order = {k: (k.casefold(), k) for k in ref["kategori"]}
+    expected = competition(ref["kategori"], params.top_n, True, kat_order)
+    top = m.top_kategori
+    assert list(zip(top["peringkat"], top["kategori"], strict=True)) == expected
+    assert top["jumlah"].tolist() == [ref["kategori"][k] for _, k in expected]
+
+
+@quick
+@given(months())
+def test_time_rankings_match_the_reference(month):
+    laporan, koordinasi, params = month
+    m = _all(laporan, koordinasi, params)
+    ref = reference_month(laporan, koordinasi, params, "2022-06")
+    kel, n = set(KELURAHAN), params.peringkat_n
+    for tables, stats in (
+        (
+            (m.koordinasi_tercepat, m.koordinasi_terlama),
+            mean_durations(ref["k_rows"], "ukpd", "waktu_koordinasi", "waktu_proses", kel),
+        ),
+        (
+            (m.penyelesaian_tercepat, m.penyelesaian_terlama),
+            mean_durations(ref["rows"], "ukpd", "waktu_masuk", "waktu_selesai", kel),
+        ),
     ):
-        assert set(table["ukpd"]) <= set(UNITS)
+        means = {u: mean for u, (_, mean) in stats.items()}
+        fast, slow = tables
+        assert_ranking(fast, competition(means, n, False, POS), means, "rerata_menit", 60.0)
+        assert_ranking(slow, competition(means, n, True, POS), means, "rerata_jam", 3600.0)
+        for table in tables:
+            assert table["jumlah"].tolist() == [stats[u][0] for u in table["ukpd"]]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(months())
+def test_individual_functions_match_the_reference(month):
+    laporan, koordinasi, params = month
+    ref = reference_month(laporan, koordinasi, params, "2022-06")
+    respon = M.compute_respon(laporan, params.batas_respon_jam)
+    assert (respon["tepat_waktu"], respon["terlambat"]) == (ref["tepat"], ref["terlambat"])
+    capaian = M.compute_capaian(laporan, params)
+    assert (capaian is None) == (ref["capaian"] is None)
+    if capaian is not None:
+        assert capaian == pytest.approx(float(ref["capaian"]), rel=1e-12)
+    low = M.compute_nilai_dibawah_100(laporan, UKPD_REF, params)
+    assert set(low["nomor_laporan"]) == set(ref["dibawah_100"])
+    ditolak = M.compute_tl_ditolak(laporan, UKPD_REF, params.ambang_ditolak)
+    assert set(ditolak["nomor_laporan"]) == set(ref["ditolak"])
+    top = M.compute_top_ukpd(laporan, UKPD_REF, params.top_n)
+    assert list(zip(top["peringkat"], top["ukpd"], strict=True)) == competition(
+        ref["unit"], params.top_n, True, POS
+    )
+    kel, n = set(KELURAHAN), params.peringkat_n
+    k_stats = mean_durations(ref["k_rows"], "ukpd", "waktu_koordinasi", "waktu_proses", kel)
+    k_means = {u: mean for u, (_, mean) in k_stats.items()}
+    fast = M.compute_koordinasi_ranking(koordinasi, UKPD_REF, n)
+    assert_ranking(fast, competition(k_means, n, False, POS), k_means, "rerata_menit", 60.0)
+    p_stats = mean_durations(ref["rows"], "ukpd", "waktu_masuk", "waktu_selesai", kel)
+    p_means = {u: mean for u, (_, mean) in p_stats.items()}
+    slow = M.compute_penyelesaian_ranking(laporan, UKPD_REF, n, terlama=True)
+    assert_ranking(slow, competition(p_means, n, True, POS), p_means, "rerata_jam", 3600.0)
+    harian = M.compute_harian(laporan, "2022-06")
+    assert harian["jumlah"].tolist() == [ref["hari"][d] for d in range(1, 31)]
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(months(), st.randoms(use_true_random=False))
 def test_row_order_does_not_change_any_figure(month, rnd):
     laporan, koordinasi, params = month
@@ -281,19 +258,7 @@ def test_row_order_does_not_change_any_figure(month, rnd):
     rnd.shuffle(perm_k)
     a = _all(laporan, koordinasi, params)
     b = _all(laporan.iloc[perm_l], koordinasi.iloc[perm_k], params)
-    for name in (
-        "rekap_status",
-        "top_ukpd",
-        "top_kategori",
-        "koordinasi_tercepat",
-        "koordinasi_terlama",
-        "penyelesaian_tercepat",
-        "penyelesaian_terlama",
-        "tl_ditolak",
-        "nilai_tl_dibawah_100",
-        "per_kanal",
-        "harian",
-    ):
+    for name in M.TABLES:
         pd.testing.assert_frame_equal(
             getattr(a, name), getattr(b, name), check_exact=False, rtol=1e-12, obj=name
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
@@ -159,7 +160,9 @@ def test_empty_month_is_graceful(empty_month):
         assert chart(empty_month, as_text=True).startswith("![")
 
 
-def test_month_over_month_sentence(juni):
+def test_month_over_month_sentence(juni, monkeypatch):
+    # `juni` is module-scoped: work on copies, never on the shared fixture.
+    juni = dataclasses.replace(juni)
     juni.riwayat = pd.DataFrame(
         [
             {
@@ -173,7 +176,16 @@ def test_month_over_month_sentence(juni):
     text = r.perbandingan_bulan_lalu(juni, as_text=True)
     assert text.startswith("Dibandingkan bulan Mei 2022 (600 pengaduan)")
     assert "turun 92" in text and "naik 0,46 poin persen" in text
+    from crmlib import charts
+
+    drawn = []
+    monkeypatch.setattr(charts, "save_figure", lambda fig, path: drawn.append(fig))
     assert r.grafik_tren(juni, as_text=True).startswith("![")
+    ax_bars, ax_pct = drawn[0].axes
+    assert [p.get_height() for p in ax_bars.patches] == [600, 508]  # May, then June
+    tepat = juni.m["respon"]["tepat_waktu"]
+    assert ax_pct.lines[1].get_ydata().tolist() == [80.0, 100 * tepat / 508]
+    assert ax_pct.lines[0].get_ydata().tolist() == [99.5, juni.m["capaian_persen"]]
     juni.riwayat = pd.DataFrame(columns=r.RIWAYAT_COLUMNS)
     assert r.perbandingan_bulan_lalu(juni, as_text=True) == ""
 
