@@ -25,6 +25,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import math
 import os
 import re
 import tempfile
@@ -44,6 +45,7 @@ from crmlib.fmt import (
     format_angka,
     format_bulan_tahun,
     format_bulan_tahun_singkat,
+    format_durasi_jam,
     format_menit,
     format_persen,
     format_tanggal_waktu,
@@ -158,6 +160,10 @@ def _fmt_menit(value: Any) -> str:
     return format_menit(value) if value is not None else "–"
 
 
+def _fmt_jam_dari_menit(value: Any) -> str:
+    return format_durasi_jam(value / 60) if value is not None else "–"
+
+
 def _fmt_peringkat(value: Any, dari: Any) -> str:
     return f"{format_angka(value)} dari {format_angka(dari)}" if value else "–"
 
@@ -175,6 +181,7 @@ def _env() -> jinja2.Environment:
         angka=_fmt_int,
         persen=_fmt_pct,
         menit=_fmt_menit,
+        jam=_fmt_jam_dari_menit,
         peringkat=_fmt_peringkat,
         bulan_tahun=format_bulan_tahun,
         ukpd=format_ukpd,
@@ -190,12 +197,12 @@ def _render(template: str, **context: Any) -> str:
 
 
 def _axis_max(vmax: float) -> float:
-    """A round upper bound for the left axis: 1, 2 or 5 times a power of ten."""
+    """A round upper bound for the left axis whose quarters are whole numbers."""
     step = 10 ** max(len(str(int(vmax))) - 1, 0)
-    for k in (1, 2, 5, 10):
-        if vmax <= k * step:
+    for k in (1, 2, 4, 6, 8, 10):
+        if vmax <= k * step and (k * step) % 4 == 0:
             return k * step
-    return vmax
+    return 4 * math.ceil(vmax / 4)
 
 
 def _trend_desc(data: list[dict[str, Any]], batas: str) -> str:
