@@ -40,6 +40,7 @@ bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
 	$(BIN)/python bench/bench_metrics.py
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_archive.py
 
 lab: $(STAMP) ## Open JupyterLab for editing the report notebook
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'

@@ -146,24 +146,30 @@ def collect_months(output_dir: Path) -> list[dict[str, Any]]:
 
 
 # --- formatting filters ------------------------------------------------------------
+# Cached: Babel's number formatting is most of the archive's time, and counts repeat.
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def _fmt_int(value: Any) -> str:
     return format_angka(value) if value is not None else "–"
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def _fmt_pct(value: Any) -> str:
     return format_persen(value, 2) if value is not None else "–"
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def _fmt_menit(value: Any) -> str:
     return format_menit(value) if value is not None else "–"
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def _fmt_jam_dari_menit(value: Any) -> str:
     return format_durasi_jam(value / 60) if value is not None else "–"
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def _fmt_peringkat(value: Any, dari: Any) -> str:
     return f"{format_angka(value)} dari {format_angka(dari)}" if value else "–"
 
