@@ -38,6 +38,7 @@ PAGES = {
     "arsip": "index.html",
     "ukpd": "ukpd/kelurahan-rawamangun.html",
     "kecamatan": "kecamatan/pulo-gadung.html",
+    "tahunan": "2022/laporan.html",
 }
 
 
@@ -48,6 +49,9 @@ def output(tmp_path_factory):
     root = _copy_project(tmp_path_factory.mktemp("proyek"))
     results = build(Project(root), ["2022-05", "2022-06"], jobs=2, renderer="embedded")
     assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
+    from crmlib.build_tahunan import build_years
+
+    assert build_years(Project(root), ["2022"], renderer="embedded") == {"2022": "dibangun"}
     return root / "output"
 
 

@@ -122,3 +122,26 @@ def test_annual_build_rebuilds_only_when_a_month_changes(output, tmp_path):
     data["total_laporan"] += 1
     jan.write_text(json.dumps(data), encoding="utf-8")
     assert build_years(project, ["2022"], renderer="embedded") == {"2022": "dibangun"}
+
+
+@pytest.mark.e2e
+def test_cli_builds_a_year_by_its_number(output, tmp_path, monkeypatch, capsys):
+    from test_build import ROOT
+
+    from crmlib.cli import main
+
+    root = tmp_path / "proyek"
+    for name in ("notebooks", "_extensions"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "_quarto.yml", root / "_quarto.yml")
+    (root / "params").mkdir()
+    shutil.copy(ROOT / "params" / "_default.yaml", root / "params" / "_default.yaml")
+    shutil.copytree(output, root / "output")
+    monkeypatch.chdir(root)
+    assert main(["build", "--tahun", "22"]) == 2
+    assert "--tahun" in capsys.readouterr().err
+    assert main(["build", "2022", "--renderer", "embedded"]) == 0
+    assert "Laporan tahunan 2022: dibangun" in capsys.readouterr().out
+    assert (root / "output" / "2022" / "laporan.pdf").is_file()
+    assert main(["build", "--tahun", "2022", "--renderer", "embedded"]) == 0
+    assert "Laporan tahunan 2022: sudah terkini" in capsys.readouterr().out
