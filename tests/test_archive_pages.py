@@ -8,6 +8,7 @@ on pages, never a formula in the CSV).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from pathlib import Path
@@ -160,3 +161,27 @@ def test_values_from_the_data_stay_text(tmp_path):
     row = next(csv.DictReader(text.splitlines()))
     assert row["kecamatan"] == '\'=HYPERLINK("http://x")'
     assert row["ukpd"] == evil["ukpd"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "lands_on"),
+    [("rawamangun", "ukpd/kelurahan-rawamangun.html"), ("juni 2022", "index.html#bulan-2022-06")],
+)
+def test_filter_jumps_to_the_unit_or_the_month(archive, query, lands_on):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium tidak terpasang")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.goto((archive / "index.html").as_uri())
+        page.fill("#saring-kata", query)
+        assert page.locator("#saring-hasil").inner_text().endswith("hasil")
+        with page.expect_navigation() if "#" not in lands_on else contextlib.nullcontext():
+            page.press("#saring-kata", "Enter")
+        page.wait_for_timeout(200)
+        assert page.url.endswith(lands_on), page.url
+        browser.close()
