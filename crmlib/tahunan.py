@@ -17,7 +17,7 @@ from crmlib import fmt
 from crmlib.archive import read_month_summary
 from crmlib.archive_data import rollup, unit_series
 from crmlib.escape import teks_data
-from crmlib.report import _md, pipe_table
+from crmlib.report import _md, _tebal, pipe_table
 
 #: A unit needs at least this many reports in the year to be named best/worst responder.
 MIN_LAPORAN_RESPON = 12
@@ -130,7 +130,7 @@ def tabel_rekap_tahunan(lt: LaporanTahunan, as_text: bool = False):
         for f in folders
     ]
     grand = sum(r["total"] for u in lt.unit for r in u["baris"])
-    rows.append(["Jumlah", *sums, fmt.format_angka(grand)])
+    rows.append([_tebal("Jumlah"), *map(_tebal, sums), _tebal(fmt.format_angka(grand))])
     head = ["UKPD", *(fmt.nama_bulan_singkat(i) for i in range(1, 13)), "Total"]
     caption = f"Rekap jumlah laporan per UKPD dan bulan, tahun {lt.tahun}"
     text = pipe_table(head, rows, "l" + "r" * 13, caption, "tbl-rekap-tahunan", "tabel-tahunan")

@@ -31,7 +31,7 @@ def _rows(markdown: str) -> list[list[str]]:
 def test_recap_is_76_units_by_12_months_from_metrics_json(output):
     lt = t.siapkan_tahunan(2022, output)
     rows = _rows(t.tabel_rekap_tahunan(lt, as_text=True))
-    assert len(rows) == 76 + 1 and rows[-1][0] == "Jumlah"
+    assert len(rows) == 76 + 1 and rows[-1][0] == "**Jumlah**"
     assert all(len(r) == 14 for r in rows)
     raw = {r[0]: r for r in rows}["Kelurahan Rawamangun"]
     expected = []
@@ -44,7 +44,7 @@ def test_recap_is_76_units_by_12_months_from_metrics_json(output):
         json.loads((output / p / "metrics.json").read_text(encoding="utf-8"))["total_laporan"]
         for p in MONTHS
     )
-    assert rows[-1][13] == format_angka(grand)
+    assert rows[-1][13] == f"**{format_angka(grand)}**"
     assert "kedua belas bulan" in t.cakupan(lt, as_text=True)
 
 
