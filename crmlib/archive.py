@@ -1,39 +1,75 @@
-"""The published archive: ``output/index.html`` listing every built month.
+"""The published archive: the index, a page per UKPD and per kecamatan, the CSV download.
 
 One generator, whichever renderer built the months: it reads only each month's
-``metrics.json`` (``periode``, ``total_laporan``, ``capaian_persen``,
-``respon.tepat_waktu``) and links the files that exist beside it. The page is a
-single self-contained file: the report stylesheet is inlined and the trend chart
-is an inline SVG drawn here, so it works from disk, from any static server and
-without network access.
+``metrics.json`` and links the files that exist beside it. Every page comes from a
+Jinja2 template under ``crmlib/templates/arsip/`` with autoescaping, so every value
+is escaped by default. Each page is a single self-contained file: the report
+stylesheet is inlined and the trend charts are inline SVG, so the archive works
+from disk, from any static server and without network access.
+
+Layout of ``output/``::
+
+    index.html                 months grouped by year, annual reports first, filter
+    ukpd/<slug>.html           one unit's monthly series (slug: "kelurahan-rawamangun")
+    kecamatan/<slug>.html      one kecamatan office and its kelurahan, rolled up
+    data/ukpd_bulanan.csv      every unit x month figure (docs/unduhan.md)
+
+Regenerating everything from the month folders takes well under a second for two
+years of months (``bench/bench_archive.py``), so a month's build simply regenerates
+the whole archive; a page whose content did not change is not rewritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+import functools
 import json
 import logging
+import math
 import os
 import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from crmlib import __version__
-from crmlib.fmt import format_angka, format_bulan_tahun, format_bulan_tahun_singkat, format_persen
+from crmlib.archive_data import (
+    UnitSeries,
+    kecamatan_series,
+    ukpd_csv_text,
+    unit_series,
+)
+from crmlib.fmt import (
+    format_angka,
+    format_bulan_tahun,
+    format_bulan_tahun_singkat,
+    format_durasi_jam,
+    format_menit,
+    format_persen,
+    format_tanggal_waktu,
+    format_ukpd,
+)
 from crmlib.metrics import MetricParams
 from crmlib.metrics import persen as _persen
 
 log = logging.getLogger(__name__)
 
 _BULAN_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_TAHUN_DIR = re.compile(r"^\d{4}$")
 _FILES = (
     ("laporan.html", "Laporan (HTML)"),
     ("laporan.pdf", "PDF"),
     ("tabel.xlsx", "Tabel (.xlsx)"),
     ("metrics.json", "metrics.json"),
 )
+_ANNUAL_FILES = (
+    ("laporan.html", "Laporan tahunan (HTML)"),
+    ("laporan.pdf", "PDF"),
+    ("tabel.xlsx", "Tabel (.xlsx)"),
+)
+CSV_PATH = "data/ukpd_bulanan.csv"
 
 
 def _number(value: Any) -> float | None:
@@ -45,17 +81,7 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
-    """Headline figures of one month folder, or ``None`` if it has no usable metrics.json.
-
-    Returns
-    -------
-    dict or None
-        ``periode``, ``total`` (int), ``capaian`` (percent), ``tepat_waktu_persen``
-        (share answered within the response limit, percent), ``batas_jam``,
-        ``per_tanggal`` and ``files`` (names of the month's files that exist).
-    """
-    path = month_dir / "metrics.json"
+def _read_json(path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -65,6 +91,23 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict):
         log.warning("%s dilewati: bukan objek JSON", path)
+        return None
+    return data
+
+
+def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
+    """Headline figures of one month folder, or ``None`` if it has no usable metrics.json.
+
+    Returns
+    -------
+    dict or None
+        ``periode``, ``total`` (int), ``capaian`` (percent), ``tepat_waktu_persen``
+        (share answered within the response limit, percent), ``batas_jam``,
+        ``per_tanggal``, ``files`` (names of the month's files that exist) and
+        ``per_ukpd`` (the month's per-unit entries, empty when the file has none).
+    """
+    data = _read_json(month_dir / "metrics.json")
+    if data is None:
         return None
     total = _number(data.get("total_laporan"))
     respon = data.get("respon") if isinstance(data.get("respon"), dict) else {}
@@ -77,6 +120,7 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
     tepat = _number(tepat)
     if persen is None and tepat is not None and total:
         persen = _persen(tepat, total)
+    per_ukpd = data.get("per_ukpd")
     return {
         "periode": str(data.get("periode") or month_dir.name),
         "total": int(total) if total is not None else None,
@@ -85,6 +129,9 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
         "batas_jam": _batas_jam(respon),
         "per_tanggal": data.get("per_tanggal"),
         "files": [name for name, _ in _FILES if (month_dir / name).is_file()],
+        "per_ukpd": [u for u in per_ukpd if isinstance(u, dict)]
+        if isinstance(per_ukpd, list)
+        else [],
     }
 
 
@@ -106,126 +153,162 @@ def collect_months(output_dir: Path) -> list[dict[str, Any]]:
     return sorted(months, key=lambda m: m["folder"], reverse=True)
 
 
+# --- formatting filters ------------------------------------------------------------
+# Cached: Babel's number formatting is most of the archive's time, and counts repeat.
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
 def _fmt_int(value: Any) -> str:
     return format_angka(value) if value is not None else "–"
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def _fmt_pct(value: Any) -> str:
     return format_persen(value, 2) if value is not None else "–"
 
 
-def _fmt_jam(value: float) -> str:
-    return format_angka(value)
+@functools.lru_cache(maxsize=65536, typed=True)
+def _fmt_menit(value: Any) -> str:
+    return format_menit(value) if value is not None else "–"
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def _fmt_jam_dari_menit(value: Any) -> str:
+    return format_durasi_jam(value / 60) if value is not None else "–"
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def _fmt_peringkat(value: Any, dari: Any) -> str:
+    return f"{format_angka(value)} dari {format_angka(dari)}" if value else "–"
+
+
+@functools.cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("crmlib", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        angka=_fmt_int,
+        persen=_fmt_pct,
+        menit=_fmt_menit,
+        jam=_fmt_jam_dari_menit,
+        peringkat=_fmt_peringkat,
+        bulan_tahun=format_bulan_tahun,
+        ukpd=format_ukpd,
+    )
+    return env
+
+
+def _render(template: str, **context: Any) -> str:
+    return _env().get_template(f"arsip/{template}").render(versi=__version__, **context)
 
 
 # --- trend chart ---------------------------------------------------------------
 
 
-def trend_svg(months: list[dict[str, Any]]) -> str:
-    """Inline SVG: reports per month (bars) and share answered in time (line, right axis).
+def _axis_max(vmax: float) -> float:
+    """A round upper bound for the left axis whose quarters are whole numbers."""
+    step = 10 ** max(len(str(int(vmax))) - 1, 0)
+    for k in (1, 2, 4, 6, 8, 10):
+        if vmax <= k * step and (k * step) % 4 == 0:
+            return k * step
+    return 4 * math.ceil(vmax / 4)
 
-    ``months`` may be in any order; the chart runs oldest to newest.
+
+def _trend_desc(data: list[dict[str, Any]], batas: str) -> str:
+    return (
+        "Batang: jumlah laporan per bulan. Garis: persentase laporan yang direspon dalam "
+        f"{batas} jam. "
+        + "; ".join(
+            f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
+            f"{_fmt_pct(m['tepat_waktu_persen'])} direspon dalam {batas} jam"
+            for m in data
+        )
+        + "."
+    )
+
+
+def trend_chart(months: list[dict[str, Any]], ident: str = "tren", judul: str = "") -> dict:
+    """Geometry of the trend chart (bars: reports; line: share answered in time).
+
+    ``months`` (any order) need ``folder``, ``periode``, ``total``,
+    ``tepat_waktu_persen`` and ``batas_jam``; the chart runs oldest to newest. The
+    result feeds the ``tren`` macro of ``arsip/_grafik.html.j2``.
     """
     data = sorted(months, key=lambda m: m["folder"])
     n = len(data)
     w, h = 640, 296
     left, right, top, bottom = 52, 44, 26, 70
     pw, ph = w - left - right, h - top - bottom
-    totals = [m["total"] or 0 for m in data]
-    vmax = max(totals + [1])
-    # A round upper bound for the left axis: 1, 2 or 5 times a power of ten.
-    step = 10 ** max(len(str(int(vmax))) - 1, 0)
-    for k in (1, 2, 5, 10):
-        if vmax <= k * step:
-            vmax = k * step
-            break
+    vmax = _axis_max(max([m["total"] or 0 for m in data] + [1]))
     slot = pw / max(n, 1)
     bar = min(slot * 0.6, 48)
-    batas = _fmt_jam(data[-1]["batas_jam"] if data else MetricParams().batas_respon_jam)
-    e = html.escape
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
-        'aria-labelledby="tren-judul tren-isi" font-family="system-ui, sans-serif" font-size="13">',
-        '<title id="tren-judul">Tren jumlah laporan dan respon tepat waktu</title>',
-        f'<desc id="tren-isi">Batang: jumlah laporan per bulan. Garis: persentase laporan '
-        f"yang direspon dalam {e(batas)} jam. "
-        + "; ".join(
-            e(
-                f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
-                f"{_fmt_pct(m['tepat_waktu_persen'])} direspon dalam {batas} jam"
-            )
-            for m in data
-        )
-        + ".</desc>",
-        f'<rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>',
-    ]
-    # Grid and left axis (counts).
-    for i in range(5):
-        v = vmax * i / 4
-        y = top + ph - ph * i / 4
-        out.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" stroke="#d4d9de"/>'
-        )
-        out.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#1d232b">'
-            f"{e(format_angka(round(v)))}</text>"
-        )
-        out.append(f'<text x="{left + pw + 6}" y="{y + 4:.1f}" fill="#8a2b2b">{25 * i}%</text>')
+    batas = format_angka(data[-1]["batas_jam"] if data else MetricParams().batas_respon_jam)
     label_every = max(1, -(-n // 12))
-    points = []
+    bars, points = [], []
     for i, m in enumerate(data):
         cx = left + slot * (i + 0.5)
-        total = m["total"] or 0
-        bh = ph * total / vmax
-        judul = (
-            f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
-            f"{_fmt_pct(m['tepat_waktu_persen'])} direspon ≤ {batas} jam"
+        bh = ph * (m["total"] or 0) / vmax
+        bulan, tahun = format_bulan_tahun_singkat(m["periode"]).split()
+        show = i % label_every == 0 or i == n - 1
+        new_year = i == 0 or m["periode"][:4] != data[i - 1]["periode"][:4]
+        bars.append(
+            {
+                "cx": f"{cx:.1f}",
+                "x": f"{cx - bar / 2:.1f}",
+                "y": f"{top + ph - bh:.1f}",
+                "w": f"{bar:.1f}",
+                "h": f"{bh:.1f}",
+                "ny": f"{top + ph - bh - 5:.1f}",
+                "nilai": _fmt_int(m["total"]) if n <= 12 else None,
+                "judul": f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
+                f"{_fmt_pct(m['tepat_waktu_persen'])} direspon ≤ {batas} jam",
+                # Month on one line, the year under it where the year changes.
+                "bulan": bulan if show else "",
+                "tahun": tahun if show and new_year else "",
+            }
         )
-        out.append(
-            f'<rect x="{cx - bar / 2:.1f}" y="{top + ph - bh:.1f}" width="{bar:.1f}" '
-            f'height="{bh:.1f}" fill="#0b5394"><title>{e(judul)}</title></rect>'
-        )
-        if n <= 12:
-            out.append(
-                f'<text x="{cx:.1f}" y="{top + ph - bh - 5:.1f}" text-anchor="middle" '
-                f'fill="#1d232b">{e(_fmt_int(m["total"]))}</text>'
-            )
-        if i % label_every == 0 or i == n - 1:
-            # Month on one line, the year under it where the year changes: twelve
-            # "Jan 2022"-style labels do not fit side by side.
-            bulan, tahun = format_bulan_tahun_singkat(m["periode"]).split()
-            year = (
-                f'<tspan x="{cx:.1f}" dy="15">{e(tahun)}</tspan>'
-                if i == 0 or m["periode"][:4] != data[i - 1]["periode"][:4]
-                else ""
-            )
-            out.append(
-                f'<text x="{cx:.1f}" y="{top + ph + 18}" text-anchor="middle" fill="#1d232b">'
-                f"{e(bulan)}{year}</text>"
-            )
         if m["tepat_waktu_persen"] is not None:
-            points.append((cx, top + ph - ph * m["tepat_waktu_persen"] / 100))
-    if points:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        out.append(f'<polyline points="{path}" fill="none" stroke="#c0392b" stroke-width="2.5"/>')
-        out += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#c0392b"/>' for x, y in points]
-    # Axes and legend.
-    out.append(
-        f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="#59626e"/>'
-    )
-    ly = h - 12
-    out += [
-        f'<rect x="{left}" y="{ly - 10}" width="12" height="12" fill="#0b5394"/>',
-        f'<text x="{left + 18}" y="{ly}" fill="#1d232b">Jumlah laporan</text>',
-        f'<line x1="{left + 150}" y1="{ly - 4}" x2="{left + 172}" y2="{ly - 4}" '
-        'stroke="#c0392b" stroke-width="2.5"/>',
-        f'<text x="{left + 178}" y="{ly}" fill="#1d232b">Direspon ≤ {e(batas)} jam (%)</text>',
-        "</svg>",
+            points.append((f"{cx:.1f}", f"{top + ph - ph * m['tepat_waktu_persen'] / 100:.1f}"))
+    grid = [
+        {
+            "y": f"{top + ph - ph * i / 4:.1f}",
+            "ty": f"{top + ph - ph * i / 4 + 4:.1f}",
+            "label": format_angka(round(vmax * i / 4)),
+            "persen": 25 * i,
+        }
+        for i in range(5)
     ]
-    return "\n".join(out)
+    return {
+        "id": ident,
+        "judul": judul or "Tren jumlah laporan dan respon tepat waktu",
+        "desc": _trend_desc(data, batas),
+        "w": w,
+        "h": h,
+        "left": left,
+        "right_x": left + pw,
+        "base_y": top + ph,
+        "label_y": top + ph + 18,
+        "ly": h - 12,
+        "batas": batas,
+        "grid": grid,
+        "bars": bars,
+        "points": points,
+        "polyline": " ".join(f"{x},{y}" for x, y in points),
+    }
 
 
-# --- page --------------------------------------------------------------------------
+def trend_svg(months: list[dict[str, Any]]) -> str:
+    """The trend chart as an inline SVG string (see :func:`trend_chart`)."""
+    macro = _env().get_template("arsip/_grafik.html.j2").module.tren
+    return str(macro(trend_chart(months)))
+
+
+# --- pages ---------------------------------------------------------------------------
 
 
 def _stylesheet(output_dir: Path) -> str:
@@ -235,105 +318,233 @@ def _stylesheet(output_dir: Path) -> str:
         root = find_project_root(output_dir)
         return (root / "_extensions" / EXTENSION / "laporan.css").read_text(encoding="utf-8")
     except Exception as e:  # the page is still usable unstyled
-        log.warning("laporan.css tidak ditemukan (%s); index.html tanpa gaya", e)
+        log.warning("laporan.css tidak ditemukan (%s); arsip tanpa gaya", e)
         return ""
 
 
-def _kartu(m: dict[str, Any]) -> str:
-    e = html.escape
-    folder = m["folder"]
-    batas = _fmt_jam(m["batas_jam"])
-    tautan = " ".join(
-        f'<a href="{e(folder)}/{e(name)}">{e(label)}</a>'
-        for name, label in _FILES
-        if name in m["files"]
-    )
+def _card(m: dict[str, Any]) -> dict[str, Any]:
     per = ""
     if m.get("per_tanggal"):
-        from crmlib.fmt import format_tanggal_waktu
-
         try:
-            per = f'<p class="per-tanggal">Data per {e(format_tanggal_waktu(m["per_tanggal"]))}</p>'
+            per = format_tanggal_waktu(m["per_tanggal"])
         except (TypeError, ValueError):
             per = ""
-    return f"""<li class="kartu-bulan" id="bulan-{e(folder)}">
-<h3>{e(format_bulan_tahun(m["periode"]))}</h3>
-<dl class="angka-utama">
-<div><dt>Jumlah laporan</dt><dd>{e(_fmt_int(m["total"]))}</dd></div>
-<div><dt>Capaian</dt><dd>{e(_fmt_pct(m["capaian"]))}</dd></div>
-<div><dt>Direspon ≤ {e(batas)} jam</dt><dd>{e(_fmt_pct(m["tepat_waktu_persen"]))}</dd></div>
-</dl>
-{per}<p class="tautan">{tautan}</p>
-</li>"""
+    nama = format_bulan_tahun(m["periode"])
+    return {
+        **m,
+        "per_tanggal_teks": per,
+        "tautan": [{"name": n, "label": label} for n, label in _FILES if n in m["files"]],
+        "cari": f"{nama} {format_bulan_tahun_singkat(m['periode'])} {m['folder']}".lower(),
+    }
 
 
-def render_index(months: list[dict[str, Any]], kota_label: str, css: str) -> str:
-    """The archive page as an HTML string (``months`` newest first)."""
-    e = html.escape
+def _annual_links(output_dir: Path, tahun: str) -> list[dict[str, str]]:
+    folder = output_dir / tahun
+    return [
+        {"href": f"{tahun}/{name}", "label": label}
+        for name, label in _ANNUAL_FILES
+        if (folder / name).is_file()
+    ]
+
+
+def _years(output_dir: Path, months: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    years: dict[str, list[dict[str, Any]]] = {}
+    for m in months:  # already newest first
+        years.setdefault(m["folder"][:4], []).append(_card(m))
+    for child in output_dir.iterdir() if output_dir.is_dir() else []:
+        if child.is_dir() and _TAHUN_DIR.match(child.name) and (child / "laporan.html").is_file():
+            years.setdefault(child.name, [])
+    return [
+        {"tahun": t, "bulan": years[t], "laporan": _annual_links(output_dir, t)}
+        for t in sorted(years, reverse=True)
+    ]
+
+
+def _directory(units: list[UnitSeries], kecamatan: list[dict]) -> list[dict[str, Any]]:
+    """The index's unit list: each kecamatan with its units, then units of no kecamatan."""
+
+    def entry(u: UnitSeries) -> dict[str, str]:
+        return {"slug": u["slug"], "label": u["label"], "cari": f"{u['label']} {u['ukpd']}".lower()}
+
+    out = [
+        {
+            "slug": k["slug"],
+            "label": k["label"],
+            "cari": k["label"].lower(),
+            "unit": [entry(u) for u in k["unit"]],
+            "halaman": f"kecamatan/{k['slug']}.html",
+        }
+        for k in kecamatan
+    ]
+    lain = [entry(u) for u in units if not u["kecamatan"]]
+    return out, lain
+
+
+def render_index(
+    months: list[dict[str, Any]],
+    kota_label: str,
+    css: str,
+    *,
+    output_dir: Path | None = None,
+    units: list[UnitSeries] = (),
+    kecamatan: list[dict[str, Any]] = (),
+) -> str:
+    """The archive index as an HTML string (``months`` newest first)."""
     judul = "Arsip Laporan Bulanan CRM"
     kota = kota_label.strip()
-    judul_halaman = f"{judul} — {kota}" if kota else judul
-    bagian = []
     if months:
         terlama = format_bulan_tahun(months[-1]["periode"])
         terbaru = format_bulan_tahun(months[0]["periode"])
         rentang = terbaru if len(months) == 1 else f"{terlama} – {terbaru}"
         ringkas = f"{len(months)} laporan bulanan, {rentang}"
-        bagian.append(
-            # Focusable: on a phone the chart scrolls sideways, also by keyboard.
-            '<figure class="grafik-tren" tabindex="0">\n'
-            + trend_svg(months)
-            + "\n<figcaption>Jumlah laporan per bulan dan persentase yang direspon tepat "
-            "waktu.</figcaption>\n</figure>"
-        )
-        per_tahun: dict[str, list[dict[str, Any]]] = {}
-        for m in months:
-            per_tahun.setdefault(m["folder"][:4], []).append(m)
-        for tahun, isi in per_tahun.items():  # already newest first
-            kartu = "\n".join(_kartu(m) for m in isi)
-            bagian.append(
-                f'<section class="arsip-tahun" aria-labelledby="tahun-{tahun}">\n'
-                f'<h2 id="tahun-{tahun}">{tahun}</h2>\n<ul class="daftar-bulan">\n{kartu}\n</ul>\n'
-                "</section>"
-            )
     else:
         ringkas = "Belum ada laporan yang dibangun."
-    dibuat = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-    isi = "\n".join(bagian)
-    return f"""<!DOCTYPE html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="crmlib {e(__version__)}">
-<link rel="icon" href="data:,">
-<title>{e(judul_halaman)}</title>
-<style>
-{css}
-</style>
-</head>
-<body class="arsip">
-<header class="sampul">
-<div class="sampul-judul">
-<h1 class="title">{e(judul)}</h1>
-{f'<p class="subtitle">{e(kota.upper())}</p>' if kota else ""}
-<p class="periode">{e(ringkas)}</p>
-</div>
-</header>
-<main id="isi-arsip">
-{isi}
-</main>
-<footer class="catatan-kaki">
-<p>Halaman ini dibuat otomatis oleh crmlib {e(__version__)} pada {e(dibuat)} dari berkas
-metrics.json setiap bulan. Angka dihitung ulang dari data ekspor CRM.</p>
-</footer>
-</body>
-</html>
-"""
+    kec, lain = _directory(list(units), list(kecamatan))
+    unduhan = []
+    if units:
+        unduhan.append(
+            {
+                "href": CSV_PATH,
+                "label": "ukpd_bulanan.csv",
+                "keterangan": "angka setiap UKPD per bulan (CSV, kolom dijelaskan di dokumentasi)",
+            }
+        )
+    return _render(
+        "index.html.j2",
+        css=css,
+        judul=judul,
+        judul_halaman=f"{judul} — {kota}" if kota else judul,
+        subjudul=kota.upper(),
+        ringkas=ringkas,
+        grafik=trend_chart(months) if months else None,
+        tahunan=_years(output_dir, months) if output_dir else [],
+        kecamatan=kec,
+        unit_lain=lain,
+        unduhan=unduhan,
+        dibuat=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
+    )
+
+
+def _range_text(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "belum ada data"
+    first, last = format_bulan_tahun(rows[0]["periode"]), format_bulan_tahun(rows[-1]["periode"])
+    return f"{len(rows)} bulan, {first}" + ("" if len(rows) == 1 else f" – {last}")
+
+
+def render_unit_page(unit: UnitSeries, kota_label: str, css: str, induk: dict | None = None) -> str:
+    """The page of one UKPD: chart and table of its monthly series."""
+    return _render(
+        "ukpd.html.j2",
+        css=css,
+        judul=unit["label"],
+        judul_halaman=f"{unit['label']} — Arsip CRM {kota_label}".strip(),
+        subjudul=kota_label.strip().upper(),
+        ringkas=_range_text(unit["baris"]),
+        induk=induk,
+        grafik=trend_chart(unit["baris"], judul=f"Tren laporan {unit['label']}"),
+        baris=unit["baris"],
+        peringkat=unit["tingkat"] == "kelurahan",
+    )
+
+
+def render_kecamatan_page(kec: dict[str, Any], kota_label: str, css: str) -> str:
+    """The page of one kecamatan: its office and kelurahan rolled up, plus its units."""
+    return _render(
+        "kecamatan.html.j2",
+        css=css,
+        judul=kec["label"],
+        judul_halaman=f"{kec['label']} — Arsip CRM {kota_label}".strip(),
+        subjudul=kota_label.strip().upper(),
+        ringkas=_range_text(kec["baris"]),
+        rentang=_range_text(kec["baris"]),
+        grafik=trend_chart(kec["baris"], judul=f"Tren laporan {kec['label']}"),
+        baris=kec["baris"],
+        unit=kec["unit"],
+    )
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _write(target: Path, text: str, *, only_if_changed: bool = False) -> bool:
+    """Write ``text`` to ``target`` atomically; return whether the file was written."""
+    if only_if_changed:
+        try:
+            if target.read_text(encoding="utf-8") == text:
+                return False
+        except (FileNotFoundError, UnicodeDecodeError):
+            pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A name of its own per write: readers only ever see a whole file, old or new.
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the page from a web server
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _write_pages(folder: Path, pages: dict[str, str]) -> None:
+    """Write ``{file name: html}`` into ``folder`` and drop pages no longer produced."""
+    for name, text in pages.items():
+        _write(folder / name, text, only_if_changed=True)
+    if folder.is_dir():
+        for old in folder.glob("*.html"):
+            if old.name not in pages:
+                old.unlink(missing_ok=True)
+
+
+def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
+    """Regenerate the whole archive from the month folders found in ``output_dir``.
+
+    Writes ``index.html``, ``ukpd/<slug>.html``, ``kecamatan/<slug>.html`` and
+    ``data/ukpd_bulanan.csv`` (the last three only when some month has ``per_ukpd``).
+    No notebook runs and no PDF is made; a page whose content is unchanged is not
+    rewritten.
+
+    Returns
+    -------
+    dict
+        ``index`` (path), ``ukpd`` and ``kecamatan`` (number of pages), ``csv`` (path
+        or None).
+    """
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    months = collect_months(output_dir)
+    css = _stylesheet(output_dir)
+    units = unit_series(months)
+    kecamatan = kecamatan_series(units)
+    csv_path = None
+    if units:
+        induk = {k["kecamatan"]: k for k in kecamatan}
+        _write_pages(
+            output_dir / "ukpd",
+            {
+                f"{u['slug']}.html": render_unit_page(u, kota_label, css, induk.get(u["kecamatan"]))
+                for u in units
+            },
+        )
+        _write_pages(
+            output_dir / "kecamatan",
+            {f"{k['slug']}.html": render_kecamatan_page(k, kota_label, css) for k in kecamatan},
+        )
+        csv_path = output_dir / CSV_PATH
+        _write(csv_path, ukpd_csv_text(units), only_if_changed=True)
+    page = render_index(
+        months, kota_label, css, output_dir=output_dir, units=units, kecamatan=kecamatan
+    )
+    index = output_dir / "index.html"
+    _write(index, page)
+    return {"index": index, "ukpd": len(units), "kecamatan": len(kecamatan), "csv": csv_path}
 
 
 def build_archive_index(output_dir: Path | str, kota_label: str) -> Path:
-    """Write ``output_dir/index.html`` from the month folders found there.
+    """Regenerate the archive (:func:`build_archive`) and return ``output_dir/index.html``.
 
     Parameters
     ----------
@@ -341,25 +552,5 @@ def build_archive_index(output_dir: Path | str, kota_label: str) -> Path:
         The ``output/`` folder holding ``YYYY-MM/`` month folders.
     kota_label : str
         City name for the title, e.g. "Kota Administrasi Jakarta Timur".
-
-    Returns
-    -------
-    Path
-        The written ``index.html``.
     """
-    output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    months = collect_months(output_dir)
-    page = render_index(months, kota_label, _stylesheet(output_dir))
-    target = output_dir / "index.html"
-    # A name of its own per write: readers only ever see a whole index.html, old or new.
-    fd, tmp = tempfile.mkstemp(prefix=".index.html.", suffix=".tmp", dir=output_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the page from a web server
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return build_archive(output_dir, kota_label)["index"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -206,11 +207,15 @@ def metrics(
     help="Jumlah bulan yang dibangun bersamaan (bawaan: jumlah CPU).",
 )
 @click.option("--force", is_flag=True, help="Bangun ulang walau tidak ada yang berubah.")
+@click.option(
+    "--tahun", multiple=True, metavar="YYYY", help="Bangun juga laporan tahunan tahun ini."
+)
 @_RENDERER
 @_TUNGGU
 def build(
     months: tuple[str, ...],
     all_months: bool,
+    tahun: tuple[str, ...],
     jobs: int | None,
     force: bool,
     renderer: str,
@@ -223,6 +228,7 @@ def build(
       crm-report build 2022-06            satu bulan
       crm-report build --all              semua bulan di params/
       crm-report build 2022-06 --force    bangun ulang walau tidak berubah
+      crm-report build 2022               laporan tahunan 2022 (dari metrics.json bulanannya)
     Bulan yang gagal tidak mengubah hasil yang sudah terbit; bulan lain tetap dibangun.
     Ctrl-C menghentikan seluruh build (kode 130) tanpa menerbitkan bulan berikutnya.
     """
@@ -231,20 +237,28 @@ def build(
     from crmlib.progress import BuildProgress
 
     project = Project.find()
-    todo = plan(project, list(months), all_months)
+    for y in tahun:
+        if not re.fullmatch(r"\d{4}", y):
+            raise click.BadParameter(f"'{y}' bukan tahun; contoh: 2022", param_hint="--tahun")
+    years = sorted({m for m in months if re.fullmatch(r"\d{4}", m)} | set(tahun))
+    months = tuple(m for m in months if m not in years)
+    todo = plan(project, list(months), all_months) if months or all_months or not years else []
     command = " ".join(["build", *(["--all"] if all_months else todo)])
-    with BuildProgress(len(todo)) as progress:
-        results = run_build(
-            project,
-            todo,
-            jobs=jobs,
-            force=force,
-            renderer=renderer,
-            on_event=progress.event,
-            wait=tunggu,
-            command=command,
-        )
-    _echo(progress.summary(results))
+    results = []
+    if todo:
+        with BuildProgress(len(todo)) as progress:
+            results = run_build(
+                project,
+                todo,
+                jobs=jobs,
+                force=force,
+                renderer=renderer,
+                on_event=progress.event,
+                wait=tunggu,
+                command=command,
+            )
+        _echo(progress.summary(results))
+    _build_annual(project, years, todo, results, all_months, renderer, force, tunggu)
     for r in results:
         for warning in r.warnings:
             _echo_err(f"PERINGATAN: {warning}")
@@ -254,6 +268,30 @@ def build(
         return StorageError.exit_code if any(r.exit_code == 74 for r in failed) else 1
     _echo(f"Arsip: {project.output_dir / 'index.html'}")
     return 0
+
+
+def _build_annual(project, years, todo, results, all_months, renderer, force, tunggu) -> None:
+    """Annual reports asked for, of every year with --all, and of years whose month changed."""
+    from crmlib.build_tahunan import build_years
+
+    wanted = set(years)
+    if all_months:
+        wanted |= {m[:4] for m in todo}
+    for r in results:  # a republished month changes its year's published annual report
+        if (
+            r.status == "dibangun"
+            and (project.output_dir / r.periode[:4] / "laporan.html").exists()
+        ):
+            wanted.add(r.periode[:4])
+    if not wanted:
+        return
+    for year, status in build_years(project, sorted(wanted), renderer, force, tunggu).items():
+        keterangan = {
+            "dibangun": "dibangun",
+            "terkini": "sudah terkini",
+            "kosong": "belum ada bulan",
+        }
+        _echo(f"Laporan tahunan {year}: {keterangan[status]}")
 
 
 @cli.command("new-month")

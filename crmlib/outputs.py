@@ -126,7 +126,8 @@ def metrics_to_dict(m: Metrics, provenance: dict | None = None) -> dict:
         (``int`` for counts and integral scores/limits, ``float`` otherwise, ``None``
         where the contract allows null), followed by additions: ``total_koordinasi``,
         ``jumlah_selesai`` (the base of ``capaian_persen``), ``rekap_kecamatan``,
-        ``per_kanal``, ``harian``, ``parameter`` and, if given, ``provenance``.
+        ``per_kanal``, ``harian``, ``parameter``, ``per_ukpd`` (every unit's figures,
+        :func:`crmlib.metrics.compute_per_ukpd`) and, if given, ``provenance``.
     """
     out: dict[str, Any] = {
         "periode": m.periode,
@@ -183,9 +184,35 @@ def metrics_to_dict(m: Metrics, provenance: dict | None = None) -> dict:
         ),
         "parameter": _params_dict(m.params),
     }
+    if m.per_ukpd is not None:
+        out["per_ukpd"] = _per_ukpd_records(m.per_ukpd)
     if provenance is not None:
         out["provenance"] = provenance
     return out
+
+
+#: Per-unit figures of ``per_ukpd`` besides the unit, its statuses and total.
+PER_UKPD_FIGURES: dict[str, Callable[[Any], Any]] = {
+    "tepat_waktu": _int,
+    "terlambat": _int,
+    "jumlah_selesai": _int,
+    "capaian_persen": _float,
+    "koordinasi_jumlah": _int,
+    "koordinasi_rerata_menit": _float,
+    "penyelesaian_jumlah": _int,
+    "penyelesaian_rerata_menit": _float,
+    "tl_ditolak": _int,
+    "nilai_dibawah_100": _int,
+    "peringkat_laporan": _int,
+    "peringkat_koordinasi": _int,
+    "peringkat_penyelesaian": _int,
+}
+
+
+def _per_ukpd_records(df: pd.DataFrame) -> list[dict]:
+    head = {"ukpd": str, "tingkat": str, "kecamatan": str}
+    figures = _records(df, PER_UKPD_FIGURES)
+    return [{**rec, **fig} for rec, fig in zip(_status_records(df, head), figures, strict=True)]
 
 
 def _params_dict(params: MetricParams) -> dict[str, int | float]:

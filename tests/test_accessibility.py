@@ -33,7 +33,13 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Every page type the project publishes: add new ones here.
-PAGES = {"bulan": "2022-06/laporan.html", "arsip": "index.html"}
+PAGES = {
+    "bulan": "2022-06/laporan.html",
+    "arsip": "index.html",
+    "ukpd": "ukpd/kelurahan-rawamangun.html",
+    "kecamatan": "kecamatan/pulo-gadung.html",
+    "tahunan": "2022/laporan.html",
+}
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +49,9 @@ def output(tmp_path_factory):
     root = _copy_project(tmp_path_factory.mktemp("proyek"))
     results = build(Project(root), ["2022-05", "2022-06"], jobs=2, renderer="embedded")
     assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
+    from crmlib.build_tahunan import build_years
+
+    assert build_years(Project(root), ["2022"], renderer="embedded") == {"2022": "dibangun"}
     return root / "output"
 
 
@@ -155,6 +164,8 @@ def test_keyboard_focus_is_visible(open_page, kind):
             " const s = getComputedStyle(e);"
             " return [e.tagName + '.' + e.className, s.outlineStyle + ' ' + s.outlineWidth]; }"
         )
+        if tag.startswith("BODY") and len(seen) >= 3:
+            break  # past the last focusable element of a short page (a unit with two months)
         assert not outline.startswith("none"), f"{tag}: focus not visible ({outline})"
         seen.add(tag.split(".")[0])
     assert "A" in seen or "FIGURE" in seen or "DIV" in seen

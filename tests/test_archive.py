@@ -104,7 +104,9 @@ def test_trend_chart_is_inline_svg(soup):
 
 
 def test_page_is_self_contained(soup):
-    assert not soup.find("link", rel="stylesheet") and not soup.find("script")
+    assert not soup.find("link", rel="stylesheet") and not soup.find("script", src=True)
+    for script in soup.find_all("script"):  # the inline filter: nothing fetched, no URL
+        assert not re.search(r"https?:|fetch\(|XMLHttpRequest|import\(", script.get_text())
     style = soup.style.get_text()
     assert ".kartu-bulan" in style and ".tabel-gulir" in style  # the report's own stylesheet
     for tag in soup.find_all(True):

@@ -149,6 +149,7 @@ def test_metrics_dict_has_exactly_the_contract_shape(month_metrics):
         "harian",
         "parameter",
         "provenance",
+        "per_ukpd",
     }
     assert "provenance" not in d
     assert list(d["respon"]) == ["batas_jam", "tepat_waktu", "terlambat"]
