@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from crmlib import __version__
+from crmlib.edisi import daftar_edisi, kartu_edisi_html
 from crmlib.fmt import format_angka, format_bulan_tahun, format_bulan_tahun_singkat, format_persen
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ def collect_months(output_dir: Path) -> list[dict[str, Any]]:
             summary = read_month_summary(child)
             if summary is not None:
                 summary["folder"] = child.name
+                summary["edisi"] = daftar_edisi(output_dir, child.name)  # crmlib.edisi (h6)
                 months.append(summary)
     return sorted(months, key=lambda m: m["folder"], reverse=True)
 
@@ -256,6 +258,7 @@ def _kartu(m: dict[str, Any]) -> str:
 <div><dt>Direspon ≤ {e(batas)} jam</dt><dd>{e(_fmt_pct(m["tepat_waktu_persen"]))}</dd></div>
 </dl>
 {per}<p class="tautan">{tautan}</p>
+{kartu_edisi_html(folder, m.get("edisi") or [])}
 </li>"""
 
 
