@@ -418,8 +418,8 @@ def write_nav_pages(output_dir: Path | str) -> None:
     are rewritten at every archive refresh to point at the neighbour that is
     published now (a gap filled later or a month removed is picked up here), so
     the report's own bytes, signed or not, never go stale. Earlier editions
-    (``edisi-<N>/``) get the same pages and an ``index.html`` that leads to the
-    archive, since their report links ``../index.html``.
+    (``edisi-<N>/``) get the same pages, and their month an ``index.html`` that
+    leads to the archive, since their report links ``../index.html``.
     """
     output_dir = Path(output_dir)
     months = published_months(output_dir)
@@ -428,15 +428,14 @@ def write_nav_pages(output_dir: Path | str) -> None:
         nxt = months[i + 1] if i + 1 < len(months) else None
         month_dir = output_dir / periode
         _write_nav(month_dir, prev, nxt, "../")
-        for child in month_dir.iterdir():
-            if child.is_dir() and _EDITION_DIR.match(child.name):
-                _write_nav(child, prev, nxt, "../../")
-                _write_text(
-                    child / "index.html",
-                    _nav_page(
-                        "../../index.html", "arsip laporan", "", "Arsip laporan", "../../index.html"
-                    ),
-                )
+        editions = [c for c in month_dir.iterdir() if c.is_dir() and _EDITION_DIR.match(c.name)]
+        for child in editions:
+            _write_nav(child, prev, nxt, "../../")
+        if editions:
+            # An earlier edition's report links ../index.html: the month's own landing page.
+            target = f"../index.html#bulan-{periode}"
+            page = _nav_page(target, "arsip laporan", "", "Arsip laporan", "../index.html")
+            _write_text(month_dir / "index.html", page)
 
 
 def _write_nav(folder: Path, prev: str | None, nxt: str | None, up: str) -> None:

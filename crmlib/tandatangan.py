@@ -10,6 +10,7 @@ command line or git.
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,10 @@ def check_signature(pdf: Path) -> dict[str, Any] | None:
             if not signatures:
                 return None
             sig = signatures[-1]
-            status = validate_pdf_signature(sig, ValidationContext(allow_fetching=False))
+            with warnings.catch_warnings():
+                # Trust is judged against the system's trust list (reported, not required).
+                warnings.simplefilter("ignore", DeprecationWarning)
+                status = validate_pdf_signature(sig, ValidationContext(allow_fetching=False))
             return {
                 "penandatangan": _subject_name(status.signing_cert),
                 "utuh": bool(status.intact and status.valid),
