@@ -459,12 +459,8 @@ def build_month(
     published from there.
     """
     from crmlib import render
-    from crmlib.execute import execute_notebook, prestart_warm_kernel
+    from crmlib.execute import prestart_warm_kernel
     from crmlib.frontmatter import inject_front_matter
-    from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
-    from crmlib.reader import read_month
-    from crmlib.refdata import load_reference
-    from crmlib.report import compute_month
 
     project = Project(Path(root))
     start = time.perf_counter()
@@ -500,65 +496,24 @@ def build_month(
         )
         log.info("dibangun karena: %s", "; ".join(reasons))
         data_path = resolve_data_path(params, project.root)
-        ref = load_reference(params.get("kota", "jakarta-timur"))
-        month = read_month(
-            data_path, periode, reference=ref, izinkan_kosong=bool(params.get("izinkan_kosong"))
-        )
-        for sheet, c in month.counts.items():
-            log.info(
-                "%s: dibaca %d, dipakai %d, di luar periode %d",
-                sheet,
-                c["read"],
-                c["kept"],
-                c["left_out"],
-            )
-        for note in month.notices:  # e.g. how many reporter-like values were masked
-            log.info("catatan: %s", note)
+        month, ref = _read_month_logged(params, data_path, periode, log)
         step("validasi", t0)
 
         t0 = time.perf_counter()
-        per_tanggal = params.get("per_tanggal")
-        metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
-        provenance = build_provenance(
-            month.sources,
-            month.counts,
-            metrics.params,
-            dropped_columns=month.dropped_columns,
-            notices=month.notices,
-        )
-        provenance.update(
-            {
-                "periode": periode,
-                "per_tanggal": metrics.per_tanggal.isoformat() if per_tanggal else None,
-                "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
-                "renderer": used_renderer,
-                "git_commit": git_commit(project.root),
-            }
-        )
-        warnings = volume_warnings(project, periode, int(metrics.total_laporan))
+        extra = {
+            "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
+            "renderer": used_renderer,
+            "git_commit": git_commit(project.root),
+            **(edition.provenance() if edition else {}),
+        }
+        provenance = _write_metrics(project, periode, params, month, ref, tmp, extra)
+        warnings = provenance[WARNINGS_KEY]
         for w in warnings:
             log.warning("PERINGATAN: %s", w)
-        provenance[WARNINGS_KEY] = warnings
-        if edition is not None:
-            provenance.update(edition.provenance())
-        write_metrics_json(metrics, tmp / "metrics.json", provenance)
-        write_tables_xlsx(metrics, tmp / "tabel.xlsx")
         step("metrik", t0)
 
         t0 = time.perf_counter()
-        # From where the kernel really runs: output/ may be a symlink to another disk.
-        data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
-        parameters = notebook_parameters(
-            params, data_rel, provenance, previous_month_headline(project, periode)
-        )
-        execute_notebook(
-            project.notebook,
-            tmp / "laporan.ipynb",
-            parameters,
-            cwd=tmp,
-            timeout=int(params.get("sel_timeout_detik") or 300),
-            warm=warm,
-        )
+        _run_notebook(project, periode, params, data_path, provenance, tmp, warm)
         step("notebook", t0)
 
         t0 = time.perf_counter()
@@ -572,9 +527,7 @@ def build_month(
         step("render", t0)
 
         log.info("selesai dalam %.2f s", time.perf_counter() - start)
-        for h in log.handlers:
-            h.close()
-        log.handlers.clear()
+        _close_log(log)
         state = {
             "fingerprint": fingerprint,
             "renderer": used_renderer,
@@ -602,9 +555,7 @@ def build_month(
         )
     except KeyboardInterrupt:
         # Stopped (Ctrl-C, SIGTERM): leave nothing behind and stop the whole batch.
-        for h in log.handlers:
-            h.close()
-        log.handlers.clear()
+        _close_log(log)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     except Exception as exc:
@@ -618,12 +569,102 @@ def build_month(
         renderer=used_renderer,
         exit_code=code,
     )
-    for h in log.handlers:
-        h.close()
-    log.handlers.clear()
+    _close_log(log)
     result.log = _keep_failed_log(project, periode, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
     return result
+
+
+def _close_log(log: logging.Logger) -> None:
+    for h in log.handlers:
+        h.close()
+    log.handlers.clear()
+
+
+def _run_notebook(
+    project: Project,
+    periode: str,
+    params: dict,
+    data_path: Path,
+    provenance: dict,
+    tmp: Path,
+    warm: bool,
+) -> None:
+    """Execute the report notebook into ``tmp/laporan.ipynb`` with the month's parameters."""
+    from crmlib.execute import execute_notebook
+
+    # From where the kernel really runs: output/ may be a symlink to another disk.
+    data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
+    parameters = notebook_parameters(
+        params, data_rel, provenance, previous_month_headline(project, periode)
+    )
+    execute_notebook(
+        project.notebook,
+        tmp / "laporan.ipynb",
+        parameters,
+        cwd=tmp,
+        timeout=int(params.get("sel_timeout_detik") or 300),
+        warm=warm,
+    )
+
+
+def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging.Logger):
+    """Read and validate the month's export; counts and notices go to the month's log."""
+    from crmlib.reader import read_month
+    from crmlib.refdata import load_reference
+
+    ref = load_reference(params.get("kota", "jakarta-timur"))
+    month = read_month(
+        data_path, periode, reference=ref, izinkan_kosong=bool(params.get("izinkan_kosong"))
+    )
+    for sheet, c in month.counts.items():
+        log.info(
+            "%s: dibaca %d, dipakai %d, di luar periode %d",
+            sheet,
+            c["read"],
+            c["kept"],
+            c["left_out"],
+        )
+    for note in month.notices:  # e.g. how many reporter-like values were masked
+        log.info("catatan: %s", note)
+    return month, ref
+
+
+def _write_metrics(
+    project: Project, periode: str, params: dict, month, ref, tmp: Path, extra: dict
+) -> dict:
+    """Compute the month, write ``metrics.json`` and ``tabel.xlsx`` into ``tmp``; the provenance.
+
+    ``extra`` is added to the provenance (build time, renderer, commit, edition);
+    the plausibility warnings go under :data:`WARNINGS_KEY`.
+    """
+    from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
+    from crmlib.report import compute_month
+
+    per_tanggal = params.get("per_tanggal")
+    metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
+    provenance = build_provenance(
+        month.sources,
+        month.counts,
+        metrics.params,
+        dropped_columns=month.dropped_columns,
+        notices=month.notices,
+    )
+    provenance.update(
+        {
+            "periode": periode,
+            "per_tanggal": metrics.per_tanggal.isoformat() if per_tanggal else None,
+        }
+    )
+    edition_keys = {
+        k: extra.pop(k) for k in ("edisi", "menggantikan", "alasan_revisi") if k in extra
+    }
+    provenance.update(extra)
+    provenance[WARNINGS_KEY] = volume_warnings(project, periode, int(metrics.total_laporan))
+    provenance.update(edition_keys)
+    write_metrics_json(metrics, tmp / "metrics.json", provenance)
+    write_tables_xlsx(metrics, tmp / "tabel.xlsx")
+    return provenance
 
 
 def month_front_matter(
