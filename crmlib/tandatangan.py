@@ -10,7 +10,10 @@ command line or git.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +72,21 @@ def sign_pdf(pdf: Path, signer) -> dict[str, Any]:
     return {"penandatangan": _subject_name(signer.signing_cert), "standar": "PAdES-B-B"}
 
 
+@contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """Silence libraries' loggers: an untrusted (self-signed) certificate is reported by
+    :func:`check_signature`, not as pyHanko's traceback on the terminal."""
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
 def check_signature(pdf: Path) -> dict[str, Any] | None:
     """Validate the PDF's signature; ``None`` when it carries none.
 
@@ -91,7 +109,7 @@ def check_signature(pdf: Path) -> dict[str, Any] | None:
             if not signatures:
                 return None
             sig = signatures[-1]
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _quiet("pyhanko", "pyhanko_certvalidator"):
                 # Trust is judged against the system's trust list (reported, not required).
                 warnings.simplefilter("ignore", DeprecationWarning)
                 status = validate_pdf_signature(sig, ValidationContext(allow_fetching=False))

@@ -290,6 +290,22 @@ def test_signed_final_verifies_and_a_flipped_byte_fails(project, tmp_path, monke
     assert "laporan.pdf: TIDAK COCOK" in capsys.readouterr().out
 
 
+def test_untrusted_certificate_is_a_finding_not_a_logged_traceback(tmp_path, caplog):
+    import typst
+
+    from crmlib.tandatangan import load_signer, sign_pdf
+
+    (tmp_path / "a.typ").write_text("Halo.\n", encoding="utf-8")
+    pdf = tmp_path / "a.pdf"
+    typst.compile(str(tmp_path / "a.typ"), output=str(pdf), ignore_system_fonts=True)
+    signer = load_signer(_self_signed_p12(tmp_path / "uji.p12", b"s"), b"s")
+    assert sign_pdf(pdf, signer)["penandatangan"] == "Kepala Subbagian Uji"
+    caplog.set_level("DEBUG")
+    sig = check_signature(pdf)
+    assert sig["utuh"] and not sig["terpercaya"]
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pyhanko")] == []
+
+
 def test_wrong_passphrase_fails_before_anything_is_built(project, tmp_path, monkeypatch, capsys):
     p12 = _self_signed_p12(tmp_path / "uji.p12", b"sandi-uji")
     monkeypatch.setenv("CRM_TTE_SANDI", "salah")
