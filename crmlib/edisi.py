@@ -244,8 +244,10 @@ def store_edition(
     if target.exists():
         raise BuildError(f"{target} sudah ada; edisi final tidak ditimpa.")
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Callers hold output/'s lock: a leftover temp edition is a killed run's, never a live one.
+    for stale in target.parent.glob(".tmp-edisi-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = target.parent / f".tmp-edisi-{edition.edisi}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
         for name in FILES:
