@@ -41,6 +41,7 @@ from crmlib.archive_data import (
     ukpd_csv_text,
     unit_series,
 )
+from crmlib.edisi import daftar_edisi
 from crmlib.fmt import (
     format_angka,
     format_bulan_tahun,
@@ -149,6 +150,7 @@ def collect_months(output_dir: Path) -> list[dict[str, Any]]:
             summary = read_month_summary(child)
             if summary is not None:
                 summary["folder"] = child.name
+                summary["edisi"] = daftar_edisi(output_dir, child.name)
                 months.append(summary)
     return sorted(months, key=lambda m: m["folder"], reverse=True)
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmlib import __version__
+from crmlib.edisi import DRAFT_FRONT_MATTER, Edition, write_nav_pages
 from crmlib.errors import BuildError, CrmReportError, ParamsError, StorageError
 from crmlib.lock import DEFAULT_WAIT, hold_output_lock
 from crmlib.params import list_months, load_params, resolve_data_path
@@ -100,6 +101,7 @@ class MonthResult:
     warnings: list[str] = field(default_factory=list)  # plausibility warnings (published anyway)
     log: str = ""  # a failed month's kept build.log
     exit_code: int = 0  # a failed month's error class exit code (1 data, 74 disk, ...)
+    published: bool = False  # output/<periode>/ was (re)written by this run
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -193,11 +195,17 @@ def month_fingerprint(
     return {
         "periode": periode,
         "data": _hash_data(resolve_data_path(params, project.root)),
-        "params": _hash_bytes(json.dumps(params, sort_keys=True, ensure_ascii=False).encode()),
+        "params": _hash_json(params),
+        # Per key, so a rebuild can say which parameters changed.
+        "params_kunci": {k: _hash_json(v) for k, v in sorted(params.items())},
         "bulan_sebelumnya": prev_part,
         "renderer": renderer,
         **shared,
     }
+
+
+def _hash_json(value) -> str:
+    return _hash_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode())
 
 
 def shared_fingerprint(project: Project) -> dict:
@@ -227,6 +235,41 @@ def is_up_to_date(project: Project, periode: str, fingerprint: dict) -> bool:
         )
     except (OSError, ValueError, AttributeError):
         return False
+
+
+# Why a month is rebuilt: fingerprint part -> the analyst's words.
+_REASONS = {
+    "data": "data berubah",
+    "notebook": "notebook berubah",
+    "templates": "templat berubah",
+    "crmlib": "crmlib berubah",
+    "bulan_sebelumnya": "bulan sebelumnya berubah",
+    "renderer": "renderer berubah",
+}
+
+
+def rebuild_reasons(
+    project: Project, periode: str, fingerprint: dict, force: bool = False
+) -> list[str]:
+    """Why the month is (re)built, in Indonesian; empty when it is up to date.
+
+    Compares the fingerprint with the one the published month was built from
+    (``build-info.json``), part by part; parameters are named by key.
+    """
+    reasons = ["dipaksa (--force)"] if force else []
+    try:
+        state = json.loads((project.output_dir / periode / STATE_FILE).read_text(encoding="utf-8"))
+        old = state["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return [*reasons, "belum pernah dibangun"]
+    if old.get("params") != fingerprint.get("params"):
+        before, now = old.get("params_kunci"), fingerprint.get("params_kunci") or {}
+        keys = sorted(k for k in {*(before or {}), *now} if (before or {}).get(k) != now.get(k))
+        reasons.append("params berubah" + (f": {', '.join(keys)}" if before and keys else ""))
+    reasons += [label for key, label in _REASONS.items() if old.get(key) != fingerprint.get(key)]
+    if not reasons and not is_up_to_date(project, periode, fingerprint):
+        reasons.append("berkas terbit hilang/berubah")
+    return reasons
 
 
 # --------------------------------------------------------------------------- publishing
@@ -405,19 +448,20 @@ def build_month(
     force: bool = False,
     built_at: str | None = None,
     warm: bool = True,
+    edition: Edition | None = None,
+    signer=None,
 ) -> MonthResult:
     """Build one month end to end in a temporary folder and publish it atomically.
 
     Runs in a worker process: it never prints; everything goes to the month's
-    ``build.log`` and the returned :class:`MonthResult`.
+    ``build.log`` and the returned :class:`MonthResult`. Without ``edition`` the
+    month is a draft (DRAF mark); with it, a final edition (PDF/A, attachments,
+    signed with ``signer`` when given) that is stored in ``terbitan/`` and
+    published from there.
     """
     from crmlib import render
-    from crmlib.execute import execute_notebook, prestart_warm_kernel
-    from crmlib.frontmatter import build_front_matter, inject_front_matter
-    from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
-    from crmlib.reader import read_month
-    from crmlib.refdata import load_reference
-    from crmlib.report import compute_month
+    from crmlib.execute import prestart_warm_kernel
+    from crmlib.frontmatter import inject_front_matter
 
     project = Project(Path(root))
     start = time.perf_counter()
@@ -446,117 +490,73 @@ def build_month(
         params = load_params(project.params_dir, periode)
         used_renderer = render.pick_renderer(renderer)
         fingerprint = month_fingerprint(project, periode, params, used_renderer)
-        data_path = resolve_data_path(params, project.root)
-        ref = load_reference(params.get("kota", "jakarta-timur"))
-        month = read_month(
-            data_path, periode, reference=ref, izinkan_kosong=bool(params.get("izinkan_kosong"))
+        reasons = (
+            [f"edisi final {edition.edisi}"]
+            if edition
+            else rebuild_reasons(project, periode, fingerprint, force)
         )
-        for sheet, c in month.counts.items():
-            log.info(
-                "%s: dibaca %d, dipakai %d, di luar periode %d",
-                sheet,
-                c["read"],
-                c["kept"],
-                c["left_out"],
-            )
-        for note in month.notices:  # e.g. how many reporter-like values were masked
-            log.info("catatan: %s", note)
+        log.info("dibangun karena: %s", "; ".join(reasons))
+        data_path = resolve_data_path(params, project.root)
+        month, ref = _read_month_logged(params, data_path, periode, log)
         step("validasi", t0)
 
         t0 = time.perf_counter()
-        per_tanggal = params.get("per_tanggal")
-        metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
-        provenance = build_provenance(
-            month.sources,
-            month.counts,
-            metrics.params,
-            dropped_columns=month.dropped_columns,
-            notices=month.notices,
-        )
-        provenance.update(
-            {
-                "periode": periode,
-                "per_tanggal": metrics.per_tanggal.isoformat() if per_tanggal else None,
-                "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
-                "renderer": used_renderer,
-                "git_commit": git_commit(project.root),
-            }
-        )
-        warnings = volume_warnings(project, periode, int(metrics.total_laporan))
+        extra = {
+            "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
+            "renderer": used_renderer,
+            "git_commit": git_commit(project.root),
+            **(edition.provenance() if edition else {}),
+        }
+        provenance = _write_metrics(project, periode, params, month, ref, tmp, extra)
+        warnings = provenance[WARNINGS_KEY]
         for w in warnings:
             log.warning("PERINGATAN: %s", w)
-        provenance[WARNINGS_KEY] = warnings
-        write_metrics_json(metrics, tmp / "metrics.json", provenance)
-        write_tables_xlsx(metrics, tmp / "tabel.xlsx")
         step("metrik", t0)
 
         t0 = time.perf_counter()
-        # From where the kernel really runs: output/ may be a symlink to another disk.
-        data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
-        parameters = notebook_parameters(
-            params, data_rel, provenance, previous_month_headline(project, periode)
-        )
-        execute_notebook(
-            project.notebook,
-            tmp / "laporan.ipynb",
-            parameters,
-            cwd=tmp,
-            timeout=int(params.get("sel_timeout_detik") or 300),
-            warm=warm,
-        )
+        _run_notebook(project, periode, params, data_path, provenance, tmp, warm)
         step("notebook", t0)
 
         t0 = time.perf_counter()
-        months = list_months(project.params_dir)
-        idx = months.index(periode) if periode in months else -1
-        links = {
-            "pdf": "laporan.pdf",
-            "ipynb": "laporan.ipynb",
-            "json": "metrics.json",
-            "xlsx": "tabel.xlsx",
-            "index": "../index.html",
-        }
-        if idx > 0:
-            links["prev"] = f"../{months[idx - 1]}/laporan.html"
-        if 0 <= idx < len(months) - 1:
-            links["next"] = f"../{months[idx + 1]}/laporan.html"
-        meta = build_front_matter(params, periode, links, provenance)
-        # The notebook has its own "Tentang Laporan Ini" section; keep only the PDF footer line.
-        meta["tentang"] = []
+        meta = month_front_matter(params, periode, provenance, edition)
         inject_front_matter(tmp / "laporan.ipynb", meta)
-        render.render_month(tmp, renderer=used_renderer, kertas=params.get("kertas", "a4"))
+        rendered = render.render_month(
+            tmp, renderer=used_renderer, kertas=params.get("kertas", "a4")
+        )
+        for w in rendered["warnings"]:
+            log.info("render: %s", w)
         step("render", t0)
 
         log.info("selesai dalam %.2f s", time.perf_counter() - start)
-        for h in log.handlers:
-            h.close()
-        log.handlers.clear()
+        _close_log(log)
         state = {
             "fingerprint": fingerprint,
             "renderer": used_renderer,
             "crmlib": __version__,
             "langkah_detik": steps,
             WARNINGS_KEY: warnings,
-            "berkas": _file_hashes(tmp),
+            "alasan_build": reasons,
         }
-        (tmp / STATE_FILE).write_text(
-            json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        if edition is not None:
+            tmp = _store_final(project, tmp, edition, signer, state)
+        else:
+            state["status"] = "draf"
+            _write_state(tmp, state)
         publish(tmp, project.output_dir / periode)
         _drop_failed_log(project, periode)
         return MonthResult(
             periode,
-            "dibangun",
+            "final" if edition else "dibangun",
             time.perf_counter() - start,
+            reason="; ".join(reasons),
             steps=steps,
             renderer=used_renderer,
             warnings=warnings,
+            published=True,
         )
     except KeyboardInterrupt:
         # Stopped (Ctrl-C, SIGTERM): leave nothing behind and stop the whole batch.
-        for h in log.handlers:
-            h.close()
-        log.handlers.clear()
+        _close_log(log)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     except Exception as exc:
@@ -570,12 +570,165 @@ def build_month(
         renderer=used_renderer,
         exit_code=code,
     )
-    for h in log.handlers:
-        h.close()
-    log.handlers.clear()
+    _close_log(log)
     result.log = _keep_failed_log(project, periode, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
     return result
+
+
+def _close_log(log: logging.Logger) -> None:
+    for h in log.handlers:
+        h.close()
+    log.handlers.clear()
+
+
+def _run_notebook(
+    project: Project,
+    periode: str,
+    params: dict,
+    data_path: Path,
+    provenance: dict,
+    tmp: Path,
+    warm: bool,
+) -> None:
+    """Execute the report notebook into ``tmp/laporan.ipynb`` with the month's parameters."""
+    from crmlib.execute import execute_notebook
+
+    # From where the kernel really runs: output/ may be a symlink to another disk.
+    data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
+    parameters = notebook_parameters(
+        params, data_rel, provenance, previous_month_headline(project, periode)
+    )
+    execute_notebook(
+        project.notebook,
+        tmp / "laporan.ipynb",
+        parameters,
+        cwd=tmp,
+        timeout=int(params.get("sel_timeout_detik") or 300),
+        warm=warm,
+    )
+
+
+def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging.Logger):
+    """Read and validate the month's export; counts and notices go to the month's log."""
+    from crmlib.reader import read_month
+    from crmlib.refdata import load_reference
+
+    ref = load_reference(params.get("kota", "jakarta-timur"))
+    month = read_month(
+        data_path, periode, reference=ref, izinkan_kosong=bool(params.get("izinkan_kosong"))
+    )
+    for sheet, c in month.counts.items():
+        log.info(
+            "%s: dibaca %d, dipakai %d, di luar periode %d",
+            sheet,
+            c["read"],
+            c["kept"],
+            c["left_out"],
+        )
+    for note in month.notices:  # e.g. how many reporter-like values were masked
+        log.info("catatan: %s", note)
+    return month, ref
+
+
+def _write_metrics(
+    project: Project, periode: str, params: dict, month, ref, tmp: Path, extra: dict
+) -> dict:
+    """Compute the month, write ``metrics.json`` and ``tabel.xlsx`` into ``tmp``; the provenance.
+
+    ``extra`` is added to the provenance (build time, renderer, commit, edition);
+    the plausibility warnings go under :data:`WARNINGS_KEY`.
+    """
+    from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
+    from crmlib.report import compute_month
+
+    per_tanggal = params.get("per_tanggal")
+    metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
+    provenance = build_provenance(
+        month.sources,
+        month.counts,
+        metrics.params,
+        dropped_columns=month.dropped_columns,
+        notices=month.notices,
+    )
+    provenance.update(
+        {
+            "periode": periode,
+            "per_tanggal": metrics.per_tanggal.isoformat() if per_tanggal else None,
+        }
+    )
+    edition_keys = {
+        k: extra.pop(k) for k in ("edisi", "menggantikan", "alasan_revisi") if k in extra
+    }
+    provenance.update(extra)
+    provenance[WARNINGS_KEY] = volume_warnings(project, periode, int(metrics.total_laporan))
+    provenance.update(edition_keys)
+    write_metrics_json(metrics, tmp / "metrics.json", provenance)
+    write_tables_xlsx(metrics, tmp / "tabel.xlsx")
+    return provenance
+
+
+def month_front_matter(
+    params: dict, periode: str, provenance: dict, edition: Edition | None
+) -> dict:
+    """The month's front matter: cover, links, and the draft or final edition's marks.
+
+    Links to other months go through ``sebelumnya.html``/``berikutnya.html``
+    beside the report (written at archive time, :func:`crmlib.edisi.write_nav_pages`),
+    never to a month directly: the report's bytes never go stale.
+    """
+    from crmlib.frontmatter import build_front_matter
+
+    links = {
+        "pdf": "laporan.pdf",
+        "ipynb": "laporan.ipynb",
+        "json": "metrics.json",
+        "xlsx": "tabel.xlsx",
+        "index": "../index.html",
+        "prev": "sebelumnya.html",
+        "next": "berikutnya.html",
+    }
+    meta = build_front_matter(params, periode, links, provenance)
+    # The notebook has its own "Tentang Laporan Ini" section; keep only the PDF footer line.
+    meta["tentang"] = []
+    meta.update(edition.front_matter() if edition else DRAFT_FRONT_MATTER)
+    return meta
+
+
+def _write_state(folder: Path, state: dict) -> None:
+    """``build-info.json``: the fingerprint, the files' hashes, draft or final."""
+    state = {**state, "berkas": _file_hashes(folder)}
+    (folder / STATE_FILE).write_text(
+        json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def _store_final(project: Project, tmp: Path, edition: Edition, signer, state: dict) -> Path:
+    """Sign (optionally) and store a final edition rendered in ``tmp``; the folder to publish.
+
+    The published folder is staged from the store, so what goes out is exactly
+    what the manifest lists.
+    """
+    from crmlib import edisi
+
+    signature = None
+    if signer is not None:
+        from crmlib.tandatangan import check_signature, sign_pdf
+
+        signature = sign_pdf(tmp / "laporan.pdf", signer)
+        signature.update(check_signature(tmp / "laporan.pdf") or {})
+    edisi.store_edition(project.root, edition, tmp, signature)
+    staged = project.output_dir / f"{TMP_PREFIX}{edition.periode}-{_unique()}"
+    staged.mkdir()
+    try:
+        edisi.stage_final(project.root, edition.periode, staged)
+        shutil.move(tmp / "build.log", staged / "build.log")
+        _write_state(staged, {**state, "status": "final", "edisi": edition.edisi})
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    shutil.rmtree(tmp, ignore_errors=True)
+    return staged
 
 
 def _failure(exc: Exception, log: logging.Logger) -> tuple[str, int]:
@@ -724,6 +877,11 @@ def build(
         render.pick_renderer(renderer)  # fail once, early, with the install hint
     results: list[MonthResult] = []
     with _stop_on_sigterm(), writing_output(project, command, wait, lambda n: emit("catatan", n)):
+        # Final editions are never rebuilt, not even with --force: republished from the store.
+        for r in republish_finals(project, months):
+            results.append(r)
+            emit("selesai", r)
+        months = [m for m in months if m not in {r.periode for r in results}]
         todo, fresh = check_up_to_date(project, months, renderer, force)
         for r in fresh:
             _drop_failed_log(project, r.periode)  # what is published is what was asked for
@@ -739,16 +897,92 @@ def build(
                 _build_parallel(project, todo, jobs, args, emit, results)
         except KeyboardInterrupt:
             # The index must list exactly the months that are published, also when stopped.
-            if any(r.status == "dibangun" for r in results):
+            if any(r.published for r in results):
                 refresh_archive(project)
             raise
         # The archive only changes when a month was published (keeps a no-op rebuild instant).
-        if (
-            any(r.status == "dibangun" for r in results)
-            or not (project.output_dir / "index.html").exists()
-        ):
+        if any(r.published for r in results) or not (project.output_dir / "index.html").exists():
             refresh_archive(project)
+        else:
+            write_nav_pages(project.output_dir)  # a month removed by hand: neighbours change
     return sorted(results, key=lambda r: r.periode)
+
+
+def republish_finals(project: Project, months: list[str]) -> list[MonthResult]:
+    """Results for the months that have a final edition; their published copy restored if needed.
+
+    Nothing is rendered: ``output/<periode>/`` is rewritten from ``terbitan/``
+    only when it no longer matches the store byte for byte (a fresh clone, an
+    edited or deleted file).
+    """
+    from crmlib import edisi
+
+    results = []
+    for periode in months:
+        n = edisi.current_edition(project.root, periode)
+        if n is None:
+            continue
+        published = not edisi.published_matches_store(project.root, project.output_dir, periode)
+        if published:
+            tmp = project.output_dir / f"{TMP_PREFIX}{periode}-{_unique()}"
+            tmp.mkdir(parents=True)
+            try:
+                edisi.stage_final(project.root, periode, tmp)
+                _write_state(tmp, {"status": "final", "edisi": n})
+                publish(tmp, project.output_dir / periode)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        note = "diterbitkan ulang dari terbitan/" if published else "terbit sesuai terbitan/"
+        reason = (
+            f"final edisi {n}, tidak dibangun ulang ({note}); untuk mengubahnya: "
+            f'crm-report revise {periode} --alasan "..."'
+        )
+        results.append(MonthResult(periode, "final", reason=reason, published=published))
+    return results
+
+
+def finalize(
+    project: Project,
+    periode: str,
+    *,
+    renderer: str = "auto",
+    oleh: str | None = None,
+    alasan: str | None = None,
+    signer=None,
+    wait: float = DEFAULT_WAIT,
+    notify=None,
+) -> MonthResult:
+    """Make the month's next final edition from the current inputs (finalize or revise).
+
+    ``alasan`` None: edition 1 of a draft month (``finalize``); given: the next
+    edition of a final month (``revise``). The month is rendered again from its
+    inputs without the DRAF mark, as PDF/A with its figures attached, signed with
+    ``signer`` when given, stored in ``terbitan/`` and published from there.
+
+    Raises
+    ------
+    ParamsError
+        Finalizing a final month, revising a draft, an empty reason.
+    BuildError
+        The month failed to build (the reason names the step).
+    """
+    from crmlib import edisi, render
+
+    if renderer != "auto":
+        render.pick_renderer(renderer)
+    verb = "revise" if alasan is not None else "finalize"
+    with _stop_on_sigterm(), writing_output(project, f"{verb} {periode}", wait, notify):
+        edition = edisi.new_edition(project.root, periode, oleh, alasan)
+        r = build_month(
+            str(project.root), periode, renderer, True, warm=False, edition=edition, signer=signer
+        )
+        if r.status == "gagal":
+            err = BuildError(f"{periode} gagal difinalkan; tidak ada yang diubah.\n{r.reason}")
+            err.exit_code = r.exit_code or 1
+            raise err
+        refresh_archive(project)
+    return r
 
 
 def _build_serial(todo: list[str], args: tuple, emit, results: list[MonthResult]) -> None:
@@ -942,7 +1176,9 @@ def refresh_archive(project: Project) -> Path:
     except CrmReportError:
         pass
     label = load_reference(kota).kota.get("nama_resmi", "")
-    return build_archive_index(project.output_dir, label)
+    index = build_archive_index(project.output_dir, label)
+    write_nav_pages(project.output_dir)
+    return index
 
 
 def load_params_default(project: Project) -> dict:

@@ -344,6 +344,104 @@ def status(renderer: str) -> int:
     return 0
 
 
+_OLEH = click.option(
+    "--oleh",
+    metavar="NAMA",
+    help="Siapa yang memfinalkan (bawaan: git config user.name dan user.email).",
+)
+
+
+def _signer(tandatangan: Path | None):
+    """The PKCS#12 signer; the passphrase from CRM_TTE_SANDI or a prompt, never an argument."""
+    if tandatangan is None:
+        return None
+    import getpass
+
+    from crmlib.tandatangan import SANDI_ENV, load_signer
+
+    sandi = os.environ.get(SANDI_ENV)
+    if sandi is None:
+        sandi = getpass.getpass(f"Kata sandi sertifikat {tandatangan}: ")
+    return load_signer(tandatangan, sandi.encode() if sandi else None)
+
+
+def _final_edition(periode: str, renderer: str, oleh, alasan, tandatangan, tunggu: float) -> int:
+    from crmlib.build import Project, finalize
+
+    project = Project.find()
+    signer = _signer(tandatangan)
+    r = finalize(
+        project,
+        periode,
+        renderer=renderer,
+        oleh=oleh,
+        alasan=alasan,
+        signer=signer,
+        wait=tunggu,
+        notify=lambda note: _echo_err(f"catatan: {note}"),
+    )
+    for warning in r.warnings:
+        _echo_err(f"PERINGATAN: {warning}")
+    _echo(
+        f"{periode}: {r.reason}, disimpan di terbitan/{periode}/ dan diterbitkan di "
+        f"output/{periode}/ ({r.seconds:.1f} s).\n"
+        f"Simpan ke git: git add terbitan/{periode} && git commit\n"
+        f"Periksa kapan saja: crm-report verify {periode}"
+    )
+    return 0
+
+
+@cli.command()
+@click.argument("periode", metavar="YYYY-MM")
+@_OLEH
+@click.option(
+    "--tandatangan",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="BERKAS.p12",
+    help="Tandatangani PDF dengan sertifikat PKCS#12; kata sandi dari variabel CRM_TTE_SANDI "
+    "atau ditanyakan.",
+)
+@_RENDERER
+@_TUNGGU
+def finalize(periode, oleh, tandatangan, renderer, tunggu) -> int:
+    """Jadikan bulan ini edisi final 1: dibangun sekali lagi tanpa tanda DRAF (PDF/A, lampiran
+    metrics.json dan tabel.xlsx), disimpan byte demi byte di terbitan/ dan tidak dibangun ulang lagi.
+    """
+    return _final_edition(periode, renderer, oleh, None, tandatangan, tunggu)
+
+
+@cli.command()
+@click.argument("periode", metavar="YYYY-MM")
+@click.option("--alasan", required=True, help="Alasan revisi (tercetak di sampul edisi baru).")
+@_OLEH
+@click.option(
+    "--tandatangan",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="BERKAS.p12",
+    help="Tandatangani PDF edisi baru (kata sandi dari CRM_TTE_SANDI atau ditanyakan).",
+)
+@_RENDERER
+@_TUNGGU
+def revise(periode, alasan, oleh, tandatangan, renderer, tunggu) -> int:
+    """Buat edisi final berikutnya dari data dan params saat ini; edisi lama tetap terbit."""
+    return _final_edition(periode, renderer, oleh, alasan, tandatangan, tunggu)
+
+
+@cli.command()
+@click.argument("periode", metavar="YYYY-MM")
+def verify(periode: str) -> int:
+    """Periksa setiap edisi final bulan ini: hash SHA-256 setiap berkas dan tanda tangan PDF.
+    Kode keluar 1 bila ada yang tidak cocok."""
+    from crmlib.build import Project
+    from crmlib.edisi import verify_month
+
+    project = Project.find()
+    lines, ok = verify_month(project.root, project.output_dir, periode)
+    _echo("\n".join(lines))
+    _echo(f"{periode}: {'SEMUA COCOK' if ok else 'ADA YANG TIDAK COCOK'}")
+    return 0 if ok else 1
+
+
 @cli.command()
 @_TUNGGU
 def archive(tunggu: float) -> int:

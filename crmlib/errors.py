@@ -99,6 +99,14 @@ class BuildError(CrmReportError):
     """One or more months failed to build."""
 
 
+class SignatureError(CrmReportError):
+    """A final edition's PDF could not be signed (certificate, passphrase)."""
+
+
+class EditionError(CrmReportError):
+    """A final edition's stored or published files do not match its manifest or signature."""
+
+
 class OutputLockedError(CrmReportError):
     """Another crm-report process is writing to ``output/`` (its lock is held)."""
 

@@ -76,7 +76,12 @@ class BuildProgress:
             if r.status == "terkini":
                 text = f"[{self.done}/{self.total}] {r.periode}: terkini (tidak ada yang berubah)"
             elif r.status == "dibangun":
-                text = f"[{self.done}/{self.total}] {r.periode}: selesai dalam {r.seconds:.1f} s ({r.renderer})"
+                text = (
+                    f"[{self.done}/{self.total}] {r.periode}: selesai dalam {r.seconds:.1f} s "
+                    f"({r.renderer}); karena: {r.reason}"
+                )
+            elif r.status == "final":
+                text = f"[{self.done}/{self.total}] {r.periode}: {r.reason}"
             else:
                 # The reason itself is printed once, in the summary at the end.
                 text = f"[{self.done}/{self.total}] {r.periode}: gagal (alasan di ringkasan akhir)"
@@ -92,7 +97,11 @@ class BuildProgress:
             if r.status == "gagal":
                 note = f"log: {r.log}" if r.log else "lihat alasan di bawah"
             else:
-                note = "tidak ada yang berubah" if r.status == "terkini" else r.renderer
+                note = {
+                    "terkini": "tidak ada yang berubah",
+                    "final": r.reason,
+                    "dibangun": f"{r.renderer}; karena: {r.reason}",
+                }.get(r.status, r.renderer)
             lines.append(f"{r.periode:<8} {r.status:<9} {r.seconds:>6.1f}s  {note}")
         failed = [r for r in results if r.status == "gagal"]
         if failed:

@@ -383,6 +383,8 @@ def _typst_anak(batas: int, cpu: int) -> None:
             # (and font discovery is skipped, which is faster).
             ignore_system_fonts=True,
             timestamp=tugas["timestamp"],
+            # Final editions: PDF/A (archival); drafts: plain PDF.
+            **({"pdf_standards": tugas["standar"]} if tugas.get("standar") else {}),
         )
     except typst.TypstError as e:
         print(json.dumps({"error": _typst_error_text(e)}))
@@ -425,6 +427,7 @@ def compile_typst(
     timeout: float | None = None,
     memory: int | None = None,
     child: subprocess.Popen | None = None,
+    standards: list[str] | None = None,
 ) -> list[str]:
     """Compile ``source`` to ``pdf`` in a child process bounded in time and memory.
 
@@ -438,6 +441,8 @@ def compile_typst(
     child : subprocess.Popen, optional
         A child from :func:`start_typst` (``memory`` is then the child's); a new
         one is started when omitted.
+    standards : list of str, optional
+        Typst PDF standards, e.g. ``["a-3a"]`` (PDF/A-3a) for a final edition.
 
     Returns
     -------
@@ -453,6 +458,8 @@ def compile_typst(
     anak = child if child is not None else start_typst(memory, timeout)
     memory = anak.batas_memori  # type: ignore[attr-defined]
     tugas = {"input": str(source), "output": str(pdf), "root": str(root), "timestamp": _timestamp()}
+    if standards:
+        tugas["standar"] = list(standards)
     try:
         keluar, galat = anak.communicate(json.dumps(tugas), timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -517,6 +524,37 @@ def _siapkan_sumber(
     # The same layout file Quarto copies next to its .typ (format-resources).
     shutil.copyfile(ext / LAYOUT, akar / LAYOUT)
     return tmp, akar
+
+
+# Files a final edition's PDF carries as attachments (front matter ``lampiran: true``).
+LAMPIRAN = ("metrics.json", "tabel.xlsx")
+
+
+def _siapkan_arsip(meta: dict[str, Any], month_dir: Path, akar: Path) -> list[str] | None:
+    """The PDF standard a final edition asks for (front matter ``pdf-standar``), attachments copied.
+
+    The attachments are the month's own ``metrics.json`` and ``tabel.xlsx``, copied
+    into the Typst root (Typst reads nothing outside it).
+    """
+    if meta.get("lampiran"):
+        for nama in LAMPIRAN:
+            shutil.copyfile(month_dir / nama, akar / nama)
+    standar = meta.get("pdf-standar")
+    return [str(standar)] if standar else None
+
+
+def _compile_pdf(
+    akar: Path, pdf: Path, anak: subprocess.Popen, standar: list[str] | None
+) -> list[str]:
+    """Compile ``laporan.typ``; a final edition that Typst cannot tag (PDF/A-3a) becomes PDF/A-3b."""
+    try:
+        return compile_typst(akar / "laporan.typ", pdf, akar, child=anak, standards=standar)
+    except RenderError as e:
+        if standar != ["a-3a"] or "PDF/A" not in str(e):
+            raise
+        alasan = str(e).strip().splitlines()[0][:200]
+    peringatan = compile_typst(akar / "laporan.typ", pdf, akar, standards=["a-3b"])
+    return [*peringatan, f"PDF/A-3a tidak tercapai ({alasan}); PDF dibuat sebagai PDF/A-3b"]
 
 
 def _render_embedded(
@@ -599,10 +637,9 @@ def _render_embedded(
 
             t2 = time.perf_counter()
             pdf_sementara = month_dir / ".laporan.pdf.tmp"
+            standar = _siapkan_arsip(meta, month_dir, akar)
             try:
-                peringatan += compile_typst(
-                    akar / "laporan.typ", pdf_sementara, akar, child=anak_typst
-                )
+                peringatan += _compile_pdf(akar, pdf_sementara, anak_typst, standar)
             except RenderError as e:
                 pdf_sementara.unlink(missing_ok=True)
                 raise RenderError(f"Typst gagal menyusun PDF untuk {nb_path}:\n{e}") from None

@@ -375,6 +375,12 @@ end
 -- Text alternative of a chart (`![caption](grafik/x.png){#fig-x fig-alt="..."}`, from
 -- crmlib.report): what the chart shows in numbers. Quarto reads `fig-alt` itself; the
 -- embedded renderer makes it the image's description, which pandoc writes as `alt`.
+-- A Typst string literal: the backslash and the double quote are special there (line
+-- breaks become spaces).
+local function typst_string(s)
+  return '"' .. s:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("[\r\n]", " ") .. '"'
+end
+
 local function figure_alt(f)
   local alt = nil
   f = f:walk({
@@ -385,6 +391,14 @@ local function figure_alt(f)
       end
       img.attributes["fig-alt"] = nil
       img.caption = { pandoc.Str(alt) }
+      if TYPST then
+        -- pandoc's Typst writer drops the description; a tagged PDF (PDF/A-3a of a
+        -- final edition) needs it as the image's `alt`.
+        return pandoc.RawInline(
+          "typst",
+          "#image(" .. typst_string(img.src) .. ", alt: " .. typst_string(alt) .. ")"
+        )
+      end
       return img
     end,
   })

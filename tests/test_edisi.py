@@ -1,0 +1,389 @@
+"""Editions end to end: draft → final → revision, frozen bytes, PDF/A, signature, navigation.
+
+A template project with 2022-05 and 2022-06 built and 2022-06 finalized is made
+once per module; each test works on its own copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT
+from pypdf import PdfReader
+from test_build import quarto_on_path  # noqa: F401  (autouse: a failing `quarto` on PATH)
+
+from crmlib.build import Project, build, finalize
+from crmlib.cli import main
+from crmlib.edisi import FILES, daftar_edisi, pdf_standard, read_manifest
+from crmlib.errors import ParamsError
+from crmlib.tandatangan import check_signature
+
+pytestmark = pytest.mark.e2e
+
+OLEH = "Analis Uji <analis@example.org>"
+
+
+def _copy_project(dest: Path, months: tuple[str, ...]) -> Path:
+    for name in ("notebooks", "_extensions"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
+    (dest / "params").mkdir()
+    shutil.copy(ROOT / "params" / "_default.yaml", dest / "params" / "_default.yaml")
+    (dest / "data").mkdir()
+    for m in months:
+        text = (ROOT / "params" / f"{m}.yaml").read_text()
+        lines = text.splitlines()
+        src = ROOT / next(x.split(":", 1)[1].strip() for x in lines if x.startswith("data:"))
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / "data" / src.name)
+        lines = [f"data: data/{src.name}" if x.startswith("data:") else x for x in lines]
+        (dest / "params" / f"{m}.yaml").write_text("\n".join(lines) + "\n")
+    return dest
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pages_with_draf(pdf: Path) -> list[bool]:
+    return ["DRAF" in page.extract_text() for page in PdfReader(pdf).pages]
+
+
+@pytest.fixture(scope="module")
+def finalized_template(tmp_path_factory):
+    """2022-05 (draft) and 2022-06 (final edition 1) built with the embedded renderer."""
+    root = _copy_project(tmp_path_factory.mktemp("edisi"), ("2022-05", "2022-06"))
+    project = Project(root)
+    results = build(project, ["2022-05", "2022-06"], jobs=1, renderer="embedded")
+    assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
+    r = finalize(project, "2022-06", renderer="embedded", oleh=OLEH)
+    assert r.status == "final", r.reason
+    return root
+
+
+@pytest.fixture
+def project(finalized_template, tmp_path, monkeypatch):
+    root = tmp_path / "proj"
+    shutil.copytree(finalized_template, root, symlinks=True)
+    monkeypatch.chdir(root)
+    return root
+
+
+def assert_matches_manifest(root: Path, folder: Path, periode: str, edisi: int) -> None:
+    manifest = read_manifest(root, periode, edisi)
+    assert sorted(manifest["berkas"]) == sorted(FILES)
+    for name, expected in manifest["berkas"].items():
+        assert sha(folder / name) == expected, name
+
+
+# ------------------------------------------------------------------ the issue's acceptance
+
+
+def test_final_month_survives_text_template_change_and_forced_build(project, capsys):
+    """Finalize 2022-06, edit the Pendahuluan and a template colour, build --all --force."""
+    store = project / "terbitan" / "2022-06" / "edisi-1"
+    before = {n: sha(project / "output" / "2022-06" / n) for n in FILES}
+    draft_pdf_before = sha(project / "output" / "2022-05" / "laporan.pdf")
+    nb = project / "notebooks" / "laporan_bulanan.ipynb"
+    text = nb.read_text(encoding="utf-8")
+    assert "PENDAHULUAN" in text
+    nb.write_text(text.replace("PENDAHULUAN", "PENDAHULUAN (diperbarui)", 1), encoding="utf-8")
+    layout = project / "_extensions" / "laporan-crm" / "laporan-layout.typ"
+    css = layout.read_text(encoding="utf-8")
+    assert "luma(215)" in css
+    layout.write_text(css.replace("luma(215)", "luma(200)", 1), encoding="utf-8")
+
+    assert main(["build", "--all", "--force", "--renderer", "embedded", "-j", "1"]) == 0
+    out = capsys.readouterr().out
+
+    # The final month: byte-identical to its manifest and to before; not rebuilt.
+    assert_matches_manifest(project, project / "output" / "2022-06", "2022-06", 1)
+    assert_matches_manifest(project, store, "2022-06", 1)
+    assert {n: sha(project / "output" / "2022-06" / n) for n in FILES} == before
+    assert "final edisi 1, tidak dibangun ulang" in out
+    assert "crm-report revise 2022-06" in out
+    # The draft: rebuilt, and says why (terminal and build.log).
+    assert sha(project / "output" / "2022-05" / "laporan.pdf") != draft_pdf_before
+    log = (project / "output" / "2022-05" / "build.log").read_text(encoding="utf-8")
+    for reason in ("dipaksa (--force)", "notebook berubah", "templat berubah"):
+        assert reason in out
+        assert reason in log
+    # DRAF on every page of the draft, nowhere in the final; the same for the HTML banner.
+    assert all(pages_with_draf(project / "output" / "2022-05" / "laporan.pdf"))
+    assert not any(pages_with_draf(project / "output" / "2022-06" / "laporan.pdf"))
+    assert 'class="draf"' in (project / "output" / "2022-05" / "laporan.html").read_text()
+    assert 'class="draf"' not in (project / "output" / "2022-06" / "laporan.html").read_text()
+
+
+def test_fresh_clone_republishes_finals_byte_identical(project, capsys):
+    """A clone has terbitan/ but no output/: build --all reproduces the final from the store."""
+    shutil.rmtree(project / "output")
+    assert main(["build", "--all", "--renderer", "embedded", "-j", "1"]) == 0
+    assert_matches_manifest(project, project / "output" / "2022-06", "2022-06", 1)
+    assert "diterbitkan ulang dari terbitan/" in capsys.readouterr().out
+    assert (project / "output" / "2022-05" / "laporan.pdf").is_file()
+
+
+def test_params_change_names_the_keys(project, capsys):
+    params = project / "params" / "2022-05.yaml"
+    params.write_text(params.read_text() + 'catatan: "Catatan baru."\n', encoding="utf-8")
+    assert main(["build", "2022-05", "--renderer", "embedded"]) == 0
+    assert "params berubah: catatan" in capsys.readouterr().out
+    assert main(["status", "--renderer", "embedded"]) == 0
+    table = capsys.readouterr().out
+    assert re.search(r"2022-05\s+terkini\s+draf", table), table
+    assert re.search(r"2022-06\s+terkini\s+final, edisi 1", table), table
+
+
+def test_status_says_why_a_draft_is_stale(project, capsys):
+    data = project / "params" / "2022-05.yaml"
+    data.write_text(data.read_text() + 'catatan: "Lain."\n', encoding="utf-8")
+    assert main(["status", "--renderer", "embedded"]) == 0
+    table = capsys.readouterr().out
+    assert re.search(r"2022-05\s+perlu dibangun ulang\s+draf.*params berubah: catatan", table)
+
+
+# ------------------------------------------------------------------ PDF/A and attachments
+
+
+def test_final_pdf_is_pdfa3_carrying_its_figures(finalized_template):
+    month = finalized_template / "output" / "2022-06"
+    reader = PdfReader(month / "laporan.pdf")
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"<pdfaid:part>3</pdfaid:part>", xmp)
+    # Level "a": tagged, every chart with its text alternative.
+    assert re.search(r"<pdfaid:conformance>A</pdfaid:conformance>", xmp)
+    assert pdf_standard(month / "laporan.pdf") == "PDF/A-3a"
+    attachments = reader.attachments
+    assert sorted(attachments) == ["metrics.json", "tabel.xlsx"]
+    for name in ("metrics.json", "tabel.xlsx"):
+        assert attachments[name][0] == (month / name).read_bytes()
+    # A draft is a plain PDF (no archival claim).
+    assert pdf_standard(finalized_template / "output" / "2022-05" / "laporan.pdf") is None
+
+
+# ------------------------------------------------------------------ revisions
+
+
+def test_revise_keeps_edition_1_and_names_the_reason(project, capsys):
+    alasan = "Data <b>UKPD</b> dikoreksi *ulang* #set"
+    rc = main(["revise", "2022-06", "--alasan", alasan, "--oleh", OLEH, "--renderer", "embedded"])
+    assert rc == 0, capsys.readouterr()
+    month = project / "output" / "2022-06"
+    assert_matches_manifest(project, month, "2022-06", 2)
+    assert_matches_manifest(project, month / "edisi-1", "2022-06", 1)
+    assert_matches_manifest(project, project / "terbitan" / "2022-06" / "edisi-1", "2022-06", 1)
+    line = f"Revisi ke-1, {dt.date.today().day}"
+    html = (month / "laporan.html").read_text(encoding="utf-8")
+    assert "Data &lt;b&gt;UKPD&lt;/b&gt; dikoreksi *ulang* #set" in html
+    assert line in html
+    first_page = PdfReader(month / "laporan.pdf").pages[0].extract_text()
+    assert line in first_page and "Data <b>UKPD</b> dikoreksi *ulang* #set" in first_page
+    prov = json.loads((month / "metrics.json").read_text())["provenance"]
+    assert (prov["edisi"], prov["menggantikan"], prov["alasan_revisi"]) == (2, 1, alasan)
+    manifest = read_manifest(project, "2022-06", 2)
+    assert (manifest["edisi"], manifest["menggantikan"], manifest["alasan"]) == (2, 1, alasan)
+    # The archive links both editions and names the reason.
+    editions = daftar_edisi(project / "output", "2022-06")
+    assert [e["edisi"] for e in editions] == [1, 2]
+    index = (project / "output" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2022-06/edisi-1/laporan.pdf"' in index
+    assert "Revisi: Data &lt;b&gt;UKPD&lt;/b&gt;" in index
+    capsys.readouterr()
+    assert main(["verify", "2022-06"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("laporan.pdf: cocok") == 2 and "SEMUA COCOK" in out
+
+
+def test_finalize_twice_and_revise_a_draft_are_refused(project):
+    with pytest.raises(ParamsError, match="sudah final.*crm-report revise 2022-06"):
+        finalize(Project(project), "2022-06", renderer="embedded", oleh=OLEH)
+    with pytest.raises(ParamsError, match="belum final.*crm-report finalize 2022-05"):
+        finalize(Project(project), "2022-05", renderer="embedded", oleh=OLEH, alasan="x")
+    assert not (project / "terbitan" / "2022-05").exists()
+
+
+def test_verify_fails_on_a_changed_stored_file(project, capsys):
+    xlsx = project / "terbitan" / "2022-06" / "edisi-1" / "tabel.xlsx"
+    data = bytearray(xlsx.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    xlsx.write_bytes(bytes(data))
+    assert main(["verify", "2022-06"]) == 1
+    out = capsys.readouterr().out
+    assert "tabel.xlsx: TIDAK COCOK" in out and "ADA YANG TIDAK COCOK" in out
+
+
+# ------------------------------------------------------------------ signature
+
+
+def _self_signed_p12(path: Path, sandi: bytes) -> Path:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kepala Subbagian Uji")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    blob = pkcs12.serialize_key_and_certificates(
+        b"uji", key, cert, None, serialization.BestAvailableEncryption(sandi)
+    )
+    path.write_bytes(blob)
+    return path
+
+
+def test_signed_final_verifies_and_a_flipped_byte_fails(project, tmp_path, monkeypatch, capsys):
+    p12 = _self_signed_p12(tmp_path / "uji.p12", b"sandi-uji")
+    monkeypatch.setenv("CRM_TTE_SANDI", "sandi-uji")
+    args = ["finalize", "2022-05", "--oleh", OLEH, "--renderer", "embedded"]
+    assert main([*args, "--tandatangan", str(p12)]) == 0, capsys.readouterr()
+    stored = project / "terbitan" / "2022-05" / "edisi-1" / "laporan.pdf"
+    sig = check_signature(stored)
+    assert sig["penandatangan"] == "Kepala Subbagian Uji"
+    assert sig["utuh"] and not sig["terpercaya"] and sig["mencakup_seluruh"]
+    assert pdf_standard(stored) == "PDF/A-3a"  # still PDF/A after signing
+    assert read_manifest(project, "2022-05", 1)["tanda_tangan"]["penandatangan"] == (
+        "Kepala Subbagian Uji"
+    )
+    capsys.readouterr()
+    assert main(["verify", "2022-05"]) == 0
+    out = capsys.readouterr().out
+    assert "tanda tangan Kepala Subbagian Uji: utuh; sertifikat tidak terpercaya" in out
+
+    data = bytearray(stored.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    stored.write_bytes(bytes(data))
+    assert not check_signature(stored)["utuh"]
+    assert main(["verify", "2022-05"]) == 1
+    assert "laporan.pdf: TIDAK COCOK" in capsys.readouterr().out
+
+
+def test_untrusted_certificate_is_a_finding_not_a_logged_traceback(tmp_path, caplog):
+    import typst
+
+    from crmlib.tandatangan import load_signer, sign_pdf
+
+    (tmp_path / "a.typ").write_text("Halo.\n", encoding="utf-8")
+    pdf = tmp_path / "a.pdf"
+    typst.compile(str(tmp_path / "a.typ"), output=str(pdf), ignore_system_fonts=True)
+    signer = load_signer(_self_signed_p12(tmp_path / "uji.p12", b"s"), b"s")
+    assert sign_pdf(pdf, signer)["penandatangan"] == "Kepala Subbagian Uji"
+    caplog.set_level("DEBUG")
+    sig = check_signature(pdf)
+    assert sig["utuh"] and not sig["terpercaya"]
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pyhanko")] == []
+
+
+def test_wrong_passphrase_fails_before_anything_is_built(project, tmp_path, monkeypatch, capsys):
+    p12 = _self_signed_p12(tmp_path / "uji.p12", b"sandi-uji")
+    monkeypatch.setenv("CRM_TTE_SANDI", "salah")
+    args = ["finalize", "2022-05", "--oleh", OLEH, "--renderer", "embedded"]
+    assert main([*args, "--tandatangan", str(p12)]) == 1
+    assert "tidak dapat dibuka" in capsys.readouterr().err
+    assert not (project / "terbitan" / "2022-05").exists()
+
+
+# ------------------------------------------------------------------ navigation
+
+
+def _relative_links(page: Path) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    links = [a.get("href") for a in soup.find_all("a")]
+    links += [t.get("src") for t in soup.find_all(src=True)]
+    for meta in soup.find_all("meta", attrs={"http-equiv": "refresh"}):
+        links.append(meta["content"].split("url=", 1)[1])
+    out = []
+    for link in links:
+        if not link or link.startswith(("#", "data:", "mailto:")) or urlsplit(link).scheme:
+            continue
+        out.append(urlsplit(link).path)
+    return out
+
+
+def dead_links(output: Path) -> list[str]:
+    """Every relative link of every page under ``output/`` that does not resolve."""
+    dead = []
+    for page in sorted(output.rglob("*.html")):
+        for link in _relative_links(page):
+            if link and not (page.parent / link).resolve().exists():
+                dead.append(f"{page.relative_to(output)} -> {link}")
+    return dead
+
+
+def neighbour(output: Path, periode: str, which: str) -> str | None:
+    targets = _relative_links(output / periode / f"{which}.html")
+    months = [t.split("/")[-2] for t in targets if t.endswith("/laporan.html")]
+    return months[0] if months else None
+
+
+def test_links_stay_right_after_gap_filled_later_and_month_removed(tmp_path, monkeypatch):
+    root = _copy_project(tmp_path / "nav", ("2022-04", "2022-05", "2022-06"))
+    monkeypatch.chdir(root)
+    output = root / "output"
+    # Monthly order with a gap: 2022-04, then 2022-06 (2022-05's data came late).
+    assert main(["build", "2022-04", "--renderer", "embedded"]) == 0
+    assert neighbour(output, "2022-04", "berikutnya") is None
+    assert main(["build", "2022-06", "--renderer", "embedded"]) == 0
+    assert neighbour(output, "2022-04", "berikutnya") == "2022-06"
+    assert neighbour(output, "2022-06", "sebelumnya") == "2022-04"
+    assert dead_links(output) == []
+    # The gap filled: both neighbours now point at 2022-05, without rebuilding them.
+    before = sha(output / "2022-04" / "laporan.html")
+    assert main(["build", "2022-05", "--renderer", "embedded"]) == 0
+    assert sha(output / "2022-04" / "laporan.html") == before
+    assert neighbour(output, "2022-04", "berikutnya") == "2022-05"
+    assert neighbour(output, "2022-05", "sebelumnya") == "2022-04"
+    assert neighbour(output, "2022-05", "berikutnya") == "2022-06"
+    assert neighbour(output, "2022-06", "sebelumnya") == "2022-05"
+    assert dead_links(output) == []
+    # A month removed (params and output): build --all builds nothing and fixes the links.
+    (root / "params" / "2022-05.yaml").unlink()
+    shutil.rmtree(output / "2022-05")
+    assert main(["build", "--all", "--renderer", "embedded"]) == 0
+    assert neighbour(output, "2022-04", "berikutnya") == "2022-06"
+    assert neighbour(output, "2022-06", "sebelumnya") == "2022-04"
+    assert dead_links(output) == []
+
+
+def test_links_of_earlier_editions_resolve(project, capsys):
+    rc = main(
+        ["revise", "2022-06", "--alasan", "Koreksi", "--oleh", OLEH, "--renderer", "embedded"]
+    )
+    assert rc == 0, capsys.readouterr()
+    output = project / "output"
+    assert (output / "2022-06" / "edisi-1" / "laporan.html").is_file()
+    assert dead_links(output) == []
+    assert neighbour(output, "2022-06", "sebelumnya") == "2022-05"
+    assert neighbour(output, "2022-05", "berikutnya") == "2022-06"
