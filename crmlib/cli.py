@@ -307,6 +307,17 @@ def status(renderer: str) -> int:
 
 
 @cli.command()
+@click.argument("periode", metavar="YYYY-MM")
+def nilai(periode: str) -> int:
+    """Tampilkan setiap nama isian sel Markdown notebook ({{ nama }}) dengan nilai bulan itu."""
+    from crmlib.narasi import teks_daftar_nilai
+    from crmlib.report import siapkan_laporan
+
+    _echo(teks_daftar_nilai(siapkan_laporan(periode=periode, output_dir=None)))
+    return 0
+
+
+@cli.command()
 @_TUNGGU
 def archive(tunggu: float) -> int:
     """Bangun ulang output/index.html (arsip) dari bulan yang sudah terbit di output/."""

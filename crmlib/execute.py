@@ -200,10 +200,14 @@ def execute_notebook(
     warm : bool
         Reuse this process's warm kernel (batch builds).
 
+    The executed copy's Markdown cells are then filled with the month's values
+    (:func:`crmlib.narasi.isi_notebook`).
+
     Raises
     ------
     NotebookError
-        With the failing cell's own exception, not papermill's wrapper.
+        With the failing cell's own exception, not papermill's wrapper;
+        :class:`crmlib.narasi.NarasiError` for a broken Markdown template.
     NotebookTimeoutError
         When a cell runs longer than ``timeout``.
     """
@@ -247,3 +251,7 @@ def execute_notebook(
         if isinstance(exc, FileNotFoundError | PermissionError):
             raise NotebookError(f"Notebook tidak dapat dibuka: {exc}") from None
         raise
+    # The Markdown cells are templates: fill them with the values the notebook computed.
+    from crmlib.narasi import isi_notebook
+
+    isi_notebook(out_path)
