@@ -318,6 +318,22 @@ def nilai(periode: str) -> int:
 
 
 @cli.command()
+@click.argument("notebook", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_RENDERER
+def render(notebook: Path, renderer: str) -> int:
+    """Susun HTML + PDF dari notebook laporan yang dijalankan sendiri (papermill, JupyterLab).
+
+    Hasilnya NAMA.html dan NAMA.pdf di samping NOTEBOOK, sama dengan laporan crm-report
+    build (sampul, kata pengantar, tanda tangan dari params bulan itu).
+    """
+    from crmlib.render_nb import render_notebook
+
+    out = render_notebook(notebook, renderer=renderer)
+    _echo(f"HTML: {out['html']}\nPDF:  {out['pdf']}")
+    return 0
+
+
+@cli.command()
 @_TUNGGU
 def archive(tunggu: float) -> int:
     """Bangun ulang output/index.html (arsip) dari bulan yang sudah terbit di output/."""
