@@ -41,9 +41,13 @@ bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_build.py
 
-lab: $(STAMP) ## Open JupyterLab for editing the report notebook
+# --allow-root: containers and this machine run as root. --ServerApp.root_dir=. opens Lab at the
+# project root so params/ and docs/ are reachable; LAB_ARGS passes further options, e.g.
+# make lab LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
+lab: $(STAMP) ## Open JupyterLab at the project root on the report notebook (LAB_ARGS=... passes options)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
-	$(BIN)/jupyter lab notebooks/laporan_bulanan.ipynb
+	$(BIN)/jupyter lab --allow-root --ServerApp.root_dir=. $(LAB_ARGS) notebooks/laporan_bulanan.ipynb
 
 clean-output: ## Remove everything generated under output/ (keeps output/README.md)
 	find output -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
