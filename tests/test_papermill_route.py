@@ -86,3 +86,29 @@ def test_render_gives_the_report_with_front_matter_and_comparison(executed):
     ]
     nb = json.loads(out.read_text(encoding="utf-8"))
     assert nb["metadata"]["papermill"]["parameters"]["periode"] == "2022-07"
+
+
+def test_without_parameters_the_notebook_previews_the_latest_month(tmp_path):
+    """As in JupyterLab: the parameters cell's defaults, no file written anywhere."""
+    import papermill as pm
+
+    from crmlib.narasi import nilai_dari_notebook
+    from crmlib.params import list_months, load_params
+
+    latest = list_months(ROOT / "params")[-1]
+    params = load_params(ROOT / "params", latest)
+    out = tmp_path / "lab.ipynb"
+    cwd = tmp_path / "kerja"
+    cwd.mkdir()
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "laporan_bulanan.ipynb"),
+        str(out),
+        cwd=str(cwd),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    assert list(cwd.iterdir()) == []
+    values = nilai_dari_notebook(json.loads(out.read_text(encoding="utf-8")))
+    assert values["n"]["bulan"] == latest
+    assert values["n"]["kendala"] == params["kendala"] and values["n"]["saran"] == params["saran"]
+    assert values["perubahan_total"]  # the previous month's figures, as the build gives them
