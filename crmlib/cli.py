@@ -334,6 +334,28 @@ def render(notebook: Path, renderer: str) -> int:
 
 
 @cli.command()
+@click.argument("periode", metavar="YYYY-MM")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def preview(periode: str, port: int) -> int:
+    """Pratinjau langsung: susun bulan itu ke .preview/YYYY-MM/ dan tampilkan di
+    http://127.0.0.1:PORT/; setiap kali notebook, params, data atau templat disimpan,
+    pratinjau diperbarui dan halaman dimuat ulang. Ctrl-C untuk berhenti."""
+    import time
+
+    from crmlib.build import Project
+    from crmlib.preview import Preview
+
+    pv = Preview(Project.find().root, periode, port, log=_echo)
+    pv.start()
+    _echo(f"Pratinjau {periode}: {pv.url}  (Ctrl-C untuk berhenti)")
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        pv.stop()
+
+
+@cli.command()
 @_TUNGGU
 def archive(tunggu: float) -> int:
     """Bangun ulang output/index.html (arsip) dari bulan yang sudah terbit di output/."""
