@@ -11,6 +11,7 @@ the notebook's Markdown cells, filled with the values of :mod:`crmlib.narasi`.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,9 @@ from crmlib.reader import MonthData, read_month
 from crmlib.refdata import Reference, load_reference
 
 GRAFIK_DIR = "grafik"
+# PNGs by the hash of what they are drawn from (_png); a few months' worth per process.
+GRAFIK_CACHE_MAX = 24
+_GRAFIK_CACHE: dict[str, bytes] = {}
 RIWAYAT_COLUMNS = ["periode", "total_laporan", "capaian_persen", "persen_tepat_waktu"]
 
 
@@ -568,23 +572,55 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
 # --------------------------------------------------------------------------- charts
 
 
-def _figure(lap: Laporan, fig, name: str, caption: str, as_text: bool, alt: str = ""):
-    """Save a chart beside the notebook and return it as a captioned Markdown figure.
+def _kunci_grafik(lap: Laporan, name: str, caption: str, alt: str) -> str:
+    """Everything a chart is drawn from: the data files' hashes, the metric settings, history."""
+    bahan = [
+        name,
+        caption,
+        alt,
+        lap.periode,
+        sorted(s["sha256"] for s in lap.month.sources),
+        repr(lap.metrics.params),
+        lap.m.get("per_tanggal"),
+        lap.riwayat.to_json(),
+    ]
+    return hashlib.sha256(json.dumps(bahan, default=str).encode("utf-8")).hexdigest()
 
-    ``alt`` is the chart's text alternative (``fig-alt``): what it shows, in numbers.
-    Without an ``output_dir`` (an interactive or plain papermill run) the PNG stays
-    in the output as a data URI; ``crm-report render`` writes it beside the
-    notebook (:func:`crmlib.render_nb.simpan_grafik`).
+
+def _png(lap: Laporan, draw, name: str, caption: str, alt: str) -> bytes:
+    """The chart's PNG, drawn once per distinct input in this process.
+
+    A warm kernel executes the same month again when only its wording or narrative
+    params changed (``crm-report preview``); the charts are then the same bytes.
     """
     from crmlib import charts
 
+    kunci = _kunci_grafik(lap, name, caption, alt)
+    if kunci not in _GRAFIK_CACHE:
+        fig = draw()
+        _GRAFIK_CACHE[kunci] = charts.to_png(fig)
+        while len(_GRAFIK_CACHE) > GRAFIK_CACHE_MAX:
+            _GRAFIK_CACHE.pop(next(iter(_GRAFIK_CACHE)))
+    return _GRAFIK_CACHE[kunci]
+
+
+def _figure(lap: Laporan, draw, name: str, caption: str, as_text: bool, alt: str = ""):
+    """Save a chart beside the notebook and return it as a captioned Markdown figure.
+
+    ``draw`` makes the matplotlib figure (called only when this process has not
+    drawn the same chart from the same inputs yet). ``alt`` is the chart's text
+    alternative (``fig-alt``): what it shows, in numbers. Without an
+    ``output_dir`` (an interactive or plain papermill run) the PNG stays in the
+    output as a data URI; ``crm-report render`` writes it beside the notebook
+    (:func:`crmlib.render_nb.simpan_grafik`).
+    """
+    png = _png(lap, draw, name, caption, alt)
     if lap.output_dir is None:
-        png = base64.b64encode(charts.to_png(fig)).decode("ascii")
-        target = f"data:image/png;base64,{png}"
+        target = f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}"
     else:
         folder = lap.output_dir / GRAFIK_DIR
         folder.mkdir(parents=True, exist_ok=True)
-        charts.save_figure(fig, folder / f"{name}.png")
+        (folder / f"{name}.png").write_bytes(png)
         target = f"{GRAFIK_DIR}/{name}.png"
     attr = f"#fig-{name}"
     if alt:
@@ -618,7 +654,7 @@ def grafik_kecamatan(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_kecamatan_status(df),
+        lambda: charts.plot_kecamatan_status(df),
         "kecamatan",
         f"Jumlah pengaduan per kecamatan menurut status, {lap.bulan}",
         as_text,
@@ -637,7 +673,7 @@ def grafik_kategori(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_top_kategori(top),
+        lambda: charts.plot_top_kategori(top),
         "kategori",
         f"Kategori aduan terbanyak, {lap.bulan}",
         as_text,
@@ -659,7 +695,7 @@ def grafik_kanal(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_per_kanal(kanal),
+        lambda: charts.plot_per_kanal(kanal),
         "kanal",
         f"Jumlah pengaduan per kanal, {lap.bulan}",
         as_text,
@@ -683,10 +719,9 @@ def grafik_respon(lap: Laporan, as_text: bool = False):
             f"belum direspons {fmt.format_angka(int(jam.isna().sum()))}",
         ],
     )
-    fig = charts.plot_waktu_respon(jam, batas_jam=batas)
     return _figure(
         lap,
-        fig,
+        lambda: charts.plot_waktu_respon(jam, batas_jam=batas),
         "respon",
         f"Sebaran waktu respon terhadap batas {b} jam, {lap.bulan}",
         as_text,
@@ -711,7 +746,7 @@ def grafik_harian(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_harian(harian),
+        lambda: charts.plot_harian(harian),
         "harian",
         f"Jumlah pengaduan masuk per hari, {lap.bulan}",
         as_text,
@@ -754,7 +789,7 @@ def grafik_tren(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_tren_bulanan(df),
+        lambda: charts.plot_tren_bulanan(df),
         "tren",
         f"Perbandingan dengan bulan sebelumnya: jumlah pengaduan, capaian dan respon tepat "
         f"waktu, {lap.bulan}",
