@@ -130,3 +130,17 @@ def test_cli_nilai_lists_every_name_with_the_month_value():
     assert any(line.split()[:2] == ["total_laporan", "508"] for line in lines)
     assert any(line.startswith("bulan_lalu") and "Mei 2022" in line for line in lines)
     assert any(line.startswith("capaian ") and "99,96%" in line for line in lines)
+
+
+def test_notebook_cell_lists_the_values(juni):
+    table = narasi.daftar_nilai(juni, as_text=True)
+    assert "| `total_laporan` | 508 | 508 |" in table
+    assert "| `ukpd_tertinggi` | Kelurahan Rawamangun |" in table
+
+
+def test_render_refuses_a_notebook_that_is_not_an_executed_report(tmp_path):
+    path = tmp_path / "lain.ipynb"
+    path.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["render", str(path)])
+    assert result.exit_code != 0
+    assert "bukan notebook laporan yang sudah dijalankan" in str(result.exception)
