@@ -30,6 +30,7 @@ syntax (``# BAB I {#bab-1}``).
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -316,7 +317,9 @@ def _finalize(v: Any) -> str:
     return teks_data(v)
 
 
+@functools.cache
 def _environment():
+    # One environment per process: building it and its template cache costs more than filling.
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -335,6 +338,12 @@ def _environment():
     )
     env.filters["huruf"] = lambda i: Markup(_HURUF[(int(i) - 1) % len(_HURUF)])
     return env
+
+
+@functools.lru_cache(maxsize=256)
+def _template(sumber: str):
+    # Compiled once per distinct cell text: the preview re-fills the same cells on every save.
+    return _environment().from_string(sumber)
 
 
 def _as_markup(v: Any) -> Any:
@@ -395,9 +404,8 @@ def isi_teks(sumber: str, values: Mapping[str, Any], nomor: int = 0) -> str:
     """
     if "{{" not in sumber and "{%" not in sumber:
         return sumber
-    env = _environment()
     try:
-        return env.from_string(sumber).render(konteks(values))
+        return _template(sumber).render(konteks(values))
     except Exception as exc:
         from jinja2 import TemplateError
 
