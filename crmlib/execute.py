@@ -185,7 +185,10 @@ def _warm_kernel(cwd: Path, retry: bool = True):
 def execute_notebook(
     notebook: Path, out_path: Path, parameters: dict, cwd: Path, timeout: int, warm: bool = False
 ) -> None:
-    """Run the report notebook into ``out_path`` with papermill.
+    """Run the report notebook into ``out_path`` with papermill, then fill its Markdown.
+
+    The executed copy's Markdown cells are templates filled with the month's values
+    (:func:`crmlib.narasi.isi_notebook`); the source notebook keeps its placeholders.
 
     Parameters
     ----------
@@ -200,14 +203,11 @@ def execute_notebook(
     warm : bool
         Reuse this process's warm kernel (batch builds).
 
-    The executed copy's Markdown cells are then filled with the month's values
-    (:func:`crmlib.narasi.isi_notebook`).
-
     Raises
     ------
     NotebookError
         With the failing cell's own exception, not papermill's wrapper;
-        :class:`crmlib.narasi.NarasiError` for a broken Markdown template.
+        :class:`crmlib.errors.NarasiError` for a broken Markdown template.
     NotebookTimeoutError
         When a cell runs longer than ``timeout``.
     """
