@@ -53,9 +53,13 @@ mutate: $(STAMP) ## Mutation testing of metrics, fmt and the reader's parsing (s
 	CRM_HYPOTHESIS_PROFILE=mutmut $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)
 	$(BIN)/mutmut results
 
-lab: $(STAMP) ## Open JupyterLab for editing the report notebook
+# --allow-root: containers and this machine run as root. --ServerApp.root_dir=. opens Lab at the
+# project root so params/ and docs/ are reachable; LAB_ARGS passes further options, e.g.
+# make lab LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
+lab: $(STAMP) ## Open JupyterLab at the project root on the report notebook (LAB_ARGS=... passes options)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
-	$(BIN)/jupyter lab notebooks/laporan_bulanan.ipynb
+	$(BIN)/jupyter lab --allow-root --ServerApp.root_dir=. $(LAB_ARGS) notebooks/laporan_bulanan.ipynb
 
 clean-output: ## Remove everything generated under output/ (keeps output/README.md)
 	find output -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

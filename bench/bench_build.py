@@ -99,11 +99,43 @@ def bare_papermill(project: Project, periode: str) -> float:
     return time.perf_counter() - t0
 
 
+def ratio_pairs(cli: str, pairs: int, periode: str = "2022-06") -> None:
+    """Side by side, alternating: ``build PERIODE --force --jobs 1`` vs bare papermill."""
+    import statistics
+
+    with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
+        project = scratch_project(Path(tmp))
+        rows = []
+        for _ in range(pairs):
+            one = timed([cli, "build", periode, "--force", "--jobs", "1"], project.root)
+            bare = bare_papermill(project, periode)
+            rows.append((one, bare, one / bare))
+            print(
+                f"build {one:5.2f} s  papermill {bare:5.2f} s  ratio {one / bare:.2f}", flush=True
+            )
+    ratios = [r[2] for r in rows]
+    print(
+        f"median build {statistics.median(r[0] for r in rows):.2f} s, papermill "
+        f"{statistics.median(r[1] for r in rows):.2f} s, ratio median "
+        f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f}), "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--months", type=int, default=12, help="number of sample months (default 12)")
+    ap.add_argument(
+        "--only-ratio",
+        type=int,
+        metavar="PAIRS",
+        help="only the single-month ratio: PAIRS alternating runs of build and bare papermill",
+    )
     args = ap.parse_args()
     cli = str(BIN / "crm-report")
+    if args.only_ratio:
+        ratio_pairs(cli, args.only_ratio)
+        return
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
         project = scratch_project(Path(tmp))
         months = list_months(project.params_dir)[: args.months]

@@ -443,6 +443,55 @@ def verify(periode: str) -> int:
 
 
 @cli.command()
+@click.argument("periode", metavar="YYYY-MM")
+def nilai(periode: str) -> int:
+    """Tampilkan setiap nama isian sel Markdown notebook ({{ nama }}) dengan nilai bulan itu."""
+    from crmlib.narasi import teks_daftar_nilai
+    from crmlib.report import siapkan_laporan
+
+    _echo(teks_daftar_nilai(siapkan_laporan(periode=periode, output_dir=None)))
+    return 0
+
+
+@cli.command()
+@click.argument("notebook", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_RENDERER
+def render(notebook: Path, renderer: str) -> int:
+    """Susun HTML + PDF dari notebook laporan yang dijalankan sendiri (papermill, JupyterLab).
+
+    Hasilnya NAMA.html dan NAMA.pdf di samping NOTEBOOK, sama dengan laporan crm-report
+    build (sampul, kata pengantar, tanda tangan dari params bulan itu).
+    """
+    from crmlib.render_nb import render_notebook
+
+    out = render_notebook(notebook, renderer=renderer)
+    _echo(f"HTML: {out['html']}\nPDF:  {out['pdf']}")
+    return 0
+
+
+@cli.command()
+@click.argument("periode", metavar="YYYY-MM")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def preview(periode: str, port: int) -> int:
+    """Pratinjau langsung: susun bulan itu ke .preview/YYYY-MM/ dan tampilkan di
+    http://127.0.0.1:PORT/; setiap kali notebook, params, data atau templat disimpan,
+    pratinjau diperbarui dan halaman dimuat ulang. Ctrl-C untuk berhenti."""
+    import time
+
+    from crmlib.build import Project
+    from crmlib.preview import Preview
+
+    pv = Preview(Project.find().root, periode, port, log=_echo)
+    pv.start()
+    _echo(f"Pratinjau {periode}: {pv.url}  (Ctrl-C untuk berhenti)")
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        pv.stop()
+
+
+@cli.command()
 @_TUNGGU
 def archive(tunggu: float) -> int:
     """Bangun ulang output/index.html (arsip) dari bulan yang sudah terbit di output/."""

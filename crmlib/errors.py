@@ -85,6 +85,10 @@ class NotebookTimeoutError(NotebookError):
     """A notebook cell ran longer than the configured cell timeout."""
 
 
+class NarasiError(NotebookError):
+    """A Markdown cell's template names an unknown value or is not valid template syntax."""
+
+
 class RendererMissingError(CrmReportError):
     """The requested renderer (e.g. Quarto) is not installed."""
 

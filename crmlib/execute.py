@@ -185,7 +185,10 @@ def _warm_kernel(cwd: Path, retry: bool = True):
 def execute_notebook(
     notebook: Path, out_path: Path, parameters: dict, cwd: Path, timeout: int, warm: bool = False
 ) -> None:
-    """Run the report notebook into ``out_path`` with papermill.
+    """Run the report notebook into ``out_path`` with papermill, then fill its Markdown.
+
+    The executed copy's Markdown cells are templates filled with the month's values
+    (:func:`crmlib.narasi.isi_notebook`); the source notebook keeps its placeholders.
 
     Parameters
     ----------
@@ -203,7 +206,8 @@ def execute_notebook(
     Raises
     ------
     NotebookError
-        With the failing cell's own exception, not papermill's wrapper.
+        With the failing cell's own exception, not papermill's wrapper;
+        :class:`crmlib.errors.NarasiError` for a broken Markdown template.
     NotebookTimeoutError
         When a cell runs longer than ``timeout``.
     """
@@ -247,3 +251,7 @@ def execute_notebook(
         if isinstance(exc, FileNotFoundError | PermissionError):
             raise NotebookError(f"Notebook tidak dapat dibuka: {exc}") from None
         raise
+    # The Markdown cells are templates: fill them with the values the notebook computed.
+    from crmlib.narasi import isi_notebook
+
+    isi_notebook(out_path)

@@ -1,15 +1,17 @@
 """The report's text and tables as Markdown, built from the month's metrics.
 
-This is the presentation layer the notebook calls: every number in running text
-and every table cell comes from the contract dictionary of the month's metrics
-(the same dictionary written to ``metrics.json``) and is formatted by
-:mod:`crmlib.fmt`. Functions return :class:`IPython.display.Markdown` objects (or
-plain strings with ``as_text=True`` for tests), so the notebook stays a thin
-template: one ``parameters`` cell and calls into this module.
+This is the presentation layer the notebook calls: every table cell, chart and
+caption comes from the contract dictionary of the month's metrics (the same
+dictionary written to ``metrics.json``) and is formatted by :mod:`crmlib.fmt`.
+Functions return :class:`IPython.display.Markdown` objects (or plain strings with
+``as_text=True`` for tests). The running text around them is not here: it is in
+the notebook's Markdown cells, filled with the values of :mod:`crmlib.narasi`.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,9 @@ from crmlib.reader import MonthData, read_month
 from crmlib.refdata import Reference, load_reference
 
 GRAFIK_DIR = "grafik"
+# PNGs by the hash of what they are drawn from (_png); a few months' worth per process.
+GRAFIK_CACHE_MAX = 24
+_GRAFIK_CACHE: dict[str, bytes] = {}
 RIWAYAT_COLUMNS = ["periode", "total_laporan", "capaian_persen", "persen_tepat_waktu"]
 
 
@@ -45,8 +50,9 @@ class Laporan:
         Units and channels of the city.
     narasi : dict
         The month's narrative from the params files (kendala, saran, catatan).
-    output_dir : Path
-        Where charts are written (beside the executed notebook).
+    output_dir : Path or None
+        Where charts are written (beside the executed notebook); None: inside the
+        notebook's outputs only.
     riwayat : pandas.DataFrame
         Headline figures of earlier months found in the archive (may be empty).
     """
@@ -57,7 +63,7 @@ class Laporan:
     month: MonthData
     reference: Reference
     narasi: dict = field(default_factory=dict)
-    output_dir: Path = Path(".")
+    output_dir: Path | None = Path(".")
     riwayat: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
@@ -151,33 +157,115 @@ def read_riwayat(arsip_dir: Path | str | None, periode: str, limit: int = 12) ->
     return pd.DataFrame(rows[-limit:], columns=cols)
 
 
+def parameter_bulan(periode: str | None = None, start: str | Path | None = None) -> dict:
+    """:func:`siapkan_laporan`'s arguments for a month of the project's ``params/`` files.
+
+    Parameters
+    ----------
+    periode : str, optional
+        ``YYYY-MM``; the latest month of ``params/`` when None (what the notebook
+        previews when it runs without injected parameters, e.g. in JupyterLab).
+    start : path, optional
+        Where to look for the project (default: the working directory, then the
+        source checkout).
+
+    Returns
+    -------
+    dict
+        ``periode``, ``data`` (absolute), ``per_tanggal``, ``kota``, ``metrik``,
+        ``narasi``, ``izinkan_kosong`` and ``riwayat`` (the previous month's
+        headline figures, computed as the build computes them).
+    """
+    from crmlib.build import Project, previous_month_headline
+    from crmlib.errors import ParamsError
+    from crmlib.params import list_months, load_params, resolve_data_path
+
+    project = Project.find(Path(start) if start else None)
+    if periode is None:
+        months = list_months(project.params_dir)
+        if not months:
+            raise ParamsError(
+                f"Belum ada berkas params/YYYY-MM.yaml di {project.params_dir}: "
+                "buat dengan crm-report new-month."
+            )
+        periode = months[-1]
+    params = load_params(project.params_dir, periode)
+    return {
+        "periode": periode,
+        "data": resolve_data_path(params, project.root),
+        "per_tanggal": params.get("per_tanggal") or None,
+        "kota": params.get("kota", "jakarta-timur"),
+        "metrik": params.get("metrik"),
+        "narasi": {k: params.get(k) for k in ("kendala", "saran", "catatan")},
+        "izinkan_kosong": bool(params.get("izinkan_kosong")),
+        "riwayat": previous_month_headline(project, periode),
+    }
+
+
+def _lengkapi(args: dict) -> dict:
+    """Fill the arguments the notebook left at None from the project's params files.
+
+    Without a month (JupyterLab, ``jupyter nbconvert --execute``) the latest month
+    of ``params/`` with all its params; with a month but neither ``riwayat`` nor
+    ``arsip_dir`` (the plain papermill route) the previous month's figures, as the
+    build gives them. A relative data path that does not exist from the working
+    directory is taken from the project root (as in the params files).
+    """
+    from crmlib.errors import ParamsError
+
+    if args["periode"] is None or args["data"] is None:
+        bawaan = parameter_bulan(args["periode"])
+        narasi = {k: v for k, v in (args["narasi"] or {}).items() if v is not None}
+        args.update({k: v for k, v in bawaan.items() if args.get(k) is None})
+        args["narasi"] = {**bawaan["narasi"], **narasi}
+    elif args["riwayat"] is None and args["arsip_dir"] is None:
+        try:
+            args["riwayat"] = parameter_bulan(args["periode"])["riwayat"]
+        except ParamsError:
+            args["riwayat"] = []
+    data = Path(args["data"])
+    if not data.is_absolute() and not data.exists():
+        from crmlib.build import Project
+
+        try:
+            args["data"] = Project.find().root / data
+        except ParamsError:
+            pass
+    return args
+
+
 def siapkan_laporan(
-    periode: str,
-    data: str | Path,
+    periode: str | None = None,
+    data: str | Path | None = None,
     per_tanggal: str | None = None,
-    kota: str = "jakarta-timur",
+    kota: str | None = None,
     metrik: dict | None = None,
-    output_dir: str | Path = ".",
+    output_dir: str | Path | None = ".",
     arsip_dir: str | Path | None = None,
     narasi: dict | None = None,
     reference_dir: str | Path | None = None,
     riwayat: list[dict] | None = None,
-    izinkan_kosong: bool = False,
+    izinkan_kosong: bool | None = False,
 ) -> Laporan:
     """Read, validate and compute one month; the notebook's single entry point.
 
+    Arguments left at None are taken from the project's params files (see
+    :func:`parameter_bulan`): the notebook's ``parameters`` cell defaults to None
+    everywhere, so run on its own it shows the latest month with its real params.
+
     Parameters
     ----------
-    periode : str
+    periode : str, optional
         ``YYYY-MM``.
-    data : path
+    data : path, optional
         The month's CRM export (``.xlsx`` or CSV folder).
     per_tanggal : str, optional
         As-of timestamp of the export (``YYYY-MM-DD HH:MM``).
     metrik : dict, optional
         Metric settings (``batas_respon_jam``, ``top_n``, ...).
-    output_dir : path
-        Folder for the charts (the executed notebook's folder).
+    output_dir : path, optional
+        Folder for the charts (the executed notebook's folder); None keeps them
+        inside the notebook's outputs, so an interactive run writes no file.
     arsip_dir : path, optional
         The published archive (``output/``), for the month-over-month comparison.
     narasi : dict, optional
@@ -189,20 +277,35 @@ def siapkan_laporan(
     izinkan_kosong : bool
         The month has no reports and the analyst said so (params ``izinkan_kosong``).
     """
-    reference = load_reference(kota, reference_dir)
-    month = read_month(data, periode, reference=reference, izinkan_kosong=izinkan_kosong)
-    metrics = compute_month(month, reference, metrik=metrik, per_tanggal=per_tanggal)
-    out = Path(output_dir)
+    a = _lengkapi(
+        {
+            "periode": periode,
+            "data": data,
+            "per_tanggal": per_tanggal,
+            "kota": kota,
+            "metrik": metrik,
+            "narasi": narasi,
+            "izinkan_kosong": izinkan_kosong,
+            "riwayat": riwayat,
+            "arsip_dir": arsip_dir,
+        }
+    )
+    periode = a["periode"]
+    reference = load_reference(a["kota"] or "jakarta-timur", reference_dir)
+    month = read_month(
+        a["data"], periode, reference=reference, izinkan_kosong=bool(a["izinkan_kosong"])
+    )
+    metrics = compute_month(month, reference, metrik=a["metrik"], per_tanggal=a["per_tanggal"])
     return Laporan(
         periode=periode,
         m=metrics_to_dict(metrics, None),
         metrics=metrics,
         month=month,
         reference=reference,
-        narasi=narasi or {},
-        output_dir=out,
-        riwayat=pd.DataFrame(riwayat, columns=RIWAYAT_COLUMNS)
-        if riwayat is not None
+        narasi=a["narasi"] or {},
+        output_dir=Path(output_dir) if output_dir is not None else None,
+        riwayat=pd.DataFrame(a["riwayat"], columns=RIWAYAT_COLUMNS)
+        if a["riwayat"] is not None
         else read_riwayat(arsip_dir, periode),
     )
 
@@ -244,36 +347,12 @@ def pipe_table(
     return f"::: {{.{classes}}}\n\n{table}\n:::\n" if classes else table
 
 
-def judul_bab_hasil(lap: Laporan, as_text: bool = False):
-    """BAB II heading, which names the month."""
-    kota = teks_data(lap.reference.kota.get("nama_resmi", "").upper())
-    bulan = fmt.nama_bulan(int(lap.periode[5:])).upper()
-    text = (
-        f"# BAB II LAPORAN BULANAN PENGADUAN MASYARAKAT TINGKAT KOTA, KECAMATAN DAN KELURAHAN "
-        f"MELALUI APLIKASI CRM {bulan} TAHUN {lap.periode[:4]} {kota} {{#bab-2}}\n"
-    )
-    return _md(text, as_text)
-
-
 def daftar_kanal(lap: Laporan, as_text: bool = False):
     """The 14 channels as a numbered list (from reference data)."""
     items = [
         f"{i}. {teks_data(k)}" for i, k in enumerate(lap.reference.kanal["keterangan"], start=1)
     ]
     return _md("\n".join(items) + "\n", as_text)
-
-
-def pengantar_hasil(lap: Laporan, as_text: bool = False):
-    """The sentence introducing the recap table."""
-    n_kel = int((lap.reference.ukpd["tingkat"] == "kelurahan").sum())
-    n_kec = int((lap.reference.ukpd["tingkat"] == "kecamatan").sum())
-    text = (
-        f"Berdasarkan laporan yang masuk ke akun CRM Walikota, {fmt.format_jumlah_terbilang(n_kec)} "
-        f"kecamatan dan {n_kel} kelurahan di {lap.kota} melalui "
-        f"{len(lap.reference.kanal)} kanal aduan aplikasi CRM Versi 2, rekapitulasi pengaduan "
-        f"masyarakat bulan {lap.bulan} adalah sebagai berikut."
-    )
-    return _md(text + "\n", as_text)
 
 
 def tabel_rekap_status(lap: Laporan, as_text: bool = False):
@@ -310,50 +389,12 @@ def tabel_rekap_status(lap: Laporan, as_text: bool = False):
     return _md(text, as_text)
 
 
-def ringkasan(lap: Laporan, as_text: bool = False):
-    """The headline paragraph: total, achievement, response split."""
-    r = lap.m["respon"]
-    capaian = lap.m["capaian_persen"]
-    cap_text = (
-        f"nilai capaian **{fmt.format_persen(capaian, 2)}**"
-        if capaian is not None
-        else "belum ada tindak lanjut yang dapat dinilai"
-    )
-    if lap.total == 0:
-        text = (
-            f"Selama bulan {lap.bulan} tidak ada pengaduan masyarakat yang masuk ke UKPD "
-            f"{lap.kota} melalui aplikasi CRM."
-        )
-        return _md(text + "\n", as_text)
-    text = (
-        f"Berdasarkan tabel rekapitulasi di atas, jumlah pengaduan masyarakat melalui aplikasi CRM "
-        f"bulan {lap.bulan} di {lap.kota} sebanyak "
-        f"**{fmt.format_angka(lap.total)}** pengaduan dengan {cap_text} dari "
-        f"{len(lap.reference.kanal)} kanal pengaduan. Dari **{fmt.format_angka(lap.total)}** aduan, "
-        f"**{fmt.format_angka(r['tepat_waktu'])}** aduan "
-        f"({fmt.format_persen(persen(r['tepat_waktu'], lap.total), 2)}) direspon dalam "
-        f"{fmt.format_angka(r['batas_jam'])} jam dan **{fmt.format_angka(r['terlambat'])}** aduan "
-        f"({fmt.format_persen(persen(r['terlambat'], lap.total), 2)}) direspon lebih dari "
-        f"{fmt.format_angka(r['batas_jam'])} jam atau belum direspon."
-    )
-    return _md(text + "\n", as_text)
-
-
 def tabel_top_ukpd(lap: Laporan, as_text: bool = False):
     """Top-N units by number of reports (ties at the cut-off kept)."""
     n = lap.metrics.params.top_n
     entries = lap.m["top_ukpd"]
     if not entries:
-        return _md(f"Tidak ada pengaduan pada bulan {lap.bulan}.\n", as_text)
-    intro = (
-        f"{fmt.format_jumlah_terbilang(n)} UKPD dengan jumlah pengaduan tertinggi pada bulan "
-        f"{lap.bulan}"
-    )
-    if len(entries) > n:
-        intro += (
-            f" (karena ada nilai yang sama pada batas peringkat ke-{n}, daftar ini memuat "
-            f"{len(entries)} UKPD)"
-        )
+        return _md("", as_text)
     rows = [
         [e["peringkat"], fmt.format_ukpd(e["ukpd"]), fmt.format_angka(e["jumlah"])] for e in entries
     ]
@@ -364,7 +405,7 @@ def tabel_top_ukpd(lap: Laporan, as_text: bool = False):
         f"{n} UKPD dengan pengaduan terbanyak, {lap.bulan}",
         "tbl-top-ukpd",
     )
-    return _md(f"{intro}:\n\n{table}", as_text)
+    return _md(table, as_text)
 
 
 def tabel_top_kategori(lap: Laporan, as_text: bool = False):
@@ -372,7 +413,7 @@ def tabel_top_kategori(lap: Laporan, as_text: bool = False):
     n = lap.metrics.params.top_n
     entries = lap.m["top_kategori"]
     if not entries:
-        return _md("Tidak ada kategori aduan untuk ditampilkan.\n", as_text)
+        return _md("", as_text)
     rows = [[e["peringkat"], e["kategori"], fmt.format_angka(e["jumlah"])] for e in entries]
     table = pipe_table(
         ["No", "Kategori Aduan", "Jumlah Aduan"],
@@ -381,8 +422,7 @@ def tabel_top_kategori(lap: Laporan, as_text: bool = False):
         f"{n} kategori aduan terbanyak, {lap.bulan}",
         "tbl-top-kategori",
     )
-    intro = f"{fmt.format_jumlah_terbilang(n)} kategori aduan tertinggi pada bulan {lap.bulan}"
-    return _md(f"{intro}:\n\n{table}", as_text)
+    return _md(table, as_text)
 
 
 _RANKINGS = {
@@ -402,17 +442,8 @@ def tabel_peringkat(lap: Laporan, key: str, as_text: bool = False):
     title, kind, col, unit, decimals = _RANKINGS[key]
     n = lap.metrics.params.peringkat_n
     entries = lap.m[key]
-    what = "waktu koordinasi" if kind == "Koordinasi" else "waktu penyelesaian tindak lanjut"
-    intro = (
-        f"{fmt.format_jumlah_terbilang(n, kapital=True)} Kelurahan dengan rata-rata {what} "
-        f"{'tercepat' if 'tercepat' in key else 'terlama'} bulan {lap.bulan}"
-    )
     if not entries:
-        return _md(f"{intro}: tidak ada data {kind.lower()} pada bulan ini.\n", as_text)
-    if len(entries) > n:
-        intro += (
-            f" (memuat {len(entries)} kelurahan karena ada nilai yang sama pada batas peringkat)"
-        )
+        return _md("", as_text)
     rows = [
         [
             e["peringkat"],
@@ -425,7 +456,7 @@ def tabel_peringkat(lap: Laporan, key: str, as_text: bool = False):
     header = ["No", "Nama Kelurahan", f"Jumlah Laporan {kind}", f"Rerata Waktu {kind} ({unit})"]
     caption = f"{n} kelurahan dengan rata-rata waktu {kind.lower()} {title.split()[-1].lower()}, {lap.bulan}"
     table = pipe_table(header, rows, "rlrr", caption, f"tbl-{key.replace('_', '-')}")
-    return _md(f"{intro}:\n\n{table}", as_text)
+    return _md(table, as_text)
 
 
 def tabel_tl_ditolak(lap: Laporan, as_text: bool = False):
@@ -433,11 +464,7 @@ def tabel_tl_ditolak(lap: Laporan, as_text: bool = False):
     ambang = lap.metrics.params.ambang_ditolak
     entries = lap.m["tl_ditolak"]
     if not entries:
-        text = (
-            f"Pada bulan {lap.bulan} tidak ada tindak lanjut pengaduan yang ditolak "
-            f"{fmt.format_jumlah_terbilang(ambang)} kali atau lebih."
-        )
-        return _md(text + "\n", as_text)
+        return _md("", as_text)
     labels = lap.reference.status_labels
     rows = [
         [
@@ -456,22 +483,14 @@ def tabel_tl_ditolak(lap: Laporan, as_text: bool = False):
         f"Tindak lanjut pengaduan yang ditolak {fmt.format_jumlah_terbilang(ambang)} kali atau "
         f"lebih, {lap.bulan}"
     )
-    intro = (
-        f"Rekapitulasi hasil tindak lanjut pengaduan masyarakat melalui aplikasi CRM yang ditolak "
-        f"{fmt.format_jumlah_terbilang(ambang)} kali atau lebih pada bulan {lap.bulan}:"
-    )
-    return _md(
-        f"{intro}\n\n" + pipe_table(header, rows, "rlllllr", caption, "tbl-tl-ditolak"), as_text
-    )
+    return _md(pipe_table(header, rows, "rlllllr", caption, "tbl-tl-ditolak"), as_text)
 
 
 def tabel_nilai_dibawah_100(lap: Laporan, as_text: bool = False):
     """Reports whose follow-up scored below 100."""
     entries = lap.m["nilai_tl_dibawah_100"]
     if not entries:
-        text = f"Pada bulan {lap.bulan} seluruh tindak lanjut pengaduan memperoleh nilai 100."
-        return _md(text + "\n", as_text)
-    units = sorted({e["ukpd"] for e in entries})
+        return _md("", as_text)
     rows = [
         [
             i,
@@ -499,135 +518,13 @@ def tabel_nilai_dibawah_100(lap: Laporan, as_text: bool = False):
         "Waktu TL (Jam)",
         "Nilai TL",
     ]
-    intro = (
-        f"Dari **{fmt.format_angka(lap.total)}** laporan bulan {lap.bulan}, terdapat "
-        f"{fmt.format_jumlah_terbilang(len(entries))} laporan pada "
-        f"{fmt.format_jumlah_terbilang(len(units))} UKPD dengan nilai tindak lanjut di bawah 100:"
-    )
     caption = f"Daftar UKPD dengan nilai tindak lanjut CRM di bawah 100, {lap.bulan}"
     table = pipe_table(header, rows, "rllllllrrr", caption, "tbl-nilai-tl", classes="tabel-lebar")
-    return _md(f"{intro}\n\n{table}", as_text)
+    return _md(table, as_text)
 
 
 # --------------------------------------------------------------------------- narrative
-
-
-def perbandingan_bulan_lalu(lap: Laporan, as_text: bool = False):
-    """Month-over-month sentence, when the archive holds the previous month."""
-    prev_periode = (pd.Period(lap.periode, "M") - 1).strftime("%Y-%m")
-    prev = (
-        lap.riwayat.loc[lap.riwayat["periode"] == prev_periode] if len(lap.riwayat) else lap.riwayat
-    )
-    if prev.empty:
-        return _md("", as_text)
-    p = prev.iloc[0]
-    total_now = lap.total
-    tepat_now = persen(lap.m["respon"]["tepat_waktu"], total_now)
-    parts = [f"jumlah pengaduan {fmt.format_perubahan(total_now, p['total_laporan'])}"]
-    if lap.m["capaian_persen"] is not None and pd.notna(p["capaian_persen"]):
-        parts.append(
-            f"nilai capaian {fmt.format_perubahan_poin(lap.m['capaian_persen'], p['capaian_persen'])}"
-        )
-    if tepat_now is not None and pd.notna(p["persen_tepat_waktu"]):
-        parts.append(
-            f"persentase aduan yang direspon dalam {fmt.format_angka(lap.m['respon']['batas_jam'])} jam "
-            f"{fmt.format_perubahan_poin(tepat_now, p['persen_tepat_waktu'])}"
-        )
-    bulan_lalu = fmt.format_bulan_tahun(prev_periode)
-    # The sentence names the month once; the per-figure phrases need not repeat it.
-    parts = [
-        x.replace(" dibanding bulan lalu", "").replace("sama dengan bulan lalu", "tetap")
-        for x in parts
-    ]
-    text = (
-        f"Dibandingkan bulan {bulan_lalu} ({fmt.format_angka(p['total_laporan'])} pengaduan), "
-        + "; ".join(parts)
-        + "."
-    )
-    return _md(text + "\n", as_text)
-
-
-def kesimpulan(lap: Laporan, as_text: bool = False):
-    """Numbered conclusions whose numbers and names are computed, then the month's kendala."""
-    m, total = lap.m, lap.total
-    kota = lap.kota
-    items = []
-    if total == 0:
-        items.append(
-            f"Selama bulan {lap.bulan} tidak ada pengaduan masyarakat melalui aplikasi CRM "
-            f"di tingkat Kota, Kecamatan dan Kelurahan {kota}."
-        )
-    else:
-        r = m["respon"]
-        cap = (
-            f"persentase capaian kinerja penanganan pengaduan sebesar "
-            f"**{fmt.format_persen(m['capaian_persen'], 2)}**"
-            if m["capaian_persen"] is not None
-            else "belum ada tindak lanjut yang dapat dinilai"
-        )
-        items.append(
-            f"Penanganan pengaduan masyarakat melalui aplikasi CRM Versi 2 di tingkat Kota, Kecamatan "
-            f"dan Kelurahan {kota} selama bulan {lap.bulan} pada umumnya berjalan baik, dengan {cap}. "
-            f"Dari **{fmt.format_angka(total)}** aduan, **{fmt.format_angka(r['tepat_waktu'])}** aduan "
-            f"(**{fmt.format_persen(100 * r['tepat_waktu'] / total, 2)}**) direspon dalam "
-            f"{fmt.format_angka(r['batas_jam'])} jam dan **{fmt.format_angka(r['terlambat'])}** aduan "
-            f"(**{fmt.format_persen(100 * r['terlambat'] / total, 2)}**) direspon lebih dari "
-            f"{fmt.format_angka(r['batas_jam'])} jam atau belum direspon."
-        )
-        top = [e for e in m["top_ukpd"] if e["peringkat"] == 1]
-        names = " dan ".join(_tebal(fmt.format_ukpd(e["ukpd"])) for e in top)
-        items.append(
-            f"UKPD dengan jumlah aduan tertinggi adalah {names} dengan **{fmt.format_angka(top[0]['jumlah'])}** "
-            f"aduan (**{fmt.format_persen(100 * top[0]['jumlah'] / total, 2)}**) dari "
-            f"**{fmt.format_angka(total)}** pengaduan selama bulan {lap.bulan}."
-        )
-        topk = [e for e in m["top_kategori"] if e["peringkat"] == 1]
-        knames = " dan ".join(_tebal(e["kategori"]) for e in topk)
-        items.append(
-            f"Kategori aduan tertinggi adalah {knames} dengan **{fmt.format_angka(topk[0]['jumlah'])}** "
-            f"aduan (**{fmt.format_persen(100 * topk[0]['jumlah'] / total, 2)}**) dari "
-            f"**{fmt.format_angka(total)}** pengaduan."
-        )
-        ambang = fmt.format_jumlah_terbilang(lap.metrics.params.ambang_ditolak)
-        ditolak = m["tl_ditolak"]
-        if ditolak:
-            units = list(dict.fromkeys(e["ukpd"] for e in ditolak))
-            unit_names = [_tebal(fmt.format_ukpd(u)) for u in units]
-            joined = (
-                unit_names[0]
-                if len(unit_names) == 1
-                else ", ".join(unit_names[:-1]) + " dan " + unit_names[-1]
-            )
-            items.append(
-                f"Tindak lanjut yang ditolak {ambang} kali atau lebih pada bulan {lap.bulan}, sebanyak "
-                f"{fmt.format_jumlah_terbilang(len(ditolak))} laporan, yang menjadi bahan laporan Biro "
-                f"Pemerintahan kepada Inspektorat Provinsi DKI Jakarta, berasal dari {joined}."
-            )
-        else:
-            items.append(
-                f"Pada bulan {lap.bulan} tidak ada tindak lanjut yang ditolak {ambang} kali atau lebih."
-            )
-    kendala = lap.narasi.get("kendala") or []
-    if kendala:
-        sub = "\n".join(
-            f"    {chr(97 + i)}. {teks_narasi(k, satu_paragraf=True)}"
-            for i, k in enumerate(kendala)
-        )
-        items.append(
-            "Kendala yang dihadapi dalam penanganan pengaduan dan memengaruhi capaian kinerja:\n\n"
-            + sub
-        )
-    text = "\n".join(f"{i}. {t}" for i, t in enumerate(items, start=1))
-    return _md(text + "\n", as_text)
-
-
-def daftar_saran(lap: Laporan, as_text: bool = False):
-    """The month's recommendations (params ``saran``)."""
-    saran = lap.narasi.get("saran") or []
-    if not saran:
-        return _md("Tidak ada saran khusus untuk bulan ini.\n", as_text)
-    items = (f"{i}. {teks_narasi(s, satu_paragraf=True)}" for i, s in enumerate(saran, start=1))
-    return _md("\n".join(items) + "\n", as_text)
+# The sentences around the tables are the notebook's Markdown templates (crmlib.narasi).
 
 
 def catatan(lap: Laporan, as_text: bool = False):
@@ -639,21 +536,6 @@ def catatan(lap: Laporan, as_text: bool = False):
     """
     note = teks_narasi(lap.narasi.get("catatan") or "").strip()
     return _md(f"::: {{.catatan-bulan}}\n**Catatan:** {note}\n\n:::\n" if note else "", as_text)
-
-
-def cara_hitung(lap: Laporan, as_text: bool = False):
-    """How the headline figures are derived (the seed did not say; contract §3 and §4)."""
-    p = lap.metrics.params
-    text = (
-        f"Cara penghitungan: capaian adalah rerata nilai tindak lanjut (TL) seluruh laporan bulan ini "
-        f"yang sudah ditindaklanjuti. Nilai TL diambil dari CRM bila tersedia; bila tidak, nilai 100 "
-        f"diberikan untuk TL yang selesai dalam waktu maksimal kategorinya, dan dikurangi "
-        f"{fmt.format_angka(p.penalti_per_langkah)} poin untuk setiap {fmt.format_angka(p.langkah_jam)} jam "
-        f"keterlambatan yang dimulai. Respon tepat waktu berarti respon pertama paling lama "
-        f"{fmt.format_angka(p.batas_respon_jam)} jam setelah laporan masuk. Dalam daftar peringkat, "
-        f"nilai yang sama mendapat peringkat yang sama dan semua UKPD pada batas peringkat ditampilkan."
-    )
-    return _md(text + "\n", as_text)
 
 
 def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool = False):
@@ -690,20 +572,60 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
 # --------------------------------------------------------------------------- charts
 
 
-def _figure(lap: Laporan, fig, name: str, caption: str, as_text: bool, alt: str = ""):
-    """Save a chart beside the notebook and return it as a captioned Markdown figure.
+def _kunci_grafik(lap: Laporan, name: str, caption: str, alt: str) -> str:
+    """Everything a chart is drawn from: the data files' hashes, the metric settings, history."""
+    bahan = [
+        name,
+        caption,
+        alt,
+        lap.periode,
+        sorted(s["sha256"] for s in lap.month.sources),
+        repr(lap.metrics.params),
+        lap.m.get("per_tanggal"),
+        lap.riwayat.to_json(),
+    ]
+    return hashlib.sha256(json.dumps(bahan, default=str).encode("utf-8")).hexdigest()
 
-    ``alt`` is the chart's text alternative (``fig-alt``): what it shows, in numbers.
+
+def _png(lap: Laporan, draw, name: str, caption: str, alt: str) -> bytes:
+    """The chart's PNG, drawn once per distinct input in this process.
+
+    A warm kernel executes the same month again when only its wording or narrative
+    params changed (``crm-report preview``); the charts are then the same bytes.
     """
     from crmlib import charts
 
-    folder = lap.output_dir / GRAFIK_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    charts.save_figure(fig, folder / f"{name}.png")
+    kunci = _kunci_grafik(lap, name, caption, alt)
+    if kunci not in _GRAFIK_CACHE:
+        fig = draw()
+        _GRAFIK_CACHE[kunci] = charts.to_png(fig)
+        while len(_GRAFIK_CACHE) > GRAFIK_CACHE_MAX:
+            _GRAFIK_CACHE.pop(next(iter(_GRAFIK_CACHE)))
+    return _GRAFIK_CACHE[kunci]
+
+
+def _figure(lap: Laporan, draw, name: str, caption: str, as_text: bool, alt: str = ""):
+    """Save a chart beside the notebook and return it as a captioned Markdown figure.
+
+    ``draw`` makes the matplotlib figure (called only when this process has not
+    drawn the same chart from the same inputs yet). ``alt`` is the chart's text
+    alternative (``fig-alt``): what it shows, in numbers. Without an
+    ``output_dir`` (an interactive or plain papermill run) the PNG stays in the
+    output as a data URI; ``crm-report render`` writes it beside the notebook
+    (:func:`crmlib.render_nb.simpan_grafik`).
+    """
+    png = _png(lap, draw, name, caption, alt)
+    if lap.output_dir is None:
+        target = f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}"
+    else:
+        folder = lap.output_dir / GRAFIK_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.png").write_bytes(png)
+        target = f"{GRAFIK_DIR}/{name}.png"
     attr = f"#fig-{name}"
     if alt:
         attr += f' fig-alt="{atribut(alt)}"'
-    return _md(f"![{caption}]({GRAFIK_DIR}/{name}.png){{{attr}}}\n", as_text)
+    return _md(f"![{caption}]({target}){{{attr}}}\n", as_text)
 
 
 def _teks_alternatif(judul: str, butir: list[str], pemisah: str = ", ") -> str:
@@ -732,7 +654,7 @@ def grafik_kecamatan(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_kecamatan_status(df),
+        lambda: charts.plot_kecamatan_status(df),
         "kecamatan",
         f"Jumlah pengaduan per kecamatan menurut status, {lap.bulan}",
         as_text,
@@ -751,7 +673,7 @@ def grafik_kategori(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_top_kategori(top),
+        lambda: charts.plot_top_kategori(top),
         "kategori",
         f"Kategori aduan terbanyak, {lap.bulan}",
         as_text,
@@ -773,7 +695,7 @@ def grafik_kanal(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_per_kanal(kanal),
+        lambda: charts.plot_per_kanal(kanal),
         "kanal",
         f"Jumlah pengaduan per kanal, {lap.bulan}",
         as_text,
@@ -797,10 +719,9 @@ def grafik_respon(lap: Laporan, as_text: bool = False):
             f"belum direspons {fmt.format_angka(int(jam.isna().sum()))}",
         ],
     )
-    fig = charts.plot_waktu_respon(jam, batas_jam=batas)
     return _figure(
         lap,
-        fig,
+        lambda: charts.plot_waktu_respon(jam, batas_jam=batas),
         "respon",
         f"Sebaran waktu respon terhadap batas {b} jam, {lap.bulan}",
         as_text,
@@ -825,7 +746,7 @@ def grafik_harian(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_harian(harian),
+        lambda: charts.plot_harian(harian),
         "harian",
         f"Jumlah pengaduan masuk per hari, {lap.bulan}",
         as_text,
@@ -866,7 +787,7 @@ def grafik_tren(lap: Laporan, as_text: bool = False):
     )
     return _figure(
         lap,
-        charts.plot_tren_bulanan(df, batas_jam=lap.m["respon"]["batas_jam"]),
+        lambda: charts.plot_tren_bulanan(df, batas_jam=lap.m["respon"]["batas_jam"]),
         "tren",
         f"Perbandingan dengan bulan sebelumnya: jumlah pengaduan, capaian dan respon tepat "
         f"waktu, {lap.bulan}",

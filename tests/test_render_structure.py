@@ -67,7 +67,7 @@ def embedded_shaped(notebook: dict) -> str:
 
 def intros_in_cells_of_their_own(notebook: dict) -> dict:
     """The notebook with each "intro paragraph + table" output split into two cells,
-    as the report notebook does for the recap table (``pengantar_hasil``)."""
+    as the report notebook has them (intros are Markdown cells before the table)."""
     cells = []
     for cell in notebook["cells"]:
         outputs = cell.get("outputs") or []

@@ -1,0 +1,146 @@
+"""The notebook's Markdown cells as templates: names, values, errors, escaping."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from crmlib import narasi
+from crmlib import report as r
+from crmlib.cli import cli
+from crmlib.errors import NarasiError
+
+NOTEBOOK = ROOT / "notebooks" / "laporan_bulanan.ipynb"
+
+
+@pytest.fixture(scope="module")
+def juni(tmp_path_factory):
+    return r.siapkan_laporan(
+        "2022-06",
+        ROOT / "data" / "sample" / "2022-06",
+        "2022-07-11 08:34",
+        output_dir=tmp_path_factory.mktemp("juni"),
+        narasi={"kendala": ["Kendala *penting*."], "saran": []},
+        riwayat=[],
+    )
+
+
+@pytest.fixture(scope="module")
+def nilai_juni(juni):
+    return json.loads(json.dumps(narasi.nilai(juni)))  # as the executed notebook carries them
+
+
+def test_formatted_and_raw_values_side_by_side(nilai_juni):
+    assert nilai_juni["total_laporan"] == "508" and nilai_juni["n"]["total_laporan"] == 508
+    assert nilai_juni["capaian"] == "99,96%"
+    assert nilai_juni["persen_tepat_waktu"] == "76,38%"
+    assert nilai_juni["ukpd_tertinggi"] == ["Kelurahan Rawamangun"]
+    assert nilai_juni["perubahan_total"] == "" and nilai_juni["n"]["perubahan_total"] is None
+    assert set(nilai_juni["n"]) == set(nilai_juni) - {"n"}
+
+
+def test_unknown_name_names_cell_name_and_closest(nilai_juni):
+    with pytest.raises(
+        NarasiError,
+        match=r"sel Markdown #7 \(“Jumlah pengaduan bulan ini \{\{ totl_laporan …”\): "
+        r"nama 'totl_laporan' tidak dikenal\. Mungkin maksudnya: total_laporan",
+    ):
+        narasi.isi_teks(
+            "Jumlah pengaduan bulan ini {{ totl_laporan }} aduan dari semua kanal.", nilai_juni, 7
+        )
+
+
+def test_unknown_raw_name_in_a_condition_fails_too(nilai_juni):
+    with pytest.raises(NarasiError, match=r"'capaian_persn'.*n\.capaian"):
+        narasi.isi_teks("{% if n.capaian_persn %}x{% endif %}", nilai_juni, 1)
+
+
+def test_broken_syntax_names_the_line(nilai_juni):
+    with pytest.raises(NarasiError, match=r"sel Markdown #2 .*baris 2: penulisan isian salah"):
+        narasi.isi_teks("Baris satu.\n{{ total_laporan ", nilai_juni, 2)
+
+
+def test_pandoc_attributes_are_not_template_comments(nilai_juni):
+    text = narasi.isi_teks("# BAB II {{ bulan_kapital }} {#bab-2}\n", nilai_juni)
+    assert text == "# BAB II JUNI {#bab-2}\n"
+
+
+def test_values_from_data_stay_literal_text():
+    values = {"nama": "**x**", "n": {"nama": "<img src=x onerror=alert(1)>"}}
+    assert narasi.isi_teks("{{ n.nama }}", values) == r"\<img src\=x onerror\=alert(1)\>"
+    # a formatted value is crmlib's escaped Markdown and is written as it is
+    assert narasi.isi_teks("{{ nama }}", values) == "**x**"
+
+
+def test_lists_join_in_indonesian(nilai_juni):
+    values = {"u": ["A", "B", "C"], "n": {"u": ["A", "B", "C"]}}
+    assert narasi.isi_teks("{{ u }}", values) == "A, B dan C"
+    assert narasi.isi_teks("{{ u | gabung(tebal=true) }}", values) == "**A**, **B** dan **C**"
+    assert narasi.isi_teks("{% for x in u %}{{ loop.index | huruf }}{% endfor %}", values) == "abc"
+
+
+def test_template_sandbox_refuses_python_internals(nilai_juni):
+    with pytest.raises(NarasiError):
+        narasi.isi_teks("{{ bulan.__class__.__mro__ }}", nilai_juni)
+
+
+def test_source_notebook_keeps_placeholders_and_fills_without_error(nilai_juni):
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    assert any("{{ total_laporan }}" in s for s in sources)
+    narasi.isi_sel(nb, nilai_juni)
+    filled = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "{{" not in filled and "{%" not in filled
+    assert "    a. Kendala *penting*." in filled
+
+
+def test_fill_executed_notebook_once(tmp_path, nilai_juni):
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["Total {{ total_laporan }}."]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "narasi.simpan_nilai(lap)",
+                "outputs": [
+                    {
+                        "output_type": "execute_result",
+                        "data": {narasi.MIME: nilai_juni},
+                        "metadata": {},
+                    }
+                ],
+            },
+        ],
+        "metadata": {},
+    }
+    path = tmp_path / "laporan.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert narasi.isi_notebook(path) is True
+    assert json.loads(path.read_text())["cells"][0]["source"] == "Total 508."
+    assert narasi.isi_notebook(path) is False
+
+
+def test_cli_nilai_lists_every_name_with_the_month_value():
+    result = CliRunner().invoke(cli, ["nilai", "2022-06"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.split()[:2] == ["total_laporan", "508"] for line in lines)
+    assert any(line.startswith("bulan_lalu") and "Mei 2022" in line for line in lines)
+    assert any(line.startswith("capaian ") and "99,96%" in line for line in lines)
+
+
+def test_notebook_cell_lists_the_values(juni):
+    table = narasi.daftar_nilai(juni, as_text=True)
+    assert "| `total_laporan` | 508 | 508 |" in table
+    assert "| `ukpd_tertinggi` | Kelurahan Rawamangun |" in table
+
+
+def test_render_refuses_a_notebook_that_is_not_an_executed_report(tmp_path):
+    path = tmp_path / "lain.ipynb"
+    path.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["render", str(path)])
+    assert result.exit_code != 0
+    assert "bukan notebook laporan yang sudah dijalankan" in str(result.exception)

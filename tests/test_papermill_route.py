@@ -1,0 +1,114 @@
+"""The papermill route: plain papermill with the params files, then ``crm-report render``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import ROOT
+
+from crmlib.cli import cli
+
+pytestmark = pytest.mark.e2e
+
+
+def _git_status() -> str:
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    import papermill as pm
+
+    before = _git_status()
+    params = {}
+    for name in ("_default.yaml", "2022-07.yaml"):  # what papermill -f ... -f ... merges
+        params.update(yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8")))
+    out = tmp_path_factory.mktemp("pm") / "out.ipynb"
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logging.getLogger("papermill").addHandler(handler)
+    try:
+        pm.execute_notebook(
+            str(ROOT / "notebooks" / "laporan_bulanan.ipynb"),
+            str(out),
+            parameters=params,
+            cwd=str(ROOT),  # as when papermill is run from the project root
+            progress_bar=False,
+            kernel_name="python3",
+        )
+    finally:
+        logging.getLogger("papermill").removeHandler(handler)
+    return out, records, before
+
+
+def test_runs_without_unknown_parameter_warnings(executed):
+    _, records, _ = executed
+    assert not [r.getMessage() for r in records if "unknown parameter" in r.getMessage()]
+
+
+def test_writes_nothing_into_the_source_tree(executed):
+    _, _, before = executed
+    assert _git_status() == before
+    assert not (ROOT / "grafik").exists() and not (ROOT / "notebooks" / "grafik").exists()
+
+
+def test_render_gives_the_report_with_front_matter_and_comparison(executed):
+    out, _, _ = executed
+    result = CliRunner().invoke(
+        cli, ["render", str(out), "--renderer", "embedded"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    assert "Nugroho Bayu Saputro" in html and "KATA PENGANTAR" in html.upper()
+    assert "Dibandingkan bulan Juni 2022" in html
+    assert "{{" not in html and "data:image/png;base64" in html  # charts embedded in the page
+    assert sorted(p.name for p in (out.parent / "out_grafik").iterdir()) == [
+        "harian.png",
+        "kanal.png",
+        "kategori.png",
+        "kecamatan.png",
+        "respon.png",
+        "tren.png",
+    ]
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    assert nb["metadata"]["papermill"]["parameters"]["periode"] == "2022-07"
+
+
+def test_without_parameters_the_notebook_previews_the_latest_month(tmp_path):
+    """As in JupyterLab: the parameters cell's defaults, no file written anywhere."""
+    import papermill as pm
+
+    from crmlib.narasi import nilai_dari_notebook
+    from crmlib.params import list_months, load_params
+
+    latest = list_months(ROOT / "params")[-1]
+    params = load_params(ROOT / "params", latest)
+    out = tmp_path / "lab.ipynb"
+    cwd = tmp_path / "kerja"
+    cwd.mkdir()
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "laporan_bulanan.ipynb"),
+        str(out),
+        cwd=str(cwd),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    assert list(cwd.iterdir()) == []
+    values = nilai_dari_notebook(json.loads(out.read_text(encoding="utf-8")))
+    assert values["n"]["bulan"] == latest
+    assert values["n"]["kendala"] == params["kendala"] and values["n"]["saran"] == params["saran"]
+    assert values["perubahan_total"]  # the previous month's figures, as the build gives them

@@ -1,0 +1,99 @@
+"""``crm-report preview``: served on localhost, rebuilt on save, a broken edit keeps the last page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import urllib.request
+
+import pytest
+from conftest import ROOT
+
+from crmlib.execute import shutdown_warm_kernel
+from crmlib.preview import Preview
+
+pytestmark = pytest.mark.e2e
+WAIT_SECONDS = 120  # a bound for a loaded machine, not a speed target (bench/bench_preview.py)
+
+
+def make_project(dest):
+    """A copy of the project with June 2022 (and May for the comparison) only."""
+    for name in ("notebooks", "_extensions"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
+    (dest / "params").mkdir()
+    for name in ("_default.yaml", "2022-05.yaml", "2022-06.yaml"):
+        shutil.copy(ROOT / "params" / name, dest / "params" / name)
+    (dest / "data" / "sample").mkdir(parents=True)
+    shutil.copy(ROOT / "data/sample/2022-05.xlsx", dest / "data/sample/2022-05.xlsx")
+    shutil.copytree(ROOT / "data/sample/2022-06", dest / "data/sample/2022-06")
+    return dest
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.read().decode("utf-8")
+
+
+def wait_for(url: str, check) -> str:
+    end = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < end:
+        page = fetch(url)
+        if check(page):
+            return page
+        time.sleep(0.1)
+    raise AssertionError("the preview never showed the change")
+
+
+def edit_notebook(path, old: str, new: str) -> None:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            src = "".join(cell["source"])
+            cell["source"] = src.replace(old, new)
+    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    """One preview for the module: the tests below run in order and edit its files."""
+    root = make_project(tmp_path_factory.mktemp("proyek"))
+    pv = Preview(root, "2022-06", port=0, log=lambda _: None)
+    pv.start()
+    try:
+        yield pv
+    finally:
+        pv.stop()
+        shutdown_warm_kernel()
+
+
+def test_serves_the_draft_on_localhost_only(preview):
+    assert preview.url.startswith("http://127.0.0.1:")
+    page = fetch(preview.url)
+    assert "Berdasarkan tabel rekapitulasi di atas" in page and "**508**" not in page
+    assert 'fetch("/versi"' in page
+    assert (preview.root / ".preview" / "2022-06" / "laporan.html").is_file()
+    assert not (preview.root / "output").exists()
+
+
+def test_markdown_edit_is_served_and_a_broken_one_keeps_the_last_page(preview):
+    nb = preview.notebook
+    edit_notebook(nb, "Berdasarkan tabel rekapitulasi di atas", "Menurut tabel rekapitulasi")
+    page = wait_for(preview.url, lambda p: "Menurut tabel rekapitulasi" in p)
+    assert "pratinjau-galat" not in page
+    edit_notebook(nb, "sebanyak **{{ total_laporan }}**", "sebanyak **{{ totl_laporan }}**")
+    page = wait_for(preview.url, lambda p: "pratinjau-galat" in p)
+    assert "totl_laporan" in page and "total_laporan" in page  # the name and the suggestion
+    assert "Menurut tabel rekapitulasi" in page  # the last good preview stays
+    edit_notebook(nb, "{{ totl_laporan }}", "{{ total_laporan }}")
+    wait_for(preview.url, lambda p: "pratinjau-galat" not in p)
+
+
+def test_params_edit_executes_again(preview):
+    path = preview.root / "params" / "2022-06.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\ncatatan: "Catatan khusus pratinjau."\n',
+        encoding="utf-8",
+    )
+    wait_for(preview.url, lambda p: "Catatan khusus pratinjau." in p)
