@@ -138,6 +138,7 @@ def test_response_at_exactly_6_hours_is_on_time_and_one_second_later_is_late(
 ):
     assert M.compute_respon(respon_tepat_6_jam.iloc[:2], 6.0)["tepat_waktu"] == 1
     assert M.compute_respon(respon_tepat_6_jam, 6.0)["terlambat"] == 4
+    assert M.compute_respon(respon_tepat_6_jam)["tepat_waktu"] == 1  # default: 6 h
 
 
 def test_a_fractional_limit_is_not_rounded_to_whole_hours(respon_tepat_6_jam):
@@ -653,3 +654,28 @@ def test_broken_reference_tables_are_named():
         M.compute_per_kanal(month, KANAL_REF.drop(columns="kanal"))
     with pytest.raises(MetricsInputError, match="^tabel ukpd_ref tidak punya kolom: tingkat$"):
         M.compute_top_ukpd(month, UKPD_REF.drop(columns="tingkat"))
+
+
+def test_individual_functions_use_the_contract_defaults_when_called_without_settings():
+    # Six categories with distinct counts: the default N = 5 keeps five.
+    kategori = [k for i, k in enumerate("ABCDEF") for _ in range(i + 1)]
+    top = M.compute_top_kategori(laporan_frame([{"kategori": k} for k in kategori]))
+    assert top["kategori"].tolist() == ["F", "E", "D", "C", "B"]
+    # Eleven kelurahan with distinct means: the default N = 10 keeps ten, fastest first.
+    kel = [u for u in UKPD_REF.loc[UKPD_REF["tingkat"] == "kelurahan", "ukpd"]][:11]
+    koordinasi = koordinasi_frame([{"ukpd": u, "proses_menit": i + 1} for i, u in enumerate(kel)])
+    fast = M.compute_koordinasi_ranking(koordinasi, UKPD_REF)
+    assert fast["ukpd"].tolist() == kel[:10] and "rerata_menit" in fast.columns
+    units = laporan_frame([{"ukpd": u} for i, u in enumerate(kel[:6]) for _ in range(i + 1)])
+    assert M.compute_top_ukpd(units, UKPD_REF)["ukpd"].tolist() == kel[5:0:-1]
+    laporan = laporan_frame([{"ukpd": u, "selesai_jam": i + 1} for i, u in enumerate(kel)])
+    fast = M.compute_penyelesaian_ranking(laporan, UKPD_REF)
+    assert fast["ukpd"].tolist() == kel[:10] and "rerata_menit" in fast.columns
+
+
+def test_an_unknown_channel_is_named():
+    month = laporan_frame([{"kanal": "Telepati"}])
+    with pytest.raises(
+        MetricsInputError, match="^nilai kanal tidak ada di daftar referensi: Telepati$"
+    ):
+        M.compute_per_kanal(month, KANAL_REF)
