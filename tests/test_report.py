@@ -201,7 +201,14 @@ def test_month_over_month_sentence(juni, monkeypatch):
     from crmlib import charts
 
     drawn = []
-    monkeypatch.setattr(charts, "save_figure", lambda fig, path: drawn.append(fig))
+    real = charts.plot_tren_bulanan
+
+    def record(*args, **kwargs):
+        drawn.append(real(*args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(charts, "plot_tren_bulanan", record)
+    monkeypatch.setattr(r, "_GRAFIK_CACHE", {})  # draw it here, not from an earlier test
     assert r.grafik_tren(juni, as_text=True).startswith("![")
     ax_bars, ax_pct = drawn[0].axes
     assert [p.get_height() for p in ax_bars.patches] == [600, 508]  # May, then June
