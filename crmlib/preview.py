@@ -247,11 +247,13 @@ class Preview:
 
     def _render(self, nb: dict[str, Any]) -> None:
         from crmlib import render
+        from crmlib.edisi import DRAFT_FRONT_MATTER
         from crmlib.frontmatter import build_front_matter, inject_front_matter
 
         params = self._params()
         meta = build_front_matter(params, self.periode, {}, {})
         meta["tentang"] = []
+        meta.update(DRAFT_FRONT_MATTER)  # a preview is a draft, marked as such
         path = self.draft / render.NOTEBOOK
         path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
         inject_front_matter(path, meta)

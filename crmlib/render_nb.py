@@ -95,6 +95,7 @@ def render_notebook(path: Path | str, renderer: str = "auto") -> dict[str, Path]
         A Markdown template names an unknown value.
     """
     from crmlib import narasi, render
+    from crmlib.edisi import DRAFT_FRONT_MATTER
     from crmlib.frontmatter import build_front_matter, inject_front_matter
 
     path = Path(path).resolve()
@@ -117,6 +118,7 @@ def render_notebook(path: Path | str, renderer: str = "auto") -> dict[str, Path]
     links = {"pdf": f"{stem}.pdf", "ipynb": path.name}
     meta = build_front_matter(params, periode, links, params.get("provenance") or {})
     meta["tentang"] = []  # the notebook has its own "Tentang Laporan Ini" (as in the build)
+    meta.update(DRAFT_FRONT_MATTER)  # only `crm-report finalize` makes an edition final
     with tempfile.TemporaryDirectory(prefix=f".{stem}-render-", dir=path.parent) as tmp:
         kerja = Path(tmp)
         (kerja / render.NOTEBOOK).write_text(json.dumps(nb, ensure_ascii=False), "utf-8")

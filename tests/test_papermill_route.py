@@ -75,6 +75,8 @@ def test_render_gives_the_report_with_front_matter_and_comparison(executed):
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     assert "Nugroho Bayu Saputro" in html and "KATA PENGANTAR" in html.upper()
     assert "Dibandingkan bulan Juni 2022" in html
+    # Only `crm-report finalize` makes an edition final: a rendered notebook is a draft.
+    assert '<p class="draf" role="note"><strong>DRAF</strong>' in html
     assert "{{" not in html and "data:image/png;base64" in html  # charts embedded in the page
     assert sorted(p.name for p in (out.parent / "out_grafik").iterdir()) == [
         "harian.png",

@@ -73,6 +73,7 @@ def test_serves_the_draft_on_localhost_only(preview):
     page = fetch(preview.url)
     assert "Berdasarkan tabel rekapitulasi di atas" in page and "**508**" not in page
     assert 'fetch("/versi"' in page
+    assert '<p class="draf" role="note"><strong>DRAF</strong>' in page  # never looks final
     assert (preview.root / ".preview" / "2022-06" / "laporan.html").is_file()
     assert not (preview.root / "output").exists()
 
