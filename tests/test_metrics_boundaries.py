@@ -190,8 +190,11 @@ def test_a_completed_report_without_maximum_or_score_is_refused():
     month = laporan_frame([{"selesai_jam": 10.0, "max_waktu_tl_jam": np.nan}])
     with pytest.raises(MetricsInputError, match="tanpa max_waktu_tl_jam"):
         M.compute_nilai_tl(month)
-    with pytest.raises(MetricsInputError, match="tanpa max_waktu_tl_jam"):
+    with pytest.raises(MetricsInputError) as err:
         _all(month)
+    assert str(err.value) == (
+        "1 laporan selesai tanpa max_waktu_tl_jam dan tanpa nilai_tl: nilainya tidak bisa dihitung"
+    )
 
 
 def test_a_missing_maximum_is_fine_with_an_export_score_or_without_completion():
