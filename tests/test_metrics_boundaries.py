@@ -190,8 +190,11 @@ def test_a_completed_report_without_maximum_or_score_is_refused():
     month = laporan_frame([{"selesai_jam": 10.0, "max_waktu_tl_jam": np.nan}])
     with pytest.raises(MetricsInputError, match="tanpa max_waktu_tl_jam"):
         M.compute_nilai_tl(month)
-    with pytest.raises(MetricsInputError, match="tanpa max_waktu_tl_jam"):
+    with pytest.raises(MetricsInputError) as err:
         _all(month)
+    assert str(err.value) == (
+        "1 laporan selesai tanpa max_waktu_tl_jam dan tanpa nilai_tl: nilainya tidak bisa dihitung"
+    )
 
 
 def test_a_missing_maximum_is_fine_with_an_export_score_or_without_completion():
@@ -679,3 +682,19 @@ def test_an_unknown_channel_is_named():
         MetricsInputError, match="^nilai kanal tidak ada di daftar referensi: Telepati$"
     ):
         M.compute_per_kanal(month, KANAL_REF)
+
+
+def test_unknown_codes_are_listed_once_sorted_and_at_most_ten():
+    first_unit = M._unit_table(UKPD_REF)["ukpd"].iloc[0]  # code 0: a valid unit
+    month = laporan_frame([{"ukpd": first_unit}, {}, {}, {}])
+    month["ukpd"] = month["ukpd"].astype(object)
+    month.loc[1:, "ukpd"] = ["ZETA", np.nan, "ATLANTIS"]
+    with pytest.raises(MetricsInputError) as err:
+        M.compute_rekap_status(month, UKPD_REF)
+    assert str(err.value) == "nilai ukpd tidak ada di daftar referensi: <kosong>, ATLANTIS, ZETA"
+    many = laporan_frame([{} for _ in range(12)])
+    many["ukpd"] = [f"X{i:02d}" for i in range(12)]
+    with pytest.raises(MetricsInputError) as err:
+        M.compute_top_ukpd(many, UKPD_REF)
+    listed = str(err.value).split(": ", 1)[1].split(", ")
+    assert listed == [f"X{i:02d}" for i in range(10)]
