@@ -93,7 +93,7 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
     any published month is not built.
     """
     from crmlib import render
-    from crmlib.execute import execute_notebook
+    from crmlib.execute import execute_notebook, shutdown_warm_kernel
     from crmlib.frontmatter import inject_front_matter
 
     if not year_months(project, tahun):
@@ -113,6 +113,8 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
             {"tahun": int(tahun), "arsip_dir": arsip},
             cwd=tmp,
             timeout=300,
+            # The warm kernel's own output stays off the terminal (as in a month's build).
+            warm=True,
         )
         meta, kertas = _front_matter(project, tahun, tmp)
         inject_front_matter(tmp / "laporan.ipynb", meta)
@@ -121,6 +123,7 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
         (tmp / STATE_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", "utf-8")
         publish(tmp, final)
     finally:
+        shutdown_warm_kernel()
         shutil.rmtree(tmp, ignore_errors=True)
     return "dibangun"
 
