@@ -97,33 +97,12 @@ def render_html(month_dir: Path, root: Path) -> Path:
     ext = root / "_extensions" / r.EXTENSION
     notebook = json.loads((month_dir / r.NOTEBOOK).read_text(encoding="utf-8"))
     meta, body, gambar = r.notebook_to_markdown(notebook)
-    bawaan = r._format_defaults(ext)
     with tempfile.TemporaryDirectory(prefix=".crm-render-", dir=month_dir) as tmp_name:
         tmp, _ = r._siapkan_sumber(Path(tmp_name), meta, body, gambar, month_dir, ext)
         out = month_dir / ".laporan.html.tmp"
-        cmd = [
-            r._pandoc(),
-            f"--from={r.MARKDOWN}",
-            "--standalone",
-            "--wrap=none",
-            "--sandbox",
-            f"--lua-filter={ext / 'laporan.lua'}",
-            "--metadata=renderer=embedded",
-            f"--metadata=toc-title={bawaan['toc-title']}",
-        ]
-        if bawaan["toc"]:
-            cmd += ["--toc", f"--toc-depth={bawaan['toc-depth']}"]
-        if "lang" not in meta:
-            cmd.append(f"--metadata=lang={bawaan['lang']}")
-        cmd += [
-            f"--lua-filter={ext / 'judul-html.lua'}",
-            f"--toc-depth={bawaan['toc-depth'] + 1}",
-            "laporan-html.md",
-            "--to=html5",
-            f"--template={ext / 'embedded-template.html'}",
-            f"--include-in-header={tmp / 'laporan-css.html'}",
-            f"--output={out}",
-        ]
+        cmd = r.pandoc_html(
+            ext, r.pandoc_common(ext, meta), "laporan-html.md", tmp / "laporan-css.html", out
+        )
         res = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=120)
         if res.returncode != 0:
             out.unlink(missing_ok=True)

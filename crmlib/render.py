@@ -557,6 +557,47 @@ def _compile_pdf(
     return [*peringatan, f"PDF/A-3a tidak tercapai ({alasan}); PDF dibuat sebagai PDF/A-3b"]
 
 
+def pandoc_common(ext: Path, meta: dict[str, Any], kertas: str | None = None) -> list[str]:
+    """The embedded renderer's pandoc options shared by its HTML and Typst runs."""
+    bawaan = _format_defaults(ext)
+    umum = [
+        _pandoc(),
+        f"--from={MARKDOWN}",
+        "--standalone",
+        "--wrap=none",  # as Quarto does
+        # Pandoc reads nothing but the files named here: no image, stylesheet or
+        # URL a document names is fetched (images are already in the Markdown).
+        "--sandbox",
+        f"--lua-filter={ext / 'laporan.lua'}",
+        "--metadata=renderer=embedded",
+        f"--metadata=toc-title={bawaan['toc-title']}",
+    ]
+    if bawaan["toc"]:
+        umum += ["--toc", f"--toc-depth={bawaan['toc-depth']}"]
+    if "lang" not in meta:
+        umum.append(f"--metadata=lang={bawaan['lang']}")
+    if kertas:
+        umum.append(f"--metadata=kertas={kertas}")
+    return umum
+
+
+def pandoc_html(ext: Path, umum: list[str], source: str, css: Path, output: Path) -> list[str]:
+    """The embedded renderer's pandoc command for the HTML page (build and preview alike)."""
+    bawaan = _format_defaults(ext)
+    return [
+        *umum,
+        # After laporan.lua: chapters become h2 under the title's h1, so the
+        # table of contents goes one level deeper (as _extension.yml's html).
+        f"--lua-filter={ext / 'judul-html.lua'}",
+        f"--toc-depth={bawaan['toc-depth'] + 1}",
+        source,
+        "--to=html5",
+        f"--template={ext / 'embedded-template.html'}",
+        f"--include-in-header={css}",
+        f"--output={output}",
+    ]
+
+
 def _render_embedded(
     nb_path: Path, month_dir: Path, root: Path, kertas: str | None
 ) -> tuple[dict[str, float], list[str]]:
@@ -568,8 +609,6 @@ def _render_embedded(
     except (OSError, ValueError) as e:
         raise RenderError(f"Notebook {nb_path} tidak dapat dibaca: {e}") from None
     meta, body, gambar = notebook_to_markdown(notebook)
-    bawaan = _format_defaults(ext)
-    pandoc = _pandoc()
     waktu["notebook"] = time.perf_counter() - t0
 
     html_akhir = month_dir / "laporan.html"
@@ -580,37 +619,9 @@ def _render_embedded(
     with tempfile.TemporaryDirectory(prefix=".crm-render-", dir=month_dir) as tmp_name:
         tmp, akar = _siapkan_sumber(Path(tmp_name), meta, body, gambar, month_dir, ext)
         md, md_html, css = tmp / "laporan.md", tmp / "laporan-html.md", tmp / "laporan-css.html"
-        umum = [
-            pandoc,
-            f"--from={MARKDOWN}",
-            "--standalone",
-            "--wrap=none",  # as Quarto does
-            # Pandoc reads nothing but the files named here: no image, stylesheet or
-            # URL a document names is fetched (images are already in the Markdown).
-            "--sandbox",
-            f"--lua-filter={ext / 'laporan.lua'}",
-            "--metadata=renderer=embedded",
-            f"--metadata=toc-title={bawaan['toc-title']}",
-        ]
-        if bawaan["toc"]:
-            umum += ["--toc", f"--toc-depth={bawaan['toc-depth']}"]
-        if "lang" not in meta:
-            umum.append(f"--metadata=lang={bawaan['lang']}")
-        if kertas:
-            umum.append(f"--metadata=kertas={kertas}")
+        umum = pandoc_common(ext, meta, kertas)
         html_sementara = month_dir / ".laporan.html.tmp"
-        perintah_html = [
-            *umum,
-            # After laporan.lua: chapters become h2 under the title's h1, so the
-            # table of contents goes one level deeper (as _extension.yml's html).
-            f"--lua-filter={ext / 'judul-html.lua'}",
-            f"--toc-depth={bawaan['toc-depth'] + 1}",
-            md_html.name,
-            "--to=html5",
-            f"--template={ext / 'embedded-template.html'}",
-            f"--include-in-header={css}",
-            f"--output={html_sementara}",
-        ]
+        perintah_html = pandoc_html(ext, umum, md_html.name, css, html_sementara)
         perintah_typ = [
             *umum,
             md.name,
