@@ -1060,7 +1060,12 @@ def _stop_pool(pool: ProcessPoolExecutor, grace: float = WORKER_STOP_SECONDS + 1
 
 @contextmanager
 def _stop_on_sigterm() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while a build runs (main thread only)."""
+    """Treat SIGTERM like Ctrl-C while a build runs (main thread only).
+
+    SIGINT gets Python's own Ctrl-C handler too: a process started in the background
+    by a shell without job control inherits SIGINT *ignored*, and then its pool
+    workers (which install their own handlers) would stop while the build went on.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -1069,10 +1074,12 @@ def _stop_on_sigterm() -> Iterator[None]:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 # --------------------------------------------------------------------------- pool workers

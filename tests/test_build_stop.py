@@ -172,7 +172,12 @@ def _wait_gone(procs: list[psutil.Process], bound: float) -> list[str]:
     return _alive(procs)
 
 
-def _start_build(root: Path, *args: str) -> subprocess.Popen:
+def _ignore_sigint() -> None:
+    # What a shell without job control does to a command started with '&'.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_build(root: Path, *args: str, sigint_ignored: bool = False) -> subprocess.Popen:
     # Own session: a signal to its process group is what Ctrl-C in a terminal sends.
     return subprocess.Popen(
         [*CRM_REPORT, "build", "--all", "--force", "--renderer", "embedded", *args],
@@ -181,6 +186,7 @@ def _start_build(root: Path, *args: str) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_ignore_sigint if sigint_ignored else None,
     )
 
 
@@ -209,14 +215,19 @@ def three_month_project(tmp_path):
         ("2", signal.SIGINT, "group"),  # Ctrl-C in a terminal
         ("1", signal.SIGINT, "group"),
         ("2", signal.SIGTERM, "parent"),  # e.g. a service manager stopping the build
+        # Started by a shell without job control: SIGINT arrives ignored, and the build
+        # must still stop as a whole (its workers install their own handlers).
+        ("2", signal.SIGINT, "group-sigint-ignored"),
     ],
 )
 def test_stop_signal_stops_the_batch_cleanly(three_month_project, jobs, sig, target):
     output = three_month_project / "output"
-    proc = _start_build(three_month_project, "--jobs", jobs)
+    proc = _start_build(
+        three_month_project, "--jobs", jobs, sigint_ignored=target.endswith("ignored")
+    )
     procs = _wait_until_building(proc, output, kernels=int(jobs))
     t_signal = time.time()
-    if target == "group":
+    if target.startswith("group"):
         os.killpg(proc.pid, sig)
     else:
         os.kill(proc.pid, sig)
