@@ -95,6 +95,7 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
     from crmlib import render
     from crmlib.execute import execute_notebook, shutdown_warm_kernel
     from crmlib.frontmatter import inject_front_matter
+    from crmlib.tahunan import siapkan_tahunan, write_tabel_tahunan
 
     if not year_months(project, tahun):
         return "kosong"
@@ -119,6 +120,7 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
         meta, kertas = _front_matter(project, tahun, tmp)
         inject_front_matter(tmp / "laporan.ipynb", meta)
         render.render_month(tmp, renderer=used, kertas=kertas)
+        write_tabel_tahunan(siapkan_tahunan(tahun, project.output_dir), tmp / "tabel.xlsx")
         state = {"fingerprint": fingerprint, "renderer": used, "crmlib": __version__}
         (tmp / STATE_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", "utf-8")
         publish(tmp, final)

@@ -28,10 +28,12 @@ from crmlib.metrics import NILAI_COLUMNS, STATUSES, MetricParams, Metrics
 
 __all__ = [
     "CONTRACT_KEYS",
+    "Sheet",
     "build_provenance",
     "metrics_to_dict",
     "write_metrics_json",
     "write_tables_xlsx",
+    "write_workbook",
 ]
 
 #: Top-level keys the data contract (§2) fixes, in its order.
@@ -339,7 +341,9 @@ _FMT_DATE = "dd/mm/yyyy"
 
 
 @dataclasses.dataclass
-class _Sheet:
+class Sheet:
+    """One worksheet: its name, header row, rows of real values, and number formats."""
+
     name: str
     header: list[str]
     rows: list[list[Any]]
@@ -370,7 +374,7 @@ def _numbered(rows: list[list[Any]]) -> list[list[Any]]:
     return [[i, *r] for i, r in enumerate(rows, start=1)]
 
 
-def _sheets(m: Metrics) -> list[_Sheet]:
+def _sheets(m: Metrics) -> list[Sheet]:
     p = m.params
     status_fmt = dict.fromkeys(range(4, 9), _FMT_INT)
     rekap_rows = _numbered(
@@ -380,7 +384,7 @@ def _sheets(m: Metrics) -> list[_Sheet]:
     rekap_rows.append([None, "Grand Total", None, None, *totals])
     kec_rows = _numbered(_columns(m.rekap_kecamatan, ["kelompok", *STATUSES, "total"]))
 
-    def ranking(df: pd.DataFrame, value: str, sheet: str, unit: str, fmt: str) -> _Sheet:
+    def ranking(df: pd.DataFrame, value: str, sheet: str, unit: str, fmt: str) -> Sheet:
         # Completion tables get completion headers: the seed's copy of the coordination
         # headers there is a known fault (contract §4).
         kind = sheet.split()[0]
@@ -391,7 +395,7 @@ def _sheets(m: Metrics) -> list[_Sheet]:
             f"Jumlah Laporan {counted}",
             f"Rerata Waktu {kind} ({unit})",
         ]
-        return _Sheet(
+        return Sheet(
             sheet,
             header,
             _columns(df, ["peringkat", "ukpd", "jumlah", value]),
@@ -417,31 +421,31 @@ def _sheets(m: Metrics) -> list[_Sheet]:
         ["Versi crmlib", crmlib.__version__],
     ]
     return [
-        _Sheet(
+        Sheet(
             "Ringkasan",
             ["Uraian", "Nilai"],
             [[k, _cell_value(v)] for k, v in ringkasan],
             {1: "General"},
         ),
-        _Sheet(
+        Sheet(
             "Rekap Status",
             ["No", "Nama UKPD", "Tingkat", "Kecamatan", *STATUSES, "Total"],
             rekap_rows,
             {0: "0", **status_fmt},
         ),
-        _Sheet(
+        Sheet(
             "Rekap Kecamatan",
             ["No", "Kecamatan", *STATUSES, "Total"],
             kec_rows,
             {0: "0", **dict.fromkeys(range(2, 7), _FMT_INT)},
         ),
-        _Sheet(
+        Sheet(
             "Top UKPD",
             ["Peringkat", "Nama UKPD", "Jumlah Laporan"],
             _columns(m.top_ukpd, ["peringkat", "ukpd", "jumlah"]),
             {0: "0", 2: _FMT_INT},
         ),
-        _Sheet(
+        Sheet(
             "Top Kategori",
             ["Peringkat", "Kategori Aduan", "Jumlah Aduan"],
             _columns(m.top_kategori, ["peringkat", "kategori", "jumlah"]),
@@ -451,7 +455,7 @@ def _sheets(m: Metrics) -> list[_Sheet]:
         ranking(m.koordinasi_terlama, "rerata_jam", "Koordinasi Terlama", "Jam", _FMT_3),
         ranking(m.penyelesaian_tercepat, "rerata_menit", "Penyelesaian Tercepat", "Menit", _FMT_2),
         ranking(m.penyelesaian_terlama, "rerata_jam", "Penyelesaian Terlama", "Jam", _FMT_2),
-        _Sheet(
+        Sheet(
             "TL Ditolak",
             [
                 "No",
@@ -470,7 +474,7 @@ def _sheets(m: Metrics) -> list[_Sheet]:
             ),
             {0: "0", 6: _FMT_INT},
         ),
-        _Sheet(
+        Sheet(
             "Nilai TL < 100",
             [
                 "No",
@@ -492,13 +496,13 @@ def _sheets(m: Metrics) -> list[_Sheet]:
             ),
             {0: "0", 5: _FMT_DT, 6: _FMT_DT, 7: "General", 8: _FMT_2, 9: "General"},
         ),
-        _Sheet(
+        Sheet(
             "Per Kanal",
             ["No", "Kanal", "Keterangan", "Jumlah Laporan"],
             _numbered(_kanal_rows(m.per_kanal)),
             {0: "0", 3: _FMT_INT},
         ),
-        _Sheet(
+        Sheet(
             "Harian",
             ["Tanggal", "Jumlah Laporan"],
             _columns(m.harian, ["tanggal", "jumlah"]),
@@ -571,6 +575,33 @@ def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
     always written as text, never as a formula (``=HYPERLINK(...)`` in a category
     stays those characters).
     """
+    created = m.per_tanggal.to_pydatetime() if m.per_tanggal is not None else None
+    title = f"Tabel Laporan Bulanan CRM {m.kota} {m.periode}"
+    return write_workbook(_sheets(m), path, title, created)
+
+
+def write_workbook(
+    sheets: list[Sheet], path: Path | str, title: str, created: dt.datetime | None = None
+) -> Path:
+    """Write sheets as one Excel workbook, atomically; text always stays text.
+
+    Parameters
+    ----------
+    sheets : list of Sheet
+        Name, header, rows (real numbers and dates) and number formats per column.
+    path : path
+        Target ``.xlsx`` file (parent folders are created).
+    title : str
+        The workbook's document title.
+    created : datetime, optional
+        The document's creation date; from the data, not the clock, so that
+        rebuilding the same data changes nothing.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -578,7 +609,7 @@ def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     bold = Font(bold=True)
-    for sheet in _sheets(m):
+    for sheet in sheets:
         ws = wb.create_sheet(sheet.name)
         ws.append(sheet.header)
         for cell in ws[1]:
@@ -604,9 +635,8 @@ def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
                 elif isinstance(cell.value, float):
                     cell.number_format = _FMT_3
         ws.freeze_panes = "A2"
-    if m.per_tanggal is not None:
-        # Document properties from the data, not the clock: rebuilding changes nothing.
-        wb.properties.created = m.per_tanggal.to_pydatetime()
+    if created is not None:
+        wb.properties.created = created
     wb.properties.creator = f"crmlib {crmlib.__version__}"
-    wb.properties.title = f"Tabel Laporan Bulanan CRM {m.kota} {m.periode}"
+    wb.properties.title = title
     return _atomic_write(Path(path), lambda tmp: wb.save(tmp))

@@ -18,6 +18,7 @@ from crmlib.archive import read_month_summary
 from crmlib.archive_data import rollup, unit_series
 from crmlib.escape import teks_data
 from crmlib.metrics import persen
+from crmlib.outputs import Sheet, write_workbook
 from crmlib.report import _md, _tebal, pipe_table
 
 #: A unit needs at least this many reports in the year to be named best/worst responder.
@@ -223,3 +224,61 @@ def perubahan_tahunan(lt: LaporanTahunan, as_text: bool = False):
     caption = f"Perbandingan {lt.tahun - 1} dan {lt.tahun} ({teks_data(bulan)})"
     head = ["Ukuran", str(lt.tahun - 1), str(lt.tahun)]
     return _md(pipe_table(head, rows, "lrr", caption, "tbl-perubahan"), as_text)
+
+
+# --------------------------------------------------------------------------- workbook
+
+_FMT_INT, _FMT_2 = "#,##0", "#,##0.00"
+
+
+def lembar_tahunan(lt: LaporanTahunan) -> list[Sheet]:
+    """The annual workbook's sheets: the unit × month recap, the months, units by month.
+
+    Numbers stay numbers (a month without data is an empty cell, not a dash) and
+    unit names stay canonical, so the workbook joins with ``metrics.json`` and
+    ``data/ukpd_bulanan.csv``.
+    """
+    folders = [f"{lt.tahun:04d}-{i:02d}" for i in range(1, 13)]
+    present = {m["folder"] for m in lt.bulan}
+    rekap = []
+    for u in lt.unit:
+        by = {r["folder"]: r["total"] for r in u["baris"]}
+        rekap.append([u["ukpd"], *(by.get(f) for f in folders), sum(by.values())])
+    bulan = [
+        [m["folder"], m["total"], m["capaian"], _persen_tepat(m)]
+        for m in sorted(lt.bulan, key=lambda m: m["folder"])
+    ]
+    per_unit = [
+        [r["folder"], u["ukpd"], r["total"], r["tepat_waktu"], r["capaian_persen"]]
+        + [r["tl_ditolak"], r["nilai_dibawah_100"]]
+        for u in lt.unit
+        for r in u["baris"]
+        if r["folder"] in present
+    ]
+    nama_bulan = [fmt.nama_bulan_singkat(i) for i in range(1, 13)]
+    return [
+        Sheet(
+            "Rekap UKPD",
+            ["UKPD", *nama_bulan, "Total"],
+            rekap,
+            dict.fromkeys(range(1, 14), _FMT_INT),
+        ),
+        Sheet(
+            "Per Bulan",
+            ["Bulan", "Jumlah Laporan", "Capaian (%)", "Direspon Tepat Waktu (%)"],
+            bulan,
+            {1: _FMT_INT, 2: _FMT_2, 3: _FMT_2},
+        ),
+        Sheet(
+            "UKPD per Bulan",
+            ["Bulan", "UKPD", "Jumlah Laporan", "Direspon Tepat Waktu", "Capaian (%)"]
+            + ["TL Ditolak", "Nilai TL < 100"],
+            per_unit,
+            {2: _FMT_INT, 3: _FMT_INT, 4: _FMT_2, 5: _FMT_INT, 6: _FMT_INT},
+        ),
+    ]
+
+
+def write_tabel_tahunan(lt: LaporanTahunan, path: Path | str) -> Path:
+    """``output/<YYYY>/tabel.xlsx``: the annual report's tables for Excel (see :func:`lembar_tahunan`)."""
+    return write_workbook(lembar_tahunan(lt), path, f"Tabel Laporan Tahunan CRM {lt.tahun}")

@@ -118,6 +118,9 @@ def test_annual_build_rebuilds_only_when_a_month_changes(output, tmp_path):
     index = BeautifulSoup((root / "output" / "index.html").read_text("utf-8"), "lxml")
     first = index.select_one("#tahun-2022 ~ ul > li")
     assert first["id"] == "tahunan-2022" and first.a["href"] == "2022/laporan.html"
+    # The annual workbook is published beside the report and linked from its card.
+    assert (year / "tabel.xlsx").is_file()
+    assert "2022/tabel.xlsx" in [a["href"] for a in first.select("a")]
     jan = root / "output" / "2022-01" / "metrics.json"
     data = json.loads(jan.read_text(encoding="utf-8"))
     data["total_laporan"] += 1
@@ -146,3 +149,41 @@ def test_cli_builds_a_year_by_its_number(output, tmp_path, monkeypatch, capsys):
     assert (root / "output" / "2022" / "laporan.pdf").is_file()
     assert main(["build", "--tahun", "2022", "--renderer", "embedded"]) == 0
     assert "Laporan tahunan 2022: sudah terkini" in capsys.readouterr().out
+
+
+def test_annual_workbook_holds_the_months_own_figures_as_numbers(output, tmp_path):
+    from openpyxl import load_workbook
+
+    lt = t.siapkan_tahunan(2022, output)
+    path = t.write_tabel_tahunan(lt, tmp_path / "tabel.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Rekap UKPD", "Per Bulan", "UKPD per Bulan"]
+    rekap = {row[0]: row[1:] for row in wb["Rekap UKPD"].iter_rows(min_row=2, values_only=True)}
+    assert len(rekap) == 76
+    expected = []
+    for month in MONTHS:
+        data = json.loads((output / month / "metrics.json").read_text(encoding="utf-8"))
+        units = {e["ukpd"]: e for e in data["per_ukpd"]}
+        expected.append(units["KELURAHAN RAWAMANGUN"]["total"])
+    assert list(rekap["KELURAHAN RAWAMANGUN"]) == [*expected, sum(expected)]
+    bulan = list(wb["Per Bulan"].iter_rows(min_row=2, values_only=True))
+    juni = json.loads((output / "2022-06" / "metrics.json").read_text(encoding="utf-8"))
+    assert bulan[5][:3] == ("2022-06", juni["total_laporan"], juni["capaian_persen"])
+    long = list(wb["UKPD per Bulan"].iter_rows(min_row=2, values_only=True))
+    assert len(long) == 76 * len(MONTHS)
+    assert all(isinstance(r[2], int) for r in long)  # numbers stay numbers
+
+
+def test_annual_workbook_leaves_a_missing_month_empty(output, tmp_path):
+    from openpyxl import load_workbook
+
+    partial = tmp_path / "output"
+    shutil.copytree(output, partial)
+    shutil.rmtree(partial / "2022-03")
+    lt = t.siapkan_tahunan(2022, partial)
+    wb = load_workbook(t.write_tabel_tahunan(lt, tmp_path / "tabel.xlsx"))
+    row = next(wb["Rekap UKPD"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert row[3] is None and all(isinstance(v, int) for v in row[1:3])
+    assert [r[0] for r in wb["Per Bulan"].iter_rows(min_row=2, values_only=True)].count(
+        "2022-03"
+    ) == 0
