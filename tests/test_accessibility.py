@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_build import _copy_project
+from test_build import copy_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -46,7 +46,7 @@ PAGES = {
 def output(tmp_path_factory):
     from crmlib.build import Project, build
 
-    root = _copy_project(tmp_path_factory.mktemp("proyek"))
+    root = copy_project(tmp_path_factory.mktemp("proyek"))
     results = build(Project(root), ["2022-05", "2022-06"], jobs=2, renderer="embedded")
     assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
     from crmlib.build_tahunan import build_years

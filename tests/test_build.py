@@ -36,35 +36,27 @@ pytestmark = pytest.mark.e2e
 MONTHS = ("2022-05", "2022-06")
 
 
-def _copy_project(dest: Path) -> Path:
+def copy_project(dest: Path, months: tuple[str, ...] | list[str] = MONTHS) -> Path:
+    """A project with the sample data of ``months`` (nothing built), data paths made local."""
     for name in ("notebooks", "_extensions"):
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
     (dest / "params").mkdir()
     shutil.copy(ROOT / "params" / "_default.yaml", dest / "params" / "_default.yaml")
     (dest / "data").mkdir()
-    for m in MONTHS:
-        text = (ROOT / "params" / f"{m}.yaml").read_text()
-        src = ROOT / next(
-            line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("data:")
-        )
-        target = dest / "data" / src.name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, target)
-        text = (
-            "\n".join(
-                f"data: data/{src.name}" if line.startswith("data:") else line
-                for line in text.splitlines()
-            )
-            + "\n"
-        )
-        (dest / "params" / f"{m}.yaml").write_text(text)
+    for m in months:
+        lines = (ROOT / "params" / f"{m}.yaml").read_text().splitlines()
+        src = ROOT / next(x.split(":", 1)[1].strip() for x in lines if x.startswith("data:"))
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / "data" / src.name)
+        lines = [f"data: data/{src.name}" if x.startswith("data:") else x for x in lines]
+        (dest / "params" / f"{m}.yaml").write_text("\n".join(lines) + "\n")
     return dest
 
 
 @pytest.fixture(scope="module")
 def built_template(tmp_path_factory):
     """A project with both months built once (embedded renderer)."""
-    root = _copy_project(tmp_path_factory.mktemp("template"))
+    root = copy_project(tmp_path_factory.mktemp("template"))
     results = build(Project(root), list(MONTHS), jobs=2, renderer="embedded")
     assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
     return root

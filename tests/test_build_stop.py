@@ -20,31 +20,13 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import ROOT
+from test_build import copy_project
 
 from crmlib.build import Project, publish
 from crmlib.cli import main
 from crmlib.lock import HOLDER_NAME, LOCK_NAME, hold_output_lock
 
 CRM_REPORT = [sys.executable, "-m", "crmlib.cli"]
-
-
-def copy_project(dest: Path, months: tuple[str, ...]) -> Path:
-    """A project with the sample data of ``months`` (nothing built)."""
-    for name in ("notebooks", "_extensions"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
-    (dest / "params").mkdir()
-    shutil.copy(ROOT / "params" / "_default.yaml", dest / "params" / "_default.yaml")
-    (dest / "data").mkdir()
-    for m in months:
-        lines = (ROOT / "params" / f"{m}.yaml").read_text().splitlines()
-        data = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("data:"))
-        src = ROOT / data
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / "data" / src.name)
-        lines = [f"data: data/{src.name}" if x.startswith("data:") else x for x in lines]
-        (dest / "params" / f"{m}.yaml").write_text("\n".join(lines) + "\n")
-    return dest
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
 from pypdf import PdfReader
-from test_build import quarto_on_path  # noqa: F401  (autouse: a failing `quarto` on PATH)
+from test_build import copy_project, quarto_on_path  # noqa: F401  (autouse: a failing `quarto` on PATH)
 
 from crmlib.build import Project, build, finalize
 from crmlib.cli import main
@@ -29,23 +28,6 @@ from crmlib.tandatangan import check_signature
 pytestmark = pytest.mark.e2e
 
 OLEH = "Analis Uji <analis@example.org>"
-
-
-def _copy_project(dest: Path, months: tuple[str, ...]) -> Path:
-    for name in ("notebooks", "_extensions"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
-    (dest / "params").mkdir()
-    shutil.copy(ROOT / "params" / "_default.yaml", dest / "params" / "_default.yaml")
-    (dest / "data").mkdir()
-    for m in months:
-        text = (ROOT / "params" / f"{m}.yaml").read_text()
-        lines = text.splitlines()
-        src = ROOT / next(x.split(":", 1)[1].strip() for x in lines if x.startswith("data:"))
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / "data" / src.name)
-        lines = [f"data: data/{src.name}" if x.startswith("data:") else x for x in lines]
-        (dest / "params" / f"{m}.yaml").write_text("\n".join(lines) + "\n")
-    return dest
 
 
 def sha(path: Path) -> str:
@@ -59,7 +41,7 @@ def pages_with_draf(pdf: Path) -> list[bool]:
 @pytest.fixture(scope="module")
 def finalized_template(tmp_path_factory):
     """2022-05 (draft) and 2022-06 (final edition 1) built with the embedded renderer."""
-    root = _copy_project(tmp_path_factory.mktemp("edisi"), ("2022-05", "2022-06"))
+    root = copy_project(tmp_path_factory.mktemp("edisi"), ("2022-05", "2022-06"))
     project = Project(root)
     results = build(project, ["2022-05", "2022-06"], jobs=1, renderer="embedded")
     assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
@@ -349,7 +331,7 @@ def neighbour(output: Path, periode: str, which: str) -> str | None:
 
 
 def test_links_stay_right_after_gap_filled_later_and_month_removed(tmp_path, monkeypatch):
-    root = _copy_project(tmp_path / "nav", ("2022-04", "2022-05", "2022-06"))
+    root = copy_project(tmp_path / "nav", ("2022-04", "2022-05", "2022-06"))
     monkeypatch.chdir(root)
     output = root / "output"
     # Monthly order with a gap: 2022-04, then 2022-06 (2022-05's data came late).
