@@ -434,18 +434,25 @@ def _range_text(rows: list[dict[str, Any]]) -> str:
     return f"{len(rows)} bulan, {first}" + ("" if len(rows) == 1 else f" – {last}")
 
 
+def _series_page(label: str, baris: list[dict], kota_label: str, css: str) -> dict[str, Any]:
+    """What a unit page and a kecamatan page share: titles, range, trend chart, rows."""
+    return {
+        "css": css,
+        "judul": label,
+        "judul_halaman": f"{label} — Arsip CRM {kota_label}".strip(),
+        "subjudul": kota_label.strip().upper(),
+        "ringkas": _range_text(baris),
+        "grafik": trend_chart(baris, judul=f"Tren laporan {label}"),
+        "baris": baris,
+    }
+
+
 def render_unit_page(unit: UnitSeries, kota_label: str, css: str, induk: dict | None = None) -> str:
     """The page of one UKPD: chart and table of its monthly series."""
     return _render(
         "ukpd.html.j2",
-        css=css,
-        judul=unit["label"],
-        judul_halaman=f"{unit['label']} — Arsip CRM {kota_label}".strip(),
-        subjudul=kota_label.strip().upper(),
-        ringkas=_range_text(unit["baris"]),
+        **_series_page(unit["label"], unit["baris"], kota_label, css),
         induk=induk,
-        grafik=trend_chart(unit["baris"], judul=f"Tren laporan {unit['label']}"),
-        baris=unit["baris"],
         peringkat=unit["tingkat"] == "kelurahan",
     )
 
@@ -454,14 +461,8 @@ def render_kecamatan_page(kec: dict[str, Any], kota_label: str, css: str) -> str
     """The page of one kecamatan: its office and kelurahan rolled up, plus its units."""
     return _render(
         "kecamatan.html.j2",
-        css=css,
-        judul=kec["label"],
-        judul_halaman=f"{kec['label']} — Arsip CRM {kota_label}".strip(),
-        subjudul=kota_label.strip().upper(),
-        ringkas=_range_text(kec["baris"]),
+        **_series_page(kec["label"], kec["baris"], kota_label, css),
         rentang=_range_text(kec["baris"]),
-        grafik=trend_chart(kec["baris"], judul=f"Tren laporan {kec['label']}"),
-        baris=kec["baris"],
         unit=kec["unit"],
     )
 

@@ -15,12 +15,11 @@ import re
 import unicodedata
 from typing import Any
 
+from crmlib.escape import seperti_rumus
 from crmlib.fmt import format_ukpd
-from crmlib.metrics import persen
+from crmlib.metrics import STATUSES, persen
 
 UnitSeries = dict[str, Any]
-
-STATUSES = ("Complete", "Disposisi", "In Progres", "Wait")
 
 #: Columns of ``output/data/ukpd_bulanan.csv`` (documented in docs/unduhan.md).
 CSV_COLUMNS = (
@@ -49,7 +48,6 @@ CSV_COLUMNS = (
     "peringkat_penyelesaian",
 )
 _FIGURES = CSV_COLUMNS[8:]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def slug(name: str) -> str:
@@ -217,7 +215,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_START) else value
+        return "'" + value if seperti_rumus(value) else value
     return value
 
 

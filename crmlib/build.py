@@ -639,24 +639,12 @@ def _write_metrics(
     ``extra`` is added to the provenance (build time, renderer, commit, edition);
     the plausibility warnings go under :data:`WARNINGS_KEY`.
     """
-    from crmlib.outputs import build_provenance, write_metrics_json, write_tables_xlsx
+    from crmlib.outputs import month_provenance, write_metrics_json, write_tables_xlsx
     from crmlib.report import compute_month
 
     per_tanggal = params.get("per_tanggal")
     metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
-    provenance = build_provenance(
-        month.sources,
-        month.counts,
-        metrics.params,
-        dropped_columns=month.dropped_columns,
-        notices=month.notices,
-    )
-    provenance.update(
-        {
-            "periode": periode,
-            "per_tanggal": metrics.per_tanggal.isoformat() if per_tanggal else None,
-        }
-    )
+    provenance = month_provenance(month, metrics, per_tanggal or None)
     edition_keys = {
         k: extra.pop(k) for k in ("edisi", "menggantikan", "alasan_revisi") if k in extra
     }

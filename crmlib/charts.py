@@ -278,15 +278,7 @@ def plot_kecamatan_status(df: pd.DataFrame, labels: Mapping[str, str] | None = N
                 linewidth=0.4 if outline else 0,
             )
             left += width
-        xmax = float(totals.max())
-        _value_labels_h(ax, y, totals, xmax)
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.set_xlim(0, xmax * 1.08)
-        _count_axis(ax.xaxis)
-        ax.xaxis.grid(True)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(LABEL_JUMLAH)
+        _count_rows(ax, y, totals, names, float(totals.max()), headroom=1.08)
         from matplotlib.patches import Patch
 
         # Explicit swatches: the legend must not copy a row's missing outline.
@@ -359,16 +351,22 @@ def _count_bars(fig: Figure, ax: Axes, values: np.ndarray, names: list[str]) -> 
     """One bar per row, first row at the top, its count at the bar end; count axis below."""
     y = np.arange(len(values))
     ax.barh(y, values, height=0.62, color=_warna(_PRIMER))
-    xmax = float(values.max()) or 1.0
+    _count_rows(ax, y, values, names, float(values.max()) or 1.0, headroom=1.1)
+    return _finish(fig)
+
+
+def _count_rows(
+    ax: Axes, y: np.ndarray, values: np.ndarray, names: list[str], xmax: float, headroom: float
+) -> None:
+    """Rows named on the left, first at the top, counts at the bar ends, a count axis below."""
     _value_labels_h(ax, y, values, xmax)
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlim(0, xmax * 1.1)
+    ax.set_xlim(0, xmax * headroom)
     _count_axis(ax.xaxis)
     ax.xaxis.grid(True)
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel(LABEL_JUMLAH)
-    return _finish(fig)
 
 
 def plot_waktu_respon(

@@ -148,8 +148,8 @@ def metrics(
     import pandas as pd
 
     from crmlib.outputs import (
-        build_provenance,
         metrics_to_dict,
+        month_provenance,
         write_metrics_json,
         write_tables_xlsx,
     )
@@ -169,16 +169,7 @@ def metrics(
     ref = load_reference(kota)
     month = read_month(data, periode, reference=ref, izinkan_kosong=izinkan_kosong)
     m = compute_month(month, ref, per_tanggal=when)
-    provenance = build_provenance(
-        month.sources,
-        month.counts,
-        m.params,
-        dropped_columns=month.dropped_columns,
-        notices=month.notices,
-    )
-    provenance.update(
-        {"periode": periode, "per_tanggal": when.isoformat() if when is not None else None}
-    )
+    provenance = month_provenance(month, m, when)
     if output is None:
         # Printed, not written into output/: the published month only changes through `build`.
         _echo(json.dumps(metrics_to_dict(m, provenance), ensure_ascii=False, indent=2))

@@ -33,7 +33,15 @@ import re
 import string
 import unicodedata
 
-__all__ = ["Markup", "atribut", "bersihkan_kontrol", "kode", "teks_data", "teks_narasi"]
+__all__ = [
+    "Markup",
+    "atribut",
+    "seperti_rumus",
+    "bersihkan_kontrol",
+    "kode",
+    "teks_data",
+    "teks_narasi",
+]
 
 # Characters that never start or end markup inside a line, left readable.
 _AMAN = set(",.;?%()/")
@@ -162,3 +170,12 @@ def atribut(nilai: object) -> str:
     """
     teks = " ".join(bersihkan_kontrol("" if nilai is None else str(nilai)).split())
     return _POLA_SEMUA_TANDA.sub(lambda m: "\\" + m.group(0), teks)
+
+
+# A cell starting with one of these is a formula when typed into a spreadsheet.
+_AWAL_RUMUS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def seperti_rumus(nilai: object) -> bool:
+    """Whether a text would be read as a formula by a spreadsheet (xlsx cell, CSV field)."""
+    return isinstance(nilai, str) and nilai.startswith(_AWAL_RUMUS)

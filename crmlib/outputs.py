@@ -24,12 +24,14 @@ import numpy as np
 import pandas as pd
 
 import crmlib
+from crmlib.escape import seperti_rumus
 from crmlib.metrics import NILAI_COLUMNS, STATUSES, MetricParams, Metrics
 
 __all__ = [
     "CONTRACT_KEYS",
     "Sheet",
     "build_provenance",
+    "month_provenance",
     "metrics_to_dict",
     "write_metrics_json",
     "write_tables_xlsx",
@@ -340,6 +342,24 @@ _FMT_DT = "dd/mm/yyyy hh:mm"
 _FMT_DATE = "dd/mm/yyyy"
 
 
+def month_provenance(month: Any, m: Metrics, per_tanggal: object = None) -> dict:
+    """The provenance of a month read by :func:`crmlib.reader.read_month` and computed as ``m``.
+
+    ``per_tanggal`` is the as-of time that was asked for; without one the
+    provenance records none (the metrics may still have derived one).
+    """
+    provenance = build_provenance(
+        month.sources,
+        month.counts,
+        m.params,
+        dropped_columns=month.dropped_columns,
+        notices=month.notices,
+    )
+    provenance["periode"] = month.periode
+    provenance["per_tanggal"] = m.per_tanggal.isoformat() if per_tanggal is not None else None
+    return provenance
+
+
 @dataclasses.dataclass
 class Sheet:
     """One worksheet: its name, header row, rows of real values, and number formats."""
@@ -530,10 +550,6 @@ def _width(value: Any) -> int:
     return len(str(value))
 
 
-# A cell starting with one of these is a formula when typed into a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
 def _text_stays_text(ws) -> None:
     """Write every text value as text: never a formula, not even after editing the cell.
 
@@ -542,7 +558,7 @@ def _text_stays_text(ws) -> None:
     """
     for row in ws.iter_rows():
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            if seperti_rumus(cell.value):
                 cell.data_type = "s"
                 # Excel keeps the text as text when the cell is edited.
                 cell.quotePrefix = True
