@@ -450,6 +450,7 @@ def build_month(
     warm: bool = True,
     edition: Edition | None = None,
     signer=None,
+    draw_ahead: bool = False,
 ) -> MonthResult:
     """Build one month end to end in a temporary folder and publish it atomically.
 
@@ -457,7 +458,9 @@ def build_month(
     ``build.log`` and the returned :class:`MonthResult`. Without ``edition`` the
     month is a draft (DRAF mark); with it, a final edition (PDF/A, attachments,
     signed with ``signer`` when given) that is stored in ``terbitan/`` and
-    published from there.
+    published from there. ``draw_ahead`` draws the charts in a thread of this
+    process while the kernel executes the notebook (for a build of one month at a
+    time, where the second core is otherwise idle).
     """
     from crmlib import render
     from crmlib.execute import prestart_warm_kernel
@@ -507,14 +510,20 @@ def build_month(
             "git_commit": git_commit(project.root),
             **(edition.provenance() if edition else {}),
         }
-        provenance = _write_metrics(project, periode, params, month, ref, tmp, extra)
+        provenance, metrics = _write_metrics(project, periode, params, month, ref, tmp, extra)
         warnings = provenance[WARNINGS_KEY]
         for w in warnings:
             log.warning("PERINGATAN: %s", w)
         step("metrik", t0)
 
         t0 = time.perf_counter()
-        _run_notebook(project, periode, params, data_path, provenance, tmp, warm)
+        parameters = _notebook_parameters(project, periode, params, data_path, provenance)
+        ahead = _DrawAhead(month, ref, metrics, parameters, tmp) if draw_ahead else None
+        try:
+            _run_notebook(project, params, parameters, tmp, warm)
+        finally:
+            if ahead is not None:
+                ahead.stop.set()
         step("notebook", t0)
 
         t0 = time.perf_counter()
@@ -526,6 +535,12 @@ def build_month(
         for w in rendered["warnings"]:
             log.info("render: %s", w)
         step("render", t0)
+        if ahead is not None:
+            log.info("grafik digambar lebih dulu: %s", ", ".join(ahead.finish()) or "tidak ada")
+            if ahead.error:
+                log.info(
+                    "menggambar grafik lebih dulu gagal (notebook menggambarnya): %s", ahead.error
+                )
 
         log.info("selesai dalam %.2f s", time.perf_counter() - start)
         _close_log(log)
@@ -582,23 +597,21 @@ def _close_log(log: logging.Logger) -> None:
     log.handlers.clear()
 
 
-def _run_notebook(
-    project: Project,
-    periode: str,
-    params: dict,
-    data_path: Path,
-    provenance: dict,
-    tmp: Path,
-    warm: bool,
-) -> None:
+def _notebook_parameters(
+    project: Project, periode: str, params: dict, data_path: Path, provenance: dict
+) -> dict:
+    """The parameters injected into the notebook for the month built in ``output/<periode>``."""
+    # From where the kernel really runs: output/ may be a symlink to another disk.
+    data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
+    return notebook_parameters(
+        params, data_rel, provenance, previous_month_headline(project, periode)
+    )
+
+
+def _run_notebook(project: Project, params: dict, parameters: dict, tmp: Path, warm: bool) -> None:
     """Execute the report notebook into ``tmp/laporan.ipynb`` with the month's parameters."""
     from crmlib.execute import execute_notebook
 
-    # From where the kernel really runs: output/ may be a symlink to another disk.
-    data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
-    parameters = notebook_parameters(
-        params, data_rel, provenance, previous_month_headline(project, periode)
-    )
     execute_notebook(
         project.notebook,
         tmp / "laporan.ipynb",
@@ -607,6 +620,44 @@ def _run_notebook(
         timeout=int(params.get("sel_timeout_detik") or 300),
         warm=warm,
     )
+
+
+class _DrawAhead:
+    """The month's charts drawn in a thread of the build while the kernel runs the notebook.
+
+    See :func:`crmlib.report.gambar_lebih_dulu`. A failure here only means the
+    notebook draws the charts itself; it never fails the build.
+    """
+
+    def __init__(self, month, ref, metrics, parameters: dict, tmp: Path) -> None:
+        from crmlib.report import laporan_dari
+
+        narasi = {k: parameters.get(k) for k in ("kendala", "saran", "catatan")}
+        self.lap = laporan_dari(
+            month, ref, metrics, narasi, output_dir=tmp, riwayat=parameters.get("riwayat")
+        )
+        self.stop = threading.Event()
+        self.drawn: list[str] = []
+        self.error = ""
+        self.thread = threading.Thread(target=self._run, name="grafik-lebih-dulu", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from crmlib.report import gambar_lebih_dulu
+
+        try:
+            self.drawn = gambar_lebih_dulu(self.lap, self.stop)
+        except Exception as exc:  # the notebook draws what is missing; the log says why
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def finish(self) -> list[str]:
+        """Wait for the chart in hand, remove the drawn-ahead folder; the charts drawn here."""
+        from crmlib.report import GRAFIK_SIAP_DIR
+
+        self.stop.set()
+        self.thread.join()
+        shutil.rmtree(self.lap.output_dir / GRAFIK_SIAP_DIR, ignore_errors=True)
+        return self.drawn
 
 
 def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging.Logger):
@@ -634,7 +685,7 @@ def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging
 def _write_metrics(
     project: Project, periode: str, params: dict, month, ref, tmp: Path, extra: dict
 ) -> dict:
-    """Compute the month, write ``metrics.json`` and ``tabel.xlsx`` into ``tmp``; the provenance.
+    """Compute the month, write ``metrics.json`` and ``tabel.xlsx`` into ``tmp``; provenance, metrics.
 
     ``extra`` is added to the provenance (build time, renderer, commit, edition);
     the plausibility warnings go under :data:`WARNINGS_KEY`.
@@ -653,7 +704,7 @@ def _write_metrics(
     provenance.update(edition_keys)
     write_metrics_json(metrics, tmp / "metrics.json", provenance)
     write_tables_xlsx(metrics, tmp / "tabel.xlsx")
-    return provenance
+    return provenance, metrics
 
 
 def month_front_matter(
@@ -985,7 +1036,7 @@ def _build_serial(todo: list[str], args: tuple, emit, results: list[MonthResult]
     try:
         for periode in todo:
             emit("mulai", periode)
-            r = build_month(root, periode, renderer, force, built_at)
+            r = build_month(root, periode, renderer, force, built_at, draw_ahead=True)
             results.append(r)
             emit("selesai", r)
     except BaseException:

@@ -50,21 +50,33 @@ def _start_kernel(box: dict | None = None):
 
 
 def _run_in_kernel(km, code: str, timeout: float) -> str:
-    """Execute ``code`` on a fresh client of ``km``; return the reply status."""
+    """Execute ``code`` on a fresh client of ``km``; return the reply status.
+
+    Only the shell channel is used: its request waits in ZeroMQ's queue until the
+    kernel reads it, so no ``wait_for_ready`` is needed. That handshake flushes the
+    IOPub channel with a 0.2 s timeout (more when IOPub connects late) and sat on the
+    single-month build's critical path twice.
+    """
+    import time
+    from queue import Empty
+
     from jupyter_core.utils import run_sync
 
     async def go() -> str:
         kc = km.client()
-        kc.start_channels()
+        kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         try:
-            await kc.wait_for_ready(timeout=timeout)
-            # The hook swallows the kernel's output: an error here must not reach the terminal
-            # as a raw IPython traceback; the reply status says enough.
-            reply = await kc.execute_interactive(
-                code, timeout=timeout, store_history=False, output_hook=lambda msg: None
-            )
-            return reply["content"]["status"]
-        except TimeoutError:
+            msg_id = kc.execute(code, silent=True, store_history=False)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                try:
+                    reply = await kc.get_shell_msg(timeout=min(1.0, timeout))
+                except Empty:
+                    if not await km.is_alive():
+                        return "dead"
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    return reply["content"]["status"]
             return "timeout"
         finally:
             kc.stop_channels()
@@ -165,15 +177,12 @@ def _warm_kernel(cwd: Path, retry: bool = True):
         km = _start_kernel()
         _warm["kernel"] = km
         atexit.register(shutdown_warm_kernel)
-    # The folder first: the previous month's folder may be gone (a failed month is
-    # discarded), and IPython's reset fails in a deleted working directory.
-    status = _run_in_kernel(km, f"import os\nos.chdir({str(cwd)!r})", 30)
-    if status == "ok":
-        status = _run_in_kernel(
-            km,
-            f"get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({str(cwd)!r})",
-            30,
-        )
+    # One request: the folder first (the previous month's folder may be gone, and IPython's
+    # reset fails in a deleted working directory), then a clean namespace, then the folder again.
+    chdir = f"import os\nos.chdir({str(cwd)!r})"
+    status = _run_in_kernel(
+        km, f"{chdir}\nget_ipython().run_line_magic('reset', '-f')\n{chdir}", 30
+    )
     if status != "ok":
         shutdown_warm_kernel()
         if not retry:

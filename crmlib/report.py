@@ -11,9 +11,12 @@ the notebook's Markdown cells, filled with the values of :mod:`crmlib.narasi`.
 from __future__ import annotations
 
 import base64
+import contextvars
 import hashlib
 import json
-from dataclasses import dataclass, field
+import os
+import threading
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +32,12 @@ GRAFIK_DIR = "grafik"
 # PNGs by the hash of what they are drawn from (_png); a few months' worth per process.
 GRAFIK_CACHE_MAX = 24
 _GRAFIK_CACHE: dict[str, bytes] = {}
+# Charts a build draws ahead of the notebook (gambar_lebih_dulu), in the month's folder,
+# each named by the hash of its inputs; the notebook's chart cells take them from there.
+GRAFIK_SIAP_DIR = ".grafik-siap"
+_SIMPAN_SIAP: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
+    "simpan_siap", default=None
+)
 RIWAYAT_COLUMNS = ["periode", "total_laporan", "capaian_persen", "persen_tepat_waktu"]
 
 
@@ -296,17 +305,41 @@ def siapkan_laporan(
         a["data"], periode, reference=reference, izinkan_kosong=bool(a["izinkan_kosong"])
     )
     metrics = compute_month(month, reference, metrik=a["metrik"], per_tanggal=a["per_tanggal"])
+    return laporan_dari(
+        month,
+        reference,
+        metrics,
+        narasi=a["narasi"],
+        output_dir=output_dir,
+        riwayat=pd.DataFrame(a["riwayat"], columns=RIWAYAT_COLUMNS)
+        if a["riwayat"] is not None
+        else read_riwayat(arsip_dir, periode),
+    )
+
+
+def laporan_dari(
+    month: MonthData,
+    reference: Reference,
+    metrics: Metrics,
+    narasi: dict | None = None,
+    output_dir: str | Path | None = ".",
+    riwayat: pd.DataFrame | list[dict] | None = None,
+) -> Laporan:
+    """A :class:`Laporan` of a month already read and computed (the build has both).
+
+    ``riwayat`` as a list of dicts is taken as the notebook's ``riwayat`` parameter.
+    """
+    if not isinstance(riwayat, pd.DataFrame):
+        riwayat = pd.DataFrame(riwayat or [], columns=RIWAYAT_COLUMNS)
     return Laporan(
-        periode=periode,
+        periode=metrics.periode,
         m=metrics_to_dict(metrics, None),
         metrics=metrics,
         month=month,
         reference=reference,
-        narasi=a["narasi"] or {},
+        narasi=narasi or {},
         output_dir=Path(output_dir) if output_dir is not None else None,
-        riwayat=pd.DataFrame(a["riwayat"], columns=RIWAYAT_COLUMNS)
-        if a["riwayat"] is not None
-        else read_riwayat(arsip_dir, periode),
+        riwayat=riwayat,
     )
 
 
@@ -592,16 +625,36 @@ def _png(lap: Laporan, draw, name: str, caption: str, alt: str) -> bytes:
 
     A warm kernel executes the same month again when only its wording or narrative
     params changed (``crm-report preview``); the charts are then the same bytes.
+    A chart the build drew ahead from the same inputs (:func:`gambar_lebih_dulu`)
+    is taken as it is.
     """
     from crmlib import charts
 
     kunci = _kunci_grafik(lap, name, caption, alt)
-    if kunci not in _GRAFIK_CACHE:
-        fig = draw()
-        _GRAFIK_CACHE[kunci] = charts.to_png(fig)
-        while len(_GRAFIK_CACHE) > GRAFIK_CACHE_MAX:
-            _GRAFIK_CACHE.pop(next(iter(_GRAFIK_CACHE)))
-    return _GRAFIK_CACHE[kunci]
+    png = _GRAFIK_CACHE.get(kunci)
+    if png is None:
+        png = _grafik_siap(lap, kunci)
+    if png is None:
+        png = charts.to_png(draw())
+    _GRAFIK_CACHE[kunci] = png
+    while len(_GRAFIK_CACHE) > GRAFIK_CACHE_MAX:
+        _GRAFIK_CACHE.pop(next(iter(_GRAFIK_CACHE)))
+    simpan = _SIMPAN_SIAP.get()
+    if simpan is not None:
+        # Written whole, then renamed: the notebook never reads half a PNG.
+        sementara = simpan / f".{kunci}.{threading.get_ident()}.tmp"
+        sementara.write_bytes(png)
+        os.replace(sementara, simpan / f"{kunci}.png")
+    return png
+
+
+def _grafik_siap(lap: Laporan, kunci: str) -> bytes | None:
+    if lap.output_dir is None:
+        return None
+    try:
+        return (lap.output_dir / GRAFIK_SIAP_DIR / f"{kunci}.png").read_bytes()
+    except OSError:
+        return None
 
 
 def _figure(lap: Laporan, draw, name: str, caption: str, as_text: bool, alt: str = ""):
@@ -794,3 +847,46 @@ def grafik_tren(lap: Laporan, as_text: bool = False):
         as_text,
         alt,
     )
+
+
+# The notebook's chart cells, in the order the notebook runs them.
+GRAFIK_NOTEBOOK = (
+    ("kecamatan", grafik_kecamatan),
+    ("tren", grafik_tren),
+    ("kategori", grafik_kategori),
+    ("kanal", grafik_kanal),
+    ("respon", grafik_respon),
+    ("harian", grafik_harian),
+)
+
+
+def gambar_lebih_dulu(lap: Laporan, berhenti: threading.Event | None = None) -> list[str]:
+    """Draw the month's charts while a kernel executes its notebook; the names drawn.
+
+    The build runs this in a thread while the kernel starts and executes the
+    notebook: drawing is most of the notebook's own time, and the build's process
+    has a core to spare meanwhile. The notebook draws top to bottom; this goes
+    bottom to top and stops where the two meet (the notebook has written that
+    chart) or when ``berhenti`` is set, so each chart is drawn about once. The PNGs
+    go to ``lap.output_dir/.grafik-siap/<key>.png``, named by the hash of
+    everything the chart is drawn from, so the notebook takes only a chart drawn
+    from exactly its own inputs, and draws any other itself.
+    """
+    if lap.output_dir is None:
+        return []
+    folder = lap.output_dir / GRAFIK_SIAP_DIR
+    folder.mkdir(exist_ok=True)
+    sendiri = replace(lap, output_dir=None)  # drawn, not written as the notebook's figure
+    token = _SIMPAN_SIAP.set(folder)
+    digambar = []
+    try:
+        for name, grafik in reversed(GRAFIK_NOTEBOOK):
+            if (berhenti is not None and berhenti.is_set()) or (
+                lap.output_dir / GRAFIK_DIR / f"{name}.png"
+            ).exists():
+                break
+            if grafik(sendiri, as_text=True):  # the trend chart is empty without history
+                digambar.append(name)
+    finally:
+        _SIMPAN_SIAP.reset(token)
+    return digambar

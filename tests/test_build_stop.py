@@ -296,3 +296,21 @@ def test_warm_kernel_survives_its_month_folder_being_deleted(tmp_path, capfd):
     captured = capfd.readouterr()
     assert "Traceback" not in captured.out + captured.err
     assert "FileNotFoundError" not in captured.out + captured.err
+
+
+@pytest.mark.e2e
+def test_warm_kernel_starts_each_month_with_an_empty_namespace(tmp_path):
+    from crmlib import execute
+
+    first_dir, next_dir = tmp_path / "2022-06", tmp_path / "2022-07"
+    first_dir.mkdir()
+    next_dir.mkdir()
+    try:
+        km = execute._warm_kernel(first_dir)
+        assert execute._run_in_kernel(km, "sisa_bulan_lalu = 508", 30) == "ok"
+        assert execute._run_in_kernel(km, "assert sisa_bulan_lalu == 508", 30) == "ok"
+        assert execute._warm_kernel(next_dir) is km
+        # A name left by the previous month is gone (the reply is an error, not ok).
+        assert execute._run_in_kernel(km, "sisa_bulan_lalu", 30) == "error"
+    finally:
+        execute.kill_warm_kernel()

@@ -1,0 +1,166 @@
+"""Charts the build draws ahead of the notebook are exactly the notebook's own.
+
+``crm-report build`` of one month draws the charts in a thread while the kernel
+starts and executes the notebook (``crmlib.report.gambar_lebih_dulu``); the
+notebook's chart cells take a drawn-ahead PNG only when it was drawn from exactly
+their own inputs. Who drew a chart must never show in the report.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import pytest
+from conftest import ROOT
+
+from crmlib import charts, report
+from crmlib.build import Project, build, notebook_parameters, previous_month_headline
+from crmlib.execute import execute_notebook
+from crmlib.params import load_params, resolve_data_path
+from crmlib.reader import read_month
+from crmlib.refdata import load_reference
+from crmlib.report import (
+    GRAFIK_DIR,
+    GRAFIK_NOTEBOOK,
+    GRAFIK_SIAP_DIR,
+    compute_month,
+    gambar_lebih_dulu,
+    laporan_dari,
+    siapkan_laporan,
+)
+
+PERIODE = "2022-06"
+NAMES = [name for name, _ in GRAFIK_NOTEBOOK]
+PLOTS = [name for name in dir(charts) if name.startswith("plot_")]
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("the chart was drawn again instead of taken")
+
+
+@pytest.fixture
+def lap_juni(tmp_path):
+    """The seed month as the notebook reads it, its figures going to ``tmp_path``."""
+    report._GRAFIK_CACHE.clear()
+    yield siapkan_laporan(periode=PERIODE, output_dir=tmp_path)
+    report._GRAFIK_CACHE.clear()
+
+
+def _siap(lap) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (lap.output_dir / GRAFIK_SIAP_DIR).glob("*.png")}
+
+
+def test_notebook_takes_every_chart_drawn_ahead_without_drawing(lap_juni, monkeypatch):
+    assert gambar_lebih_dulu(lap_juni) == NAMES[::-1]
+    siap = _siap(lap_juni)
+    assert len(siap) == len(NAMES)
+    assert not list((lap_juni.output_dir / GRAFIK_DIR).glob("*.png"))  # only drawn, not placed
+    report._GRAFIK_CACHE.clear()  # as in the kernel: a process that drew nothing yet
+    for name in PLOTS:
+        monkeypatch.setattr(charts, name, _refuse)
+    for _, grafik in GRAFIK_NOTEBOOK:
+        grafik(lap_juni, as_text=True)
+    placed = {p.read_bytes() for p in (lap_juni.output_dir / GRAFIK_DIR).glob("*.png")}
+    assert placed == set(siap.values())
+
+
+def test_a_chart_drawn_from_other_inputs_is_not_taken(lap_juni, monkeypatch):
+    # Drawn ahead with last month's count one higher, as from a stale archive.
+    riwayat = lap_juni.riwayat.copy()
+    riwayat.loc[0, "total_laporan"] += 1
+    gambar_lebih_dulu(replace(lap_juni, riwayat=riwayat))
+    assert len(_siap(lap_juni)) == len(NAMES)
+    report._GRAFIK_CACHE.clear()
+    for name in PLOTS:
+        monkeypatch.setattr(charts, name, _refuse)
+    for _, grafik in GRAFIK_NOTEBOOK:
+        with pytest.raises(AssertionError, match="drawn again"):
+            grafik(lap_juni, as_text=True)
+
+
+def test_stops_where_the_notebook_already_is_or_when_told(lap_juni):
+    import threading
+
+    figures = lap_juni.output_dir / GRAFIK_DIR
+    figures.mkdir()
+    (figures / "kanal.png").write_bytes(b"drawn by the notebook")
+    assert gambar_lebih_dulu(lap_juni) == ["harian", "respon"]
+    stop = threading.Event()
+    stop.set()
+    assert gambar_lebih_dulu(lap_juni, stop) == []
+
+
+def test_nothing_is_drawn_ahead_for_a_notebook_without_output_folder(lap_juni):
+    assert gambar_lebih_dulu(replace(lap_juni, output_dir=None)) == []
+
+
+def _execute(month_dir, parameters) -> dict[str, bytes]:
+    # A kernel of its own each time (warm=False): a warm kernel's chart cache would hide
+    # whether the drawn-ahead files were taken.
+    execute_notebook(
+        ROOT / "notebooks" / "laporan_bulanan.ipynb",
+        month_dir / "laporan.ipynb",
+        parameters,
+        cwd=month_dir,
+        timeout=120,
+        warm=False,
+    )
+    return {p.name: p.read_bytes() for p in (month_dir / GRAFIK_DIR).glob("*.png")}
+
+
+@pytest.mark.e2e
+def test_the_kernel_takes_the_builds_charts_and_would_draw_the_same_bytes(tmp_path):
+    project = Project(ROOT)
+    params = load_params(project.params_dir, PERIODE)
+    ref = load_reference()
+    data = resolve_data_path(params, ROOT)
+    month = read_month(data, PERIODE, reference=ref)
+    metrics = compute_month(
+        month, ref, metrik=params.get("metrik"), per_tanggal=params.get("per_tanggal")
+    )
+    dirs = {k: tmp_path / k for k in ("build", "sendiri", "diambil")}
+    for d in dirs.values():
+        d.mkdir()
+    parameters = notebook_parameters(
+        params,
+        os.path.relpath(data, dirs["sendiri"]),
+        {"renderer": "embedded"},
+        previous_month_headline(project, PERIODE),
+    )
+    # Drawn in this process the way the build draws them.
+    lap = laporan_dari(month, ref, metrics, output_dir=dirs["build"], riwayat=parameters["riwayat"])
+    report._GRAFIK_CACHE.clear()
+    assert gambar_lebih_dulu(lap) == NAMES[::-1]
+    ahead = _siap(lap)
+
+    # The kernel drawing everything itself gives the very same bytes.
+    assert set(_execute(dirs["sendiri"], parameters).values()) == set(ahead.values())
+
+    # Given drawn-ahead files (marked, so taking them shows), the kernel takes all six:
+    # its inputs hash to the same names as the build's.
+    siap = dirs["diambil"] / GRAFIK_SIAP_DIR
+    siap.mkdir()
+    for name, png in ahead.items():
+        (siap / name).write_bytes(png + b"diambil")
+    taken = _execute(dirs["diambil"], parameters)
+    assert len(taken) == len(NAMES)
+    assert all(png.endswith(b"diambil") for png in taken.values())
+
+
+@pytest.mark.e2e
+def test_one_month_build_draws_ahead_and_publishes_no_trace_of_it(tmp_path):
+    from test_build import copy_project
+
+    root = copy_project(tmp_path, (PERIODE,))
+    results = build(Project(root), [PERIODE], jobs=1, renderer="embedded")
+    assert [r.status for r in results] == ["dibangun"], results[0].reason
+    month = root / "output" / PERIODE
+    log = (month / "build.log").read_text(encoding="utf-8")
+    assert "grafik digambar lebih dulu: harian" in log
+    assert not (month / GRAFIK_SIAP_DIR).exists()
+    assert sorted(p.stem for p in (month / GRAFIK_DIR).glob("*.png")) == sorted(
+        n
+        for n in NAMES
+        if n != "tren"  # the only month: no history to compare with
+    )
