@@ -24,7 +24,7 @@ from crmlib.errors import NotebookError, NotebookTimeoutError
 KERNEL_NAME = "python3"
 # Imported once when a warm kernel starts, so the first month doesn't pay for them.
 # (charts draw on matplotlib.figure directly; pyplot and its backend set-up are never needed)
-WARM_UP = "import crmlib.report, crmlib.charts, crmlib.fmt, crmlib.metrics, matplotlib.figure"
+WARM_UP = "import crmlib.report, crmlib.charts, crmlib.fmt, crmlib.metrics, crmlib.narasi, matplotlib.figure"
 
 _warm: dict = {}
 
