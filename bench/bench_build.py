@@ -16,6 +16,7 @@ never touched):
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -108,10 +109,22 @@ def ratio_pairs(cli: str, pairs: int, periode: str = "2022-06") -> None:
         rows = []
         for _ in range(pairs):
             one = timed([cli, "build", periode, "--force", "--jobs", "1"], project.root)
+            month = project.output_dir / periode
+            steps = json.loads((month / "build-info.json").read_text())["langkah_detik"]
+            ahead = next(
+                (
+                    line.split(": ", 1)[1]
+                    for line in (month / "build.log").read_text().splitlines()
+                    if "grafik digambar lebih dulu" in line
+                ),
+                "-",
+            )
             bare = bare_papermill(project, periode)
             rows.append((one, bare, one / bare))
             print(
-                f"build {one:5.2f} s  papermill {bare:5.2f} s  ratio {one / bare:.2f}", flush=True
+                f"build {one:5.2f} s  papermill {bare:5.2f} s  ratio {one / bare:.2f}  "
+                f"steps {steps}  drawn ahead: {ahead}",
+                flush=True,
             )
     ratios = [r[2] for r in rows]
     print(
