@@ -16,8 +16,10 @@ class Problem:
     """One problem found in an input file, located as the user sees it in Excel/CSV.
 
     ``row`` is the 1-based row number as shown by Excel or a text editor
-    (the header is row 1, so the first data row is row 2). ``value`` must never
-    hold reporter-identifying data: readers only keep whitelisted columns.
+    (the header is row 1, so the first data row is row 2). ``value`` should never
+    hold reporter-identifying data (readers only keep whitelisted columns); a
+    phone number, e-mail address or NIK that still reaches the message, e.g. from
+    a shifted column, is masked when the problem is shown (:mod:`crmlib.pii`).
     """
 
     file: str
@@ -41,7 +43,10 @@ class Problem:
             text += f" (nilai: {self.value!r})"
         if self.expected:
             text += f"; yang diharapkan: {self.expected}"
-        return text
+        # The terminal and build.log are outputs too: a reporter's number never reaches them.
+        from crmlib.pii import mask_text
+
+        return mask_text(text)[0]
 
 
 class CrmReportError(Exception):

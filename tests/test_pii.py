@@ -82,3 +82,20 @@ def test_validate_shows_the_count(month_with_pii, capsys):
     out = capsys.readouterr().out
     assert "4 nilai mirip data pribadi disamarkan" in out
     assert "0812" not in out and "3175012345678901" not in out
+
+
+@pytest.fixture
+def shifted_column_with_a_phone_number(month_factory):
+    # A column shifted by one in the export: the reporter's phone lands in 'ukpd'.
+    return month_factory([laporan_row(ukpd="0812-3456-7890")])
+
+
+def test_a_refused_value_that_looks_personal_is_masked_in_the_message(
+    shifted_column_with_a_phone_number, capsys
+):
+    rc = main(["validate", str(shifted_column_with_a_phone_number), "--periode", "2022-06"])
+    assert rc != 0
+    err = capsys.readouterr().err
+    assert "baris 2, kolom 'ukpd'" in err  # still says where
+    assert PHONE in err
+    assert "0812" not in err and "3456" not in err
