@@ -220,6 +220,14 @@ def test_rejected_exactly_twice_is_listed(ditolak_tepat_2_kali):
     ]
 
 
+def test_an_empty_rejection_count_is_0_not_1(ditolak_tepat_2_kali):
+    params = MetricParams(ambang_ditolak=1)
+    listed = _all(ditolak_tepat_2_kali, params=params).tl_ditolak["nomor_laporan"].tolist()
+    assert listed == ["D1", "D2", "D3"]
+    per = M.compute_per_ukpd(ditolak_tepat_2_kali, empty_koordinasi(), UKPD_REF, params)
+    assert per.set_index("ukpd").loc["KELURAHAN KAYU MANIS", "tl_ditolak"] == 3
+
+
 def test_threshold_0_lists_every_report_including_empty_counts(ditolak_tepat_2_kali):
     params = MetricParams(ambang_ditolak=0)
     out = _all(ditolak_tepat_2_kali, params=params).tl_ditolak
@@ -698,3 +706,74 @@ def test_unknown_codes_are_listed_once_sorted_and_at_most_ten():
         M.compute_top_ukpd(many, UKPD_REF)
     listed = str(err.value).split(": ", 1)[1].split(", ")
     assert listed == [f"X{i:02d}" for i in range(10)]
+
+
+def test_every_missing_column_is_named_in_table_order():
+    laporan, koordinasi = _small_month()
+    with pytest.raises(MetricsInputError) as err:
+        _all(laporan.drop(columns=["nilai_tl", "kanal", "ukpd"]), koordinasi)
+    assert str(err.value) == "tabel laporan tidak punya kolom: kanal, ukpd, nilai_tl"
+
+
+def _broken(case):
+    """The small month with one thing wrong (``case``)."""
+    laporan, koordinasi = _small_month()
+    if case == "laporan_column":
+        laporan = laporan.drop(columns="kanal")
+    elif case == "koordinasi_column":
+        koordinasi = koordinasi.drop(columns="waktu_proses")
+    elif case == "unit":
+        laporan["ukpd"] = "ATLANTIS"
+    elif case == "status":
+        laporan["status"] = "Selesai"
+    elif case == "koordinasi_unit":
+        koordinasi["ukpd"] = "ATLANTIS"
+    elif case == "respon":
+        laporan.loc[0, "waktu_respon"] = laporan.loc[0, "waktu_masuk"] - pd.Timedelta(seconds=1)
+    elif case == "selesai":
+        laporan.loc[0, "waktu_selesai"] = laporan.loc[0, "waktu_masuk"] - pd.Timedelta(hours=1)
+    else:
+        koordinasi.loc[0, "waktu_proses"] = koordinasi.loc[0, "waktu_koordinasi"] - pd.Timedelta(
+            minutes=1
+        )
+    return laporan, koordinasi
+
+
+BACKWARDS = "1 baris dengan waktu mundur (durasi negatif)"
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("laporan_column", "tabel laporan tidak punya kolom: kanal"),
+        ("koordinasi_column", "tabel koordinasi tidak punya kolom: waktu_proses"),
+        ("unit", "nilai ukpd tidak ada di daftar referensi: ATLANTIS"),
+        ("status", "nilai status tidak ada di daftar referensi: Selesai"),
+        ("koordinasi_unit", "nilai ukpd (koordinasi) tidak ada di daftar referensi: ATLANTIS"),
+        ("respon", f"waktu_respon sebelum waktu_masuk: {BACKWARDS}"),
+        ("selesai", f"waktu_selesai sebelum waktu_masuk: {BACKWARDS}"),
+        ("proses", f"waktu_proses sebelum waktu_koordinasi: {BACKWARDS}"),
+    ],
+)
+@pytest.mark.parametrize("per_ukpd", [False, True], ids=["compute_all", "compute_per_ukpd"])
+def test_the_month_and_the_per_unit_table_name_what_is_wrong(case, message, per_ukpd):
+    laporan, koordinasi = _broken(case)
+    with pytest.raises(MetricsInputError) as err:
+        if per_ukpd:
+            M.compute_per_ukpd(laporan, koordinasi, UKPD_REF)
+        else:
+            _all(laporan, koordinasi)
+    assert str(err.value) == message
+
+
+def test_a_reference_with_an_empty_kecamatan_keeps_the_city_office_apart():
+    ref = UKPD_REF.astype({"kecamatan": object})
+    ref.loc[ref["tingkat"] == "kota", "kecamatan"] = np.nan  # as read from an empty cell
+    month = laporan_frame([{"ukpd": "WALIKOTA JAKARTA TIMUR"}])
+    kec = M.compute_kecamatan_status(month, ref)
+    assert kec[["kelompok", "tingkat", "total"]].iloc[-1].tolist() == [
+        "WALIKOTA JAKARTA TIMUR",
+        "kota",
+        1,
+    ]
+    assert M.compute_rekap_status(month, ref)["kecamatan"].iloc[-1] == ""
