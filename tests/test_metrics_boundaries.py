@@ -390,6 +390,13 @@ def test_kecamatan_groups_are_labelled_kecamatan_and_the_city_kota():
     assert out["tingkat"].tolist() == ["kecamatan"] * (len(out) - 1) + ["kota"]
 
 
+def test_a_group_is_labelled_kecamatan_whichever_unit_comes_first():
+    # Without its office row, MATRAMAN's first unit is a kelurahan: still a kecamatan group.
+    ref = UKPD_REF.loc[UKPD_REF["ukpd"] != "KECAMATAN MATRAMAN"]
+    out = M.compute_kecamatan_status(laporan_frame([{}]), ref)
+    assert out[["kelompok", "tingkat", "total"]].iloc[0].tolist() == ["MATRAMAN", "kecamatan", 1]
+
+
 def test_per_tanggal_is_none_when_not_given_and_a_timestamp_otherwise():
     month = laporan_frame([{}])
     assert _all(month).per_tanggal is None
