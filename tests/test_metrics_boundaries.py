@@ -208,6 +208,14 @@ def test_a_missing_maximum_is_fine_with_an_export_score_or_without_completion():
     assert (m.jumlah_selesai, m.capaian_persen) == (1, 70.0)
 
 
+def test_whole_hour_maximums_are_listed_as_float_hours(tl_lewat_1_detik):
+    month = tl_lewat_1_detik.astype({"max_waktu_tl_jam": "int64"})  # an export with 48, not 48.0
+    low = M.compute_nilai_dibawah_100(month, UKPD_REF)
+    assert low["max_waktu_tl_jam"].dtype == np.float64
+    assert low["max_waktu_tl_jam"].tolist() == [48.0, 48.0, 48.0]
+    assert low["nilai_tl"].tolist() == [90.0, 90.0, 80.0]
+
+
 # --------------------------------------------------------------------------- rejected follow-ups
 
 
@@ -383,6 +391,25 @@ def test_channels_follow_the_reference_order_not_the_row_order():
     assert out["kanal"].tolist() == KANAL_REF.sort_values("urutan")["kanal"].tolist()
     no_order = shuffled.drop(columns="urutan")
     assert M.compute_per_kanal(month, no_order)["kanal"].tolist() == no_order["kanal"].tolist()
+
+
+def _every_third(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``urutan`` 0, 1, 2, 0, 1, 2, …: rows 0, 3, 6, … share the first place."""
+    return table.assign(urutan=np.arange(len(table)) % 3)
+
+
+def _stable_order(names: list) -> list:
+    return names[0::3] + names[1::3] + names[2::3]
+
+
+def test_units_and_channels_sharing_an_urutan_keep_their_table_order():
+    ref = _every_third(UKPD_REF)
+    rekap = M.compute_rekap_status(laporan_frame([{}]), ref)
+    assert rekap["ukpd"].tolist() == _stable_order(UKPD_REF["ukpd"].tolist())
+    extra = pd.DataFrame({"kanal": [f"K{i}" for i in range(10)], "keterangan": "lain"})
+    kanal_ref = _every_third(pd.concat([KANAL_REF, extra], ignore_index=True))
+    out = M.compute_per_kanal(laporan_frame([{}]), kanal_ref)
+    assert out["kanal"].tolist() == _stable_order(kanal_ref["kanal"].tolist())
 
 
 def test_kecamatan_groups_are_labelled_kecamatan_and_the_city_kota():
