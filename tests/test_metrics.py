@@ -24,6 +24,7 @@ from crmlib import metrics as M
 from crmlib.metrics import MetricParams
 
 STATUS_COLS = ["Complete", "Disposisi", "In Progres", "Wait"]
+UNIT_CITY = "WALIKOTA JAKARTA TIMUR"
 
 
 def _all(laporan, koordinasi=None, **kwargs):
@@ -756,3 +757,12 @@ def test_units_without_durations_give_nan_means_without_warnings(per_unit_month)
         M.compute_koordinasi_ranking(koordinasi, UKPD_REF, terlama=True)
         M.compute_penyelesaian_ranking(laporan, UKPD_REF)
     assert m.per_ukpd["koordinasi_rerata_menit"].isna().sum() == len(UKPD_REF) - 3
+
+
+def test_per_ukpd_ranks_a_three_way_tie_by_competition():
+    month = counts_month(
+        {"KELURAHAN KAYU MANIS": 1, "KELURAHAN PALMERIAM": 1, "KELURAHAN SETU": 2, UNIT_CITY: 1}
+    )
+    per = M.compute_per_ukpd(month, empty_koordinasi(), UKPD_REF).set_index("ukpd")
+    ranks = per.loc[["KELURAHAN SETU", "KELURAHAN KAYU MANIS", "KELURAHAN PALMERIAM", UNIT_CITY]]
+    assert ranks["peringkat_laporan"].tolist() == [1, 2, 2, 2]
