@@ -381,6 +381,19 @@ def test_a_report_without_category_is_not_a_category():
         assert top.to_dict("list") == {"peringkat": [1], "kategori": ["Jalan"], "jumlah": [2]}
 
 
+def test_a_category_or_unit_with_a_single_report_is_listed():
+    month = laporan_frame([{"kategori": "Jalan"}, {"kategori": "Jalan"}, {"kategori": "Sampah"}])
+    top = M.compute_top_kategori(month, 5)
+    assert top.to_dict("list") == {
+        "peringkat": [1, 2],
+        "kategori": ["Jalan", "Sampah"],
+        "jumlah": [2, 1],
+    }
+    assert M.compute_top_ukpd(month, UKPD_REF, 5)["jumlah"].tolist() == [3]
+    one = laporan_frame([{"ukpd": "KELURAHAN SETU"}])
+    assert M.compute_top_ukpd(one, UKPD_REF, 5)["ukpd"].tolist() == ["KELURAHAN SETU"]
+
+
 # --------------------------------------------------------------------------- reference order
 
 
