@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from crmlib import metrics as M
 from crmlib.metrics import MetricParams
 
 STATUS_COLS = ["Complete", "Disposisi", "In Progres", "Wait"]
+UNIT_CITY = "WALIKOTA JAKARTA TIMUR"
 
 
 def _all(laporan, koordinasi=None, **kwargs):
@@ -659,3 +661,108 @@ def test_nan_export_scores_and_nullable_floats_are_handled():
     month["nilai_tl"] = month["nilai_tl"].astype("Float64")
     assert M.compute_nilai_tl(month).tolist() == [50.0, 100.0]
     assert np.isclose(M.compute_capaian(month), 75.0)
+
+
+# --------------------------------------------------------------------------- per unit
+
+
+@pytest.fixture
+def per_unit_month():
+    """Four units with every per-unit figure distinct (hand-computed in the test below).
+
+    KAYU MANIS: on time at exactly 6 h (score 100, rejected twice), 6 h + 1 s late
+    (49 h: 90, rejected once), never responded (Wait). PALMERIAM: 61 h (80),
+    In Progres. The MATRAMAN office: an export score of 70, rejected three times.
+    The city office: one report. Coordination: KAYU MANIS 10 and 20 min, PALMERIAM
+    5 min, KEBON MANGGIS not yet processed, the MATRAMAN office 1 min (not a kelurahan).
+    """
+    laporan = laporan_frame(
+        [
+            {"respon_jam": 6.0, "selesai_jam": 10.0, "jumlah_tl_ditolak": 2},
+            {"respon_jam": 6.0 + 1 / 3600, "selesai_jam": 49.0, "jumlah_tl_ditolak": 1},
+            {"respon_jam": None, "selesai_jam": None, "status": "Wait"},
+            {"ukpd": "KELURAHAN PALMERIAM", "status": "Disposisi", "selesai_jam": 61.0},
+            {"ukpd": "KELURAHAN PALMERIAM", "status": "In Progres", "selesai_jam": None},
+            {"ukpd": "KECAMATAN MATRAMAN", "nilai_tl": 70.0, "jumlah_tl_ditolak": 3},
+            {"ukpd": "WALIKOTA JAKARTA TIMUR"},
+        ]
+    )
+    koordinasi = koordinasi_frame(
+        [
+            {"proses_menit": 10},
+            {"proses_menit": 20},
+            {"ukpd": "KELURAHAN PALMERIAM", "proses_menit": 5},
+            {"ukpd": "KELURAHAN KEBON MANGGIS", "proses_menit": None},
+            {"ukpd": "KECAMATAN MATRAMAN", "proses_menit": 1},
+        ]
+    )
+    return laporan, koordinasi
+
+
+PER_UNIT_EXPECTED = {
+    # Complete, Disposisi, In Progres, Wait, total, tepat_waktu, terlambat, jumlah_selesai,
+    # capaian_persen, koordinasi_jumlah, koordinasi_rerata_menit, penyelesaian_jumlah,
+    # penyelesaian_rerata_menit, tl_ditolak, nilai_dibawah_100, peringkat_laporan,
+    # peringkat_koordinasi, peringkat_penyelesaian
+    "KECAMATAN MATRAMAN": [1, 0, 0, 0, 1, 1, 0, 1, 70.0, 1, 1.0, 1, 600.0, 1, 1, 3, 0, 0],
+    "KELURAHAN KAYU MANIS": [2, 0, 0, 1, 3, 1, 2, 2, 95.0, 2, 15.0, 2, 1770.0, 1, 1, 1, 2, 1],
+    "KELURAHAN PALMERIAM": [0, 1, 1, 0, 2, 2, 0, 1, 80.0, 1, 5.0, 1, 3660.0, 0, 1, 2, 1, 2],
+    "KELURAHAN KEBON MANGGIS": [0] * 8 + [np.nan, 0, np.nan, 0, np.nan, 0, 0, 0, 0, 0],
+    "WALIKOTA JAKARTA TIMUR": [1, 0, 0, 0, 1, 1, 0, 1, 100.0, 0, np.nan, 1, 600.0, 0, 0, 3, 0, 0],
+}
+
+
+def test_per_ukpd_gives_the_hand_computed_figures_of_every_unit(per_unit_month):
+    laporan, koordinasi = per_unit_month
+    per = M.compute_per_ukpd(laporan, koordinasi, UKPD_REF)
+    assert per.columns.tolist() == M.PER_UKPD_COLUMNS
+    assert per["ukpd"].tolist() == UKPD_REF.sort_values("urutan")["ukpd"].tolist()
+    assert isinstance(per.index, pd.RangeIndex) and per.index.start == 0
+    figures = per.set_index("ukpd").iloc[:, 2:]
+    for unit, expected in PER_UNIT_EXPECTED.items():
+        np.testing.assert_array_equal(figures.loc[unit].to_numpy(float), expected, err_msg=unit)
+    others = figures.drop(index=list(PER_UNIT_EXPECTED))
+    means = ["capaian_persen", "koordinasi_rerata_menit", "penyelesaian_rerata_menit"]
+    assert others[means].isna().all().all()
+    assert (others.drop(columns=means) == 0).all().all()
+    kayu = per.set_index("ukpd").loc["KELURAHAN KAYU MANIS"]
+    assert (kayu["tingkat"], kayu["kecamatan"]) == ("kelurahan", "MATRAMAN")
+    for col in M.PER_UKPD_COLUMNS[3:]:
+        kind = "f" if "capaian" in col or "rerata" in col else "i"
+        assert per[col].dtype.kind == kind and per[col].dtype.itemsize == 8, col
+    pd.testing.assert_frame_equal(_all(laporan, koordinasi).per_ukpd, per)
+
+
+def test_per_ukpd_uses_its_settings(per_unit_month):
+    laporan, koordinasi = per_unit_month
+    params = MetricParams(batas_respon_jam=6.5, ambang_ditolak=3, penalti_per_langkah=5.0)
+    per = M.compute_per_ukpd(laporan, koordinasi, UKPD_REF, params).set_index("ukpd")
+    kayu = per.loc["KELURAHAN KAYU MANIS"]
+    assert (kayu["tepat_waktu"], kayu["terlambat"], kayu["tl_ditolak"]) == (2, 1, 0)
+    assert kayu["capaian_persen"] == 97.5  # (100 + 95) / 2
+    assert per.loc["KECAMATAN MATRAMAN", "tl_ditolak"] == 1
+    pd.testing.assert_frame_equal(
+        _all(laporan, koordinasi, params=params).per_ukpd, per.reset_index()
+    )
+
+
+def test_units_without_durations_give_nan_means_without_warnings(per_unit_month):
+    # A 0/0 division would also give NaN, but with a RuntimeWarning that ends up in the
+    # notebook's output; units without a duration must not be divided at all.
+    laporan, koordinasi = per_unit_month
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = _all(laporan, koordinasi)
+        M.compute_per_ukpd(laporan, koordinasi, UKPD_REF)
+        M.compute_koordinasi_ranking(koordinasi, UKPD_REF, terlama=True)
+        M.compute_penyelesaian_ranking(laporan, UKPD_REF)
+    assert m.per_ukpd["koordinasi_rerata_menit"].isna().sum() == len(UKPD_REF) - 3
+
+
+def test_per_ukpd_ranks_a_three_way_tie_by_competition():
+    month = counts_month(
+        {"KELURAHAN KAYU MANIS": 1, "KELURAHAN PALMERIAM": 1, "KELURAHAN SETU": 2, UNIT_CITY: 1}
+    )
+    per = M.compute_per_ukpd(month, empty_koordinasi(), UKPD_REF).set_index("ukpd")
+    ranks = per.loc[["KELURAHAN SETU", "KELURAHAN KAYU MANIS", "KELURAHAN PALMERIAM", UNIT_CITY]]
+    assert ranks["peringkat_laporan"].tolist() == [1, 2, 2, 2]

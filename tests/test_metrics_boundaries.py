@@ -208,6 +208,14 @@ def test_a_missing_maximum_is_fine_with_an_export_score_or_without_completion():
     assert (m.jumlah_selesai, m.capaian_persen) == (1, 70.0)
 
 
+def test_whole_hour_maximums_are_listed_as_float_hours(tl_lewat_1_detik):
+    month = tl_lewat_1_detik.astype({"max_waktu_tl_jam": "int64"})  # an export with 48, not 48.0
+    low = M.compute_nilai_dibawah_100(month, UKPD_REF)
+    assert low["max_waktu_tl_jam"].dtype == np.float64
+    assert low["max_waktu_tl_jam"].tolist() == [48.0, 48.0, 48.0]
+    assert low["nilai_tl"].tolist() == [90.0, 90.0, 80.0]
+
+
 # --------------------------------------------------------------------------- rejected follow-ups
 
 
@@ -218,6 +226,14 @@ def test_rejected_exactly_twice_is_listed(ditolak_tepat_2_kali):
     assert M.compute_tl_ditolak(ditolak_tepat_2_kali, UKPD_REF, 3)["nomor_laporan"].tolist() == [
         "D3"
     ]
+
+
+def test_an_empty_rejection_count_is_0_not_1(ditolak_tepat_2_kali):
+    params = MetricParams(ambang_ditolak=1)
+    listed = _all(ditolak_tepat_2_kali, params=params).tl_ditolak["nomor_laporan"].tolist()
+    assert listed == ["D1", "D2", "D3"]
+    per = M.compute_per_ukpd(ditolak_tepat_2_kali, empty_koordinasi(), UKPD_REF, params)
+    assert per.set_index("ukpd").loc["KELURAHAN KAYU MANIS", "tl_ditolak"] == 3
 
 
 def test_threshold_0_lists_every_report_including_empty_counts(ditolak_tepat_2_kali):
@@ -365,6 +381,19 @@ def test_a_report_without_category_is_not_a_category():
         assert top.to_dict("list") == {"peringkat": [1], "kategori": ["Jalan"], "jumlah": [2]}
 
 
+def test_a_category_or_unit_with_a_single_report_is_listed():
+    month = laporan_frame([{"kategori": "Jalan"}, {"kategori": "Jalan"}, {"kategori": "Sampah"}])
+    top = M.compute_top_kategori(month, 5)
+    assert top.to_dict("list") == {
+        "peringkat": [1, 2],
+        "kategori": ["Jalan", "Sampah"],
+        "jumlah": [2, 1],
+    }
+    assert M.compute_top_ukpd(month, UKPD_REF, 5)["jumlah"].tolist() == [3]
+    one = laporan_frame([{"ukpd": "KELURAHAN SETU"}])
+    assert M.compute_top_ukpd(one, UKPD_REF, 5)["ukpd"].tolist() == ["KELURAHAN SETU"]
+
+
 # --------------------------------------------------------------------------- reference order
 
 
@@ -377,9 +406,35 @@ def test_channels_follow_the_reference_order_not_the_row_order():
     assert M.compute_per_kanal(month, no_order)["kanal"].tolist() == no_order["kanal"].tolist()
 
 
+def _every_third(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``urutan`` 0, 1, 2, 0, 1, 2, …: rows 0, 3, 6, … share the first place."""
+    return table.assign(urutan=np.arange(len(table)) % 3)
+
+
+def _stable_order(names: list) -> list:
+    return names[0::3] + names[1::3] + names[2::3]
+
+
+def test_units_and_channels_sharing_an_urutan_keep_their_table_order():
+    ref = _every_third(UKPD_REF)
+    rekap = M.compute_rekap_status(laporan_frame([{}]), ref)
+    assert rekap["ukpd"].tolist() == _stable_order(UKPD_REF["ukpd"].tolist())
+    extra = pd.DataFrame({"kanal": [f"K{i}" for i in range(10)], "keterangan": "lain"})
+    kanal_ref = _every_third(pd.concat([KANAL_REF, extra], ignore_index=True))
+    out = M.compute_per_kanal(laporan_frame([{}]), kanal_ref)
+    assert out["kanal"].tolist() == _stable_order(kanal_ref["kanal"].tolist())
+
+
 def test_kecamatan_groups_are_labelled_kecamatan_and_the_city_kota():
     out = M.compute_kecamatan_status(laporan_frame([{}]), UKPD_REF)
     assert out["tingkat"].tolist() == ["kecamatan"] * (len(out) - 1) + ["kota"]
+
+
+def test_a_group_is_labelled_kecamatan_whichever_unit_comes_first():
+    # Without its office row, MATRAMAN's first unit is a kelurahan: still a kecamatan group.
+    ref = UKPD_REF.loc[UKPD_REF["ukpd"] != "KECAMATAN MATRAMAN"]
+    out = M.compute_kecamatan_status(laporan_frame([{}]), ref)
+    assert out[["kelompok", "tingkat", "total"]].iloc[0].tolist() == ["MATRAMAN", "kecamatan", 1]
 
 
 def test_per_tanggal_is_none_when_not_given_and_a_timestamp_otherwise():
@@ -698,3 +753,74 @@ def test_unknown_codes_are_listed_once_sorted_and_at_most_ten():
         M.compute_top_ukpd(many, UKPD_REF)
     listed = str(err.value).split(": ", 1)[1].split(", ")
     assert listed == [f"X{i:02d}" for i in range(10)]
+
+
+def test_every_missing_column_is_named_in_table_order():
+    laporan, koordinasi = _small_month()
+    with pytest.raises(MetricsInputError) as err:
+        _all(laporan.drop(columns=["nilai_tl", "kanal", "ukpd"]), koordinasi)
+    assert str(err.value) == "tabel laporan tidak punya kolom: kanal, ukpd, nilai_tl"
+
+
+def _broken(case):
+    """The small month with one thing wrong (``case``)."""
+    laporan, koordinasi = _small_month()
+    if case == "laporan_column":
+        laporan = laporan.drop(columns="kanal")
+    elif case == "koordinasi_column":
+        koordinasi = koordinasi.drop(columns="waktu_proses")
+    elif case == "unit":
+        laporan["ukpd"] = "ATLANTIS"
+    elif case == "status":
+        laporan["status"] = "Selesai"
+    elif case == "koordinasi_unit":
+        koordinasi["ukpd"] = "ATLANTIS"
+    elif case == "respon":
+        laporan.loc[0, "waktu_respon"] = laporan.loc[0, "waktu_masuk"] - pd.Timedelta(seconds=1)
+    elif case == "selesai":
+        laporan.loc[0, "waktu_selesai"] = laporan.loc[0, "waktu_masuk"] - pd.Timedelta(hours=1)
+    else:
+        koordinasi.loc[0, "waktu_proses"] = koordinasi.loc[0, "waktu_koordinasi"] - pd.Timedelta(
+            minutes=1
+        )
+    return laporan, koordinasi
+
+
+BACKWARDS = "1 baris dengan waktu mundur (durasi negatif)"
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("laporan_column", "tabel laporan tidak punya kolom: kanal"),
+        ("koordinasi_column", "tabel koordinasi tidak punya kolom: waktu_proses"),
+        ("unit", "nilai ukpd tidak ada di daftar referensi: ATLANTIS"),
+        ("status", "nilai status tidak ada di daftar referensi: Selesai"),
+        ("koordinasi_unit", "nilai ukpd (koordinasi) tidak ada di daftar referensi: ATLANTIS"),
+        ("respon", f"waktu_respon sebelum waktu_masuk: {BACKWARDS}"),
+        ("selesai", f"waktu_selesai sebelum waktu_masuk: {BACKWARDS}"),
+        ("proses", f"waktu_proses sebelum waktu_koordinasi: {BACKWARDS}"),
+    ],
+)
+@pytest.mark.parametrize("per_ukpd", [False, True], ids=["compute_all", "compute_per_ukpd"])
+def test_the_month_and_the_per_unit_table_name_what_is_wrong(case, message, per_ukpd):
+    laporan, koordinasi = _broken(case)
+    with pytest.raises(MetricsInputError) as err:
+        if per_ukpd:
+            M.compute_per_ukpd(laporan, koordinasi, UKPD_REF)
+        else:
+            _all(laporan, koordinasi)
+    assert str(err.value) == message
+
+
+def test_a_reference_with_an_empty_kecamatan_keeps_the_city_office_apart():
+    ref = UKPD_REF.astype({"kecamatan": object})
+    ref.loc[ref["tingkat"] == "kota", "kecamatan"] = np.nan  # as read from an empty cell
+    month = laporan_frame([{"ukpd": "WALIKOTA JAKARTA TIMUR"}])
+    kec = M.compute_kecamatan_status(month, ref)
+    assert kec[["kelompok", "tingkat", "total"]].iloc[-1].tolist() == [
+        "WALIKOTA JAKARTA TIMUR",
+        "kota",
+        1,
+    ]
+    assert M.compute_rekap_status(month, ref)["kecamatan"].iloc[-1] == ""
