@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from test_build import copy_project
+from fixtures_built import copy_project
 
 from crmlib.build import Project, publish
 from crmlib.cli import main
