@@ -23,7 +23,7 @@ report: $(STAMP) ## Build every sample month (HTML, PDF, metrics.json, tables) a
 	$(BIN)/crm-report build --all --jobs $(JOBS)
 
 test: $(STAMP) ## Run the whole test suite
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 test-fast: $(STAMP) ## Run the tests without the end-to-end ones
 	$(BIN)/python -m pytest -n $(JOBS) -m "not e2e and not browser"

@@ -111,3 +111,31 @@ def valid_month(month_factory):
             ),
         ]
     )
+
+
+# The slowest modules, slowest first (CPU and wall per file: bench/RESULTS.md, "Test-suite
+# time"). `make test` hands whole files to its workers in collection order
+# (`--dist loadfile --no-loadscope-reorder`), so the long ones start early and the run
+# ends on short ones instead of one worker finishing a long file alone.
+SLOW_FIRST = (
+    "test_edisi.py",
+    "test_notebook_exec.py",
+    "test_build.py",
+    "test_build_stop.py",
+    "test_metrics_properties.py",
+    "test_accessibility.py",
+    "test_papermill_route.py",
+    "test_tahunan.py",
+    "test_payloads.py",
+    "test_samplegen.py",
+    "test_charts.py",
+    "test_preview.py",
+    "test_archive_pages.py",
+    "test_render_safety.py",
+    "test_browser.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: keeps the rest

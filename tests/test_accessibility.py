@@ -13,10 +13,11 @@ fitting at 1280 px, the recap usable at 390 px, visible focus, ``lang="id"``.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
-from test_build import copy_project
+from fixtures_built import built_two_months
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -44,11 +45,11 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory):
-    from crmlib.build import Project, build
+    from crmlib.build import Project
 
-    root = copy_project(tmp_path_factory.mktemp("proyek"))
-    results = build(Project(root), ["2022-05", "2022-06"], jobs=2, renderer="embedded")
-    assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
+    # The run's shared two-month build, copied: the annual report is added to the copy.
+    root = tmp_path_factory.mktemp("proyek") / "proyek"
+    shutil.copytree(built_two_months(tmp_path_factory), root, symlinks=True)
     from crmlib.build_tahunan import build_years
 
     assert build_years(Project(root), ["2022"], renderer="embedded") == {"2022": "dibangun"}

@@ -1,8 +1,8 @@
 """Batch builds end to end: publishing, incremental rebuilds, bad input corpus, privacy.
 
 A template project (params, notebook, templates and two sample months) is built
-once per module; each test works on its own copy, so a test that breaks
-something never affects another.
+once per test run (tests/fixtures_built.py); each test works on its own copy, so a
+test that breaks something never affects another.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import ROOT
+from fixtures_built import MONTHS, built_two_months
 
 from crmlib.build import (
     OLD_PREFIX,
     Project,
-    build,
     check_up_to_date,
     month_fingerprint,
     publish,
@@ -33,33 +33,11 @@ from crmlib.lock import LOCK_NAME
 
 pytestmark = pytest.mark.e2e
 
-MONTHS = ("2022-05", "2022-06")
-
-
-def copy_project(dest: Path, months: tuple[str, ...] | list[str] = MONTHS) -> Path:
-    """A project with the sample data of ``months`` (nothing built), data paths made local."""
-    for name in ("notebooks", "_extensions"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
-    (dest / "params").mkdir()
-    shutil.copy(ROOT / "params" / "_default.yaml", dest / "params" / "_default.yaml")
-    (dest / "data").mkdir()
-    for m in months:
-        lines = (ROOT / "params" / f"{m}.yaml").read_text().splitlines()
-        src = ROOT / next(x.split(":", 1)[1].strip() for x in lines if x.startswith("data:"))
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / "data" / src.name)
-        lines = [f"data: data/{src.name}" if x.startswith("data:") else x for x in lines]
-        (dest / "params" / f"{m}.yaml").write_text("\n".join(lines) + "\n")
-    return dest
-
 
 @pytest.fixture(scope="module")
 def built_template(tmp_path_factory):
-    """A project with both months built once (embedded renderer)."""
-    root = copy_project(tmp_path_factory.mktemp("template"))
-    results = build(Project(root), list(MONTHS), jobs=2, renderer="embedded")
-    assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
-    return root
+    """A project with both months built once (embedded renderer), shared: only read it."""
+    return built_two_months(tmp_path_factory)
 
 
 @pytest.fixture(autouse=True)

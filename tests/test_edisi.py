@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from fixtures_built import built_two_months, copy_project
 from pypdf import PdfReader
-from test_build import copy_project, quarto_on_path  # noqa: F401  (autouse: a failing `quarto` on PATH)
+from test_build import quarto_on_path  # noqa: F401  (autouse: a failing `quarto` on PATH)
 
-from crmlib.build import Project, build, finalize
+from crmlib.build import Project, finalize
 from crmlib.cli import main
 from crmlib.edisi import FILES, daftar_edisi, pdf_standard, read_manifest
 from crmlib.errors import ParamsError
@@ -41,10 +42,9 @@ def pages_with_draf(pdf: Path) -> list[bool]:
 @pytest.fixture(scope="module")
 def finalized_template(tmp_path_factory):
     """2022-05 (draft) and 2022-06 (final edition 1) built with the embedded renderer."""
-    root = copy_project(tmp_path_factory.mktemp("edisi"), ("2022-05", "2022-06"))
+    root = tmp_path_factory.mktemp("edisi") / "proj"
+    shutil.copytree(built_two_months(tmp_path_factory), root, symlinks=True)
     project = Project(root)
-    results = build(project, ["2022-05", "2022-06"], jobs=1, renderer="embedded")
-    assert [r.status for r in results] == ["dibangun", "dibangun"], [r.reason for r in results]
     r = finalize(project, "2022-06", renderer="embedded", oleh=OLEH)
     assert r.status == "final", r.reason
     return root
@@ -154,10 +154,24 @@ def test_final_pdf_is_pdfa3_carrying_its_figures(finalized_template):
 # ------------------------------------------------------------------ revisions
 
 
-def test_revise_keeps_edition_1_and_names_the_reason(project, capsys):
-    alasan = "Data <b>UKPD</b> dikoreksi *ulang* #set"
-    rc = main(["revise", "2022-06", "--alasan", alasan, "--oleh", OLEH, "--renderer", "embedded"])
-    assert rc == 0, capsys.readouterr()
+ALASAN = "Data <b>UKPD</b> dikoreksi *ulang* #set"
+
+
+@pytest.fixture(scope="module")
+def revised(finalized_template, tmp_path_factory):
+    """A copy of the template with 2022-06 revised once (edition 2); only read it."""
+    root = tmp_path_factory.mktemp("revisi") / "proj"
+    shutil.copytree(finalized_template, root, symlinks=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        args = ["revise", "2022-06", "--alasan", ALASAN, "--oleh", OLEH, "--renderer", "embedded"]
+        assert main(args) == 0
+    return root
+
+
+def test_revise_keeps_edition_1_and_names_the_reason(revised, monkeypatch, capsys):
+    project, alasan = revised, ALASAN
+    monkeypatch.chdir(project)
     month = project / "output" / "2022-06"
     assert_matches_manifest(project, month, "2022-06", 2)
     assert_matches_manifest(project, month / "edisi-1", "2022-06", 1)
@@ -359,12 +373,8 @@ def test_links_stay_right_after_gap_filled_later_and_month_removed(tmp_path, mon
     assert dead_links(output) == []
 
 
-def test_links_of_earlier_editions_resolve(project, capsys):
-    rc = main(
-        ["revise", "2022-06", "--alasan", "Koreksi", "--oleh", OLEH, "--renderer", "embedded"]
-    )
-    assert rc == 0, capsys.readouterr()
-    output = project / "output"
+def test_links_of_earlier_editions_resolve(revised):
+    output = revised / "output"
     assert (output / "2022-06" / "edisi-1" / "laporan.html").is_file()
     assert dead_links(output) == []
     assert neighbour(output, "2022-06", "sebelumnya") == "2022-05"

@@ -1,21 +1,18 @@
 """The published June 2022 report, HTML and PDF, checked against the seed's figures.
 
-Builds 2022-06 (and 2022-05, for the month-over-month text and links) once with
-the embedded renderer in a scratch copy of the project.
+Reads 2022-06 of the run's shared build of 2022-05 and 2022-06 (2022-05 for the
+month-over-month text and links), made with the embedded renderer (tests/fixtures_built.py).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from fixtures_built import built_two_months
 from pypdf import PdfReader
-
-from crmlib.build import Project, build
 
 pytestmark = pytest.mark.e2e
 
@@ -42,16 +39,8 @@ CONTRACT_TABLES = {  # table id -> (rows, first row cells, contract key)
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory):
-    root = tmp_path_factory.mktemp("proj")
-    for name in ("notebooks", "_extensions", "data"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "_quarto.yml", root / "_quarto.yml")
-    (root / "params").mkdir()
-    for name in ("_default.yaml", "2022-05.yaml", "2022-06.yaml", "2022-07.yaml"):
-        shutil.copy(ROOT / "params" / name, root / "params" / name)
-    results = build(Project(root), ["2022-05", "2022-06"], jobs=2, renderer="embedded")
-    assert all(r.status == "dibangun" for r in results), [r.reason for r in results]
-    return root / "output" / "2022-06"
+    """2022-06 of the run's shared two-month build (tests/fixtures_built.py); read only."""
+    return built_two_months(tmp_path_factory) / "output" / "2022-06"
 
 
 @pytest.fixture(scope="module")
