@@ -93,7 +93,7 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
     any published month is not built.
     """
     from crmlib import render
-    from crmlib.execute import execute_notebook, shutdown_warm_kernel
+    from crmlib.execute import execute_notebook
     from crmlib.frontmatter import inject_front_matter
     from crmlib.tahunan import siapkan_tahunan, write_tabel_tahunan
 
@@ -125,7 +125,8 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
         (tmp / STATE_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", "utf-8")
         publish(tmp, final)
     finally:
-        shutdown_warm_kernel()
+        # The warm kernel stays for whatever this process builds next (it is reset before
+        # each notebook and stopped when the process ends).
         shutil.rmtree(tmp, ignore_errors=True)
     return "dibangun"
 

@@ -150,7 +150,7 @@ def test_the_kernel_takes_the_builds_charts_and_would_draw_the_same_bytes(tmp_pa
 
 @pytest.mark.e2e
 def test_one_month_build_draws_ahead_and_publishes_no_trace_of_it(tmp_path):
-    from test_build import copy_project
+    from fixtures_built import copy_project
 
     root = copy_project(tmp_path, (PERIODE,))
     results = build(Project(root), [PERIODE], jobs=1, renderer="embedded")
