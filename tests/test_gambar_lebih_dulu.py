@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 
 from crmlib import charts, report
-from crmlib.build import Project, build, notebook_parameters, previous_month_headline
+from crmlib.build import Project, notebook_parameters, previous_month_headline
 from crmlib.execute import execute_notebook
 from crmlib.params import load_params, resolve_data_path
 from crmlib.reader import read_month
@@ -146,21 +146,3 @@ def test_the_kernel_takes_the_builds_charts_and_would_draw_the_same_bytes(tmp_pa
     taken = _execute(dirs["diambil"], parameters)
     assert len(taken) == len(NAMES)
     assert all(png.endswith(b"diambil") for png in taken.values())
-
-
-@pytest.mark.e2e
-def test_one_month_build_draws_ahead_and_publishes_no_trace_of_it(tmp_path):
-    from fixtures_built import copy_project
-
-    root = copy_project(tmp_path, (PERIODE,))
-    results = build(Project(root), [PERIODE], jobs=1, renderer="embedded")
-    assert [r.status for r in results] == ["dibangun"], results[0].reason
-    month = root / "output" / PERIODE
-    log = (month / "build.log").read_text(encoding="utf-8")
-    assert "grafik digambar lebih dulu: harian" in log
-    assert not (month / GRAFIK_SIAP_DIR).exists()
-    assert sorted(p.stem for p in (month / GRAFIK_DIR).glob("*.png")) == sorted(
-        n
-        for n in NAMES
-        if n != "tren"  # the only month: no history to compare with
-    )
