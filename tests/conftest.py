@@ -125,6 +125,8 @@ SLOW_FIRST = (
     "test_metrics_properties.py",
     "test_accessibility.py",
     "test_papermill_route.py",
+    "test_lab_loop.py",
+    "test_gambar_lebih_dulu.py",
     "test_tahunan.py",
     "test_payloads.py",
     "test_samplegen.py",
