@@ -310,6 +310,12 @@ def test_warm_kernel_starts_each_month_with_an_empty_namespace(tmp_path):
     next_dir.mkdir()
     try:
         km = execute._warm_kernel(first_dir)
+        # Fresh: its modules are imported, but its namespace is a new kernel's (no reset ran).
+        assert execute._run_in_kernel(km, "crmlib", 30) == "error"
+        assert (
+            execute._run_in_kernel(km, "import sys; assert 'crmlib.report' in sys.modules", 30)
+            == "ok"
+        )
         assert execute._run_in_kernel(km, "sisa_bulan_lalu = 508", 30) == "ok"
         assert execute._run_in_kernel(km, "assert sisa_bulan_lalu == 508", 30) == "ok"
         assert execute._warm_kernel(next_dir) is km
