@@ -223,6 +223,12 @@ def build(
     Bulan yang gagal tidak mengubah hasil yang sudah terbit; bulan lain tetap dibangun.
     Ctrl-C menghentikan seluruh build (kode 130) tanpa menerbitkan bulan berikutnya.
     """
+    if force and not (all_months or tahun) and len(months) == 1 and "-" in months[0]:
+        # One month, rebuilt for sure: its kernel boots while the build's modules load
+        # (the analyst's edit-and-rebuild loop; a final month is killed unused at exit).
+        from crmlib.execute import prestart_warm_kernel
+
+        prestart_warm_kernel()
     from crmlib.build import Project, plan
     from crmlib.build import build as run_build
     from crmlib.progress import BuildProgress
