@@ -159,6 +159,36 @@ def test_day_first_dates_with_slashes_and_dashes():
     assert not invalid.any()
 
 
+def test_offsets_written_in_different_iso_forms_in_one_column_all_become_jakarta_time():
+    parsed, invalid = parse_datetimes(
+        pd.Series(
+            [
+                "2022-06-03T01:00:00Z",
+                "2022-06-03T09:00:00+07:00",
+                "2022-06-03 01:00:00+0000",
+                "2022-06-03T01:00:00.5Z",
+            ],
+            dtype="str",
+        )
+    )
+    eight = pd.Timestamp("2022-06-03 08:00")
+    assert parsed.tolist() == [
+        eight,
+        pd.Timestamp("2022-06-03 09:00"),
+        eight,
+        eight + pd.Timedelta("500ms"),
+    ]
+    assert not invalid.any()
+
+
+def test_an_offset_time_that_does_not_exist_is_invalid_not_a_crash():
+    parsed, invalid = parse_datetimes(
+        pd.Series(["2022-06-03T25:00:00Z", "2022-06-03T01:00:00Z"], dtype="str")
+    )
+    assert parsed.isna().tolist() == [True, False]
+    assert invalid.tolist() == [True, False]
+
+
 def test_text_that_is_not_a_date_is_invalid_and_blanks_are_not():
     parsed, invalid = parse_datetimes(pd.Series(["besok", "  ", "32/06/2022", ""], dtype="str"))
     assert parsed.isna().all()
