@@ -181,12 +181,26 @@ def test_offsets_written_in_different_iso_forms_in_one_column_all_become_jakarta
     assert not invalid.any()
 
 
-def test_an_offset_time_that_does_not_exist_is_invalid_not_a_crash():
+def test_a_time_that_does_not_exist_is_invalid_not_a_crash():
     parsed, invalid = parse_datetimes(
-        pd.Series(["2022-06-03T25:00:00Z", "2022-06-03T01:00:00Z"], dtype="str")
+        pd.Series(
+            ["2022-06-03T25:00:00Z", "2022-06-03T01:00:00Z", "2022-06-31 10:00:00"], dtype="str"
+        )
     )
-    assert parsed.isna().tolist() == [True, False]
-    assert invalid.tolist() == [True, False]
+    assert parsed.isna().tolist() == [True, False, True]
+    assert invalid.tolist() == [True, False, True]
+
+
+def test_a_column_mixing_offset_iso_and_day_first_times_reads_each_in_its_own_way():
+    parsed, invalid = parse_datetimes(
+        pd.Series(["2022-06-03T01:00:00Z", "2022-06-03 16:15:00", "03/06/2022 16:15"], dtype="str")
+    )
+    assert parsed.tolist() == [
+        pd.Timestamp("2022-06-03 08:00"),
+        pd.Timestamp("2022-06-03 16:15"),
+        pd.Timestamp("2022-06-03 16:15"),
+    ]
+    assert not invalid.any()
 
 
 def test_text_that_is_not_a_date_is_invalid_and_blanks_are_not():
@@ -504,7 +518,7 @@ def test_times_with_an_offset_are_converted_and_counted_in_one_notice_per_column
     rows = [
         laporan_row(waktu_masuk="2022-06-03T01:00:00Z", waktu_respon="2022-06-03T09:00:00+07:00"),
         laporan_row(nomor_laporan="JK2206030002", waktu_masuk="2022-06-03T01:00:00+0000"),
-        laporan_row(nomor_laporan="JK2206030003"),
+        laporan_row(nomor_laporan="JK2206030003", waktu_selesai=""),  # blank: no offset
     ]
     month = read_month(month_factory(rows, form=form), "2022-06")
     assert month.laporan["waktu_masuk"].tolist() == [pd.Timestamp("2022-06-03 08:00")] * 3
@@ -669,7 +683,7 @@ def test_a_sheet_with_one_data_row_among_blank_rows_is_read(month_factory):
 def test_an_export_of_another_month_is_refused_naming_the_entry_column(month_factory):
     rows = [laporan_row(waktu_masuk="2022-05-03 08:00:00", waktu_respon="", waktu_selesai="")]
     path = month_factory(rows)
-    with pytest.raises(InputDataError, match="Data tidak masuk akal untuk periode ini") as err:
+    with pytest.raises(InputDataError, match=r"^Data tidak masuk akal untuk periode ini:\n") as err:
         read_month(path, "2022-06")
     (p,) = err.value.problems
     assert (p.file, p.sheet, p.row, p.column) == (
@@ -682,3 +696,27 @@ def test_an_export_of_another_month_is_refused_naming_the_entry_column(month_fac
     assert p.expected.startswith("periksa --periode dan lokasi data")
     month = read_month(path, "2022-06", izinkan_kosong=True)
     assert month.counts["laporan"] == {"read": 1, "kept": 0, "left_out": 1}
+
+
+# --------------------------------------------------------------------------- message helpers
+
+
+def test_values_in_messages_are_shown_as_written():
+    from crmlib.reader import _display
+
+    # A whole number stored as a float (an Excel number cell) loses its ".0".
+    assert [_display(v) for v in (2206030001.0, 1.5, -2.0, 7, "  12,5 ")] == [
+        "2206030001",
+        "1.5",
+        "-2",
+        "7",
+        "12,5",
+    ]
+
+
+def test_column_letters_follow_excel_past_z():
+    from crmlib.reader import _column_letter
+
+    assert [_column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",
+    ]  # fmt: skip
