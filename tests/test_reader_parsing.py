@@ -624,6 +624,8 @@ def test_a_header_with_swapped_letters_is_suggested():
     # "dpuk" is too far from "ukpd" for difflib, but has the same letters.
     assert _header_typos(["catatan", "dpuk", "pdku"], ["ukpd"], mapping) == {"ukpd": "dpuk"}
     assert _header_typos(["catatan"], ["ukpd", "kanal"], mapping) == {}
+    # Two thirds alike is not close enough to call it a typo.
+    assert _header_typos(["sts"], ["status"], {"status": "status"}) == {}
 
 
 def test_a_misspelt_optional_header_is_refused_with_the_column_it_resembles(month_factory):
