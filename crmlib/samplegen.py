@@ -83,7 +83,7 @@ __all__ = [
 # Contract columns and constants
 # ---------------------------------------------------------------------------
 
-from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
+from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS, MetricParams
 
 DATETIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "laporan": ("waktu_masuk", "waktu_respon", "waktu_selesai"),
@@ -808,6 +808,7 @@ def generate_month(
     *,
     as_of: str | pd.Timestamp | None = None,
     with_nilai: bool = False,
+    resolution_s: int = 1,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Generate one realistic month of CRM export data.
 
@@ -829,6 +830,10 @@ def generate_month(
     with_nilai : bool
         Fill ``nilai_tl`` by the contract's rule for completed reports (as a CRM
         export does); by default it is left empty for the metric to compute.
+    resolution_s : int
+        Smallest time step the export writes: 1 (seconds) or 60 (day-first exports
+        written to the minute). The boundary rows are placed on this grid, so what is
+        written is still exactly at (or one step past) each boundary.
 
     Returns
     -------
@@ -839,7 +844,11 @@ def generate_month(
     -----
     Guaranteed within the month, whatever the seed: at least two completed reports
     rejected two or more times, at least two completed reports over their limit
-    (``nilai_tl`` < 100), and at least one report in each open status.
+    (``nilai_tl`` < 100), and at least one report in each open status. Rows are also
+    placed exactly on each boundary the report judges (:func:`_place_boundary_rows`)
+    and, at whole-second resolution, two kelurahan tie for the fastest completion
+    when judged at whole seconds although one of them carries 400 ms more
+    (:func:`_subsecond_tie`).
     """
     ref = reference or load_reference()
     cat = _catalog(ref)
@@ -869,6 +878,9 @@ def generate_month(
     unit_w, kat_w = _month_weights(rng, cat)
     lap = _draw_laporan(rng, cat, masuk, end_s, as_of_s, unit_w, kat_w)
     _ensure_month_features(rng, cat, lap, in_month, end_s, as_of_s)
+    bounds = (start_s, end_s, as_of_s)
+    used = _place_boundary_rows(cat, lap, in_month, bounds, resolution_s)
+    tie_row = _subsecond_tie(cat, lap, in_month, used, as_of_s) if resolution_s == 1 else None
 
     n_foreign = int(round(n_in * rng.uniform(1.0, 1.4)))
     foreign_t, _ = month_times(n_foreign)
@@ -878,7 +890,12 @@ def generate_month(
     lap_codes = codes[: masuk.size]
     kor_codes = np.r_[lap_codes[kor["own_idx"]], codes[masuk.size :]]
     nilai = _nilai_column(cat, lap) if with_nilai else None
-    return _frames(cat, lap, lap_codes, kor, kor_codes, nilai)
+    laporan, koordinasi = _frames(cat, lap, lap_codes, kor, kor_codes, nilai)
+    if tie_row is not None:
+        nomor = _format_codes(lap_codes[[tie_row]]).iloc[0]
+        at = laporan["nomor_laporan"] == nomor
+        laporan.loc[at, "waktu_selesai"] += pd.Timedelta(milliseconds=SUBSECOND_TIE_MS)
+    return laporan, koordinasi
 
 
 def _nilai_column(cat: _Catalog, lap: dict[str, np.ndarray]) -> np.ndarray:
@@ -948,6 +965,133 @@ def _ensure_month_features(
         if status == _WAIT:
             lap["respon"][i] = _NAT
         used[i] = True
+
+
+def _shift_row(lap: dict[str, np.ndarray], i: int, delta: int) -> None:
+    """Move report ``i`` in time by ``delta`` seconds, keeping its durations."""
+    for col in ("masuk", "respon", "selesai"):
+        if lap[col][i] != _NAT:
+            lap[col][i] += delta
+
+
+def _latest(lap: dict[str, np.ndarray], i: int) -> int:
+    return max(int(lap[c][i]) for c in ("masuk", "respon", "selesai") if lap[c][i] != _NAT)
+
+
+def _place_boundary_rows(
+    cat: _Catalog,
+    lap: dict[str, np.ndarray],
+    in_month: np.ndarray,
+    bounds: tuple[int, int, int],
+    step: int,
+) -> np.ndarray:
+    """Put rows exactly on each boundary the report judges, and one ``step`` past it.
+
+    Random durations almost never land on a limit, so without these rows the golden
+    and end-to-end tests would never see a boundary. Placed (inside the month, on
+    completed reports with no rejection): a response exactly at the response limit
+    (on time) and one step past it (late); a follow-up completed exactly at its
+    category's maximum (score 100) and one step past it (one penalty step); a
+    follow-up rejected exactly ``ambang_ditolak`` times (listed) and one rejected one
+    time fewer (not listed); a report entered at the month's first second and one at
+    its last (``step`` before the next month); outside the month, a row at the next
+    month's first second and one at the previous month's last. No random number is
+    drawn, so the rest of the month is unchanged. Returns the rows used.
+    """
+    start_s, end_s, as_of = bounds
+    params = MetricParams()
+    used = np.zeros(in_month.size, bool)
+
+    def take(cand: np.ndarray) -> int | None:
+        free = np.flatnonzero(cand & ~used)
+        if free.size == 0:
+            return None
+        i = int(free[0])
+        used[i] = True
+        # On the export's grid (day-first exports drop the seconds).
+        _shift_row(lap, i, -(int(lap["masuk"][i]) % step))
+        return i
+
+    order = np.argsort(lap["masuk"], kind="stable")
+    inside = order[in_month[order]]
+    targets = [(inside[:1], start_s), (inside[::-1], end_s - step)]
+    nxt = order[lap["masuk"][order] >= end_s]
+    prev = order[lap["masuk"][order] < start_s]
+    targets += [(nxt[:1], end_s), (prev[::-1], start_s - step)]
+    for rows, at in targets:
+        for i in rows:
+            delta = at - int(lap["masuk"][i])
+            if _latest(lap, int(i)) + delta <= as_of:
+                _shift_row(lap, int(i), delta)
+                used[i] = True
+                break
+
+    done = in_month & (lap["status"] == _COMPLETE) & (lap["tolak"] == 0)
+    tl = lap["selesai"] - lap["masuk"]
+    limit_s = int(round(params.batas_respon_jam * HOUR))
+    for extra in (0, step):
+        i = take(done & (tl >= limit_s + 2 * step + HOUR))
+        if i is not None:
+            lap["respon"][i] = lap["masuk"][i] + limit_s + extra
+
+    max_s = (_effective_max(cat, lap) * HOUR).astype(np.int64)
+    resp = lap["respon"] - lap["masuk"]
+    fits = (resp < max_s - HOUR) & (lap["masuk"] + max_s + step <= as_of)
+    for extra in (0, step):
+        i = take(done & np.isnan(lap["max_jam"]) & fits & (tl < max_s))
+        if i is not None:
+            lap["selesai"][i] = lap["masuk"][i] + max_s[i] + extra
+
+    for count in (params.ambang_ditolak, params.ambang_ditolak - 1):
+        i = take(done)
+        if i is not None:
+            lap["tolak"][i] = count
+    return used
+
+
+# Extra milliseconds on one completion of the sub-second tie (see _subsecond_tie).
+SUBSECOND_TIE_MS = 400
+
+
+def _subsecond_tie(
+    cat: _Catalog, lap: dict[str, np.ndarray], in_month: np.ndarray, used: np.ndarray, as_of: int
+) -> int | None:
+    """Make the two fastest kelurahan tie on mean completion time at whole seconds.
+
+    Both get the same whole-second mean by lengthening one completed report each
+    (never past its maximum or the as-of time; boundary rows are left alone). The
+    caller then adds :data:`SUBSECOND_TIE_MS` to the returned report's completion:
+    judged at whole seconds, as the contract says, the two still tie; with the
+    milliseconds they would not. Returns the report to carry the milliseconds, or
+    None when the month offers no such pair.
+    """
+    rows = np.flatnonzero(in_month & (lap["selesai"] != _NAT) & cat.kelurahan[lap["unit"]])
+    unit = lap["unit"][rows]
+    tl = lap["selesai"][rows] - lap["masuk"][rows]
+    n = np.bincount(unit, minlength=cat.ukpd.size)
+    total = np.bincount(unit, weights=tl, minlength=cat.ukpd.size).astype(np.int64)
+    ranked = np.flatnonzero(n > 0)
+    ranked = ranked[np.argsort(total[ranked] / n[ranked], kind="stable")]
+    if ranked.size < 2:
+        return None
+    fastest, second = (int(u) for u in ranked[:2])
+    target = -(-int(total[second]) // int(n[second]))  # the second's mean, rounded up
+    max_s = _effective_max(cat, lap)[rows] * HOUR
+    picks = []
+    for u in (fastest, second):
+        add = target * int(n[u]) - int(total[u])
+        ok = (
+            (unit == u)
+            & ~used[rows]
+            & (lap["selesai"][rows] + add + 1 <= as_of)
+            & (tl + add + 1 <= max_s)
+        )
+        if not ok.any():
+            return None
+        picks.append((int(rows[np.flatnonzero(ok)[0]]), add))
+    for i, add in picks:
+        lap["selesai"][i] += add
+    return picks[0][0]
 
 
 def generate_many(
@@ -1344,7 +1488,13 @@ def _csv_text(frame: pd.DataFrame, sheet: str, datetimes: str, headers: str) -> 
     fmt = _DATETIME_FORMATS[datetimes]
     for col in DATETIME_COLUMNS[sheet]:
         if col in out:
-            out[col] = out[col].dt.strftime(fmt)
+            text = out[col].dt.strftime(fmt).astype(object)
+            if datetimes == "iso":
+                # Milliseconds only where there are any (the sub-second tie).
+                ms = (out[col] - out[col].dt.floor("s")).dt.total_seconds() * 1000
+                frac = (ms > 0).to_numpy()
+                text[frac] = text[frac] + ms[frac].round().astype(int).map(".{:03d}".format)
+            out[col] = text
     if headers == "alias":
         out = out.rename(columns=ALIAS_HEADERS[sheet])
     buf = io.StringIO()
@@ -1466,7 +1616,7 @@ def _month_frames(month: SampleMonth, ref: Reference) -> tuple[pd.DataFrame, pd.
     else:
         lap, kor = generate_month(
             month.periode, seed=month.seed, reference=ref, as_of=month.as_of,
-            with_nilai=month.with_nilai,
+            with_nilai=month.with_nilai, resolution_s=60 if month.datetimes == "dayfirst" else 1,
         )  # fmt: skip
     if month.values == "export":
         lap, kor = export_style_values(lap, kor, ref)

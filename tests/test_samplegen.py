@@ -21,6 +21,13 @@ import yaml
 from openpyxl import load_workbook
 
 from crmlib import samplegen
+from crmlib.metrics import (
+    compute_nilai_tl,
+    compute_penyelesaian_ranking,
+    compute_respon,
+    compute_tl_ditolak,
+)
+from crmlib.reader import parse_datetimes, read_month
 from crmlib.refdata import load_reference, normalize_header
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +93,7 @@ SELESAI_LAMA = [  # hours, 2 decimals
     ("KEBON PALA", 8, 14.79), ("PULO GADUNG", 8, 14.04), ("DUKUH", 4, 12.83),
     ("KRAMAT JATI", 3, 12.64),
 ]  # fmt: skip
+UKPD_REF = load_reference().ukpd
 PII_HEADERS = {"nama pelapor", "pelapor", "no hp", "email", "alamat", "isi laporan", "latitude"}
 
 
@@ -488,8 +496,10 @@ def test_write_month_roundtrip(tmp_path, ref):
     back = pd.read_csv(folder / "laporan.csv", dtype={"nomor_laporan": str})
     assert list(back.columns) == list(samplegen.LAPORAN_COLUMNS)
     for col in samplegen.DATETIME_COLUMNS["laporan"]:
-        parsed = pd.to_datetime(back[col], format=ISO)
+        # ISO, with milliseconds only where there are any (the sub-second tie).
+        parsed = pd.to_datetime(back[col], format="ISO8601")
         pd.testing.assert_series_equal(parsed, lap[col], check_names=False, check_dtype=False)
+    assert back["waktu_selesai"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.400").sum() == 1
     book = samplegen.write_month(lap, kor, tmp_path / "month", "xlsx")
     assert book.name == "month.xlsx"
     for engine in ("openpyxl", "calamine"):
@@ -528,3 +538,115 @@ def test_cli_check_and_months(tmp_path, capsys):
     assert samplegen.main(["--check", "--out", str(tmp_path), "--months", "2022-06"]) == 1
     with pytest.raises(SystemExit):
         samplegen.main(["--months", "1999-01"])
+
+
+# --- boundary rows in the committed months ------------------------------------------------
+# Every generated month (all but the seed month 2022-06, whose figures are the seed's)
+# holds rows exactly on each boundary the report judges and one step past it, so the
+# golden and end-to-end tests see them too. A step is one second, or one minute in the
+# day-first month that is written to the minute.
+
+GENERATED = [m for m in samplegen.SAMPLE_MONTHS if m.seed is not None]
+BATAS_RESPON = pd.Timedelta(hours=6)
+
+
+def _step(month: samplegen.SampleMonth) -> pd.Timedelta:
+    return pd.Timedelta(minutes=1) if month.datetimes == "dayfirst" else pd.Timedelta(seconds=1)
+
+
+@pytest.fixture(scope="module")
+def generated_months():
+    """Each generated sample month as the reader returns it (read once, never changed)."""
+    return {m.periode: read_month(samplegen.sample_path(m), m.periode) for m in GENERATED}
+
+
+@pytest.mark.parametrize("month", GENERATED, ids=lambda m: m.periode)
+def test_respon_tepat_6_jam_is_on_time_and_one_step_later_is_late(month, generated_months):
+    lap = generated_months[month.periode].laporan
+    respon = lap["waktu_respon"] - lap["waktu_masuk"]
+    at, past = lap[respon == BATAS_RESPON], lap[respon == BATAS_RESPON + _step(month)]
+    assert len(at) >= 1 and len(past) >= 1
+    assert compute_respon(at)["tepat_waktu"] == len(at)
+    assert compute_respon(past)["terlambat"] == len(past)
+
+
+@pytest.mark.parametrize("month", GENERATED, ids=lambda m: m.periode)
+def test_tl_tepat_maksimum_scores_100_and_one_step_later_loses_a_step(month, generated_months):
+    lap = generated_months[month.periode].laporan
+    over = (lap["waktu_selesai"] - lap["waktu_masuk"]) - pd.to_timedelta(
+        lap["max_waktu_tl_jam"], unit="h"
+    )
+    at, past = over == pd.Timedelta(0), over == _step(month)
+    assert at.sum() >= 1 and past.sum() >= 1
+    nilai = compute_nilai_tl(lap)
+    assert (nilai[at] == 100).all()
+    assert (nilai[past] == 90).all()
+
+
+@pytest.mark.parametrize("month", GENERATED, ids=lambda m: m.periode)
+def test_ditolak_tepat_2_kali_is_listed_and_once_is_not(month, generated_months):
+    lap = generated_months[month.periode].laporan
+    listed = set(compute_tl_ditolak(lap, UKPD_REF)["nomor_laporan"])
+    twice = set(lap.loc[lap["jumlah_tl_ditolak"] == 2, "nomor_laporan"])
+    once = set(lap.loc[lap["jumlah_tl_ditolak"] == 1, "nomor_laporan"])
+    assert twice and once
+    assert twice <= listed and not once & listed
+
+
+def _raw_masuk(month: samplegen.SampleMonth) -> pd.Series:
+    """``waktu_masuk`` of every row of the committed file, other months included."""
+    raw = _read_sample(month)["laporan"]
+    aliases = load_reference().header_alias["laporan"]
+    (col,) = [c for c in raw.columns if aliases.get(normalize_header(c)) == "waktu_masuk"]
+    parsed, invalid = parse_datetimes(raw[col])
+    assert not invalid.any()
+    return parsed
+
+
+@pytest.mark.parametrize("month", GENERATED, ids=lambda m: m.periode)
+def test_first_and_last_instant_of_the_month_are_kept_and_the_next_left_out(
+    month, generated_months
+):
+    start = pd.Timestamp(f"{month.periode}-01")
+    end = start + pd.offsets.MonthBegin(1)
+    data = generated_months[month.periode]
+    masuk = data.laporan["waktu_masuk"]
+    assert masuk.min() == start
+    assert masuk.max() == end - _step(month)
+    raw = _raw_masuk(month)
+    # The neighbours' first and last instants are in the file, and left out.
+    assert {start - _step(month), end} <= set(raw)
+    assert data.counts["laporan"]["left_out"] == len(raw) - len(masuk)
+
+
+@pytest.mark.parametrize(
+    "month", [m for m in GENERATED if m.datetimes == "iso"], ids=lambda m: m.periode
+)
+def test_tie_at_cutoff_subsecond_is_judged_at_whole_seconds(month, generated_months):
+    lap = generated_months[month.periode].laporan
+    selesai = lap["waktu_selesai"]
+    subsecond = selesai.notna() & (selesai != selesai.dt.floor("s"))
+    (unit,) = lap.loc[subsecond, "ukpd"]
+    ranking = compute_penyelesaian_ranking(lap, UKPD_REF)
+    rank = ranking.set_index("ukpd")["peringkat"]
+    tied = rank.index[(rank == rank[unit]) & (rank.index != unit)]
+    assert rank[unit] == 1 and len(tied) == 1
+    # With the milliseconds kept the unit would be the slower one: the tie is whole-second.
+    tl = (selesai - lap["waktu_masuk"]).dt.total_seconds()
+    exact = tl.groupby(lap["ukpd"]).mean()
+    assert exact[unit] > exact[tied[0]]
+    assert math.floor(exact[unit]) == exact[tied[0]]
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_a_small_generated_month_still_has_every_boundary_row(ref, seed):
+    lap, _ = samplegen.generate_month("2022-02", n_laporan=40, seed=seed, reference=ref)
+    month = lap[lap["waktu_masuk"].dt.to_period("M") == pd.Period("2022-02")]
+    respon = month["waktu_respon"] - month["waktu_masuk"]
+    assert {BATAS_RESPON, BATAS_RESPON + pd.Timedelta(seconds=1)} <= set(respon.dropna())
+    max_jam = month["max_waktu_tl_jam"].fillna(month["kategori"].map(ref.max_waktu_tl_jam))
+    over = month["waktu_selesai"] - month["waktu_masuk"] - pd.to_timedelta(max_jam, unit="h")
+    assert {pd.Timedelta(0), pd.Timedelta(seconds=1)} <= set(over.dropna())
+    assert {1, 2} <= set(month["jumlah_tl_ditolak"])
+    assert month["waktu_masuk"].min() == pd.Timestamp("2022-02-01")
+    assert month["waktu_masuk"].max() == pd.Timestamp("2022-02-28 23:59:59")
