@@ -1032,7 +1032,7 @@ def _build_serial(todo: list[str], args: tuple, emit, results: list[MonthResult]
         return
     root, renderer, force, built_at = args
     # Boot the kernel now, while this process still imports the build steps.
-    prestart_warm_kernel()
+    prestart_warm_kernel(papermill=True)
     try:
         for periode in todo:
             emit("mulai", periode)

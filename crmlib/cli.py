@@ -228,7 +228,7 @@ def build(
         # (the analyst's edit-and-rebuild loop; a final month is killed unused at exit).
         from crmlib.execute import prestart_warm_kernel
 
-        prestart_warm_kernel()
+        prestart_warm_kernel(papermill=True)
     from crmlib.build import Project, plan
     from crmlib.build import build as run_build
     from crmlib.progress import BuildProgress

@@ -16,10 +16,8 @@ class Problem:
     """One problem found in an input file, located as the user sees it in Excel/CSV.
 
     ``row`` is the 1-based row number as shown by Excel or a text editor
-    (the header is row 1, so the first data row is row 2). ``value`` should never
-    hold reporter-identifying data (readers only keep whitelisted columns); a
-    phone number, e-mail address or NIK that still reaches the message, e.g. from
-    a shifted column, is masked when the problem is shown (:mod:`crmlib.pii`).
+    (the header is row 1, so the first data row is row 2). ``value`` must never
+    hold reporter-identifying data: readers only keep whitelisted columns.
     """
 
     file: str
@@ -43,10 +41,7 @@ class Problem:
             text += f" (nilai: {self.value!r})"
         if self.expected:
             text += f"; yang diharapkan: {self.expected}"
-        # The terminal and build.log are outputs too: a reporter's number never reaches them.
-        from crmlib.pii import mask_text
-
-        return mask_text(text)[0]
+        return text
 
 
 class CrmReportError(Exception):

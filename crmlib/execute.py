@@ -118,7 +118,6 @@ def _start_kernel(box: dict | None = None):
     run_sync(km.start_kernel)(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if box is not None:
         box["km"] = km  # visible to kill_warm_kernel() while the imports below run
-    _import_papermill()  # while the kernel process starts: the build needs it next
     _run_in_kernel(km, WARM_UP, timeout=120)
     km.crm_fresh = True  # nothing executed in its namespace yet: no reset needed
     return km
@@ -220,11 +219,13 @@ def _is_alive(km) -> bool:
     return bool(run_sync(km.is_alive)())
 
 
-def prestart_warm_kernel() -> None:
+def prestart_warm_kernel(papermill: bool = False) -> None:
     """Start this process's warm kernel in the background (no-op when one is running or starting).
 
     Called at the start of a month's build, so the kernel boots and imports while the
-    data is validated and the metrics computed.
+    data is validated and the metrics computed. ``papermill`` then imports papermill
+    in this thread while the kernel boots (in this thread: a stop signal that meets an
+    import running in a second thread can leave Python's import locks broken).
     """
     if "kernel" in _warm or "starting" in _warm:
         return
@@ -242,6 +243,8 @@ def prestart_warm_kernel() -> None:
     thread = threading.Thread(target=boot, name="warm-kernel", daemon=True)
     thread.start()
     _warm["starting"] = (thread, box)
+    if papermill:
+        _import_papermill()
 
 
 def _join_prestart() -> None:

@@ -26,7 +26,7 @@ from crmlib.errors import InputDataError, Problem
 from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
 from crmlib.periode import PERIODE_RE
 from crmlib.pii import describe as describe_masked
-from crmlib.pii import mask_frame
+from crmlib.pii import mask_frame, mask_text
 from crmlib.plausibility import check_coverage
 from crmlib.refdata import Reference, load_reference, normalize_header
 
@@ -345,9 +345,14 @@ def _is_blank(series: pd.Series) -> pd.Series:
 
 
 def _display(value: object) -> str:
+    """A cell's value as an error message shows it; reporter-like text masked.
+
+    A shifted column can put a reporter's phone number into a checked column: the
+    message names the row and column, and never the number (terminal, build.log).
+    """
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return mask_text(str(value).strip())[0]
 
 
 def parse_datetimes(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
