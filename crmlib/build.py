@@ -632,10 +632,8 @@ class _DrawAhead:
     def __init__(self, month, ref, metrics, parameters: dict, tmp: Path) -> None:
         from crmlib.report import laporan_dari
 
-        narasi = {k: parameters.get(k) for k in ("kendala", "saran", "catatan")}
-        self.lap = laporan_dari(
-            month, ref, metrics, narasi, output_dir=tmp, riwayat=parameters.get("riwayat")
-        )
+        # No narrative: charts are drawn from the figures and the history only.
+        self.lap = laporan_dari(month, ref, metrics, output_dir=tmp, riwayat=parameters["riwayat"])
         self.stop = threading.Event()
         self.drawn: list[str] = []
         self.error = ""

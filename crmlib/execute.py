@@ -194,21 +194,18 @@ def _kill_at_exit() -> None:
     no state worth saving, and its exit is reaped by init once this process is gone.
     """
     km = _warm.pop("kernel", None)
+    if km is not None:
+        _kill(km, wait=False)
+
+
+def _kill(km, wait: bool = True) -> None:
     process = getattr(getattr(km, "provisioner", None), "process", None)
     if process is not None:
         with contextlib.suppress(OSError):
             process.kill()
-    with contextlib.suppress(OSError, TypeError, AttributeError):
-        os.remove(km.connection_file)
-
-
-def _kill(km) -> None:
-    process = getattr(getattr(km, "provisioner", None), "process", None)
-    if process is not None:
-        with contextlib.suppress(OSError):
-            process.kill()
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            process.wait(timeout=5)
+        if wait:
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                process.wait(timeout=5)
     with contextlib.suppress(OSError, TypeError):
         os.remove(km.connection_file)
 
