@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+# Some containers and CI images export PYTHONDONTWRITEBYTECODE=1. Then every Python process
+# of a build or a test run (worker, kernel, Typst child, CLI) compiles crmlib again and
+# pytest rewrites every test module again: about 0.1 s per process and 2 s per test worker.
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 .PHONY: help install report test test-fast lint format bench mutate clean-output lab

@@ -24,10 +24,13 @@ def _git_status() -> str:
         text=True,
         check=False,
     )
-    # Hypothesis' example database (.hypothesis/) is written by the property tests that
-    # run beside this module in another worker, not by the notebook.
+    # Hypothesis' example database (.hypothesis/) and Python's bytecode caches
+    # (__pycache__/) are written by the tests that run beside this module in another
+    # worker, not by the notebook.
     return "".join(
-        line for line in out.stdout.splitlines(keepends=True) if ".hypothesis/" not in line
+        line
+        for line in out.stdout.splitlines(keepends=True)
+        if ".hypothesis/" not in line and "__pycache__/" not in line
     )
 
 
