@@ -22,6 +22,8 @@ from crmlib.archive import build_archive
 from crmlib.archive_data import CSV_COLUMNS
 from crmlib.fmt import format_angka, format_durasi_jam, format_menit, format_persen
 
+pytest_plugins = ["fixtures_browser"]  # the process's shared Chromium
+
 KOTA = "Kota Administrasi Jakarta Timur"
 RAWAMANGUN = "KELURAHAN RAWAMANGUN"
 
@@ -168,20 +170,20 @@ def test_values_from_the_data_stay_text(tmp_path):
     ("query", "lands_on"),
     [("rawamangun", "ukpd/kelurahan-rawamangun.html"), ("juni 2022", "index.html#bulan-2022-06")],
 )
-def test_filter_jumps_to_the_unit_or_the_month(archive, query, lands_on):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("/usr/bin/chromium tidak terpasang")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page()
+def test_filter_jumps_to_the_unit_or_the_month(archive, chromium, query, lands_on):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = chromium.new_page()
+    try:
         page.goto((archive / "index.html").as_uri())
         page.fill("#saring-kata", query)
         assert page.locator("#saring-hasil").inner_text().endswith("hasil")
         with page.expect_navigation() if "#" not in lands_on else contextlib.nullcontext():
             page.press("#saring-kata", "Enter")
-        page.wait_for_timeout(200)
+        # A jump inside the page (location.hash) reaches page.url a moment after the
+        # key press: wait for it, up to a bound; the assertion below says where it went.
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_url(lambda url: url.endswith(lands_on), timeout=5_000)
         assert page.url.endswith(lands_on), page.url
-        browser.close()
+    finally:
+        page.close()

@@ -22,18 +22,10 @@ if not CHROMIUM.exists():
     pytest.skip(
         "/usr/bin/chromium tidak terpasang (apt-get install chromium)", allow_module_level=True
     )
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytest_plugins = ["fixtures_browser"]  # the process's shared Chromium
 PHONE = {"width": 390, "height": 844}
 
 
@@ -85,14 +77,6 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
 class Watch:
     """Console errors, failed requests and every URL a page asked for."""
 
@@ -119,8 +103,8 @@ class Watch:
             assert parsed.hostname == allowed_host, f"unexpected request: {url}"
 
 
-def test_index_to_month_over_http(browser, server, tmp_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def test_index_to_month_over_http(server, chromium, tmp_path):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     watch = Watch(page)
     page.goto(f"{server}/index.html")
     assert page.title().startswith("Arsip Laporan Bulanan CRM")
@@ -146,8 +130,8 @@ def test_index_to_month_over_http(browser, server, tmp_path):
     page.close()
 
 
-def test_month_on_a_phone(browser, server, tmp_path):
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+def test_month_on_a_phone(server, chromium, tmp_path):
+    page = chromium.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
     watch = Watch(page)
     page.goto(f"{server}/2022-06/laporan.html")
     # The page itself never scrolls sideways; wide tables scroll inside their box.
@@ -163,8 +147,8 @@ def test_month_on_a_phone(browser, server, tmp_path):
     page.close()
 
 
-def test_pages_open_from_disk(browser, site, tmp_path):
-    page = browser.new_page()
+def test_pages_open_from_disk(site, chromium, tmp_path):
+    page = chromium.new_page()
     watch = Watch(page)
     page.goto((site / "index.html").as_uri())
     page.click('#bulan-2022-05 a[href="2022-05/laporan.html"]')
