@@ -118,7 +118,8 @@ def remote():
             pass
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", _PORT), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # shutdown() returns once the loop sees its flag: poll often, not every 0.5 s.
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield asked
     httpd.shutdown()
