@@ -11,6 +11,7 @@ every file the month publishes.
 
 from __future__ import annotations
 
+import functools
 import http.server
 import json
 import re
@@ -211,11 +212,17 @@ def test_html_in_chromium_runs_nothing_and_fetches_nothing(month, chromium):
     assert [u for u in requests if u.startswith("file:")] == [(month / "laporan.html").as_uri()]
 
 
-@pytest.fixture(scope="module")
-def pdf_text(month):
+@functools.cache
+def _pdf_pages(path: Path) -> tuple[str, ...]:
+    """The text of each page of a published PDF, extracted once per module run."""
     from pypdf import PdfReader
 
-    return "\n".join(page.extract_text() for page in PdfReader(month / "laporan.pdf").pages)
+    return tuple(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.fixture(scope="module")
+def pdf_text(month):
+    return "\n".join(_pdf_pages(month / "laporan.pdf"))
 
 
 def test_pdf_shows_values_literally_and_reads_no_file(pdf_text):
@@ -262,9 +269,7 @@ def _published_text(month: Path) -> str:
             with zipfile.ZipFile(path) as z:
                 chunks += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
         elif path.suffix == ".pdf":
-            from pypdf import PdfReader
-
-            chunks += [page.extract_text() for page in PdfReader(path).pages]
+            chunks += _pdf_pages(path)
         else:
             chunks.append(path.read_bytes().decode("utf-8", "replace"))
     return "\n".join(chunks)
