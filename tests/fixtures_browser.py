@@ -11,7 +11,9 @@ It is stopped as soon as the next test of the process does not ask for it: while
 Playwright's sync API is started its event loop counts as the thread's running
 loop, so ``asyncio.run`` refuses to start and jupyter_core's ``run_sync`` (the
 kernels of the builds) moves to a thread of its own. A plain session fixture would
-keep it running under all the other tests of the worker.
+keep it running under all the other tests of the worker. So a module fixture that
+keeps pages or contexts across tests (test_accessibility's page pool) needs every
+test of its module to ask for ``chromium``, as there.
 """
 
 from __future__ import annotations
