@@ -28,9 +28,14 @@ sync_api = pytest.importorskip("playwright.sync_api")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ["fixtures_browser"]  # the process's shared Chromium
+AXE = axe_sync.Axe()  # reads axe-core's script once
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# Violations are reported in full; ``resultTypes`` only stops axe from building a
+# selector for every node that passed (thousands on the month page, over half of
+# axe's time there), which nothing here reads.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Every page type the project publishes: add new ones here.
@@ -57,33 +62,57 @@ def output(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
+def page_pool(chromium):
+    """Idle pages per viewport, one browser context per viewport, reused by the tests.
+
+    A page is handed out blank (about:blank) and ``open_page`` navigates it, so every
+    test still starts on a freshly loaded document (no focus, scroll or script state
+    left by an earlier test); only the context and the page object are reused, which
+    spares a context and a renderer start per test.
+    """
+    contexts, idle = {}, {}
+
+    def take(viewport):
+        key = (viewport["width"], viewport["height"])
+        if key not in contexts:
+            contexts[key] = chromium.new_context(viewport=viewport)
+            idle[key] = []
+        return key, (idle[key].pop() if idle[key] else contexts[key].new_page())
+
+    def give_back(key, page):
+        try:
+            page.goto("about:blank")
+        except sync_api.Error:
+            page.close()  # a page left unusable by a failed test is not reused
+        else:
+            idle[key].append(page)
+
+    yield take, give_back
+    for context in contexts.values():
+        context.close()
 
 
 @pytest.fixture
-def open_page(browser, output):
-    pages = []
+def open_page(output, page_pool):  # built first: no kernel runs beside Playwright's loop
+    take, give_back = page_pool
+    taken = []
 
     def opener(kind: str, viewport=DESKTOP):
-        page = browser.new_page(viewport=viewport)
+        key, page = take(viewport)
+        taken.append((key, page))
         page.goto((output / PAGES[kind]).as_uri())
-        pages.append(page)
         return page
 
     yield opener
-    for page in pages:
-        page.close()
+    for key, page in taken:
+        give_back(key, page)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 @pytest.mark.parametrize("kind", PAGES)
 def test_axe_finds_no_wcag_violation(open_page, kind, viewport):
     page = open_page(kind, viewport)
-    results = axe_sync.Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    results = AXE.run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()
 
 

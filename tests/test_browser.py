@@ -22,18 +22,10 @@ if not CHROMIUM.exists():
     pytest.skip(
         "/usr/bin/chromium tidak terpasang (apt-get install chromium)", allow_module_level=True
     )
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytest_plugins = ["fixtures_browser"]  # the process's shared Chromium
 PHONE = {"width": 390, "height": 844}
 
 
@@ -72,7 +64,8 @@ def site(tmp_path_factory):
 def server(site):
     handler = functools.partial(_QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # shutdown() returns once the loop sees its flag: poll often, not every 0.5 s.
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -83,14 +76,6 @@ def server(site):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output clean
         pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watch:
@@ -119,8 +104,8 @@ class Watch:
             assert parsed.hostname == allowed_host, f"unexpected request: {url}"
 
 
-def test_index_to_month_over_http(browser, server, tmp_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def test_index_to_month_over_http(server, chromium, tmp_path):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     watch = Watch(page)
     page.goto(f"{server}/index.html")
     assert page.title().startswith("Arsip Laporan Bulanan CRM")
@@ -146,8 +131,8 @@ def test_index_to_month_over_http(browser, server, tmp_path):
     page.close()
 
 
-def test_month_on_a_phone(browser, server, tmp_path):
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+def test_month_on_a_phone(server, chromium, tmp_path):
+    page = chromium.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
     watch = Watch(page)
     page.goto(f"{server}/2022-06/laporan.html")
     # The page itself never scrolls sideways; wide tables scroll inside their box.
@@ -163,8 +148,8 @@ def test_month_on_a_phone(browser, server, tmp_path):
     page.close()
 
 
-def test_pages_open_from_disk(browser, site, tmp_path):
-    page = browser.new_page()
+def test_pages_open_from_disk(site, chromium, tmp_path):
+    page = chromium.new_page()
     watch = Watch(page)
     page.goto((site / "index.html").as_uri())
     page.click('#bulan-2022-05 a[href="2022-05/laporan.html"]')

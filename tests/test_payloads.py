@@ -11,6 +11,7 @@ every file the month publishes.
 
 from __future__ import annotations
 
+import functools
 import http.server
 import json
 import re
@@ -25,6 +26,7 @@ import yaml
 from conftest import ROOT, koordinasi_row, laporan_row, write_month
 
 pytestmark = pytest.mark.e2e
+pytest_plugins = ["fixtures_browser"]  # the process's shared Chromium
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -117,7 +119,8 @@ def remote():
             pass
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", _PORT), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # shutdown() returns once the loop sees its flag: poll often, not every 0.5 s.
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield asked
     httpd.shutdown()
@@ -189,26 +192,19 @@ def test_html_has_no_markup_from_data(html_text, month):
 
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium tidak terpasang")
-def test_html_in_chromium_runs_nothing_and_fetches_nothing(month):
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_html_in_chromium_runs_nothing_and_fetches_nothing(month, chromium):
     dialogs, requests = [], []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto((month / "laporan.html").as_uri())
-            page.wait_for_load_state("load")
-            page.wait_for_timeout(500)
-            body_visible = page.locator("main").is_visible()
-            scripts = page.locator("script").count()
-        finally:
-            browser.close()
+    page = chromium.new_page()
+    try:
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((month / "laporan.html").as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)  # the time a deferred handler would have to run
+        body_visible = page.locator("main").is_visible()
+        scripts = page.locator("script").count()
+    finally:
+        page.close()
     assert dialogs == []
     assert scripts == 0
     assert body_visible
@@ -216,11 +212,17 @@ def test_html_in_chromium_runs_nothing_and_fetches_nothing(month):
     assert [u for u in requests if u.startswith("file:")] == [(month / "laporan.html").as_uri()]
 
 
-@pytest.fixture(scope="module")
-def pdf_text(month):
+@functools.cache
+def _pdf_pages(path: Path) -> tuple[str, ...]:
+    """The text of each page of a published PDF, extracted once per module run."""
     from pypdf import PdfReader
 
-    return "\n".join(page.extract_text() for page in PdfReader(month / "laporan.pdf").pages)
+    return tuple(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.fixture(scope="module")
+def pdf_text(month):
+    return "\n".join(_pdf_pages(month / "laporan.pdf"))
 
 
 def test_pdf_shows_values_literally_and_reads_no_file(pdf_text):
@@ -267,9 +269,7 @@ def _published_text(month: Path) -> str:
             with zipfile.ZipFile(path) as z:
                 chunks += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
         elif path.suffix == ".pdf":
-            from pypdf import PdfReader
-
-            chunks += [page.extract_text() for page in PdfReader(path).pages]
+            chunks += _pdf_pages(path)
         else:
             chunks.append(path.read_bytes().decode("utf-8", "replace"))
     return "\n".join(chunks)
