@@ -28,6 +28,11 @@ def copy_project(dest: Path, months: tuple[str, ...] | list[str] = MONTHS) -> Pa
     (dest / "params").mkdir()
     shutil.copy(ROOT / "params" / "_default.yaml", dest / "params" / "_default.yaml")
     (dest / "data").mkdir()
+    return add_months(dest, months)
+
+
+def add_months(dest: Path, months: tuple[str, ...] | list[str]) -> Path:
+    """Add the sample data and params of ``months`` to the project ``dest`` (nothing built)."""
     for m in months:
         lines = (ROOT / "params" / f"{m}.yaml").read_text().splitlines()
         src = ROOT / next(x.split(":", 1)[1].strip() for x in lines if x.startswith("data:"))

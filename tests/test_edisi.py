@@ -1,13 +1,17 @@
 """Editions end to end: draft → final → revision, frozen bytes, PDF/A, signature, navigation.
 
-A template project with 2022-05 and 2022-06 built and 2022-06 finalized is made
-once per module; each test works on its own copy.
+A template project with 2022-05 and 2022-06 built and 2022-06 finalized (and signed)
+is made once per module; each test works on its own copy, or only reads a module
+fixture that performed one expensive action (a forced rebuild, a revision) once.
+Finals are always made in a fresh kernel (``finalize`` never uses the warm one).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -16,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from fixtures_built import built_two_months, copy_project
+from fixtures_built import add_months, built_two_months
 from pypdf import PdfReader
 from test_build import quarto_on_path  # noqa: F401  (autouse: a failing `quarto` on PATH)
 
@@ -39,14 +43,33 @@ def pages_with_draf(pdf: Path) -> list[bool]:
     return ["DRAF" in page.extract_text() for page in PdfReader(pdf).pages]
 
 
+def run_cli(args: list[str]) -> tuple[int, str]:
+    """``crm-report ARGS`` in this process; its exit code and what it printed on stdout."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = main(args)
+    return rc, out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def finalized_template(tmp_path_factory):
-    """2022-05 (draft) and 2022-06 (final edition 1) built with the embedded renderer."""
-    root = tmp_path_factory.mktemp("edisi") / "proj"
+    """2022-05 (draft) and 2022-06 (final edition 1, signed) built with the embedded renderer.
+
+    2022-06 is finalized the way an analyst signs an edition: ``crm-report finalize
+    --tandatangan uji.p12`` with the passphrase in ``CRM_TTE_SANDI``. One signed
+    final serves the edition, PDF/A, signature and verify tests (a final costs a
+    fresh kernel); the unsigned path is the revision's (``revised``).
+    """
+    base = tmp_path_factory.mktemp("edisi")
+    root = base / "proj"
     shutil.copytree(built_two_months(tmp_path_factory), root, symlinks=True)
-    project = Project(root)
-    r = finalize(project, "2022-06", renderer="embedded", oleh=OLEH)
-    assert r.status == "final", r.reason
+    p12 = _self_signed_p12(base / "uji.p12", b"sandi-uji")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        mp.setenv("CRM_TTE_SANDI", "sandi-uji")
+        args = ["finalize", "2022-06", "--oleh", OLEH, "--renderer", "embedded"]
+        rc, out = run_cli([*args, "--tandatangan", str(p12)])
+    assert rc == 0, out
     return root
 
 
@@ -68,9 +91,15 @@ def assert_matches_manifest(root: Path, folder: Path, periode: str, edisi: int) 
 # ------------------------------------------------------------------ the issue's acceptance
 
 
-def test_final_month_survives_text_template_change_and_forced_build(project, capsys):
-    """Finalize 2022-06, edit the Pendahuluan and a template colour, build --all --force."""
-    store = project / "terbitan" / "2022-06" / "edisi-1"
+@pytest.fixture(scope="module")
+def rebuilt_after_edits(finalized_template, tmp_path_factory):
+    """Edit the Pendahuluan, a template colour and 2022-05's params; build --all --force.
+
+    Done once: (project, what the build printed, hashes of the final and the draft
+    before). Only read it.
+    """
+    project = tmp_path_factory.mktemp("diubah") / "proj"
+    shutil.copytree(finalized_template, project, symlinks=True)
     before = {n: sha(project / "output" / "2022-06" / n) for n in FILES}
     draft_pdf_before = sha(project / "output" / "2022-05" / "laporan.pdf")
     nb = project / "notebooks" / "laporan_bulanan.ipynb"
@@ -81,9 +110,19 @@ def test_final_month_survives_text_template_change_and_forced_build(project, cap
     css = layout.read_text(encoding="utf-8")
     assert "luma(215)" in css
     layout.write_text(css.replace("luma(215)", "luma(200)", 1), encoding="utf-8")
+    params = project / "params" / "2022-05.yaml"
+    params.write_text(params.read_text() + 'catatan: "Catatan baru."\n', encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project)
+        rc, out = run_cli(["build", "--all", "--force", "--renderer", "embedded", "-j", "1"])
+    assert rc == 0, out
+    return project, out, before, draft_pdf_before
 
-    assert main(["build", "--all", "--force", "--renderer", "embedded", "-j", "1"]) == 0
-    out = capsys.readouterr().out
+
+def test_final_month_survives_text_template_change_and_forced_build(rebuilt_after_edits):
+    """Finalize 2022-06, edit the Pendahuluan and a template colour, build --all --force."""
+    project, out, before, draft_pdf_before = rebuilt_after_edits
+    store = project / "terbitan" / "2022-06" / "edisi-1"
 
     # The final month: byte-identical to its manifest and to before; not rebuilt.
     assert_matches_manifest(project, project / "output" / "2022-06", "2022-06", 1)
@@ -91,6 +130,8 @@ def test_final_month_survives_text_template_change_and_forced_build(project, cap
     assert {n: sha(project / "output" / "2022-06" / n) for n in FILES} == before
     assert "final edisi 1, tidak dibangun ulang" in out
     assert "crm-report revise 2022-06" in out
+    # --all builds the year's annual report too (from the final and the rebuilt draft).
+    assert "Laporan tahunan 2022: dibangun" in out
     # The draft: rebuilt, and says why (terminal and build.log).
     assert sha(project / "output" / "2022-05" / "laporan.pdf") != draft_pdf_before
     log = (project / "output" / "2022-05" / "build.log").read_text(encoding="utf-8")
@@ -113,11 +154,13 @@ def test_fresh_clone_republishes_finals_byte_identical(project, capsys):
     assert (project / "output" / "2022-05" / "laporan.pdf").is_file()
 
 
-def test_params_change_names_the_keys(project, capsys):
-    params = project / "params" / "2022-05.yaml"
-    params.write_text(params.read_text() + 'catatan: "Catatan baru."\n', encoding="utf-8")
-    assert main(["build", "2022-05", "--renderer", "embedded"]) == 0
-    assert "params berubah: catatan" in capsys.readouterr().out
+def test_params_change_names_the_keys(rebuilt_after_edits, monkeypatch, capsys):
+    """2022-05's params got a ``catatan``: the rebuild names that key (terminal and build.log)."""
+    project, out, _, _ = rebuilt_after_edits
+    assert "params berubah: catatan" in out
+    log = (project / "output" / "2022-05" / "build.log").read_text(encoding="utf-8")
+    assert "params berubah: catatan" in log
+    monkeypatch.chdir(project)
     assert main(["status", "--renderer", "embedded"]) == 0
     table = capsys.readouterr().out
     assert re.search(r"2022-05\s+terkini\s+draf", table), table
@@ -135,8 +178,9 @@ def test_status_says_why_a_draft_is_stale(project, capsys):
 # ------------------------------------------------------------------ PDF/A and attachments
 
 
-def test_final_pdf_is_pdfa3_carrying_its_figures(finalized_template):
-    month = finalized_template / "output" / "2022-06"
+def test_final_pdf_is_pdfa3_carrying_its_figures(revised):
+    """The revision's edition 2 (unsigned: its XMP as rendered; signing rewrites the XMP)."""
+    month = revised / "output" / "2022-06"
     reader = PdfReader(month / "laporan.pdf")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
     assert re.search(r"<pdfaid:part>3</pdfaid:part>", xmp)
@@ -148,7 +192,7 @@ def test_final_pdf_is_pdfa3_carrying_its_figures(finalized_template):
     for name in ("metrics.json", "tabel.xlsx"):
         assert attachments[name][0] == (month / name).read_bytes()
     # A draft is a plain PDF (no archival claim).
-    assert pdf_standard(finalized_template / "output" / "2022-05" / "laporan.pdf") is None
+    assert pdf_standard(revised / "output" / "2022-05" / "laporan.pdf") is None
 
 
 # ------------------------------------------------------------------ revisions
@@ -186,6 +230,9 @@ def test_revise_keeps_edition_1_and_names_the_reason(revised, monkeypatch, capsy
     assert (prov["edisi"], prov["menggantikan"], prov["alasan_revisi"]) == (2, 1, alasan)
     manifest = read_manifest(project, "2022-06", 2)
     assert (manifest["edisi"], manifest["menggantikan"], manifest["alasan"]) == (2, 1, alasan)
+    # Revised without --tandatangan: an unsigned final, PDF/A all the same.
+    assert pdf_standard(month / "laporan.pdf") == "PDF/A-3a"
+    assert check_signature(month / "laporan.pdf") is None
     # The archive links both editions and names the reason.
     editions = daftar_edisi(project / "output", "2022-06")
     assert [e["edisi"] for e in editions] == [1, 2]
@@ -260,21 +307,20 @@ def _self_signed_p12(path: Path, sandi: bytes) -> Path:
     return path
 
 
-def test_signed_final_verifies_and_a_flipped_byte_fails(project, tmp_path, monkeypatch, capsys):
-    p12 = _self_signed_p12(tmp_path / "uji.p12", b"sandi-uji")
-    monkeypatch.setenv("CRM_TTE_SANDI", "sandi-uji")
-    args = ["finalize", "2022-05", "--oleh", OLEH, "--renderer", "embedded"]
-    assert main([*args, "--tandatangan", str(p12)]) == 0, capsys.readouterr()
-    stored = project / "terbitan" / "2022-05" / "edisi-1" / "laporan.pdf"
+def test_signed_final_verifies_and_a_flipped_byte_fails(project, capsys):
+    """2022-06 was finalized with ``--tandatangan`` (finalized_template)."""
+    stored = project / "terbitan" / "2022-06" / "edisi-1" / "laporan.pdf"
     sig = check_signature(stored)
     assert sig["penandatangan"] == "Kepala Subbagian Uji"
     assert sig["utuh"] and not sig["terpercaya"] and sig["mencakup_seluruh"]
     assert pdf_standard(stored) == "PDF/A-3a"  # still PDF/A after signing
-    assert read_manifest(project, "2022-05", 1)["tanda_tangan"]["penandatangan"] == (
+    assert sorted(PdfReader(stored).attachments) == ["metrics.json", "tabel.xlsx"]
+    assert read_manifest(project, "2022-06", 1)["tanda_tangan"]["penandatangan"] == (
         "Kepala Subbagian Uji"
     )
-    capsys.readouterr()
-    assert main(["verify", "2022-05"]) == 0
+    # The published copy is the signed one.
+    assert sha(project / "output" / "2022-06" / "laporan.pdf") == sha(stored)
+    assert main(["verify", "2022-06"]) == 0
     out = capsys.readouterr().out
     assert "tanda tangan Kepala Subbagian Uji: utuh; sertifikat tidak terpercaya" in out
 
@@ -282,7 +328,7 @@ def test_signed_final_verifies_and_a_flipped_byte_fails(project, tmp_path, monke
     data[len(data) // 3] ^= 0x01
     stored.write_bytes(bytes(data))
     assert not check_signature(stored)["utuh"]
-    assert main(["verify", "2022-05"]) == 1
+    assert main(["verify", "2022-06"]) == 1
     assert "laporan.pdf: TIDAK COCOK" in capsys.readouterr().out
 
 
@@ -344,32 +390,42 @@ def neighbour(output: Path, periode: str, which: str) -> str | None:
     return months[0] if months else None
 
 
-def test_links_stay_right_after_gap_filled_later_and_month_removed(tmp_path, monkeypatch):
-    root = copy_project(tmp_path / "nav", ("2022-04", "2022-05", "2022-06"))
+def test_links_stay_right_after_gap_filled_later_and_month_removed(
+    tmp_path, tmp_path_factory, monkeypatch, capsys
+):
+    # The shared built project (2022-05 and 2022-06), then 2022-08: 2022-07's data comes
+    # late. (A month compares itself with the calendar month before, so removing
+    # 2022-06 changes no other month's inputs: `build --all` then builds no month.)
+    root = tmp_path / "nav"
+    shutil.copytree(built_two_months(tmp_path_factory), root, symlinks=True)
+    add_months(root, ("2022-08",))
     monkeypatch.chdir(root)
     output = root / "output"
-    # Monthly order with a gap: 2022-04, then 2022-06 (2022-05's data came late).
-    assert main(["build", "2022-04", "--renderer", "embedded"]) == 0
-    assert neighbour(output, "2022-04", "berikutnya") is None
-    assert main(["build", "2022-06", "--renderer", "embedded"]) == 0
-    assert neighbour(output, "2022-04", "berikutnya") == "2022-06"
-    assert neighbour(output, "2022-06", "sebelumnya") == "2022-04"
-    assert dead_links(output) == []
-    # The gap filled: both neighbours now point at 2022-05, without rebuilding them.
-    before = sha(output / "2022-04" / "laporan.html")
-    assert main(["build", "2022-05", "--renderer", "embedded"]) == 0
-    assert sha(output / "2022-04" / "laporan.html") == before
-    assert neighbour(output, "2022-04", "berikutnya") == "2022-05"
-    assert neighbour(output, "2022-05", "sebelumnya") == "2022-04"
-    assert neighbour(output, "2022-05", "berikutnya") == "2022-06"
-    assert neighbour(output, "2022-06", "sebelumnya") == "2022-05"
+    # Monthly order with a gap: 2022-06, then 2022-08; nothing after the newest.
+    assert main(["build", "2022-08", "--renderer", "embedded"]) == 0
+    assert neighbour(output, "2022-08", "berikutnya") is None
+    assert neighbour(output, "2022-06", "berikutnya") == "2022-08"
+    assert neighbour(output, "2022-08", "sebelumnya") == "2022-06"
     assert dead_links(output) == []
     # A month removed (params and output): build --all builds nothing and fixes the links.
-    (root / "params" / "2022-05.yaml").unlink()
-    shutil.rmtree(output / "2022-05")
+    (root / "params" / "2022-06.yaml").unlink()
+    shutil.rmtree(output / "2022-06")
+    capsys.readouterr()
     assert main(["build", "--all", "--renderer", "embedded"]) == 0
-    assert neighbour(output, "2022-04", "berikutnya") == "2022-06"
-    assert neighbour(output, "2022-06", "sebelumnya") == "2022-04"
+    table = capsys.readouterr().out
+    assert re.search(r"2022-05\s+terkini", table) and re.search(r"2022-08\s+terkini", table)
+    assert neighbour(output, "2022-05", "berikutnya") == "2022-08"
+    assert neighbour(output, "2022-08", "sebelumnya") == "2022-05"
+    assert dead_links(output) == []
+    # The gap filled: both neighbours now point at 2022-07, without rebuilding them.
+    add_months(root, ("2022-07",))
+    before = {m: sha(output / m / "laporan.html") for m in ("2022-05", "2022-08")}
+    assert main(["build", "2022-07", "--renderer", "embedded"]) == 0
+    assert {m: sha(output / m / "laporan.html") for m in before} == before
+    assert neighbour(output, "2022-05", "berikutnya") == "2022-07"
+    assert neighbour(output, "2022-07", "sebelumnya") == "2022-05"
+    assert neighbour(output, "2022-07", "berikutnya") == "2022-08"
+    assert neighbour(output, "2022-08", "sebelumnya") == "2022-07"
     assert dead_links(output) == []
 
 
