@@ -126,9 +126,15 @@ def _figure(height: float = UKURAN[1]) -> tuple[Figure, Axes]:
 
 
 def _finish(fig: Figure) -> Figure:
-    # Ticks and their labels are created lazily at draw time and read rcParams then;
-    # drawing once here, inside the style context, fixes them in the report style.
-    fig.draw_without_rendering()
+    # Ticks and their labels are created lazily (when the figure is laid out or drawn) and
+    # read rcParams then; laying the figure out here, inside the style context, fixes them
+    # in the report style. The layout is what a draw would compute first; the draw itself
+    # is left to the one that renders (to_png), which keeps this layout.
+    try:
+        fig.get_layout_engine().execute(fig)  # every chart has one: layout="constrained"
+    except ValueError:  # as Figure.draw: a figure too small to lay out keeps its positions
+        pass
+    fig.stale = False  # laid out as it is now: any later change marks it stale again
     return fig
 
 
