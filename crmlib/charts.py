@@ -126,9 +126,15 @@ def _figure(height: float = UKURAN[1]) -> tuple[Figure, Axes]:
 
 
 def _finish(fig: Figure) -> Figure:
-    # Ticks and their labels are created lazily at draw time and read rcParams then;
-    # drawing once here, inside the style context, fixes them in the report style.
-    fig.draw_without_rendering()
+    # Ticks and their labels are created lazily (when the figure is laid out or drawn) and
+    # read rcParams then; laying the figure out here, inside the style context, fixes them
+    # in the report style. The layout is what a draw would compute first; the draw itself
+    # is left to the one that renders (to_png), which keeps this layout.
+    try:
+        fig.get_layout_engine().execute(fig)  # every chart has one: layout="constrained"
+    except ValueError:  # as Figure.draw: a figure too small to lay out keeps its positions
+        pass
+    fig.stale = False  # laid out as it is now: any later change marks it stale again
     return fig
 
 
@@ -678,8 +684,42 @@ def to_png(fig: Figure, dpi: int = DPI) -> bytes:
     """PNG bytes of ``fig`` at ``dpi`` (for embedding or notebook display)."""
     buf = io.BytesIO()
     with _gaya():
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+        if _laid_out_for(fig, dpi):
+            _print_as_laid_out(fig, buf)
+        else:
+            fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+
+def _laid_out_for(fig: Figure, dpi: float) -> bool:
+    """Was ``fig`` drawn (so laid out) at ``dpi`` on white, on its Agg canvas, and not changed since?
+
+    Every chart of this module is: :func:`_finish` draws it. A figure changed after
+    its last draw is stale (matplotlib marks every change up to the figure).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return (
+        not fig.stale
+        and fig.dpi == dpi
+        and type(fig.canvas) is FigureCanvasAgg
+        and tuple(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+    )
+
+
+def _print_as_laid_out(fig: Figure, buf: io.BytesIO) -> None:
+    """Render ``fig``'s current layout to PNG, without laying it out again.
+
+    ``savefig`` on a constrained-layout figure runs the layout and a full draw
+    before the draw that renders: about 45 ms of a chart's ~230 ms, for a layout
+    that :func:`_finish` has just computed at the same resolution.
+    """
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine("none")  # keeps the positions the last layout gave
+    try:
+        fig.canvas.print_png(buf)
+    finally:
+        fig.set_layout_engine(engine)
 
 
 def save_figure(fig: Figure, path: str | Path, dpi: int = DPI) -> Path:

@@ -28,7 +28,11 @@ WARM_UP = (
     "import crmlib.report, crmlib.charts, crmlib.fmt, crmlib.metrics, crmlib.narasi, "
     "matplotlib.figure\n"
     # Only the module cache is warm: the namespace the notebook sees is a new kernel's.
-    "del crmlib, matplotlib"
+    "del crmlib, matplotlib\n"
+    # What is loaded now lives as long as the kernel. Frozen (out of the garbage
+    # collector's sight), it is not walked again by the two full collections IPython's
+    # %reset makes before every month, nor by those during an execution: ~0.15 s a month.
+    "import gc\ngc.collect()\ngc.freeze()\ndel gc"
 )
 
 _warm: dict = {}

@@ -16,7 +16,7 @@ from conftest import ROOT
 
 from crmlib import charts, report
 from crmlib.build import Project, notebook_parameters, previous_month_headline
-from crmlib.execute import execute_notebook
+from crmlib.execute import _run_in_kernel, _warm, execute_notebook, shutdown_warm_kernel
 from crmlib.params import load_params, resolve_data_path
 from crmlib.reader import read_month
 from crmlib.refdata import load_reference
@@ -39,11 +39,33 @@ def _refuse(*args, **kwargs):
     raise AssertionError("the chart was drawn again instead of taken")
 
 
-@pytest.fixture
-def lap_juni(tmp_path):
-    """The seed month as the notebook reads it, its figures going to ``tmp_path``."""
+@pytest.fixture(scope="module")
+def juni():
+    """The seed month as the notebook reads it (read and computed once for the module)."""
+    return siapkan_laporan(periode=PERIODE, output_dir=None)
+
+
+@pytest.fixture(scope="module")
+def drawn(juni, tmp_path_factory) -> dict[str, bytes]:
+    """The seed month's six charts, drawn ahead once for the module (this process's chart cache).
+
+    Tests that need the drawn-ahead files of exactly these inputs start from this
+    cache, so the six charts are drawn once, not once per test; a test about other
+    inputs draws them itself.
+    """
     report._GRAFIK_CACHE.clear()
-    yield siapkan_laporan(periode=PERIODE, output_dir=tmp_path)
+    lap = replace(juni, output_dir=tmp_path_factory.mktemp("drawn"))
+    assert gambar_lebih_dulu(lap) == NAMES[::-1]
+    cache = dict(report._GRAFIK_CACHE)
+    report._GRAFIK_CACHE.clear()
+    return cache
+
+
+@pytest.fixture
+def lap_juni(juni, tmp_path):
+    """The seed month, its figures going to ``tmp_path``; nothing drawn in this process yet."""
+    report._GRAFIK_CACHE.clear()
+    yield replace(juni, output_dir=tmp_path)
     report._GRAFIK_CACHE.clear()
 
 
@@ -51,7 +73,8 @@ def _siap(lap) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in (lap.output_dir / GRAFIK_SIAP_DIR).glob("*.png")}
 
 
-def test_notebook_takes_every_chart_drawn_ahead_without_drawing(lap_juni, monkeypatch):
+def test_notebook_takes_every_chart_drawn_ahead_without_drawing(lap_juni, drawn, monkeypatch):
+    report._GRAFIK_CACHE.update(drawn)  # drawn once for the module, same inputs
     assert gambar_lebih_dulu(lap_juni) == NAMES[::-1]
     siap = _siap(lap_juni)
     assert len(siap) == len(NAMES)
@@ -79,9 +102,10 @@ def test_a_chart_drawn_from_other_inputs_is_not_taken(lap_juni, monkeypatch):
             grafik(lap_juni, as_text=True)
 
 
-def test_stops_where_the_notebook_already_is_or_when_told(lap_juni):
+def test_stops_where_the_notebook_already_is_or_when_told(lap_juni, drawn):
     import threading
 
+    report._GRAFIK_CACHE.update(drawn)
     figures = lap_juni.output_dir / GRAFIK_DIR
     figures.mkdir()
     (figures / "kanal.png").write_bytes(b"drawn by the notebook")
@@ -96,21 +120,29 @@ def test_nothing_is_drawn_ahead_for_a_notebook_without_output_folder(lap_juni):
 
 
 def _execute(month_dir, parameters) -> dict[str, bytes]:
-    # A kernel of its own each time (warm=False): a warm kernel's chart cache would hide
-    # whether the drawn-ahead files were taken.
+    # On this process's warm kernel, as a build executes a month.
     execute_notebook(
         ROOT / "notebooks" / "laporan_bulanan.ipynb",
         month_dir / "laporan.ipynb",
         parameters,
         cwd=month_dir,
         timeout=120,
-        warm=False,
+        warm=True,
     )
     return {p.name: p.read_bytes() for p in (month_dir / GRAFIK_DIR).glob("*.png")}
 
 
+def _forget_drawn_charts_in_kernel() -> None:
+    # The warm kernel keeps the charts it drew or took (crmlib.report._GRAFIK_CACHE); it
+    # must draw or take them anew, as a kernel that has drawn nothing yet.
+    status = _run_in_kernel(
+        _warm["kernel"], "import crmlib.report\ncrmlib.report._GRAFIK_CACHE.clear()", 30
+    )
+    assert status == "ok"
+
+
 @pytest.mark.e2e
-def test_the_kernel_takes_the_builds_charts_and_would_draw_the_same_bytes(tmp_path):
+def test_the_kernel_takes_the_builds_charts_and_would_draw_the_same_bytes(tmp_path, drawn):
     project = Project(ROOT)
     params = load_params(project.params_dir, PERIODE)
     ref = load_reference()
@@ -128,21 +160,31 @@ def test_the_kernel_takes_the_builds_charts_and_would_draw_the_same_bytes(tmp_pa
         {"renderer": "embedded"},
         previous_month_headline(project, PERIODE),
     )
-    # Drawn in this process the way the build draws them.
+    # Drawn in this process the way the build draws them (by the module's `drawn`, from
+    # the very inputs the build has: the same hashes).
     lap = laporan_dari(month, ref, metrics, output_dir=dirs["build"], riwayat=parameters["riwayat"])
     report._GRAFIK_CACHE.clear()
+    report._GRAFIK_CACHE.update(drawn)
     assert gambar_lebih_dulu(lap) == NAMES[::-1]
     ahead = _siap(lap)
+    assert set(ahead.values()) == set(drawn.values())
 
-    # The kernel drawing everything itself gives the very same bytes.
-    assert set(_execute(dirs["sendiri"], parameters).values()) == set(ahead.values())
+    # One warm kernel, started here: none left by an earlier test, whose chart cache
+    # could hold these very charts.
+    shutdown_warm_kernel()
+    try:
+        # Given drawn-ahead files (marked, so taking them shows), a kernel that has
+        # drawn nothing yet takes all six: its inputs hash to the same names as the build's.
+        siap = dirs["diambil"] / GRAFIK_SIAP_DIR
+        siap.mkdir()
+        for name, png in ahead.items():
+            (siap / name).write_bytes(png + b"diambil")
+        taken = _execute(dirs["diambil"], parameters)
+        assert len(taken) == len(NAMES)
+        assert all(png.endswith(b"diambil") for png in taken.values())
 
-    # Given drawn-ahead files (marked, so taking them shows), the kernel takes all six:
-    # its inputs hash to the same names as the build's.
-    siap = dirs["diambil"] / GRAFIK_SIAP_DIR
-    siap.mkdir()
-    for name, png in ahead.items():
-        (siap / name).write_bytes(png + b"diambil")
-    taken = _execute(dirs["diambil"], parameters)
-    assert len(taken) == len(NAMES)
-    assert all(png.endswith(b"diambil") for png in taken.values())
+        # The kernel drawing everything itself gives the very same bytes.
+        _forget_drawn_charts_in_kernel()
+        assert set(_execute(dirs["sendiri"], parameters).values()) == set(ahead.values())
+    finally:
+        shutdown_warm_kernel()

@@ -8,6 +8,7 @@ the BAB II summary and the second Kesimpulan item. Nothing in ``crmlib/`` is tou
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import secrets
@@ -26,7 +27,10 @@ from crmlib.execute import shutdown_warm_kernel
 from crmlib.preview import Preview
 
 pytestmark = pytest.mark.e2e
-jupyterlab = pytest.importorskip("jupyterlab", reason="JupyterLab is installed with .[dev]")
+# Looked up, not imported: importing JupyterLab costs ~2 s in every process that collects
+# this file, and only the `jupyter lab` started below needs it.
+if importlib.util.find_spec("jupyterlab") is None:
+    pytest.skip("JupyterLab is installed with .[dev]", allow_module_level=True)
 
 NOTEBOOK = "notebooks/laporan_bulanan.ipynb"
 EDITS = {

@@ -34,10 +34,17 @@ def _git_status() -> str:
     )
 
 
+def _papermill():
+    # papermill itself, imported as crmlib imports it: without the IRI grammar jsonschema
+    # would compile (about a second) for format checks nbformat never makes.
+    from crmlib.execute import _import_papermill
+
+    return _import_papermill()
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    import papermill as pm
-
+    pm = _papermill()
     before = _git_status()
     params = {}
     for name in ("_default.yaml", "2022-07.yaml"):  # what papermill -f ... -f ... merges
@@ -99,8 +106,7 @@ def test_render_gives_the_report_with_front_matter_and_comparison(executed):
 
 def test_without_parameters_the_notebook_previews_the_latest_month(tmp_path):
     """As in JupyterLab: the parameters cell's defaults, no file written anywhere."""
-    import papermill as pm
-
+    pm = _papermill()
     from crmlib.narasi import nilai_dari_notebook
     from crmlib.params import list_months, load_params
 
