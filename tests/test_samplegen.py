@@ -14,6 +14,7 @@ import io
 import math
 import re
 import zipfile
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -336,6 +337,7 @@ def test_committed_samples_are_current():
     assert samplegen.check_samples() == []
 
 
+@cache  # read once per run: the shape and the boundary tests read the same files (never changed)
 def _read_sample(month: samplegen.SampleMonth) -> dict[str, pd.DataFrame]:
     path = samplegen.sample_path(month)
     if month.form == "xlsx":
