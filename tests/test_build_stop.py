@@ -174,10 +174,20 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _start_build(root: Path, *args: str, sigint_ignored: bool = False) -> subprocess.Popen:
+def _start_build(
+    root: Path, *args: str, sigint_ignored: bool = False, force: bool = True
+) -> subprocess.Popen:
     # Own session: a signal to its process group is what Ctrl-C in a terminal sends.
     return subprocess.Popen(
-        [*CRM_REPORT, "build", "--all", "--force", "--renderer", "embedded", *args],
+        [
+            *CRM_REPORT,
+            "build",
+            "--all",
+            *(["--force"] if force else []),
+            "--renderer",
+            "embedded",
+            *args,
+        ],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -272,12 +282,13 @@ def test_two_full_builds_one_second_apart_both_complete(tmp_path):
     # only add two kernels per build.
     first = _start_build(root, "--jobs", "1")
     # The second starts once the first is building (its temp folders exist), as when an
-    # analyst starts the same build again a second later.
+    # analyst starts the same build again a second later (without --force: it then has to
+    # see the first run's results, not rebuild from what it found before it waited).
     deadline = time.monotonic() + 240
     while not list((root / "output").glob(".tmp-*")) and time.monotonic() < deadline:
         assert first.poll() is None
         time.sleep(0.1)
-    second = _start_build(root, "--jobs", "1", "--tunggu", "600")
+    second = _start_build(root, "--jobs", "1", "--tunggu", "600", force=False)
     out1, _ = first.communicate(timeout=600)
     out2, _ = second.communicate(timeout=600)
     assert first.returncode == 0, out1
@@ -285,6 +296,8 @@ def test_two_full_builds_one_second_apart_both_complete(tmp_path):
     assert "Traceback" not in out1 + out2
     # One at a time: the second waited for the first instead of building beside it.
     assert "sedang dipakai oleh 'crm-report build --all'" in out2 and "menunggu" in out2
+    # Having waited, the second run judges output/ as the first left it: everything current.
+    assert "2022-06: terkini" in out2 and "Laporan tahunan 2022: sudah terkini" in out2
     output = root / "output"
     assert not [p.name for p in output.iterdir() if p.name.startswith((".tmp-", ".old-"))]
     for m in ("2022-06",):
