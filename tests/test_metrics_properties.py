@@ -66,6 +66,11 @@ koordinasi_row = st.fixed_dictionaries(
 )
 
 
+# Hypothesis draws empty months often; their typed empty frames are built once.
+_EMPTY_LAPORAN = laporan_frame([])
+_EMPTY_KOORDINASI = koordinasi_frame([])
+
+
 def _str(values: list) -> pd.Series:
     return pd.Series(values, dtype="str")
 
@@ -84,7 +89,7 @@ def _laporan(pool: list[str], rows: list[dict]) -> pd.DataFrame:
     index), which cost as much as the figures it feeds at 200+ drawn months a run.
     """
     if not rows:
-        return laporan_frame([])
+        return _EMPTY_LAPORAN.copy()
     ukpd = _str([pool[r["ukpd_i"]] for r in rows])
     masuk = pd.Series(
         [START + pd.Timedelta(minutes=r["masuk_min"]) for r in rows], dtype="datetime64[ns]"
@@ -112,7 +117,7 @@ def _laporan(pool: list[str], rows: list[dict]) -> pd.DataFrame:
 def _koordinasi(pool: list[str], rows: list[dict]) -> pd.DataFrame:
     """``koordinasi_frame`` of the drawn rows, built a column at a time (as :func:`_laporan`)."""
     if not rows:
-        return koordinasi_frame([])
+        return _EMPTY_KOORDINASI.copy()
     ukpd = _str([pool[r["ukpd_i"]] for r in rows])
     koord = pd.Series(
         [START + pd.Timedelta(minutes=r["koord_min"]) for r in rows], dtype="datetime64[ns]"
