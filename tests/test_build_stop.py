@@ -70,16 +70,31 @@ def test_second_run_waits_for_the_lock_then_runs(fresh_project, capsys):
             taken.set()
             release.wait(30)
 
+    seen = []
+
+    def release_once_waiting() -> None:
+        # The first run ends only once the second has said it waits (its notice is on
+        # stderr before it starts polling the lock), so the second run did wait.
+        deadline = time.monotonic() + 30
+        while not release.is_set() and time.monotonic() < deadline:
+            seen.append(capsys.readouterr().err)
+            if "menunggu" in "".join(seen):
+                break
+            time.sleep(0.02)
+        release.set()
+
     holder = threading.Thread(target=first_run)
     holder.start()
     taken.wait(10)
-    threading.Timer(1.0, release.set).start()
+    watcher = threading.Thread(target=release_once_waiting)
+    watcher.start()
     try:
         rc = main(["archive", "--tunggu", "60"])
     finally:
         release.set()
+        watcher.join()
         holder.join()
-    err = capsys.readouterr().err
+    err = "".join(seen) + capsys.readouterr().err
     assert rc == 0, err
     assert "sedang dipakai oleh 'crm-report build 2022-06'" in err and "menunggu" in err
     assert (output / "index.html").is_file()
@@ -159,10 +174,20 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _start_build(root: Path, *args: str, sigint_ignored: bool = False) -> subprocess.Popen:
+def _start_build(
+    root: Path, *args: str, sigint_ignored: bool = False, force: bool = True
+) -> subprocess.Popen:
     # Own session: a signal to its process group is what Ctrl-C in a terminal sends.
     return subprocess.Popen(
-        [*CRM_REPORT, "build", "--all", "--force", "--renderer", "embedded", *args],
+        [
+            *CRM_REPORT,
+            "build",
+            "--all",
+            *(["--force"] if force else []),
+            "--renderer",
+            "embedded",
+            *args,
+        ],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -257,12 +282,13 @@ def test_two_full_builds_one_second_apart_both_complete(tmp_path):
     # only add two kernels per build.
     first = _start_build(root, "--jobs", "1")
     # The second starts once the first is building (its temp folders exist), as when an
-    # analyst starts the same build again a second later.
+    # analyst starts the same build again a second later (without --force: it then has to
+    # see the first run's results, not rebuild from what it found before it waited).
     deadline = time.monotonic() + 240
     while not list((root / "output").glob(".tmp-*")) and time.monotonic() < deadline:
         assert first.poll() is None
         time.sleep(0.1)
-    second = _start_build(root, "--jobs", "1", "--tunggu", "600")
+    second = _start_build(root, "--jobs", "1", "--tunggu", "600", force=False)
     out1, _ = first.communicate(timeout=600)
     out2, _ = second.communicate(timeout=600)
     assert first.returncode == 0, out1
@@ -270,6 +296,10 @@ def test_two_full_builds_one_second_apart_both_complete(tmp_path):
     assert "Traceback" not in out1 + out2
     # One at a time: the second waited for the first instead of building beside it.
     assert "sedang dipakai oleh 'crm-report build --all'" in out2 and "menunggu" in out2
+    # Having waited, the second run judges the month as the first left it: current. (The
+    # annual report takes the lock again after the months: either run may build it.)
+    assert "2022-06: terkini" in out2
+    assert "Laporan tahunan 2022: " in out1 and "Laporan tahunan 2022: " in out2
     output = root / "output"
     assert not [p.name for p in output.iterdir() if p.name.startswith((".tmp-", ".old-"))]
     for m in ("2022-06",):
@@ -282,46 +312,53 @@ def test_two_full_builds_one_second_apart_both_complete(tmp_path):
 # ------------------------------------------------------------------ warm kernel after a failure
 
 
-@pytest.mark.e2e
-def test_warm_kernel_survives_its_month_folder_being_deleted(tmp_path, capfd):
+@pytest.fixture(scope="module")
+def warm_kernel_module():
+    """crmlib.execute, whose warm kernel the tests below share (a start costs seconds).
+
+    The kernel is stopped when the module's tests are done.
+    """
     from crmlib import execute
 
-    failed, nxt = tmp_path / ".tmp-2022-06-1-aa", tmp_path / ".tmp-2022-07-1-bb"
-    failed.mkdir()
-    nxt.mkdir()
     try:
-        first = execute._warm_kernel(failed)
-        shutil.rmtree(failed)  # the failed month is discarded, the kernel still sits in it
-        second = execute._warm_kernel(nxt)
-        assert second is first  # reused, not restarted
-        check = f"import os\nassert os.getcwd() == {str(nxt)!r}"
-        assert execute._run_in_kernel(second, check, 30) == "ok"
+        yield execute
     finally:
         execute.kill_warm_kernel()
-    captured = capfd.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    assert "FileNotFoundError" not in captured.out + captured.err
 
 
 @pytest.mark.e2e
-def test_warm_kernel_starts_each_month_with_an_empty_namespace(tmp_path):
-    from crmlib import execute
-
+def test_warm_kernel_starts_each_month_with_an_empty_namespace(tmp_path, warm_kernel_module):
+    execute = warm_kernel_module
     first_dir, next_dir = tmp_path / "2022-06", tmp_path / "2022-07"
     first_dir.mkdir()
     next_dir.mkdir()
-    try:
-        km = execute._warm_kernel(first_dir)
-        # Fresh: its modules are imported, but its namespace is a new kernel's (no reset ran).
-        assert execute._run_in_kernel(km, "crmlib", 30) == "error"
-        assert (
-            execute._run_in_kernel(km, "import sys; assert 'crmlib.report' in sys.modules", 30)
-            == "ok"
-        )
-        assert execute._run_in_kernel(km, "sisa_bulan_lalu = 508", 30) == "ok"
-        assert execute._run_in_kernel(km, "assert sisa_bulan_lalu == 508", 30) == "ok"
-        assert execute._warm_kernel(next_dir) is km
-        # A name left by the previous month is gone (the reply is an error, not ok).
-        assert execute._run_in_kernel(km, "sisa_bulan_lalu", 30) == "error"
-    finally:
-        execute.kill_warm_kernel()
+    execute.kill_warm_kernel()  # this test starts its own kernel, whatever ran before it
+    km = execute._warm_kernel(first_dir)
+    # Fresh: its modules are imported, but its namespace is a new kernel's (no reset ran).
+    assert execute._run_in_kernel(km, "crmlib", 30) == "error"
+    assert (
+        execute._run_in_kernel(km, "import sys; assert 'crmlib.report' in sys.modules", 30) == "ok"
+    )
+    assert execute._run_in_kernel(km, "sisa_bulan_lalu = 508", 30) == "ok"
+    assert execute._run_in_kernel(km, "assert sisa_bulan_lalu == 508", 30) == "ok"
+    assert execute._warm_kernel(next_dir) is km
+    # A name left by the previous month is gone (the reply is an error, not ok).
+    assert execute._run_in_kernel(km, "sisa_bulan_lalu", 30) == "error"
+
+
+@pytest.mark.e2e
+def test_warm_kernel_survives_its_month_folder_being_deleted(tmp_path, capfd, warm_kernel_module):
+    # The kernel left by the test above, if any (its output goes to /dev/null either way).
+    execute = warm_kernel_module
+    failed, nxt = tmp_path / ".tmp-2022-06-1-aa", tmp_path / ".tmp-2022-07-1-bb"
+    failed.mkdir()
+    nxt.mkdir()
+    first = execute._warm_kernel(failed)
+    shutil.rmtree(failed)  # the failed month is discarded, the kernel still sits in it
+    second = execute._warm_kernel(nxt)
+    assert second is first  # reused, not restarted
+    check = f"import os\nassert os.getcwd() == {str(nxt)!r}"
+    assert execute._run_in_kernel(second, check, 30) == "ok"
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert "FileNotFoundError" not in captured.out + captured.err

@@ -69,18 +69,38 @@ def df_kategori() -> pd.DataFrame:
     )
 
 
-@pytest.fixture
-def df_kanal() -> pd.DataFrame:
+def _kanal() -> pd.DataFrame:
     return pd.DataFrame({"kanal": KANAL, "jumlah": [0, 3, 1, 0, 0, 0, 12, 2, 25, 6, 4, 0, 0, 455]})
 
 
-@pytest.fixture
-def hours() -> pd.Series:
+def _hours() -> pd.Series:
     rng = np.random.default_rng(2)
     return pd.Series(
         np.concatenate([rng.exponential(3.5, 430), rng.uniform(6, 47, 50), [60, 100, 250]]).tolist()
         + [np.nan] * 3
     )
+
+
+@pytest.fixture
+def df_kanal() -> pd.DataFrame:
+    return _kanal()
+
+
+@pytest.fixture
+def hours() -> pd.Series:
+    return _hours()
+
+
+# The channel and response-time charts of the data above, drawn once for the tests that
+# only read or save them (drawing a chart costs more than any of those tests' checks).
+@pytest.fixture(scope="module")
+def kanal_fig() -> Figure:
+    return charts.plot_per_kanal(_kanal())
+
+
+@pytest.fixture(scope="module")
+def respon_fig() -> Figure:
+    return charts.plot_waktu_respon(_hours())
 
 
 @pytest.fixture
@@ -182,9 +202,8 @@ def test_top_kategori_empty():
 # ---------------------------------------------------------------------------
 # plot_per_kanal
 # ---------------------------------------------------------------------------
-def test_per_kanal_shows_all_channels_including_zeros(df_kanal):
-    fig = charts.plot_per_kanal(df_kanal)
-    ax = fig.axes[0]
+def test_per_kanal_shows_all_channels_including_zeros(kanal_fig):
+    ax = kanal_fig.axes[0]
     assert len(ax.patches) == 14
     assert [t.get_text() for t in ax.get_yticklabels()] == KANAL
     value_labels = [t.get_text() for t in ax.texts]
@@ -209,8 +228,8 @@ def test_per_kanal_empty(df_kanal):
 # ---------------------------------------------------------------------------
 # plot_waktu_respon
 # ---------------------------------------------------------------------------
-def test_waktu_respon_bins_and_limit(hours):
-    fig = charts.plot_waktu_respon(hours)
+def test_waktu_respon_bins_and_limit(hours, respon_fig):
+    fig = respon_fig
     ax = fig.axes[0]
     assert len(ax.patches) == 48 // 2 + 1  # 2-hour bins up to 48 h plus the overflow bin
     heights = [p.get_height() for p in ax.patches]
@@ -225,15 +244,14 @@ def test_waktu_respon_bins_and_limit(hours):
     assert ax.get_ylabel() == "Jumlah laporan"
 
 
-def test_waktu_respon_note_counts_unanswered(hours):
-    fig = charts.plot_waktu_respon(hours)
-    assert "3 laporan belum direspons (tidak digambar)" in texts(fig)
+def test_waktu_respon_note_counts_unanswered(hours, respon_fig):
+    assert "3 laporan belum direspons (tidak digambar)" in texts(respon_fig)
     fig = charts.plot_waktu_respon(hours.dropna())
     assert not any("belum direspons" in t for t in texts(fig))
 
 
-def test_waktu_respon_bars_beyond_limit_are_lighter(hours):
-    ax = charts.plot_waktu_respon(hours).axes[0]
+def test_waktu_respon_bars_beyond_limit_are_lighter(respon_fig):
+    ax = respon_fig.axes[0]
     within = {tuple(p.get_facecolor()) for p in ax.patches[:3]}
     beyond = {tuple(p.get_facecolor()) for p in ax.patches[3:-1]}
     assert len(within) == 1 and len(beyond) == 1 and within != beyond
@@ -375,24 +393,23 @@ def test_tren_bulanan_empty(df_tren):
 # ---------------------------------------------------------------------------
 # output, style and side effects
 # ---------------------------------------------------------------------------
-def test_save_figure_writes_png(tmp_path, df_kanal):
-    fig = charts.plot_per_kanal(df_kanal)
-    target = charts.save_figure(fig, tmp_path / "sub" / "kanal.png")
+def test_save_figure_writes_png(tmp_path, kanal_fig):
+    target = charts.save_figure(kanal_fig, tmp_path / "sub" / "kanal.png")
     data = target.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 5000
 
 
-def test_saved_size_matches_a4_column(tmp_path, hours):
+def test_saved_size_matches_a4_column(tmp_path, respon_fig):
     import matplotlib.image as mpimg
 
-    target = charts.save_figure(charts.plot_waktu_respon(hours), tmp_path / "w.png")
+    target = charts.save_figure(respon_fig, tmp_path / "w.png")
     height, width = mpimg.imread(target).shape[:2]
     assert (width, height) == (round(6.3 * 150), round(3.2 * 150))
 
 
-def test_figures_display_in_notebooks(df_kanal):
-    png = charts.plot_per_kanal(df_kanal)._repr_png_()
+def test_figures_display_in_notebooks(kanal_fig):
+    png = kanal_fig._repr_png_()
     assert png.startswith(b"\x89PNG")
 
 
@@ -409,8 +426,8 @@ def test_style_file_is_valid():
     assert params["axes.spines.top"] is False
 
 
-def test_chart_text_uses_report_style(df_kanal):
-    ax = charts.plot_per_kanal(df_kanal).axes[0]
+def test_chart_text_uses_report_style(kanal_fig):
+    ax = kanal_fig.axes[0]
     label = ax.get_yticklabels()[0]
     assert label.get_fontsize() == pytest.approx(7.5)
     assert "DejaVu Sans" in label.get_fontfamily() or label.get_fontfamily() == ["sans-serif"]

@@ -12,7 +12,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from fixtures_metrics import KANAL_REF, KELURAHAN, UKPD_REF, UNITS, koordinasi_frame, laporan_frame
+from fixtures_metrics import (
+    KANAL_REF,
+    KECAMATAN,
+    KELURAHAN,
+    LAPORAN_COLUMNS,
+    UKPD_REF,
+    UNITS,
+    koordinasi_frame,
+    laporan_frame,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle_metrics import competition, mean_durations, reference_month
@@ -57,6 +66,73 @@ koordinasi_row = st.fixed_dictionaries(
 )
 
 
+# Hypothesis draws empty months often; their typed empty frames are built once.
+_EMPTY_LAPORAN = laporan_frame([])
+_EMPTY_KOORDINASI = koordinasi_frame([])
+
+
+def _str(values: list) -> pd.Series:
+    return pd.Series(values, dtype="str")
+
+
+def _after(start: pd.Series, amounts: list, unit: str) -> pd.Series:
+    # As fixtures_metrics: whole seconds after ``start`` (None = missing).
+    amounts = pd.Series([np.nan if a is None else a for a in amounts], dtype=float)
+    delta = pd.to_timedelta(amounts, unit=unit)
+    return (start + delta.dt.round("s")).astype("datetime64[ns]")
+
+
+def _laporan(pool: list[str], rows: list[dict]) -> pd.DataFrame:
+    """``laporan_frame`` of the drawn rows, built a column at a time.
+
+    The same frame as the fixture's row-by-row builder (same values, dtypes and
+    index), which cost as much as the figures it feeds at 200+ drawn months a run.
+    """
+    if not rows:
+        return _EMPTY_LAPORAN.copy()
+    ukpd = _str([pool[r["ukpd_i"]] for r in rows])
+    masuk = pd.Series(
+        [START + pd.Timedelta(minutes=r["masuk_min"]) for r in rows], dtype="datetime64[ns]"
+    )
+    cols = {
+        "nomor_laporan": _str([f"JK2206{i:06d}" for i in range(len(rows))]),
+        "kanal": _str([r["kanal"] for r in rows]),
+        "kategori": _str([r["kategori"] for r in rows]),
+        "rincian_masalah": _str(["Sampah Lingkungan"] * len(rows)),
+        "ukpd": ukpd,
+        "kecamatan": ukpd.map(KECAMATAN).astype("str"),
+        "status": _str([r["status"] for r in rows]),
+        "waktu_masuk": masuk,
+        "waktu_respon": _after(masuk, [r["respon_jam"] for r in rows], "h"),
+        "waktu_selesai": _after(masuk, [r["selesai_jam"] for r in rows], "h"),
+        "max_waktu_tl_jam": pd.Series([r["max_waktu_tl_jam"] for r in rows], dtype=float),
+        "jumlah_tl_ditolak": pd.Series([r["jumlah_tl_ditolak"] for r in rows], dtype="int64"),
+        "nilai_tl": pd.Series(
+            [np.nan if r["nilai_tl"] is None else r["nilai_tl"] for r in rows], dtype=float
+        ),
+    }
+    return pd.DataFrame({c: cols[c] for c in LAPORAN_COLUMNS})
+
+
+def _koordinasi(pool: list[str], rows: list[dict]) -> pd.DataFrame:
+    """``koordinasi_frame`` of the drawn rows, built a column at a time (as :func:`_laporan`)."""
+    if not rows:
+        return _EMPTY_KOORDINASI.copy()
+    ukpd = _str([pool[r["ukpd_i"]] for r in rows])
+    koord = pd.Series(
+        [START + pd.Timedelta(minutes=r["koord_min"]) for r in rows], dtype="datetime64[ns]"
+    )
+    return pd.DataFrame(
+        {
+            "nomor_laporan": _str([f"JK2206{i:06d}" for i in range(len(rows))]),
+            "ukpd": ukpd,
+            "kecamatan": ukpd.map(KECAMATAN).astype("str"),
+            "waktu_koordinasi": koord,
+            "waktu_proses": _after(koord, [r["proses_menit"] for r in rows], "min"),
+        }
+    )
+
+
 @st.composite
 def months(draw):
     """A generated month: (laporan, koordinasi, params)."""
@@ -65,34 +141,8 @@ def months(draw):
     pool[:4] = draw(st.lists(st.sampled_from(KELURAHAN), min_size=4, max_size=4))
     lap_rows = draw(st.lists(laporan_row, max_size=60))
     koo_rows = draw(st.lists(koordinasi_row, max_size=40))
-    laporan = laporan_frame(
-        [
-            {
-                "nomor_laporan": f"JK2206{i:06d}",
-                "ukpd": pool[r["ukpd_i"]],
-                "status": r["status"],
-                "kanal": r["kanal"],
-                "kategori": r["kategori"],
-                "waktu_masuk": START + pd.Timedelta(minutes=r["masuk_min"]),
-                "respon_jam": r["respon_jam"],
-                "selesai_jam": r["selesai_jam"],
-                "max_waktu_tl_jam": r["max_waktu_tl_jam"],
-                "jumlah_tl_ditolak": r["jumlah_tl_ditolak"],
-                "nilai_tl": np.nan if r["nilai_tl"] is None else r["nilai_tl"],
-            }
-            for i, r in enumerate(lap_rows)
-        ]
-    )
-    koordinasi = koordinasi_frame(
-        [
-            {
-                "ukpd": pool[r["ukpd_i"]],
-                "waktu_koordinasi": START + pd.Timedelta(minutes=r["koord_min"]),
-                "proses_menit": r["proses_menit"],
-            }
-            for r in koo_rows
-        ]
-    )
+    laporan = _laporan(pool, lap_rows)
+    koordinasi = _koordinasi(pool, koo_rows)
     params = MetricParams(
         top_n=draw(st.integers(1, 6)),
         peringkat_n=draw(st.integers(1, 6)),

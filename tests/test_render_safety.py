@@ -111,8 +111,9 @@ def test_raw_typst_cannot_read_the_document_source(tmp_path):
 def test_typst_is_stopped_after_its_time(tmp_path):
     src = tmp_path / "putar.typ"
     src.write_text("#let s = 0\n#for i in range(100000) { for j in range(100000) { s += 1 } }\n")
-    with pytest.raises(RenderError, match="tidak selesai dalam 2 detik"):
-        render.compile_typst(src, tmp_path / "x.pdf", tmp_path, timeout=2)
+    # One second is as good a bound as any: the loop would run for hours.
+    with pytest.raises(RenderError, match="tidak selesai dalam 1 detik"):
+        render.compile_typst(src, tmp_path / "x.pdf", tmp_path, timeout=1)
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -127,7 +128,9 @@ def test_typst_child_stops_itself_without_its_parent(tmp_path):
     # The CPU bound is the child's own: it holds even when no parent waits with a timeout.
     src = tmp_path / "putar.typ"
     src.write_text("#let s = 0\n#for i in range(100000) { for j in range(100000) { s += 1 } }\n")
-    child = render.start_typst(timeout=1)
+    # timeout=0.4 gives the child the smallest CPU bound, 1 s (2 × 0.4 + 1, rounded down):
+    # the loop would run for hours, so any bound shows the child stopping itself.
+    child = render.start_typst(timeout=0.4)
     with pytest.raises(RenderError, match="batas waktu CPU"):
         render.compile_typst(src, tmp_path / "x.pdf", tmp_path, timeout=120, child=child)
 

@@ -1,12 +1,15 @@
 """The annual report: its content from the months' metrics.json, and its build.
 
 Content functions run on the sample months' own ``metrics.json``
-(tests/fixtures_archive.py); one end-to-end test builds the report with the
-embedded renderer and checks that it is rebuilt only when one of its months changes.
+(tests/fixtures_archive.py); the end-to-end tests share one build of the report by
+the CLI (embedded renderer) and check that it is rebuilt only when one of its months
+changes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 
@@ -91,14 +94,19 @@ def test_units_of_the_year(output):
     }
 
 
-@pytest.mark.e2e
-def test_annual_build_rebuilds_only_when_a_month_changes(output, tmp_path):
+@pytest.fixture(scope="module")
+def built_year(output, tmp_path_factory):
+    """A project with every sample month but December, its year built once by the CLI.
+
+    ``(root, exit code, stdout)`` of ``crm-report build 2022``. An annual build costs
+    seconds, so the end-to-end tests below share this one and change only their own
+    copies of the project.
+    """
     from test_build import ROOT
 
-    from crmlib.build import Project
-    from crmlib.build_tahunan import build_years
+    from crmlib.cli import main
 
-    root = tmp_path / "proyek"
+    root = tmp_path_factory.mktemp("tahunan-proyek") / "proyek"
     for name in ("notebooks", "_extensions"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "_quarto.yml", root / "_quarto.yml")
@@ -106,8 +114,26 @@ def test_annual_build_rebuilds_only_when_a_month_changes(output, tmp_path):
     shutil.copy(ROOT / "params" / "_default.yaml", root / "params" / "_default.yaml")
     shutil.copytree(output, root / "output")
     shutil.rmtree(root / "output" / "2022-12")
+    stdout = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(stdout):
+        mp.chdir(root)
+        rc = main(["build", "2022", "--renderer", "embedded"])
+    return root, rc, stdout.getvalue()
+
+
+def _copy(project, tmp_path):
+    return shutil.copytree(project, tmp_path / "proyek", symlinks=True)
+
+
+@pytest.mark.e2e
+def test_annual_build_rebuilds_only_when_a_month_changes(built_year, tmp_path):
+    from crmlib.build import Project
+    from crmlib.build_tahunan import build_years
+
+    built, rc, out = built_year
+    assert rc == 0 and "Laporan tahunan 2022: dibangun" in out, out  # the first build
+    root = _copy(built, tmp_path)
     project = Project(root)
-    assert build_years(project, ["2022"], renderer="embedded") == {"2022": "dibangun"}
     year = root / "output" / "2022"
     assert (year / "laporan.pdf").stat().st_size > 10_000
     soup = BeautifulSoup((year / "laporan.html").read_text(encoding="utf-8"), "lxml")
@@ -129,24 +155,16 @@ def test_annual_build_rebuilds_only_when_a_month_changes(output, tmp_path):
 
 
 @pytest.mark.e2e
-def test_cli_builds_a_year_by_its_number(output, tmp_path, monkeypatch, capsys):
-    from test_build import ROOT
-
+def test_cli_builds_a_year_by_its_number(built_year, tmp_path, monkeypatch, capsys):
     from crmlib.cli import main
 
-    root = tmp_path / "proyek"
-    for name in ("notebooks", "_extensions"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "_quarto.yml", root / "_quarto.yml")
-    (root / "params").mkdir()
-    shutil.copy(ROOT / "params" / "_default.yaml", root / "params" / "_default.yaml")
-    shutil.copytree(output, root / "output")
-    monkeypatch.chdir(root)
+    built, rc, out = built_year
+    # `crm-report build 2022` built the year (the fixture's build).
+    assert rc == 0 and "Laporan tahunan 2022: dibangun" in out, out
+    assert (built / "output" / "2022" / "laporan.pdf").is_file()
+    monkeypatch.chdir(_copy(built, tmp_path))
     assert main(["build", "--tahun", "22"]) == 2
     assert "--tahun" in capsys.readouterr().err
-    assert main(["build", "2022", "--renderer", "embedded"]) == 0
-    assert "Laporan tahunan 2022: dibangun" in capsys.readouterr().out
-    assert (root / "output" / "2022" / "laporan.pdf").is_file()
     assert main(["build", "--tahun", "2022", "--renderer", "embedded"]) == 0
     assert "Laporan tahunan 2022: sudah terkini" in capsys.readouterr().out
 
