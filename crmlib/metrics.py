@@ -242,66 +242,37 @@ def _status_matrix(unit: np.ndarray, status: np.ndarray, n_units: int) -> np.nda
     return flat.reshape(n_units, len(STATUSES)).astype(np.int64)
 
 
-# The tables below are small (at most one row per unit or category), so they are ranked
-# and ordered with a few NumPy calls and built as one DataFrame each: a chain of pandas
-# rank/assign/sort/drop calls costs ~1 ms of fixed overhead per table whatever the
-# month's size, which made up most of compute_all on a month of ordinary size.
-
-
-def _min_ranks(values: np.ndarray, valid: np.ndarray, descending: bool) -> np.ndarray:
-    """Standard competition rank (pandas ``rank(method="min")``) among the ``valid`` values.
-
-    int64; 0 where not valid. Equal values (exact equality, as pandas) share a rank.
-    """
-    pool = np.sort(values[valid])
-    if descending:
-        ranks = len(pool) - np.searchsorted(pool, values, side="right") + 1
-    else:
-        ranks = np.searchsorted(pool, values, side="left") + 1
-    return np.where(valid, ranks, 0).astype(np.int64)
-
-
 def _rank_and_cut(
-    values: np.ndarray, tiebreak: np.ndarray, *, descending: bool, n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Standard competition ranking of ``values``, keeping every row ranked ≤ ``n``.
+    table: pd.DataFrame, value: str, *, descending: bool, n: int, tiebreak: str
+) -> pd.DataFrame:
+    """Standard competition ranking on ``value``, keeping every row ranked ≤ ``n``.
 
-    Returns the kept rows' ranks and positions, by rank, then by ``tiebreak``
-    (ascending). NaN values are not ranked (as pandas' ``rank``: never kept).
+    Rows come out by rank, then by ``tiebreak`` (ascending). ``peringkat`` is inserted
+    as the first column; ``tiebreak`` is dropped.
     """
-    valid = ~np.isnan(values) if values.dtype.kind == "f" else np.ones(len(values), dtype=bool)
-    ranks = _min_ranks(values, valid, descending)
-    keep = np.flatnonzero(valid & (ranks <= n))
-    order = keep[np.lexsort((tiebreak[keep], ranks[keep]))]
-    return ranks[order], order
-
-
-def _pick(values: np.ndarray, rows: np.ndarray) -> pd.Series:
-    """``values[rows]`` as a column, typed as a DataFrame column of all ``values`` would be.
-
-    (A column of strings is inferred as ``str`` from the whole array; an empty pick
-    keeps that type.)
-    """
-    return pd.Series(values).take(rows).reset_index(drop=True)
+    ranks = table[value].rank(method="min", ascending=not descending)
+    table = table.assign(peringkat=ranks.fillna(0).astype(np.int64))
+    table = table.loc[ranks.to_numpy() <= n]
+    table = table.sort_values(["peringkat", tiebreak], kind="stable").drop(columns=tiebreak)
+    cols = ["peringkat", *[c for c in table.columns if c != "peringkat"]]
+    return table[cols].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- recap
 
 
-def _rekap_columns(ref: pd.DataFrame, matrix: np.ndarray) -> dict[str, Any]:
-    cols: dict[str, Any] = {
-        "ukpd": ref["ukpd"].to_numpy(),
-        "tingkat": ref["tingkat"].to_numpy(),
-        "kecamatan": ref["kecamatan"].to_numpy(),
-    }
-    for j, status in enumerate(STATUSES):
-        cols[status] = matrix[:, j]
-    cols["total"] = matrix.sum(axis=1).astype(np.int64)
-    return cols
-
-
 def _rekap_frame(ref: pd.DataFrame, matrix: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame(_rekap_columns(ref, matrix))
+    out = pd.DataFrame(
+        {
+            "ukpd": ref["ukpd"].to_numpy(),
+            "tingkat": ref["tingkat"].to_numpy(),
+            "kecamatan": ref["kecamatan"].to_numpy(),
+        }
+    )
+    for j, status in enumerate(STATUSES):
+        out[status] = matrix[:, j]
+    out["total"] = matrix.sum(axis=1).astype(np.int64)
+    return out
 
 
 def compute_rekap_status(laporan: pd.DataFrame, ukpd_ref: pd.DataFrame) -> pd.DataFrame:
@@ -343,21 +314,22 @@ def _kecamatan_groups(ref: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     label = np.where(kec != "", kec, ref["ukpd"].to_numpy(dtype=object))
     codes, uniques = pd.factorize(pd.Series(label, dtype=object))  # first-seen = official order
     tingkat = np.where(kec != "", "kecamatan", ref["tingkat"].to_numpy(dtype=object))
-    first = np.unique(codes, return_index=True)[1]  # each group's first unit
-    groups = {"kelompok": np.asarray(uniques, dtype=object), "tingkat": tingkat[first]}
+    first = pd.Series(np.arange(len(codes))).groupby(codes).min().to_numpy()
+    groups = pd.DataFrame(
+        {"kelompok": np.asarray(uniques, dtype=object), "tingkat": tingkat[first]}
+    )
     return codes, groups
 
 
 def _kecamatan_frame(ref: pd.DataFrame, matrix: np.ndarray) -> pd.DataFrame:
-    codes, cols = _kecamatan_groups(ref)
-    summed = np.zeros((len(cols["kelompok"]), len(STATUSES)), dtype=np.int64)
+    codes, groups = _kecamatan_groups(ref)
+    summed = np.zeros((len(groups), len(STATUSES)), dtype=np.int64)
     np.add.at(summed, codes, matrix)  # ~10 groups × 76 units: tiny
+    out = groups.astype({"kelompok": "str", "tingkat": "str"})
     for j, status in enumerate(STATUSES):
-        cols[status] = summed[:, j]
-    cols["total"] = summed.sum(axis=1).astype(np.int64)
-    for name in ("kelompok", "tingkat"):
-        cols[name] = pd.array(cols[name], dtype="str")  # as .astype("str"), without a frame copy
-    return pd.DataFrame(cols)
+        out[status] = summed[:, j]
+    out["total"] = summed.sum(axis=1).astype(np.int64)
+    return out
 
 
 def compute_kecamatan_status(laporan: pd.DataFrame, ukpd_ref: pd.DataFrame) -> pd.DataFrame:
@@ -586,14 +558,16 @@ def compute_capaian(laporan: pd.DataFrame, params: MetricParams = MetricParams()
 
 
 def _top_units(ref: pd.DataFrame, counts: np.ndarray, n: int) -> pd.DataFrame:
-    counts = counts.astype(np.int64)
-    # A unit without reports is not a "top" unit, whatever N is.
-    units = np.flatnonzero(counts > 0)
-    ranks, order = _rank_and_cut(counts[units], units, descending=True, n=n)
-    rows = units[order]
-    return pd.DataFrame(
-        {"peringkat": ranks, "ukpd": _pick(ref["ukpd"].to_numpy(), rows), "jumlah": counts[rows]}
+    table = pd.DataFrame(
+        {
+            "ukpd": ref["ukpd"].to_numpy(),
+            "jumlah": counts.astype(np.int64),
+            "_pos": np.arange(len(ref)),
+        }
     )
+    # A unit without reports is not a "top" unit, whatever N is.
+    table = table.loc[table["jumlah"].to_numpy() > 0]
+    return _rank_and_cut(table, "jumlah", descending=True, n=n, tiebreak="_pos")
 
 
 def compute_top_ukpd(laporan: pd.DataFrame, ukpd_ref: pd.DataFrame, n: int = 5) -> pd.DataFrame:
@@ -620,27 +594,20 @@ def compute_top_ukpd(laporan: pd.DataFrame, ukpd_ref: pd.DataFrame, n: int = 5) 
     return _top_units(ref, np.bincount(unit, minlength=len(ref)), n)
 
 
-def _alphabetical(names: np.ndarray) -> np.ndarray:
-    """Positions of ``names`` sorted case-insensitively first, exact spelling to break the rest."""
-    if all(type(x) is str for x in names):
-        folded = np.array([x.casefold() for x in names], dtype=object)
-        return np.lexsort((names, folded))  # stable, Python's str order: as pandas sorts them
-    # Not all strings (a hand-built frame): pandas' own ordering of such values.
-    series = pd.Series(names, dtype=object)
-    table = pd.DataFrame({"kategori": series, "_fold": series.str.casefold()})
-    return table.sort_values(["_fold", "kategori"], kind="stable").index.to_numpy()
-
-
 def _top_kategori(row_codes: np.ndarray, uniques: Any, n: int) -> pd.DataFrame:
-    counts = np.bincount(row_codes[row_codes >= 0], minlength=len(uniques)).astype(np.int64)
-    names = np.asarray(uniques, dtype=object)
+    counts = np.bincount(row_codes[row_codes >= 0], minlength=len(uniques))
+    names = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    table = pd.DataFrame({"kategori": names, "jumlah": counts.astype(np.int64)})
     # Alphabetical tie order: case-insensitive first, exact spelling to break the rest.
-    pos = np.argsort(_alphabetical(names))
-    present = np.flatnonzero(counts > 0)
-    ranks, order = _rank_and_cut(counts[present], pos[present], descending=True, n=n)
-    rows = present[order]
-    kategori = pd.Series(names[rows], dtype=object).astype("str")
-    return pd.DataFrame({"peringkat": ranks, "kategori": kategori, "jumlah": counts[rows]})
+    order = (
+        table.assign(_fold=names.str.casefold())
+        .sort_values(["_fold", "kategori"], kind="stable")
+        .index.to_numpy()
+    )
+    table["_pos"] = np.argsort(order)
+    table = table.loc[table["jumlah"].to_numpy() > 0]
+    out = _rank_and_cut(table, "jumlah", descending=True, n=n, tiebreak="_pos")
+    return out.astype({"kategori": "str"})
 
 
 def compute_top_kategori(laporan: pd.DataFrame, n: int = 5) -> pd.DataFrame:
@@ -688,15 +655,17 @@ def _time_ranking(
     # bit-identical floats, so ties are ties.
     mean_sec = sums[keep] / counts[keep]
     value_col = "rerata_jam" if terlama else "rerata_menit"
-    ranks, order = _rank_and_cut(mean_sec, np.flatnonzero(keep), descending=terlama, n=n)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
-            "peringkat": ranks,
-            "ukpd": _pick(ref["ukpd"].to_numpy()[keep], order),
-            "jumlah": counts[keep].astype(np.int64)[order],
-            value_col: (mean_sec / (_S_PER_H if terlama else _S_PER_MIN))[order],
+            "ukpd": ref["ukpd"].to_numpy()[keep],
+            "jumlah": counts[keep].astype(np.int64),
+            value_col: mean_sec / (_S_PER_H if terlama else _S_PER_MIN),
+            "_sec": mean_sec,
+            "_pos": np.flatnonzero(keep),
         }
     )
+    out = _rank_and_cut(table, "_sec", descending=terlama, n=n, tiebreak="_pos")
+    return out.drop(columns="_sec")
 
 
 def compute_koordinasi_ranking(
@@ -760,20 +729,14 @@ def compute_penyelesaian_ranking(
 # --------------------------------------------------------------------------- report lists
 
 
-def _in_unit_order(laporan: pd.DataFrame, hit: np.ndarray, unit_pos: np.ndarray) -> np.ndarray:
-    """``hit`` (a small subset of rows) sorted by official unit order, then report number."""
-    nomor = laporan["nomor_laporan"].take(hit).to_numpy(dtype=object)
-    if all(type(x) is str for x in nomor):
-        return hit[np.lexsort((nomor, unit_pos))]  # stable, Python's str order: as pandas
-    # Missing or non-text numbers (a hand-built frame): pandas' own ordering of such values.
-    numbers = laporan["nomor_laporan"].take(hit).reset_index(drop=True)
-    keys = pd.DataFrame({"_pos": unit_pos, "nomor_laporan": numbers})
-    return hit[keys.sort_values(["_pos", "nomor_laporan"], kind="stable").index.to_numpy()]
-
-
-def _rows(laporan: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    """``laporan``'s ``rows`` (positions) and ``columns``, with a fresh index."""
-    return laporan.iloc[rows, laporan.columns.get_indexer(columns)].reset_index(drop=True)
+def _in_unit_order(rows: pd.DataFrame, unit_pos: np.ndarray) -> pd.DataFrame:
+    """Sort a (small) subset by official unit order, then report number."""
+    return (
+        rows.assign(_pos=unit_pos)
+        .sort_values(["_pos", "nomor_laporan"], kind="stable")
+        .drop(columns="_pos")
+        .reset_index(drop=True)
+    )
 
 
 TL_DITOLAK_COLUMNS = ["nomor_laporan", "ukpd", "kanal", "kategori", "status", "jumlah_ditolak"]
@@ -782,10 +745,9 @@ TL_DITOLAK_COLUMNS = ["nomor_laporan", "ukpd", "kanal", "kategori", "status", "j
 def _tl_ditolak(laporan: pd.DataFrame, unit: np.ndarray, ambang: int) -> pd.DataFrame:
     ditolak = np.nan_to_num(_floats(laporan["jumlah_tl_ditolak"]), nan=0.0)  # empty = 0
     hit = np.flatnonzero(ditolak >= ambang)
-    rows = _in_unit_order(laporan, hit, unit[hit])
-    out = _rows(laporan, rows, TL_DITOLAK_COLUMNS[:-1])
-    out["jumlah_ditolak"] = ditolak[rows].astype(np.int64)
-    return out
+    rows = laporan.iloc[hit][["nomor_laporan", "ukpd", "kanal", "kategori", "status"]]
+    rows = rows.assign(jumlah_ditolak=ditolak[hit].astype(np.int64))
+    return _in_unit_order(rows, unit[hit])[TL_DITOLAK_COLUMNS]
 
 
 def compute_tl_ditolak(
@@ -835,12 +797,13 @@ def _nilai_dibawah_100(
     laporan: pd.DataFrame, unit: np.ndarray, tl_sec: np.ndarray, nilai: np.ndarray
 ) -> pd.DataFrame:
     hit = np.flatnonzero(nilai < 100)  # NaN compares False: unscored reports stay out
-    rows = _in_unit_order(laporan, hit, unit[hit])
-    out = _rows(laporan, rows, NILAI_COLUMNS[:6])
-    out["max_waktu_tl_jam"] = _floats(laporan["max_waktu_tl_jam"].iloc[rows])
-    out["waktu_tl_jam"] = tl_sec[rows] / _S_PER_H
-    out["nilai_tl"] = nilai[rows]
-    return out
+    cols = ["nomor_laporan", "ukpd", "kategori", "rincian_masalah", "waktu_masuk", "waktu_selesai"]
+    rows = laporan.iloc[hit][cols].assign(
+        max_waktu_tl_jam=_floats(laporan["max_waktu_tl_jam"].iloc[hit]),
+        waktu_tl_jam=tl_sec[hit] / _S_PER_H,
+        nilai_tl=nilai[hit],
+    )
+    return _in_unit_order(rows, unit[hit])[NILAI_COLUMNS]
 
 
 def compute_nilai_dibawah_100(
@@ -875,10 +838,9 @@ def compute_nilai_dibawah_100(
 
 
 def _per_kanal(kanal_ref: pd.DataFrame, kanal_codes: np.ndarray) -> pd.DataFrame:
-    # kanal_ref comes from _kanal_table: its index is already 0..n-1.
-    out = {c: kanal_ref[c] for c in ("kanal", "keterangan") if c in kanal_ref.columns}
+    out = kanal_ref[[c for c in ("kanal", "keterangan") if c in kanal_ref.columns]].copy()
     out["jumlah"] = np.bincount(kanal_codes, minlength=len(kanal_ref)).astype(np.int64)
-    return pd.DataFrame(out)
+    return out.reset_index(drop=True)
 
 
 def _kanal_table(kanal_ref: pd.DataFrame) -> pd.DataFrame:
@@ -1156,9 +1118,11 @@ PER_UKPD_COLUMNS = [
 
 
 def _competition_rank(values: np.ndarray, eligible: np.ndarray, descending: bool) -> np.ndarray:
-    """Standard competition rank among ``eligible`` rows; 0 for the others (and for NaN)."""
-    values = values.astype(np.float64)
-    return _min_ranks(values, eligible & ~np.isnan(values), descending)
+    """Standard competition rank among ``eligible`` rows; 0 for the others."""
+    ranks = pd.Series(np.where(eligible, values, np.nan)).rank(
+        method="min", ascending=not descending
+    )
+    return ranks.fillna(0).to_numpy().astype(np.int64)
 
 
 def _mean_or_nan(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -1178,11 +1142,9 @@ def _per_ukpd(
     ditolak: np.ndarray,
 ) -> pd.DataFrame:
     n = len(ref)
-    # Columns gathered first and framed once (inserting them one by one cost more than
-    # computing them).
-    out = _rekap_columns(ref, matrix)
+    out = _rekap_frame(ref, matrix)
     out["tepat_waktu"] = np.bincount(unit[on_time], minlength=n).astype(np.int64)
-    out["terlambat"] = out["total"] - out["tepat_waktu"]
+    out["terlambat"] = out["total"].to_numpy() - out["tepat_waktu"].to_numpy()
     scored = ~np.isnan(nilai)  # a score needs a completion: exactly the completed reports
     selesai_n = np.bincount(unit[scored], minlength=n)
     out["jumlah_selesai"] = selesai_n.astype(np.int64)
@@ -1195,7 +1157,7 @@ def _per_ukpd(
         out[f"{name}_rerata_menit"] = _mean_or_nan(sums, counts) / _S_PER_MIN
     out["tl_ditolak"] = np.bincount(unit[ditolak], minlength=n).astype(np.int64)
     out["nilai_dibawah_100"] = np.bincount(unit[nilai < 100], minlength=n).astype(np.int64)
-    totals = out["total"]
+    totals = out["total"].to_numpy()
     out["peringkat_laporan"] = _competition_rank(totals, totals > 0, descending=True)
     for name, (counts, sums) in zip(("koordinasi", "penyelesaian"), durations, strict=True):
         # Ranked on the mean in seconds, as the month's fastest/slowest tables are.
@@ -1203,7 +1165,7 @@ def _per_ukpd(
         out[f"peringkat_{name}"] = _competition_rank(
             mean_sec, kelurahan & (counts > 0), descending=False
         )
-    return pd.DataFrame({c: out[c] for c in PER_UKPD_COLUMNS})
+    return out[PER_UKPD_COLUMNS]
 
 
 def compute_per_ukpd(
