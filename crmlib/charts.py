@@ -692,10 +692,11 @@ def to_png(fig: Figure, dpi: int = DPI) -> bytes:
 
 
 def _laid_out_for(fig: Figure, dpi: float) -> bool:
-    """Was ``fig`` drawn (so laid out) at ``dpi`` on white, on its Agg canvas, and not changed since?
+    """Was ``fig`` laid out at ``dpi`` on white, on its Agg canvas, and not changed since?
 
-    Every chart of this module is: :func:`_finish` draws it. A figure changed after
-    its last draw is stale (matplotlib marks every change up to the figure).
+    Every chart of this module is: :func:`_finish` lays it out. A figure changed after
+    that is stale (matplotlib marks every change up to the figure), and is then saved
+    the ordinary way (``savefig`` lays it out again).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
