@@ -582,7 +582,7 @@ def plot_tren_bulanan(df: pd.DataFrame, batas_jam: float | None = None) -> Figur
             fig, ax = _figure()
             return _kosong(fig, ax)
         fig, ax, axp = _figure_dua_panel(UKURAN[1] + 1.0)
-        data = df.assign(_ym=[_year_month_key(p) for p in df["periode"]]).sort_values("_ym")
+        data = df.assign(_ym=[_year_month_key(p) for p in df["periode"]]).sort_values("_ym", kind="stable")
         n = len(data)
         x = np.arange(n)
         totals = pd.to_numeric(data["total_laporan"], errors="coerce").fillna(0).to_numpy()

@@ -212,7 +212,7 @@ def _load(reference_dir: str, kota: str) -> Reference:
     kanal_rows = _read_csv(base / "kanal.csv")
     kanal = pd.DataFrame(kanal_rows)[["kanal", "urutan", "keterangan"]]
     kanal["urutan"] = kanal["urutan"].astype(int)
-    kanal = kanal.sort_values("urutan").reset_index(drop=True)
+    kanal = kanal.sort_values("urutan", kind="stable").reset_index(drop=True)
     kanal_lookup: dict[str, str] = {}
     for r in kanal_rows:
         kanal_lookup[normalize_name(r["kanal"])] = r["kanal"]

@@ -834,7 +834,7 @@ def grafik_tren(lap: Laporan, as_text: bool = False):
             f"capaian {fmt.format_persen(r.capaian_persen, 2) if pd.notna(r.capaian_persen) else '–'}, "
             f"direspons tepat waktu "
             f"{fmt.format_persen(r.persen_tepat_waktu, 2) if pd.notna(r.persen_tepat_waktu) else '–'}"
-            for r in df.sort_values("periode").itertuples()
+            for r in df.sort_values("periode", kind="stable").itertuples()
         ],
         pemisah="; ",
     )

@@ -716,7 +716,7 @@ def _report_codes(rng: np.random.Generator, created: np.ndarray) -> np.ndarray:
     """
     n = created.size
     day = created // DAY
-    order = np.argsort(created)  # ties in time may come in any order: gaps keep seqs unique
+    order = np.argsort(created, kind="stable")  # ties in time keep row order, on every CPU
     d_sorted = day[order]
     starts = np.r_[0, np.flatnonzero(np.diff(d_sorted)) + 1] if n else np.zeros(0, np.int64)
     counts = np.diff(np.r_[starts, n])
@@ -756,7 +756,7 @@ def _frames(
     nilai: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Assemble the two contract tables; rows sorted by report number / coordination time."""
-    order = np.argsort(lap_codes)  # numbers are unique: any sort kind gives one order
+    order = np.argsort(lap_codes, kind="stable")  # unique numbers; stable all the same
     n = order.size
     laporan = pd.DataFrame(
         {
@@ -776,7 +776,7 @@ def _frames(
     )
     # By coordination time, then number (one key: times in s < 2**33, codes < 10**10).
     key = kor["koordinasi"].astype(np.int64) * 10_000_000_000 + kor_codes
-    korder = np.argsort(key)
+    korder = np.argsort(key, kind="stable")
     koordinasi = pd.DataFrame(
         {
             "nomor_laporan": _format_codes(kor_codes[korder]),
