@@ -47,13 +47,13 @@ bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
 	$(BIN)/python bench/bench_archive.py
 
 # Mutation testing (docs/mutasi.md): slow, so not part of `make test`. Narrow it with
-# e.g. `make mutate MUTANTS='crmlib.fmt.*'`; MUTATE_JOBS=2 on a quiet machine.
+# e.g. `make mutate MUTANTS='crmlib.report.fmt.*'`; MUTATE_JOBS=2 on a quiet machine.
 MUTATE_JOBS ?= 1
-MUTANTS ?= crmlib.metrics.* crmlib.fmt.* crmlib.reader.x_parse_* crmlib.reader.x__parse_* \
-	crmlib.reader.x__is_blank* crmlib.reader.x__has_offset* \
-	crmlib.reader.x__infer_periode* crmlib.reader.x_check_periode* crmlib.reader.x__validate_sheet* \
-	crmlib.reader.x__map_headers* crmlib.reader.x__header_typos* crmlib.reader.x__header_only* \
-	crmlib.reader.x__check_coverage* crmlib.reader.x__display* crmlib.reader.x__column_letter*
+MUTANTS ?= crmlib.metrics.* crmlib.report.fmt.* crmlib.data.reader.x_parse_* crmlib.data.reader.x__parse_* \
+	crmlib.data.reader.x__is_blank* crmlib.data.reader.x__has_offset* \
+	crmlib.data.reader.x__infer_periode* crmlib.data.reader.x_check_periode* crmlib.data.reader.x__validate_sheet* \
+	crmlib.data.reader.x__map_headers* crmlib.data.reader.x__header_typos* crmlib.data.reader.x__header_only* \
+	crmlib.data.reader.x__check_coverage* crmlib.data.reader.x__display* crmlib.data.reader.x__column_letter*
 
 mutate: $(STAMP) ## Mutation testing of metrics, fmt and the reader's parsing (slow; docs/mutasi.md)
 	CRM_HYPOTHESIS_PROFILE=mutmut $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)

@@ -6,7 +6,7 @@ The twelve sample months' own ``metrics.json`` are computed once (read + metrics
 no notebook, no render) and copied to a second year (2021, ``periode`` rewritten),
 giving 24 month folders with a stand-in ``laporan.html`` each. Measured:
 
-1. ``crmlib.archive.build_archive`` in a fresh Python process, imports included
+1. ``crmlib.publish.archive.build_archive`` in a fresh Python process, imports included
    (what a build pays after its months are published): index, 76 unit pages, the
    kecamatan pages and ``data/ukpd_bulanan.csv``;
 2. the same call warm (imports and templates loaded), best of ``--runs``;
@@ -49,7 +49,7 @@ def two_years(out: Path) -> Path:
 def cold(out: Path) -> float:
     code = (
         "import time; t = time.perf_counter();"
-        "from crmlib.archive import build_archive;"
+        "from crmlib.publish.archive import build_archive;"
         f"build_archive({str(out)!r}, {KOTA!r});"
         "print(time.perf_counter() - t)"
     )
@@ -65,7 +65,7 @@ def main() -> None:
         out = two_years(Path(tmp) / "output")
         months = len(list(out.glob("20[0-9][0-9]-[0-9][0-9]")))
         t_cold = cold(out)
-        from crmlib.archive import build_archive
+        from crmlib.publish.archive import build_archive
 
         shutil.rmtree(out / "ukpd")
         times = []

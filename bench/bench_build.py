@@ -32,8 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from crmlib.build import Project, notebook_parameters, previous_month_headline  # noqa: E402
-from crmlib.params import list_months, load_params, resolve_data_path  # noqa: E402
+from crmlib.data.params import list_months, load_params, resolve_data_path  # noqa: E402
+from crmlib.project import Project  # noqa: E402
+from crmlib.publish.build import notebook_parameters  # noqa: E402
+from crmlib.report.laporan import previous_month_headline  # noqa: E402
 
 
 def scratch_project(dest: Path) -> Project:

@@ -39,8 +39,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from crmlib.data.refdata import load_reference  # noqa: E402
 from crmlib.metrics import STATUSES, MetricParams, Metrics, compute_all  # noqa: E402
-from crmlib.refdata import load_reference  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TARGET_SECONDS = 2.0
@@ -381,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--with-reader",
         action="store_true",
-        help="also time crmlib.reader.read_month on the CSV folder (all validation)",
+        help="also time crmlib.data.reader.read_month on the CSV folder (all validation)",
     )
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
@@ -475,12 +475,12 @@ def main(argv: list[str] | None = None) -> int:
         f"compute_all traced peak {traced_peak_mb:.0f} MB"
     )
     if args.with_reader:
-        from crmlib.reader import read_month
+        from crmlib.data.reader import read_month
 
         t = time.perf_counter()
         month = read_month(folder, periode=periode)
         print(
-            f"crmlib.reader.read_month (validate {month.counts['laporan']['read']:,} reports, "
+            f"crmlib.data.reader.read_month (validate {month.counts['laporan']['read']:,} reports, "
             f"keep {periode}) {time.perf_counter() - t:.2f} s"
         )
     print("results agree: " + ("yes" if not problems else "NO\n  " + "\n  ".join(problems)))

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/bench_preview.py [--repeat N]``
 
 On a scratch copy of the project (June 2022, May for the comparison), one
-:class:`crmlib.preview.Preview` is started; then, ``--repeat`` times each, the
+:class:`crmlib.cli.preview.Preview` is started; then, ``--repeat`` times each, the
 script saves
 
 1. a Markdown cell of the notebook with new wording (target ≤ 1 s),
@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crmlib.execute import shutdown_warm_kernel  # noqa: E402
-from crmlib.preview import Preview  # noqa: E402
+from crmlib.cli.preview import Preview  # noqa: E402
+from crmlib.render.execute import shutdown_warm_kernel  # noqa: E402
 
 
 def scratch_project(dest: Path) -> Path:

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fixtures_render import load_notebook, prepare_month  # noqa: E402
 
-from crmlib.render import render_month  # noqa: E402
+from crmlib.render.renderer import render_month  # noqa: E402
 
 KECAMATAN = {
     "MATRAMAN": 6,
@@ -147,7 +147,7 @@ def main() -> None:
 
         cold = []
         code = (
-            "from crmlib.render import render_month; "
+            "from crmlib.render.renderer import render_month; "
             f"render_month({str(month)!r}, renderer='embedded')"
         )
         env = {**os.environ, "PYTHONPATH": str(ROOT)}

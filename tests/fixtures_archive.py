@@ -19,10 +19,10 @@ MONTHS = [f"2022-{m:02d}" for m in range(1, 13)]
 
 
 def _compute_metrics(out: Path) -> None:
-    from crmlib.outputs import write_metrics_json
-    from crmlib.reader import read_month
-    from crmlib.refdata import load_reference
-    from crmlib.report import compute_month
+    from crmlib.data.reader import read_month
+    from crmlib.data.refdata import load_reference
+    from crmlib.report.laporan import compute_month
+    from crmlib.report.outputs import write_metrics_json
 
     ref = load_reference()
     for periode in MONTHS:

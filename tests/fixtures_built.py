@@ -47,7 +47,8 @@ def built_two_months(tmp_path_factory) -> Path:
 
     Tests that change files work on a copy (``shutil.copytree(..., symlinks=True)``).
     """
-    from crmlib.build import Project, build
+    from crmlib.project import Project
+    from crmlib.publish.build import build
 
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.refdata import load_reference
+from crmlib.data.refdata import load_reference
 
 REF = load_reference()
 UKPD_REF = REF.ukpd

@@ -50,12 +50,12 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory):
-    from crmlib.build import Project
+    from crmlib.project import Project
 
     # The run's shared two-month build, copied: the annual report is added to the copy.
     root = tmp_path_factory.mktemp("proyek") / "proyek"
     shutil.copytree(built_two_months(tmp_path_factory), root, symlinks=True)
-    from crmlib.build_tahunan import build_years
+    from crmlib.publish.build_tahunan import build_years
 
     assert build_years(Project(root), ["2022"], renderer="embedded") == {"2022": "dibangun"}
     return root / "output"

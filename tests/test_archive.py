@@ -1,4 +1,4 @@
-"""The published archive ``output/index.html`` (crmlib.archive)."""
+"""The published archive ``output/index.html`` (crmlib.publish.archive)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures_render import metrics_json
 
-from crmlib.archive import build_archive_index, collect_months, read_month_summary
+from crmlib.publish.archive import build_archive_index, collect_months
+from crmlib.report.archive_data import read_month_summary
 
 KOTA = "Kota Administrasi Jakarta Timur"
 
@@ -145,7 +146,7 @@ def test_rebuilding_replaces_the_page(output):
 def test_each_index_write_uses_a_temp_file_of_its_own(output, monkeypatch):
     import os
 
-    import crmlib.archive
+    import crmlib.publish.archive
 
     replaced = []
     real_replace = os.replace
@@ -154,7 +155,7 @@ def test_each_index_write_uses_a_temp_file_of_its_own(output, monkeypatch):
         replaced.append(os.path.basename(src))
         real_replace(src, dst)
 
-    monkeypatch.setattr(crmlib.archive.os, "replace", record)
+    monkeypatch.setattr(crmlib.publish.archive.os, "replace", record)
     build_archive_index(output, "Kota Administrasi Jakarta Timur")
     build_archive_index(output, "Kota Administrasi Jakarta Timur")
     # Two writers sharing one temp name truncate each other's page under a reader's eyes.

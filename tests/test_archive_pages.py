@@ -18,9 +18,9 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures_archive import MONTHS, sample_output
 
-from crmlib.archive import build_archive
-from crmlib.archive_data import CSV_COLUMNS
-from crmlib.fmt import format_angka, format_durasi_jam, format_menit, format_persen
+from crmlib.publish.archive import build_archive
+from crmlib.report.archive_data import CSV_COLUMNS
+from crmlib.report.fmt import format_angka, format_durasi_jam, format_menit, format_persen
 
 pytest_plugins = ["fixtures_browser"]  # the process's shared Chromium
 

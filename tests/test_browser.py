@@ -33,8 +33,8 @@ PHONE = {"width": 390, "height": 844}
 def site(tmp_path_factory):
     import json
 
-    from crmlib.archive import build_archive_index
-    from crmlib.render import render_month
+    from crmlib.publish.archive import build_archive_index
+    from crmlib.render.renderer import render_month
 
     out = tmp_path_factory.mktemp("output")
     for periode, prev, nxt, total in (

@@ -22,16 +22,16 @@ import pytest
 from conftest import ROOT
 from fixtures_built import MONTHS, built_two_months
 
-from crmlib.build import (
+from crmlib.cli.main import main
+from crmlib.project import Project
+from crmlib.publish.build import (
     OLD_PREFIX,
-    Project,
     check_up_to_date,
     month_fingerprint,
     publish,
     recover_output,
 )
-from crmlib.cli import main
-from crmlib.lock import LOCK_NAME
+from crmlib.publish.lock import LOCK_NAME
 
 pytestmark = pytest.mark.e2e
 
@@ -505,12 +505,12 @@ def test_failed_month_keeps_its_log_and_prints_its_reason_once(project, capsys):
 
 
 def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypatch):
-    import crmlib.build
+    import crmlib.publish.build
 
     def bug(*args, **kwargs):
         raise ZeroDivisionError("bug di crmlib")
 
-    monkeypatch.setattr(crmlib.build, "notebook_parameters", bug)
+    monkeypatch.setattr(crmlib.publish.build, "notebook_parameters", bug)
     assert run("build", "2022-06", "--force", "--renderer", "embedded") == 1
     out = capsys.readouterr().out
     assert "kesalahan internal: ZeroDivisionError: bug di crmlib" in out
@@ -528,19 +528,21 @@ def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypa
 def test_disk_full_and_permission_errors_have_their_own_message(
     project, capsys, monkeypatch, code, message
 ):
-    import crmlib.build
+    import crmlib.publish.build
 
     def write_fails(metrics, path, *args, **kwargs):
         raise OSError(code, os.strerror(code), str(path))
 
     before = snapshot(project / "output")
-    monkeypatch.setattr("crmlib.outputs.write_metrics_json", write_fails)
+    monkeypatch.setattr("crmlib.report.outputs.write_metrics_json", write_fails)
     assert run("build", "2022-06", "--force", "--renderer", "embedded") == 74
     out = capsys.readouterr().out
     assert message in out and "metrics.json" in out and "kesalahan internal" not in out
     assert _published(snapshot(project / "output")) == _published(before)
 
-    monkeypatch.setattr(crmlib.build, "refresh_archive", lambda project: write_fails(None, "x"))
+    monkeypatch.setattr(
+        crmlib.publish.build, "refresh_archive", lambda project: write_fails(None, "x")
+    )
     assert run("archive") == 74
     assert message in capsys.readouterr().err
 

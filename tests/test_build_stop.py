@@ -22,11 +22,12 @@ import psutil
 import pytest
 from fixtures_built import copy_project
 
-from crmlib.build import Project, publish
-from crmlib.cli import main
-from crmlib.lock import HOLDER_NAME, LOCK_NAME, hold_output_lock
+from crmlib.cli.main import main
+from crmlib.project import Project
+from crmlib.publish.build import publish
+from crmlib.publish.lock import HOLDER_NAME, LOCK_NAME, hold_output_lock
 
-CRM_REPORT = [sys.executable, "-m", "crmlib.cli"]
+CRM_REPORT = [sys.executable, "-m", "crmlib.cli.main"]
 
 
 @pytest.fixture
@@ -314,11 +315,11 @@ def test_two_full_builds_one_second_apart_both_complete(tmp_path):
 
 @pytest.fixture(scope="module")
 def warm_kernel_module():
-    """crmlib.execute, whose warm kernel the tests below share (a start costs seconds).
+    """crmlib.render.execute, whose warm kernel the tests below share (a start costs seconds).
 
     The kernel is stopped when the module's tests are done.
     """
-    from crmlib import execute
+    from crmlib.render import execute
 
     try:
         yield execute
@@ -337,7 +338,8 @@ def test_warm_kernel_starts_each_month_with_an_empty_namespace(tmp_path, warm_ke
     # Fresh: its modules are imported, but its namespace is a new kernel's (no reset ran).
     assert execute._run_in_kernel(km, "crmlib", 30) == "error"
     assert (
-        execute._run_in_kernel(km, "import sys; assert 'crmlib.report' in sys.modules", 30) == "ok"
+        execute._run_in_kernel(km, "import sys; assert 'crmlib.report.laporan' in sys.modules", 30)
+        == "ok"
     )
     assert execute._run_in_kernel(km, "sisa_bulan_lalu = 508", 30) == "ok"
     assert execute._run_in_kernel(km, "assert sisa_bulan_lalu == 508", 30) == "ok"

@@ -16,7 +16,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
 
-from crmlib import charts
+from crmlib.report import charts
 
 UNITS = ("laporan", "(jam)", "(%)", "Tanggal", "Bulan")
 _NUMBER = re.compile(r"^[>\s]*[\d.,]+\s*%?$")

@@ -1,4 +1,4 @@
-"""Tests of crmlib.charts: structure of each chart, empty months, PNG output."""
+"""Tests of crmlib.report.charts: structure of each chart, empty months, PNG output."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from crmlib import charts
+from crmlib.report import charts
 
 KECAMATAN = [
     "MATRAMAN", "PULO GADUNG", "JATINEGARA", "KRAMAT JATI", "PASAR REBO", "CAKUNG",
@@ -435,7 +435,7 @@ def test_chart_text_uses_report_style(kanal_fig):
 
 def test_import_is_cheap_and_never_uses_pyplot():
     code = (
-        "import sys, crmlib.charts as c\n"
+        "import sys, crmlib.report.charts as c\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported at import time'\n"
         "import pandas as pd\n"
         "fig = c.plot_per_kanal(pd.DataFrame({'kanal': ['JAKI'], 'jumlah': [3]}))\n"
@@ -460,7 +460,7 @@ def test_save_figure_closes_pyplot_figures(tmp_path):
 
 def test_kecamatan_status_accepts_metrics_output():
     from crmlib import metrics
-    from crmlib.refdata import load_reference
+    from crmlib.data.refdata import load_reference
 
     ref = load_reference()
     laporan = pd.DataFrame(

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from conftest import ROOT, laporan_row
 
-from crmlib.cli import main
+from crmlib.cli.main import main
 
 SEED = ROOT / "data" / "sample" / "2022-06"
 
@@ -121,7 +121,7 @@ def test_archive_on_empty_output(project, capsys):
 
 
 def test_new_month_data_path_with_hash_and_space_round_trips(project):
-    from crmlib.params import load_params
+    from crmlib.data.params import load_params
 
     shutil.copytree(SEED, project / "data" / "Juni #2")
     args = ["new-month", "2022-06", "--data", "data/Juni #2", "--force"]

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from crmlib.cli import main
-from crmlib.progress import BuildProgress, terminal_safe
+from crmlib.cli.main import main
+from crmlib.cli.progress import BuildProgress, terminal_safe
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -53,7 +53,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path, capsys):
 def test_progress_lines_strip_control_characters():
     import io
 
-    from crmlib.build import MonthResult
+    from crmlib.publish.build import MonthResult
 
     stream = io.StringIO()
     with BuildProgress(1, stream=stream) as progress:

@@ -24,11 +24,12 @@ from fixtures_built import add_months, built_two_months
 from pypdf import PdfReader
 from test_build import quarto_on_path  # noqa: F401  (autouse: a failing `quarto` on PATH)
 
-from crmlib.build import Project, finalize
-from crmlib.cli import main
-from crmlib.edisi import FILES, daftar_edisi, pdf_standard, read_manifest
+from crmlib.cli.main import main
 from crmlib.errors import ParamsError
-from crmlib.tandatangan import check_signature
+from crmlib.project import Project
+from crmlib.publish.build import finalize
+from crmlib.publish.edisi import FILES, daftar_edisi, pdf_standard, read_manifest
+from crmlib.publish.tandatangan import check_signature
 
 pytestmark = pytest.mark.e2e
 
@@ -335,7 +336,7 @@ def test_signed_final_verifies_and_a_flipped_byte_fails(project, capsys):
 def test_untrusted_certificate_is_a_finding_not_a_logged_traceback(tmp_path, caplog):
     import typst
 
-    from crmlib.tandatangan import load_signer, sign_pdf
+    from crmlib.publish.tandatangan import load_signer, sign_pdf
 
     (tmp_path / "a.typ").write_text("Halo.\n", encoding="utf-8")
     pdf = tmp_path / "a.pdf"

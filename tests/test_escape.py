@@ -1,7 +1,7 @@
 """Data is data in every format it reaches: Markdown, chart labels, spreadsheet cells.
 
 Markdown values are run through pandoc (the binary the embedded renderer uses) to
-HTML, Typst and pandoc's own AST, with the reader options of crmlib.render.
+HTML, Typst and pandoc's own AST, with the reader options of crmlib.render.renderer.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import subprocess
 import pytest
 from conftest import laporan_row
 
-from crmlib import report
-from crmlib.escape import Markup, bersihkan_kontrol, kode, teks_data, teks_narasi
-from crmlib.render import MARKDOWN
+from crmlib.render.renderer import MARKDOWN
+from crmlib.report import laporan as report
+from crmlib.report.escape import Markup, bersihkan_kontrol, kode, teks_data, teks_narasi
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -148,7 +148,7 @@ def test_one_paragraph_items_join_lines():
 def test_chart_labels_are_never_mathtext():
     import pandas as pd
 
-    from crmlib import charts
+    from crmlib.report import charts
 
     label = r"Biaya $\frac{$ retribusi"
     df = pd.DataFrame({"peringkat": [1, 2], "kategori": [label, "Sampah $5$"], "jumlah": [3, 2]})
@@ -172,9 +172,9 @@ FORMULAS = [
 def test_workbook_writes_formula_like_text_as_text(month_factory, tmp_path):
     from openpyxl import load_workbook
 
-    from crmlib.outputs import write_tables_xlsx
-    from crmlib.reader import read_month
-    from crmlib.refdata import load_reference
+    from crmlib.data.reader import read_month
+    from crmlib.data.refdata import load_reference
+    from crmlib.report.outputs import write_tables_xlsx
 
     rows = [
         laporan_row(
@@ -203,7 +203,7 @@ def _saran_cell_filled(lap) -> str:
 
     from conftest import ROOT
 
-    from crmlib import narasi
+    from crmlib.report import narasi
 
     nb = json.loads((ROOT / "notebooks" / "laporan_bulanan.ipynb").read_text(encoding="utf-8"))
     cell = next(
@@ -236,7 +236,7 @@ def test_documented_catatan_example_renders_as_documented():
 def test_attribute_value_reads_back_literally_and_hides_markup_from_scanners():
     import pypandoc
 
-    from crmlib.escape import atribut
+    from crmlib.report.escape import atribut
 
     value = 'Sampah ![x](http://127.0.0.1:9/x.png) "kutip" \\ <b>'
     md = f'![cap](x.png){{#fig-a fig-alt="{atribut(value)}"}}\n'

@@ -1,4 +1,4 @@
-"""Tests of crmlib.fmt: Indonesian numbers, dates, words and unit names."""
+"""Tests of crmlib.report.fmt: Indonesian numbers, dates, words and unit names."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from crmlib import fmt
-from crmlib.fmt import (
+from crmlib.report import fmt
+from crmlib.report.fmt import (
     DESIMAL,
     KOSONG,
     bulatkan,
@@ -478,7 +478,7 @@ def test_unit_names_missing():
 
 
 def test_all_reference_units_format_cleanly():
-    from crmlib.refdata import load_reference
+    from crmlib.data.refdata import load_reference
 
     ukpd = load_reference().ukpd
     for name, nama in zip(ukpd["ukpd"], ukpd["nama"], strict=True):
@@ -546,7 +546,7 @@ def test_module_is_pure_and_light():
     import subprocess
     import sys
 
-    code = "import sys, crmlib.fmt; print('matplotlib' in sys.modules)"
+    code = "import sys, crmlib.report.fmt; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

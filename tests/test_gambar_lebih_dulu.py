@@ -1,7 +1,7 @@
 """Charts the build draws ahead of the notebook are exactly the notebook's own.
 
 ``crm-report build`` of one month draws the charts in a thread while the kernel
-starts and executes the notebook (``crmlib.report.gambar_lebih_dulu``); the
+starts and executes the notebook (``crmlib.report.laporan.gambar_lebih_dulu``); the
 notebook's chart cells take a drawn-ahead PNG only when it was drawn from exactly
 their own inputs. Who drew a chart must never show in the report.
 """
@@ -14,19 +14,22 @@ from dataclasses import replace
 import pytest
 from conftest import ROOT
 
-from crmlib import charts, report
-from crmlib.build import Project, notebook_parameters, previous_month_headline
-from crmlib.execute import _run_in_kernel, _warm, execute_notebook, shutdown_warm_kernel
-from crmlib.params import load_params, resolve_data_path
-from crmlib.reader import read_month
-from crmlib.refdata import load_reference
-from crmlib.report import (
+from crmlib.data.params import load_params, resolve_data_path
+from crmlib.data.reader import read_month
+from crmlib.data.refdata import load_reference
+from crmlib.project import Project
+from crmlib.publish.build import notebook_parameters
+from crmlib.render.execute import _run_in_kernel, _warm, execute_notebook, shutdown_warm_kernel
+from crmlib.report import charts
+from crmlib.report import laporan as report
+from crmlib.report.laporan import (
     GRAFIK_DIR,
     GRAFIK_NOTEBOOK,
     GRAFIK_SIAP_DIR,
     compute_month,
     gambar_lebih_dulu,
     laporan_dari,
+    previous_month_headline,
     siapkan_laporan,
 )
 
@@ -133,10 +136,12 @@ def _execute(month_dir, parameters) -> dict[str, bytes]:
 
 
 def _forget_drawn_charts_in_kernel() -> None:
-    # The warm kernel keeps the charts it drew or took (crmlib.report._GRAFIK_CACHE); it
+    # The warm kernel keeps the charts it drew or took (crmlib.report.laporan._GRAFIK_CACHE); it
     # must draw or take them anew, as a kernel that has drawn nothing yet.
     status = _run_in_kernel(
-        _warm["kernel"], "import crmlib.report\ncrmlib.report._GRAFIK_CACHE.clear()", 30
+        _warm["kernel"],
+        "import crmlib.report.laporan\ncrmlib.report.laporan._GRAFIK_CACHE.clear()",
+        30,
     )
     assert status == "ok"
 

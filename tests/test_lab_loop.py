@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from test_preview import fetch, make_project, wait_for
 
-from crmlib.cli import main
-from crmlib.execute import shutdown_warm_kernel
-from crmlib.preview import Preview
+from crmlib.cli.main import main
+from crmlib.cli.preview import Preview
+from crmlib.render.execute import shutdown_warm_kernel
 
 pytestmark = pytest.mark.e2e
 # Looked up, not imported: importing JupyterLab costs ~2 s in every process that collects

@@ -137,8 +137,8 @@ def tie_at_cutoff():
 # --------------------------------------------------------------------------- layer rule
 
 
-def _imported_modules(module) -> set[str]:
-    source = Path(module.__file__).read_text(encoding="utf-8")
+def _imported_modules(path: Path) -> set[str]:
+    source = path.read_text(encoding="utf-8")
     names = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -148,14 +148,24 @@ def _imported_modules(module) -> set[str]:
     return names
 
 
-def test_metrics_imports_only_pandas_numpy_stdlib_and_errors():
+def test_metrics_imports_only_pandas_numpy_stdlib_errors_and_contract():
+    import crmlib.data.contract
     import crmlib.errors
 
     allowed = {"__future__", "calendar", "dataclasses", "re", "typing", "numpy", "pandas"}
-    assert _imported_modules(M) <= allowed | {"crmlib.errors"}
-    # errors.py is the one crmlib module metrics may use, so it must stay free of
-    # anything but the light standard library (errno maps disk and permission errors).
-    assert _imported_modules(crmlib.errors) <= {"__future__", "dataclasses", "errno"}
+    ours = {"crmlib.errors", "crmlib.data.contract"}
+    package = Path(M.__file__).parent
+    modules = sorted(package.glob("*.py"))
+    assert modules, package
+    for path in modules:
+        names = _imported_modules(path)
+        relative = {n for n in names if n.startswith("crmlib.metrics")}
+        assert names - relative <= allowed | ours, path.name
+    # errors.py and the contract are the only crmlib modules metrics may use, so they
+    # must stay free of anything but the light standard library (errno maps disk and
+    # permission errors).
+    assert _imported_modules(Path(crmlib.errors.__file__)) <= {"__future__", "dataclasses", "errno"}
+    assert _imported_modules(Path(crmlib.data.contract.__file__)) <= {"__future__"}
 
 
 # --------------------------------------------------------------------------- empty month

@@ -20,13 +20,13 @@ SAMPLE = ROOT / "data" / "sample" / "2022-06"
 
 if not SAMPLE.exists():
     pytest.skip(f"sample month not generated yet: {SAMPLE} is missing", allow_module_level=True)
-if importlib.util.find_spec("crmlib.reader") is None:
-    pytest.skip("crmlib.reader is not written yet", allow_module_level=True)
+if importlib.util.find_spec("crmlib.data.reader") is None:
+    pytest.skip("crmlib.data.reader is not written yet", allow_module_level=True)
 
 from fixtures_metrics import KANAL_REF, UKPD_REF  # noqa: E402
 
+from crmlib.data.reader import read_month  # noqa: E402
 from crmlib.metrics import compute_all  # noqa: E402
-from crmlib.reader import read_month  # noqa: E402
 
 K = "KELURAHAN "
 

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from crmlib import narasi
-from crmlib import report as r
-from crmlib.cli import cli
+from crmlib.cli.main import cli
 from crmlib.errors import NarasiError
+from crmlib.report import laporan as r
+from crmlib.report import narasi
 
 NOTEBOOK = ROOT / "notebooks" / "laporan_bulanan.ipynb"
 

@@ -10,14 +10,16 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from crmlib import fmt
-from crmlib.build import Project, notebook_parameters, previous_month_headline
-from crmlib.execute import execute_notebook, shutdown_warm_kernel
+from crmlib.data.params import list_months, load_params, resolve_data_path
+from crmlib.data.reader import read_month
+from crmlib.data.refdata import load_reference
 from crmlib.metrics import MetricParams, compute_all
-from crmlib.outputs import metrics_to_dict
-from crmlib.params import list_months, load_params, resolve_data_path
-from crmlib.reader import read_month
-from crmlib.refdata import load_reference
+from crmlib.project import Project
+from crmlib.publish.build import notebook_parameters
+from crmlib.render.execute import execute_notebook, shutdown_warm_kernel
+from crmlib.report import fmt
+from crmlib.report.laporan import previous_month_headline
+from crmlib.report.outputs import metrics_to_dict
 
 pytestmark = pytest.mark.e2e
 PROJECT = Project(ROOT)

@@ -21,9 +21,9 @@ from fixtures_metrics import (
 )
 
 import crmlib
-from crmlib import outputs
 from crmlib.metrics import NILAI_COLUMNS, TL_DITOLAK_COLUMNS, MetricParams, compute_all
-from crmlib.outputs import (
+from crmlib.report import outputs
+from crmlib.report.outputs import (
     CONTRACT_KEYS,
     build_provenance,
     metrics_to_dict,

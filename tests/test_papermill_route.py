@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import ROOT
 
-from crmlib.cli import cli
+from crmlib.cli.main import cli
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def _git_status() -> str:
 def _papermill():
     # papermill itself, imported as crmlib imports it: without the IRI grammar jsonschema
     # would compile (about a second) for format checks nbformat never makes.
-    from crmlib.execute import _import_papermill
+    from crmlib.render.execute import _import_papermill
 
     return _import_papermill()
 
@@ -107,8 +107,8 @@ def test_render_gives_the_report_with_front_matter_and_comparison(executed):
 def test_without_parameters_the_notebook_previews_the_latest_month(tmp_path):
     """As in JupyterLab: the parameters cell's defaults, no file written anywhere."""
     pm = _papermill()
-    from crmlib.narasi import nilai_dari_notebook
-    from crmlib.params import list_months, load_params
+    from crmlib.data.params import list_months, load_params
+    from crmlib.report.narasi import nilai_dari_notebook
 
     latest = list_months(ROOT / "params")[-1]
     params = load_params(ROOT / "params", latest)

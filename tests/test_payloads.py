@@ -130,7 +130,8 @@ def remote():
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory, remote):
-    from crmlib.build import Project, build
+    from crmlib.project import Project
+    from crmlib.publish.build import build
 
     root = tmp_path_factory.mktemp("payload")
     for name in ("notebooks", "_extensions"):
@@ -295,7 +296,7 @@ def test_raw_blocks_come_only_from_templates(month):
 
     import pypandoc
 
-    from crmlib.render import MARKDOWN, notebook_to_markdown
+    from crmlib.render.renderer import MARKDOWN, notebook_to_markdown
 
     nb = json.loads((month / "laporan.ipynb").read_text(encoding="utf-8"))
     _, body, _ = notebook_to_markdown(nb)

@@ -89,9 +89,9 @@ def test_units_without_reports_are_zero_rows():
 
 @pytest.mark.parametrize("periode", ["2022-05", "2022-06"])
 def test_sample_months_per_ukpd_matches_the_month_tables(periode):
-    from crmlib.reader import read_month
-    from crmlib.refdata import load_reference
-    from crmlib.report import compute_month
+    from crmlib.data.reader import read_month
+    from crmlib.data.refdata import load_reference
+    from crmlib.report.laporan import compute_month
 
     source = SAMPLE / f"{periode}.xlsx"
     if not source.exists():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import laporan_row
 
-from crmlib.cli import main
-from crmlib.pii import mask_text
-from crmlib.reader import read_month
+from crmlib.cli.main import main
+from crmlib.data.pii import mask_text
+from crmlib.data.reader import read_month
 
 PHONE = "[nomor telepon disamarkan]"
 

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from conftest import ROOT, koordinasi_row, laporan_row, write_month
 
-from crmlib.cli import main
+from crmlib.cli.main import main
+from crmlib.data.plausibility import check_coverage, volume_warning
+from crmlib.data.reader import parse_datetimes, read_month
 from crmlib.errors import InputDataError
 from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
-from crmlib.plausibility import check_coverage, volume_warning
-from crmlib.reader import parse_datetimes, read_month
 
 
 def refusal(path, periode="2022-06", **kwargs):

@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 from conftest import ROOT
 
-from crmlib.execute import shutdown_warm_kernel
-from crmlib.preview import Preview
+from crmlib.cli.preview import Preview
+from crmlib.render.execute import shutdown_warm_kernel
 
 pytestmark = pytest.mark.e2e
 WAIT_SECONDS = 120  # a bound for a loaded machine, not a speed target (bench/bench_preview.py)

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from fixtures_render import prepare_month
 from pypdf import PdfReader
 
-from crmlib.render import render_month
+from crmlib.render.renderer import render_month
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,7 +116,7 @@ def test_both_renderers_give_the_same_report(months):
 
 
 def test_month_in_a_hidden_build_folder(tmp_path):
-    # crmlib.build renders in output/.tmp-<month>-<pid>/ before publishing.
+    # crmlib.publish.build renders in output/.tmp-<month>-<pid>/ before publishing.
     proj = _project(tmp_path)
     month = prepare_month(proj / "output" / ".tmp-2022-06-1")
     render_month(month, renderer="quarto", kertas="f4")

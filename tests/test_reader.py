@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from conftest import koordinasi_row, laporan_row
 
+from crmlib.data.reader import parse_datetimes, read_month
 from crmlib.errors import InputDataError
-from crmlib.reader import parse_datetimes, read_month
 
 FORMS = ["csv", "xlsx"]
 

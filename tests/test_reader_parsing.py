@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 from conftest import koordinasi_row, laporan_row
 
-from crmlib.errors import InputDataError
-from crmlib.reader import (
+from crmlib.data.reader import (
     EXCEL_SERIAL_RANGE,
     _infer_periode,
     _is_blank,
@@ -23,6 +22,7 @@ from crmlib.reader import (
     parse_numbers,
     read_month,
 )
+from crmlib.errors import InputDataError
 from crmlib.samplegen import ALIAS_HEADERS
 
 
@@ -378,7 +378,7 @@ def _every_bad_row() -> tuple[list[dict], list[dict], list[tuple]]:
             "ukpd",
             "UKPD tidak dikenal",
             "ZZZ",
-            "nama UKPD dari crmlib/reference/kota/*/ukpd.csv",
+            "nama UKPD dari crmlib/data/reference/kota/*/ukpd.csv",
         ),
         ({"kanal": "Twiter"}, "kanal", "kanal tidak dikenal", "Twiter", "mungkin maksudnya: Twitter"),
         ({"kanal": "Merpati"}, "kanal", "kanal tidak dikenal", "Merpati", f"salah satu kanal: {KANAL_LIST}"),
@@ -455,7 +455,7 @@ def _every_bad_row() -> tuple[list[dict], list[dict], list[tuple]]:
             "ukpd",
             "UKPD tidak dikenal",
             "QQQ",
-            "nama UKPD dari crmlib/reference/kota/*/ukpd.csv",
+            "nama UKPD dari crmlib/data/reference/kota/*/ukpd.csv",
         ),
     ]
     return laporan, [_aliased(r, KOORDINASI_ALIAS) for r in koordinasi], expected
@@ -585,7 +585,7 @@ def test_missing_required_columns_are_named_with_a_typo_hint_only_where_one_fits
     row = laporan_row()
     row["knal"] = row.pop("kanal")  # close to "kanal": named as the likely typo
     del row["status"]  # nothing like it: no hint
-    alias = "crmlib/reference/header_alias.yaml"
+    alias = "crmlib/data/reference/header_alias.yaml"
     problems = _problems(month_factory, [row])
     assert [(p.column, p.message, p.expected) for p in problems] == [
         (
@@ -602,7 +602,7 @@ def test_missing_required_columns_are_named_with_a_typo_hint_only_where_one_fits
 
 
 def test_a_header_with_swapped_letters_is_suggested():
-    from crmlib.reader import _header_typos
+    from crmlib.data.reader import _header_typos
 
     mapping = {"ukpd": "ukpd", "nama skpd": "ukpd", "kanal": "kanal"}
     # "dpuk" is too far from "ukpd" for difflib, but has the same letters.
@@ -621,7 +621,7 @@ def test_a_misspelt_optional_header_is_refused_with_the_column_it_resembles(mont
         "nilai_tll",
         "kolom tidak dikenal, mungkin maksudnya 'nilai_tl'",
         "judul kolom 'nilai_tl' (atau tambahkan 'nilai_tll' sebagai aliasnya di "
-        "crmlib/reference/header_alias.yaml)",
+        "crmlib/data/reference/header_alias.yaml)",
     )
 
 
@@ -689,7 +689,7 @@ def test_an_export_of_another_month_is_refused_naming_the_entry_column(month_fac
 
 
 def test_values_in_messages_are_shown_as_written():
-    from crmlib.reader import _display
+    from crmlib.data.reader import _display
 
     # A whole number stored as a float (an Excel number cell) loses its ".0".
     assert [_display(v) for v in (2206030001.0, 1.5, -2.0, 7, "  12,5 ")] == [
@@ -702,7 +702,7 @@ def test_values_in_messages_are_shown_as_written():
 
 
 def test_column_letters_follow_excel_past_z():
-    from crmlib.reader import _column_letter
+    from crmlib.data.reader import _column_letter
 
     assert [_column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
         "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
+from crmlib.data.refdata import REFERENCE_DIR, STATUSES, load_reference
 from crmlib.errors import ReferenceDataError
-from crmlib.refdata import REFERENCE_DIR, STATUSES, load_reference
 
 
 @pytest.fixture(scope="module")

@@ -23,9 +23,9 @@ from fixtures_render import (
 )
 from pypdf import PdfReader
 
-from crmlib import render
 from crmlib.errors import ParamsError, RendererMissingError, RenderError
-from crmlib.frontmatter import (
+from crmlib.render import renderer as render
+from crmlib.report.frontmatter import (
     build_front_matter,
     inject_front_matter,
     read_front_matter,

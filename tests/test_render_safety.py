@@ -14,8 +14,8 @@ import threading
 import pytest
 from fixtures_render import markdown_cell_notebook, prepare_month
 
-from crmlib import render
 from crmlib.errors import RenderError
+from crmlib.render import renderer as render
 
 SECRET = "isi-rahasia-di-luar-folder-bulan-7f3a"
 

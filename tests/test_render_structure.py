@@ -15,8 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures_render import load_notebook
 
-from crmlib.render import MARKDOWN, _pandoc, cell_options, notebook_to_markdown
-from crmlib.report import Laporan, catatan
+from crmlib.render.renderer import MARKDOWN, _pandoc, cell_options, notebook_to_markdown
+from crmlib.report.laporan import Laporan, catatan
 
 ROOT = Path(__file__).resolve().parents[1]
 EXT = ROOT / "_extensions" / "laporan-crm"
@@ -146,7 +146,7 @@ def test_note_box_compiles_in_the_pdf(tmp_path, note_markdown):
     from fixtures_render import markdown_cell_notebook, prepare_month
     from pypdf import PdfReader
 
-    from crmlib.render import render_month
+    from crmlib.render.renderer import render_month
 
     nb = markdown_cell_notebook("# BAB III PENUTUP\n", note_markdown)
     month = prepare_month(tmp_path / "2022-06", notebook=nb)

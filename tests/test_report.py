@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT, koordinasi_row, laporan_row
 
-from crmlib import narasi
-from crmlib import report as r
+from crmlib.report import laporan as r
+from crmlib.report import narasi
 
 
 def teks(lap) -> str:
@@ -198,7 +198,7 @@ def test_month_over_month_sentence(juni, monkeypatch):
         "Dibandingkan bulan Mei 2022 (600 pengaduan), jumlah pengaduan turun 92"
     )
     assert "nilai capaian naik 0,46 poin persen" in sentence
-    from crmlib import charts
+    from crmlib.report import charts
 
     drawn = []
     real = charts.plot_tren_bulanan

@@ -28,19 +28,19 @@ import yaml
 from openpyxl import load_workbook
 
 from crmlib import samplegen
+from crmlib.data.reader import parse_datetimes, read_month
+from crmlib.data.refdata import load_reference, normalize_header
 from crmlib.metrics import (
     compute_nilai_tl,
     compute_penyelesaian_ranking,
     compute_respon,
     compute_tl_ditolak,
 )
-from crmlib.reader import parse_datetimes, read_month
-from crmlib.refdata import load_reference, normalize_header
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 JUNE = SAMPLE / "2022-06"
-REFERENCE = ROOT / "crmlib" / "reference"
+REFERENCE = ROOT / "crmlib" / "data" / "reference"
 AS_OF = pd.Timestamp("2022-07-11 08:34")
 ISO = "%Y-%m-%d %H:%M:%S"
 NUMBER = re.compile(r"^JK\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{4}$")

@@ -8,8 +8,9 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from crmlib.build import STATE_FILE, WARNINGS_KEY, Project, published_totals, volume_warnings
-from crmlib.cli import main
+from crmlib.cli.main import main
+from crmlib.project import Project
+from crmlib.publish.build import STATE_FILE, WARNINGS_KEY, published_totals, volume_warnings
 
 
 @pytest.fixture

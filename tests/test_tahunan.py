@@ -17,8 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures_archive import MONTHS, sample_output
 
-from crmlib import tahunan as t
-from crmlib.fmt import format_angka
+from crmlib.report import tahunan as t
+from crmlib.report.fmt import format_angka
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def built_year(output, tmp_path_factory):
     """
     from test_build import ROOT
 
-    from crmlib.cli import main
+    from crmlib.cli.main import main
 
     root = tmp_path_factory.mktemp("tahunan-proyek") / "proyek"
     for name in ("notebooks", "_extensions"):
@@ -127,8 +127,8 @@ def _copy(project, tmp_path):
 
 @pytest.mark.e2e
 def test_annual_build_rebuilds_only_when_a_month_changes(built_year, tmp_path):
-    from crmlib.build import Project
-    from crmlib.build_tahunan import build_years
+    from crmlib.project import Project
+    from crmlib.publish.build_tahunan import build_years
 
     built, rc, out = built_year
     assert rc == 0 and "Laporan tahunan 2022: dibangun" in out, out  # the first build
@@ -156,7 +156,7 @@ def test_annual_build_rebuilds_only_when_a_month_changes(built_year, tmp_path):
 
 @pytest.mark.e2e
 def test_cli_builds_a_year_by_its_number(built_year, tmp_path, monkeypatch, capsys):
-    from crmlib.cli import main
+    from crmlib.cli.main import main
 
     built, rc, out = built_year
     # `crm-report build 2022` built the year (the fixture's build).

@@ -16,7 +16,7 @@ ROOT = HERE.parents[1]
 # .ipynb files must carry no outputs (pre-commit nbstripout, the before-stop check).
 NOTEBOOK = HERE / "laporan.executed.json"
 
-# Links of a month in the middle of the archive, as crmlib.build writes them.
+# Links of a month in the middle of the archive, as crmlib.publish.build writes them.
 LINKS = {
     "pdf": "laporan.pdf",
     "ipynb": "laporan.ipynb",
@@ -57,7 +57,7 @@ def prepare_month(
     params: dict[str, Any] | None = None,
 ) -> Path:
     """Put the fixture notebook (or ``notebook``) in ``month_dir`` with its front matter."""
-    from crmlib.frontmatter import build_front_matter, inject_front_matter
+    from crmlib.report.frontmatter import build_front_matter, inject_front_matter
 
     month_dir.mkdir(parents=True, exist_ok=True)
     target = month_dir / "laporan.ipynb"
@@ -99,7 +99,7 @@ def markdown_cell_notebook(*markdown_outputs: str) -> dict[str, Any]:
 
 
 def metrics_json(periode: str, total: int, capaian: float, tepat: int) -> dict[str, Any]:
-    """The head of a metrics.json as crmlib.outputs writes it."""
+    """The head of a metrics.json as crmlib.report.outputs writes it."""
     return {
         "periode": periode,
         "kota": "JAKARTA TIMUR",

@@ -1,0 +1,7 @@
+"""The data layer: what comes in, checked.
+
+The data contract's columns (``contract``), the reader and its validation (``reader``),
+reference data (``refdata`` over the editable files in ``reference/``), params
+(``params``, ``newmonth``), plausibility checks, PII masking and report periods.
+Imports nothing of crmlib but :mod:`crmlib.errors` and :mod:`crmlib.project`.
+"""

@@ -1,0 +1,484 @@
+"""The published archive: the index, a page per UKPD and per kecamatan, the CSV download.
+
+One generator, whichever renderer built the months: it reads only each month's
+``metrics.json`` and links the files that exist beside it. Every page comes from a
+Jinja2 template under ``crmlib/publish/templates/arsip/`` with autoescaping, so every value
+is escaped by default. Each page is a single self-contained file: the report
+stylesheet is inlined and the trend charts are inline SVG, so the archive works
+from disk, from any static server and without network access.
+
+Layout of ``output/``::
+
+    index.html                 months grouped by year, annual reports first, filter
+    ukpd/<slug>.html           one unit's monthly series (slug: "kelurahan-rawamangun")
+    kecamatan/<slug>.html      one kecamatan office and its kelurahan, rolled up
+    data/ukpd_bulanan.csv      every unit x month figure (docs/unduhan.md)
+
+Regenerating everything from the month folders takes well under a second for two
+years of months (``bench/bench_archive.py``), so a month's build simply regenerates
+the whole archive; a page whose content did not change is not rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from crmlib import __version__
+from crmlib.metrics import MetricParams
+from crmlib.publish.edisi import daftar_edisi
+from crmlib.report.archive_data import (
+    MONTH_FILES,
+    UnitSeries,
+    kecamatan_series,
+    read_month_summary,
+    ukpd_csv_text,
+    unit_series,
+)
+from crmlib.report.fmt import (
+    format_angka,
+    format_bulan_tahun,
+    format_bulan_tahun_singkat,
+    format_durasi_jam,
+    format_menit,
+    format_persen,
+    format_tanggal_waktu,
+    format_ukpd,
+)
+
+log = logging.getLogger(__name__)
+
+_BULAN_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_TAHUN_DIR = re.compile(r"^\d{4}$")
+_ANNUAL_FILES = (
+    ("laporan.html", "Laporan tahunan (HTML)"),
+    ("laporan.pdf", "PDF"),
+    ("tabel.xlsx", "Tabel (.xlsx)"),
+)
+CSV_PATH = "data/ukpd_bulanan.csv"
+
+
+def collect_months(output_dir: Path) -> list[dict[str, Any]]:
+    """Summaries of every ``YYYY-MM`` folder of ``output_dir`` with a metrics.json, newest first."""
+    months = []
+    for child in output_dir.iterdir() if output_dir.is_dir() else []:
+        if child.is_dir() and _BULAN_DIR.match(child.name):
+            summary = read_month_summary(child)
+            if summary is not None:
+                summary["folder"] = child.name
+                summary["edisi"] = daftar_edisi(output_dir, child.name)
+                months.append(summary)
+    return sorted(months, key=lambda m: m["folder"], reverse=True)
+
+
+# --- formatting filters ------------------------------------------------------------
+# Cached: Babel's number formatting is most of the archive's time, and counts repeat.
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def _fmt_int(value: Any) -> str:
+    return format_angka(value) if value is not None else "–"
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def _fmt_pct(value: Any) -> str:
+    return format_persen(value, 2) if value is not None else "–"
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def _fmt_menit(value: Any) -> str:
+    return format_menit(value) if value is not None else "–"
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def _fmt_jam_dari_menit(value: Any) -> str:
+    return format_durasi_jam(value / 60) if value is not None else "–"
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def _fmt_peringkat(value: Any, dari: Any) -> str:
+    return f"{format_angka(value)} dari {format_angka(dari)}" if value else "–"
+
+
+@functools.cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("crmlib.publish", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        angka=_fmt_int,
+        persen=_fmt_pct,
+        menit=_fmt_menit,
+        jam=_fmt_jam_dari_menit,
+        peringkat=_fmt_peringkat,
+        bulan_tahun=format_bulan_tahun,
+        ukpd=format_ukpd,
+    )
+    return env
+
+
+def _render(template: str, **context: Any) -> str:
+    return _env().get_template(f"arsip/{template}").render(versi=__version__, **context)
+
+
+# --- trend chart ---------------------------------------------------------------
+
+
+def _axis_max(vmax: float) -> float:
+    """A round upper bound for the left axis whose quarters are whole numbers."""
+    step = 10 ** max(len(str(int(vmax))) - 1, 0)
+    for k in (1, 2, 4, 6, 8, 10):
+        if vmax <= k * step and (k * step) % 4 == 0:
+            return k * step
+    return 4 * math.ceil(vmax / 4)
+
+
+def _trend_desc(data: list[dict[str, Any]], batas: str) -> str:
+    return (
+        "Batang: jumlah laporan per bulan. Garis: persentase laporan yang direspon dalam "
+        f"{batas} jam. "
+        + "; ".join(
+            f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
+            f"{_fmt_pct(m['tepat_waktu_persen'])} direspon dalam {batas} jam"
+            for m in data
+        )
+        + "."
+    )
+
+
+def trend_chart(months: list[dict[str, Any]], ident: str = "tren", judul: str = "") -> dict:
+    """Geometry of the trend chart (bars: reports; line: share answered in time).
+
+    ``months`` (any order) need ``folder``, ``periode``, ``total``,
+    ``tepat_waktu_persen`` and ``batas_jam``; the chart runs oldest to newest. The
+    result feeds the ``tren`` macro of ``arsip/_grafik.html.j2``.
+    """
+    data = sorted(months, key=lambda m: m["folder"])
+    n = len(data)
+    w, h = 640, 296
+    left, right, top, bottom = 52, 44, 26, 70
+    pw, ph = w - left - right, h - top - bottom
+    vmax = _axis_max(max([m["total"] or 0 for m in data] + [1]))
+    slot = pw / max(n, 1)
+    bar = min(slot * 0.6, 48)
+    batas = format_angka(data[-1]["batas_jam"] if data else MetricParams().batas_respon_jam)
+    label_every = max(1, -(-n // 12))
+    bars, points = [], []
+    for i, m in enumerate(data):
+        cx = left + slot * (i + 0.5)
+        bh = ph * (m["total"] or 0) / vmax
+        bulan, tahun = format_bulan_tahun_singkat(m["periode"]).split()
+        show = i % label_every == 0 or i == n - 1
+        new_year = i == 0 or m["periode"][:4] != data[i - 1]["periode"][:4]
+        bars.append(
+            {
+                "cx": f"{cx:.1f}",
+                "x": f"{cx - bar / 2:.1f}",
+                "y": f"{top + ph - bh:.1f}",
+                "w": f"{bar:.1f}",
+                "h": f"{bh:.1f}",
+                "ny": f"{top + ph - bh - 5:.1f}",
+                "nilai": _fmt_int(m["total"]) if n <= 12 else None,
+                "judul": f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
+                f"{_fmt_pct(m['tepat_waktu_persen'])} direspon ≤ {batas} jam",
+                # Month on one line, the year under it where the year changes.
+                "bulan": bulan if show else "",
+                "tahun": tahun if show and new_year else "",
+            }
+        )
+        if m["tepat_waktu_persen"] is not None:
+            points.append((f"{cx:.1f}", f"{top + ph - ph * m['tepat_waktu_persen'] / 100:.1f}"))
+    grid = [
+        {
+            "y": f"{top + ph - ph * i / 4:.1f}",
+            "ty": f"{top + ph - ph * i / 4 + 4:.1f}",
+            "label": format_angka(round(vmax * i / 4)),
+            "persen": 25 * i,
+        }
+        for i in range(5)
+    ]
+    return {
+        "id": ident,
+        "judul": judul or "Tren jumlah laporan dan respon tepat waktu",
+        "desc": _trend_desc(data, batas),
+        "w": w,
+        "h": h,
+        "left": left,
+        "right_x": left + pw,
+        "base_y": top + ph,
+        "label_y": top + ph + 18,
+        "ly": h - 12,
+        "batas": batas,
+        "grid": grid,
+        "bars": bars,
+        "points": points,
+        "polyline": " ".join(f"{x},{y}" for x, y in points),
+    }
+
+
+def trend_svg(months: list[dict[str, Any]]) -> str:
+    """The trend chart as an inline SVG string (see :func:`trend_chart`)."""
+    macro = _env().get_template("arsip/_grafik.html.j2").module.tren
+    return str(macro(trend_chart(months)))
+
+
+# --- pages ---------------------------------------------------------------------------
+
+
+def _stylesheet(output_dir: Path) -> str:
+    from crmlib.render.renderer import EXTENSION, find_project_root
+
+    try:
+        root = find_project_root(output_dir)
+        return (root / "_extensions" / EXTENSION / "laporan.css").read_text(encoding="utf-8")
+    except Exception as e:  # the page is still usable unstyled
+        log.warning("laporan.css tidak ditemukan (%s); arsip tanpa gaya", e)
+        return ""
+
+
+def _card(m: dict[str, Any]) -> dict[str, Any]:
+    per = ""
+    if m.get("per_tanggal"):
+        try:
+            per = format_tanggal_waktu(m["per_tanggal"])
+        except (TypeError, ValueError):
+            per = ""
+    nama = format_bulan_tahun(m["periode"])
+    return {
+        **m,
+        "per_tanggal_teks": per,
+        "tautan": [{"name": n, "label": label} for n, label in MONTH_FILES if n in m["files"]],
+        "cari": f"{nama} {format_bulan_tahun_singkat(m['periode'])} {m['folder']}".lower(),
+    }
+
+
+def _annual_links(output_dir: Path, tahun: str) -> list[dict[str, str]]:
+    folder = output_dir / tahun
+    return [
+        {"href": f"{tahun}/{name}", "label": label}
+        for name, label in _ANNUAL_FILES
+        if (folder / name).is_file()
+    ]
+
+
+def _years(output_dir: Path, months: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    years: dict[str, list[dict[str, Any]]] = {}
+    for m in months:  # already newest first
+        years.setdefault(m["folder"][:4], []).append(_card(m))
+    for child in output_dir.iterdir() if output_dir.is_dir() else []:
+        if child.is_dir() and _TAHUN_DIR.match(child.name) and (child / "laporan.html").is_file():
+            years.setdefault(child.name, [])
+    return [
+        {"tahun": t, "bulan": years[t], "laporan": _annual_links(output_dir, t)}
+        for t in sorted(years, reverse=True)
+    ]
+
+
+def _directory(units: list[UnitSeries], kecamatan: list[dict]) -> list[dict[str, Any]]:
+    """The index's unit list: each kecamatan with its units, then units of no kecamatan."""
+
+    def entry(u: UnitSeries) -> dict[str, str]:
+        return {"slug": u["slug"], "label": u["label"], "cari": f"{u['label']} {u['ukpd']}".lower()}
+
+    out = [
+        {
+            "slug": k["slug"],
+            "label": k["label"],
+            "cari": k["label"].lower(),
+            "unit": [entry(u) for u in k["unit"]],
+            "halaman": f"kecamatan/{k['slug']}.html",
+        }
+        for k in kecamatan
+    ]
+    lain = [entry(u) for u in units if not u["kecamatan"]]
+    return out, lain
+
+
+def render_index(
+    months: list[dict[str, Any]],
+    kota_label: str,
+    css: str,
+    *,
+    output_dir: Path | None = None,
+    units: list[UnitSeries] = (),
+    kecamatan: list[dict[str, Any]] = (),
+) -> str:
+    """The archive index as an HTML string (``months`` newest first)."""
+    judul = "Arsip Laporan Bulanan CRM"
+    kota = kota_label.strip()
+    if months:
+        terlama = format_bulan_tahun(months[-1]["periode"])
+        terbaru = format_bulan_tahun(months[0]["periode"])
+        rentang = terbaru if len(months) == 1 else f"{terlama} – {terbaru}"
+        ringkas = f"{len(months)} laporan bulanan, {rentang}"
+    else:
+        ringkas = "Belum ada laporan yang dibangun."
+    kec, lain = _directory(list(units), list(kecamatan))
+    unduhan = []
+    if units:
+        unduhan.append(
+            {
+                "href": CSV_PATH,
+                "label": "ukpd_bulanan.csv",
+                "keterangan": "angka setiap UKPD per bulan (CSV, kolom dijelaskan di dokumentasi)",
+            }
+        )
+    return _render(
+        "index.html.j2",
+        css=css,
+        judul=judul,
+        judul_halaman=f"{judul} — {kota}" if kota else judul,
+        subjudul=kota.upper(),
+        ringkas=ringkas,
+        grafik=trend_chart(months) if months else None,
+        tahunan=_years(output_dir, months) if output_dir else [],
+        kecamatan=kec,
+        unit_lain=lain,
+        unduhan=unduhan,
+        dibuat=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
+    )
+
+
+def _range_text(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "belum ada data"
+    first, last = format_bulan_tahun(rows[0]["periode"]), format_bulan_tahun(rows[-1]["periode"])
+    return f"{len(rows)} bulan, {first}" + ("" if len(rows) == 1 else f" – {last}")
+
+
+def _series_page(label: str, baris: list[dict], kota_label: str, css: str) -> dict[str, Any]:
+    """What a unit page and a kecamatan page share: titles, range, trend chart, rows."""
+    return {
+        "css": css,
+        "judul": label,
+        "judul_halaman": f"{label} — Arsip CRM {kota_label}".strip(),
+        "subjudul": kota_label.strip().upper(),
+        "ringkas": _range_text(baris),
+        "grafik": trend_chart(baris, judul=f"Tren laporan {label}"),
+        "baris": baris,
+    }
+
+
+def render_unit_page(unit: UnitSeries, kota_label: str, css: str, induk: dict | None = None) -> str:
+    """The page of one UKPD: chart and table of its monthly series."""
+    return _render(
+        "ukpd.html.j2",
+        **_series_page(unit["label"], unit["baris"], kota_label, css),
+        induk=induk,
+        peringkat=unit["tingkat"] == "kelurahan",
+    )
+
+
+def render_kecamatan_page(kec: dict[str, Any], kota_label: str, css: str) -> str:
+    """The page of one kecamatan: its office and kelurahan rolled up, plus its units."""
+    return _render(
+        "kecamatan.html.j2",
+        **_series_page(kec["label"], kec["baris"], kota_label, css),
+        rentang=_range_text(kec["baris"]),
+        unit=kec["unit"],
+    )
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _write(target: Path, text: str, *, only_if_changed: bool = False) -> bool:
+    """Write ``text`` to ``target`` atomically; return whether the file was written."""
+    if only_if_changed:
+        try:
+            if target.read_text(encoding="utf-8") == text:
+                return False
+        except (FileNotFoundError, UnicodeDecodeError):
+            pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A name of its own per write: readers only ever see a whole file, old or new.
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the page from a web server
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _write_pages(folder: Path, pages: dict[str, str]) -> None:
+    """Write ``{file name: html}`` into ``folder`` and drop pages no longer produced."""
+    for name, text in pages.items():
+        _write(folder / name, text, only_if_changed=True)
+    if folder.is_dir():
+        for old in folder.glob("*.html"):
+            if old.name not in pages:
+                old.unlink(missing_ok=True)
+
+
+def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
+    """Regenerate the whole archive from the month folders found in ``output_dir``.
+
+    Writes ``index.html``, ``ukpd/<slug>.html``, ``kecamatan/<slug>.html`` and
+    ``data/ukpd_bulanan.csv`` (the last three only when some month has ``per_ukpd``).
+    No notebook runs and no PDF is made; a page whose content is unchanged is not
+    rewritten.
+
+    Returns
+    -------
+    dict
+        ``index`` (path), ``ukpd`` and ``kecamatan`` (number of pages), ``csv`` (path
+        or None).
+    """
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    months = collect_months(output_dir)
+    css = _stylesheet(output_dir)
+    units = unit_series(months)
+    kecamatan = kecamatan_series(units)
+    csv_path = None
+    if units:
+        induk = {k["kecamatan"]: k for k in kecamatan}
+        _write_pages(
+            output_dir / "ukpd",
+            {
+                f"{u['slug']}.html": render_unit_page(u, kota_label, css, induk.get(u["kecamatan"]))
+                for u in units
+            },
+        )
+        _write_pages(
+            output_dir / "kecamatan",
+            {f"{k['slug']}.html": render_kecamatan_page(k, kota_label, css) for k in kecamatan},
+        )
+        csv_path = output_dir / CSV_PATH
+        _write(csv_path, ukpd_csv_text(units), only_if_changed=True)
+    page = render_index(
+        months, kota_label, css, output_dir=output_dir, units=units, kecamatan=kecamatan
+    )
+    index = output_dir / "index.html"
+    _write(index, page)
+    return {"index": index, "ukpd": len(units), "kecamatan": len(kecamatan), "csv": csv_path}
+
+
+def build_archive_index(output_dir: Path | str, kota_label: str) -> Path:
+    """Regenerate the archive (:func:`build_archive`) and return ``output_dir/index.html``.
+
+    Parameters
+    ----------
+    output_dir : path
+        The ``output/`` folder holding ``YYYY-MM/`` month folders.
+    kota_label : str
+        City name for the title, e.g. "Kota Administrasi Jakarta Timur".
+    """
+    return build_archive(output_dir, kota_label)["index"]

@@ -1,0 +1,146 @@
+"""Build the annual report ``output/<YYYY>/laporan.html`` and ``laporan.pdf``.
+
+The annual notebook (``notebooks/laporan_tahunan.ipynb``) reads only the year's
+published months' ``metrics.json``; it is executed and rendered with the same
+machinery as a month (:mod:`crmlib.render.execute`, :mod:`crmlib.report.frontmatter`,
+:mod:`crmlib.render.renderer`) in a temporary folder that is published atomically. The
+report is rebuilt only when its fingerprint changes: the bytes of the year's
+months' ``metrics.json`` (so a rebuilt month rebuilds its year), the notebook, the
+templates, crmlib's sources and the renderer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from crmlib import __version__
+from crmlib.project import Project
+from crmlib.publish.build import (
+    STATE_FILE,
+    TMP_PREFIX,
+    _code_hash,
+    _hash_bytes,
+    _templates_hash,
+    _unique,
+    load_params_default,
+    publish,
+)
+
+NOTEBOOK = Path("notebooks") / "laporan_tahunan.ipynb"
+
+
+def year_months(project: Project, tahun: str) -> list[Path]:
+    """The year's published ``metrics.json`` files, January first."""
+    out = project.output_dir
+    return [
+        out / f"{tahun}-{m:02d}" / "metrics.json"
+        for m in range(1, 13)
+        if (out / f"{tahun}-{m:02d}" / "metrics.json").is_file()
+    ]
+
+
+def year_fingerprint(project: Project, tahun: str, renderer: str) -> dict[str, str]:
+    """What the annual report is made of (compared with its ``build-info.json``)."""
+    months = year_months(project, tahun)
+    return {
+        "bulan": _hash_bytes(*(p.parent.name.encode() + p.read_bytes() for p in months)),
+        "notebook": _hash_bytes((project.root / NOTEBOOK).read_bytes()),
+        "templates": _templates_hash(project.root),
+        "crmlib": _code_hash(),
+        "renderer": renderer,
+    }
+
+
+def _up_to_date(final: Path, fingerprint: dict) -> bool:
+    try:
+        state = json.loads((final / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = ("laporan.html", "laporan.pdf")
+    return state.get("fingerprint") == fingerprint and all((final / f).is_file() for f in files)
+
+
+def _front_matter(project: Project, tahun: str, tmp: Path) -> tuple[dict, str]:
+    from crmlib.report.fmt import nama_bulan
+    from crmlib.report.frontmatter import build_front_matter
+
+    params = load_params_default(project)
+    meta = build_front_matter(params, f"{tahun}-12", {"index": "../index.html"})
+    meta.pop("kata-pengantar", None)  # the notebook's own annual foreword stays
+    missing = [
+        nama_bulan(m)
+        for m in range(1, 13)
+        if not (project.output_dir / f"{tahun}-{m:02d}" / "metrics.json").is_file()
+    ]
+    label = f"Tahun {tahun}"
+    if missing:
+        label += f" (tanpa data bulan {', '.join(missing)})"
+    meta["title"] = "LAPORAN TAHUNAN CRM"
+    meta["periode-label"] = label
+    meta["pagetitle"] = f"Laporan Tahunan CRM {meta['subtitle']} — {label}"
+    meta["tentang"] = []
+    meta["tautan"] = {"pdf": "laporan.pdf", "index": "../index.html"}
+    return meta, str(params.get("kertas") or "a4")
+
+
+def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool = False) -> str:
+    """Build one annual report; returns ``"dibangun"``, ``"terkini"`` or ``"kosong"``.
+
+    Call inside :func:`crmlib.publish.build.writing_output` (the output lock). A year without
+    any published month is not built.
+    """
+    from crmlib.render import renderer as render
+    from crmlib.render.execute import execute_notebook
+    from crmlib.report.frontmatter import inject_front_matter
+    from crmlib.report.tahunan import siapkan_tahunan, write_tabel_tahunan
+
+    if not year_months(project, tahun):
+        return "kosong"
+    used = render.pick_renderer(renderer)
+    fingerprint = year_fingerprint(project, tahun, used)
+    final = project.output_dir / tahun
+    if not force and _up_to_date(final, fingerprint):
+        return "terkini"
+    tmp = project.output_dir / f"{TMP_PREFIX}{tahun}-{_unique()}"
+    try:
+        tmp.mkdir(parents=True)
+        arsip = os.path.relpath(project.output_dir.resolve(), tmp.resolve())
+        execute_notebook(
+            project.root / NOTEBOOK,
+            tmp / "laporan.ipynb",
+            {"tahun": int(tahun), "arsip_dir": arsip},
+            cwd=tmp,
+            timeout=300,
+            # The warm kernel's own output stays off the terminal (as in a month's build).
+            warm=True,
+        )
+        meta, kertas = _front_matter(project, tahun, tmp)
+        inject_front_matter(tmp / "laporan.ipynb", meta)
+        render.render_month(tmp, renderer=used, kertas=kertas)
+        write_tabel_tahunan(siapkan_tahunan(tahun, project.output_dir), tmp / "tabel.xlsx")
+        state = {"fingerprint": fingerprint, "renderer": used, "crmlib": __version__}
+        (tmp / STATE_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", "utf-8")
+        publish(tmp, final)
+    finally:
+        # The warm kernel stays for whatever this process builds next (it is reset before
+        # each notebook and stopped when the process ends).
+        shutil.rmtree(tmp, ignore_errors=True)
+    return "dibangun"
+
+
+def build_years(
+    project: Project, years: list[str], renderer: str = "auto", force: bool = False, wait=None
+) -> dict[str, str]:
+    """Build several annual reports under the output lock, then refresh the archive."""
+    from crmlib.publish.build import DEFAULT_WAIT, refresh_archive, writing_output
+
+    results = {}
+    with writing_output(project, "build " + " ".join(years), wait or DEFAULT_WAIT):
+        for tahun in years:
+            results[tahun] = build_year(project, tahun, renderer, force)
+        if any(s == "dibangun" for s in results.values()):
+            refresh_archive(project)
+    return results

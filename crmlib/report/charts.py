@@ -1,0 +1,753 @@
+"""Charts of the monthly report (matplotlib), one restrained style for all of them.
+
+Every ``plot_*`` function takes the plain DataFrame/Series a metric function
+returns and gives back a :class:`matplotlib.figure.Figure` sized for an A4 text
+column; nothing is shown on screen and nothing is titled (captions belong to the
+report layer). Numbers on axes and labels are written by :mod:`crmlib.report.fmt`, so a
+chart reads ``1.234`` and ``76,38%`` like the text around it.
+
+Design choices
+--------------
+* The look lives in ``reference/chart_style.mplstyle`` (reference data is data):
+  a blue-grey lightness ramp plus one accent colour, readable in greyscale print.
+* Figures are built with the object-oriented API (``Figure`` + Agg canvas), never
+  through ``pyplot``: no GUI backend is touched, ``plt.show()`` cannot happen,
+  figures are not kept alive by pyplot's registry, and the notebook's own backend
+  (inline) is left alone instead of being switched to Agg behind its back.
+* matplotlib is imported lazily on the first chart: importing ``crmlib.report.charts``
+  costs nothing at kernel start.
+* The style is applied with a reset (``after_reset=True``) so a user's
+  ``matplotlibrc`` cannot change the report.
+* A month without reports gives a valid figure with a centred "Tidak ada data".
+
+Figures display themselves in Jupyter (``_repr_png_``) at :data:`DPI`; use
+:func:`save_figure` or :func:`to_png` to write them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import csv
+import io
+import sys
+import textwrap
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from crmlib.data.refdata import REFERENCE_DIR
+from crmlib.report import fmt
+
+if TYPE_CHECKING:  # pragma: no cover - typing only, keeps matplotlib out of import time
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "DPI",
+    "LEBAR_IN",
+    "STYLE_PATH",
+    "TEKS_KOSONG",
+    "UKURAN",
+    "plot_harian",
+    "plot_kecamatan_status",
+    "plot_per_kanal",
+    "plot_top_kategori",
+    "plot_tren_bulanan",
+    "plot_waktu_respon",
+    "save_figure",
+    "to_png",
+]
+
+STYLE_PATH = REFERENCE_DIR / "chart_style.mplstyle"
+
+#: Width of an A4 text column (21 cm - 2 x 2.5 cm margins ~ 6.3 in).
+LEBAR_IN = 6.3
+#: Default figure size in inches.
+UKURAN = (LEBAR_IN, 3.2)
+#: Resolution of saved/displayed PNGs.
+DPI = 150
+#: Note drawn when there is nothing to plot.
+TEKS_KOSONG = "Tidak ada data"
+
+# Order of the statuses in stacks and legends (as in the report's recap table).
+STATUS_URUTAN = ("Complete", "Disposisi", "In Progres", "Wait")
+# Colour-cycle positions (see the style file): status -> lightness ramp.
+_STATUS_WARNA = {"Complete": 0, "Disposisi": 2, "In Progres": 3, "Wait": 4}
+_PRIMER, _AKSEN, _SEDANG, _TERANG, _PUCAT, _ABU = range(6)
+
+LABEL_JUMLAH = "Jumlah laporan"
+
+
+# ---------------------------------------------------------------------------
+# infrastructure
+# ---------------------------------------------------------------------------
+@cache
+def _figure_class() -> type:
+    """Figure subclass that renders itself as PNG in Jupyter (created lazily)."""
+    from matplotlib.figure import Figure
+
+    class LaporanFigure(Figure):
+        """A report chart: a Figure with a PNG representation for notebooks."""
+
+        def _repr_png_(self) -> bytes:
+            return to_png(self)
+
+    return LaporanFigure
+
+
+@contextlib.contextmanager
+def _gaya() -> Iterator[None]:
+    """Apply the report style on top of matplotlib's defaults, then restore."""
+    import matplotlib.style
+
+    with matplotlib.style.context(str(STYLE_PATH), after_reset=True):
+        yield
+
+
+def _warna(i: int) -> str:
+    import matplotlib as mpl
+
+    colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+    return colors[i % len(colors)]
+
+
+def _figure(height: float = UKURAN[1]) -> tuple[Figure, Axes]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = _figure_class()(figsize=(LEBAR_IN, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    return fig, ax
+
+
+def _finish(fig: Figure) -> Figure:
+    # Ticks and their labels are created lazily (when the figure is laid out or drawn) and
+    # read rcParams then; laying the figure out here, inside the style context, fixes them
+    # in the report style. The layout is what a draw would compute first; the draw itself
+    # is left to the one that renders (to_png), which keeps this layout.
+    try:
+        fig.get_layout_engine().execute(fig)  # every chart has one: layout="constrained"
+    except ValueError:  # as Figure.draw: a figure too small to lay out keeps its positions
+        pass
+    fig.stale = False  # laid out as it is now: any later change marks it stale again
+    return fig
+
+
+def _kosong(fig: Figure, ax: Axes, catatan: str | None = None) -> Figure:
+    """Turn ``ax`` into a centred "Tidak ada data" panel."""
+    ax.clear()
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        TEKS_KOSONG,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=11,
+        color=_warna(_ABU),
+    )
+    if catatan:
+        ax.text(
+            0.5,
+            0.38,
+            catatan,
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color=_warna(_ABU),
+        )
+    return _finish(fig)
+
+
+def _formatter_angka(decimals: int | None = None):
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: fmt.format_angka(v, decimals))
+
+
+def _formatter_persen():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: fmt.format_persen(v, 0))
+
+
+def _count_axis(axis) -> None:
+    """Integer ticks written the Indonesian way (1.000, not 1,000 or 1000.0)."""
+    from matplotlib.ticker import MaxNLocator
+
+    # steps 1-2-5 give round ticks (0, 20, 40 rather than 0, 15, 30 or 0, 3, 6)
+    axis.set_major_locator(
+        MaxNLocator(nbins="auto", steps=[1, 2, 5, 10], integer=True, min_n_ticks=3)
+    )
+    axis.set_major_formatter(_formatter_angka())
+
+
+def _value_labels_h(ax: Axes, y, values, xmax: float) -> None:
+    """Counts at the end of horizontal bars (zeros included, so empty rows are visible)."""
+    pad = xmax * 0.01
+    for yi, v in zip(y, values, strict=True):
+        ax.text(
+            v + pad,
+            yi,
+            fmt.format_angka(v),
+            va="center",
+            ha="left",
+            fontsize=7,
+            color=_warna(_ABU),
+        )
+
+
+def _barh_height(n_rows: int, lines_per_row: float = 1.0, minimum: float = 2.2) -> float:
+    """Figure height that gives every bar row room for its label."""
+    return max(minimum, 0.8 + 0.2 * n_rows * max(1.0, lines_per_row))
+
+
+@cache
+def _status_labels() -> dict[str, str]:
+    """Indonesian status labels from ``reference/status.csv`` (Complete -> Selesai)."""
+    path = REFERENCE_DIR / "status.csv"
+    try:
+        text = "\n".join(
+            ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")
+        )
+        return {r["status"]: r["label"] for r in csv.DictReader(io.StringIO(text))}
+    except (OSError, KeyError):  # a chart must not fail on a label: fall back to the codes
+        return {}
+
+
+def _is_empty(df: pd.DataFrame | pd.Series | None) -> bool:
+    return df is None or len(df) == 0
+
+
+# ---------------------------------------------------------------------------
+# charts
+# ---------------------------------------------------------------------------
+def plot_kecamatan_status(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> Figure:
+    """Horizontal stacked bars: reports per kecamatan (and city office) by status.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per bar, top to bottom in the given order: ``kecamatan`` or
+        ``kelompok`` (as ``metrics.compute_kecamatan_status`` names it) with the
+        label, e.g. ``"MATRAMAN"``, ``"WALIKOTA JAKARTA TIMUR"`` or
+        ``"Kantor Walikota"`` (title-cased by ``fmt.format_ukpd``), and one count column per
+        status (``Complete``, ``Disposisi``, ``In Progres``, ``Wait``; a missing
+        column counts as 0, other columns such as ``total`` are ignored).
+    labels : mapping, optional
+        Legend label per status; defaults to ``reference/status.csv``
+        (Selesai, Disposisi, Dalam Proses, Menunggu).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Four bar containers (one per status, always all four so the legend is
+        the same every month) of ``len(df)`` bars each, total at each bar end.
+    """
+    with _gaya():
+        n = 0 if _is_empty(df) else len(df)
+        fig, ax = _figure(_barh_height(n, minimum=UKURAN[1]))
+        if n == 0:
+            return _kosong(fig, ax)
+        counts = pd.DataFrame(
+            {s: pd.to_numeric(df[s], errors="coerce") if s in df else 0 for s in STATUS_URUTAN},
+            index=range(n),
+        ).fillna(0)
+        totals = counts.sum(axis=1).to_numpy()
+        if totals.sum() == 0:
+            return _kosong(fig, ax)
+        label_col = "kecamatan" if "kecamatan" in df.columns else "kelompok"
+        names = [fmt.format_ukpd(k) for k in df[label_col]]
+        y = np.arange(n)
+        label_of = {**_status_labels(), **(labels or {})}
+        left = np.zeros(n)
+        for status in STATUS_URUTAN:
+            width = counts[status].to_numpy(dtype=float)
+            # The lightest status needs an outline to be seen on white paper, but an
+            # outlined zero-width bar would draw a stray vertical line.
+            outline = status == "Wait"
+            ax.barh(
+                y,
+                width,
+                left=left,
+                height=0.68,
+                color=_warna(_STATUS_WARNA[status]),
+                label=label_of.get(status, status),
+                edgecolor=[_warna(_ABU) if outline and w > 0 else "none" for w in width],
+                linewidth=0.4 if outline else 0,
+            )
+            left += width
+        _count_rows(ax, y, totals, names, float(totals.max()), headroom=1.08)
+        from matplotlib.patches import Patch
+
+        # Explicit swatches: the legend must not copy a row's missing outline.
+        swatches = [
+            Patch(
+                facecolor=_warna(_STATUS_WARNA[st]),
+                label=label_of.get(st, st),
+                edgecolor=_warna(_ABU) if st == "Wait" else "none",
+                linewidth=0.4,
+            )
+            for st in STATUS_URUTAN
+        ]
+        fig.legend(handles=swatches, loc="outside upper left", ncols=4, handlelength=1.0)
+        return _finish(fig)
+
+
+def plot_top_kategori(df: pd.DataFrame, lebar_label: int = 40) -> Figure:
+    """Horizontal bars of the most reported categories, rank 1 at the top.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``peringkat`` (1 = most), ``kategori``, ``jumlah``.
+    lebar_label : int, default 40
+        Characters per line at which long category names wrap.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One bar per row, the count at each bar end.
+    """
+    with _gaya():
+        if _is_empty(df):
+            fig, ax = _figure()
+            return _kosong(fig, ax)
+        data = df.sort_values("peringkat", kind="stable")
+        names = [textwrap.fill(str(k), lebar_label) for k in data["kategori"]]
+        lines = max(name.count("\n") + 1 for name in names)
+        fig, ax = _figure(_barh_height(len(data), 0.5 + 0.5 * lines))
+        values = pd.to_numeric(data["jumlah"], errors="coerce").fillna(0).to_numpy()
+        return _count_bars(fig, ax, values, names)
+
+
+def plot_per_kanal(df: pd.DataFrame) -> Figure:
+    """Horizontal bars of reports per channel, in the given (official) order.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``kanal``, ``jumlah``; all 14 channels, channels without reports as 0
+        (drawn as an empty row labelled ``0``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One bar per channel.
+    """
+    with _gaya():
+        if _is_empty(df):
+            fig, ax = _figure()
+            return _kosong(fig, ax)
+        values = pd.to_numeric(df["jumlah"], errors="coerce").fillna(0).to_numpy()
+        fig, ax = _figure(_barh_height(len(df), 0.85))
+        if values.sum() == 0:
+            return _kosong(fig, ax)
+        return _count_bars(fig, ax, values, [str(k) for k in df["kanal"]])
+
+
+def _count_bars(fig: Figure, ax: Axes, values: np.ndarray, names: list[str]) -> Figure:
+    """One bar per row, first row at the top, its count at the bar end; count axis below."""
+    y = np.arange(len(values))
+    ax.barh(y, values, height=0.62, color=_warna(_PRIMER))
+    _count_rows(ax, y, values, names, float(values.max()) or 1.0, headroom=1.1)
+    return _finish(fig)
+
+
+def _count_rows(
+    ax: Axes, y: np.ndarray, values: np.ndarray, names: list[str], xmax: float, headroom: float
+) -> None:
+    """Rows named on the left, first at the top, counts at the bar ends, a count axis below."""
+    _value_labels_h(ax, y, values, xmax)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, xmax * headroom)
+    _count_axis(ax.xaxis)
+    ax.xaxis.grid(True)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(LABEL_JUMLAH)
+
+
+def plot_waktu_respon(
+    hours: pd.Series,
+    batas_jam: float | None = None,
+    *,
+    maks_jam: float = 48,
+    lebar_bin: float = 2,
+) -> Figure:
+    """Histogram of response times with the response-time limit marked.
+
+    Parameters
+    ----------
+    hours : pandas.Series
+        Response time per report in hours; NaN = not responded (counted in a
+        note, not drawn). Negative values (data errors) are drawn in the first bin.
+    batas_jam : float, optional
+        The limit, drawn as a vertical accent line labelled "Batas 6 jam"; bins
+        beyond it are drawn lighter. Default ``MetricParams().batas_respon_jam``.
+    maks_jam : float, default 48
+        Upper end of the regular bins; longer times go to one "> 48" bin.
+    lebar_bin : float, default 2
+        Bin width in hours.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``maks_jam / lebar_bin`` regular bars plus one overflow bar.
+    """
+    batas_jam = _batas(batas_jam)
+    with _gaya():
+        fig, ax = _figure()
+        s = pd.to_numeric(pd.Series(hours, dtype="float64"), errors="coerce")
+        n_nan = int(s.isna().sum())
+        catatan = (
+            f"{fmt.format_angka(n_nan)} laporan belum direspons (tidak digambar)" if n_nan else None
+        )
+        values = s.dropna().clip(lower=0).to_numpy()
+        if len(values) == 0:
+            return _kosong(fig, ax, catatan)
+
+        edges = np.arange(0, maks_jam + lebar_bin / 2, lebar_bin)
+        counts, _ = np.histogram(values[values <= maks_jam], bins=edges)
+        overflow = int((values > maks_jam).sum())
+        within = edges[1:] <= batas_jam + 1e-9
+        colors = [_warna(_PRIMER) if w else _warna(_TERANG) for w in within]
+        ax.bar(
+            edges[:-1],
+            counts,
+            width=lebar_bin,
+            align="edge",
+            color=colors,
+            edgecolor="white",
+            linewidth=0.4,
+        )
+        # A one-bin gap sets the overflow bar apart and keeps "48" and "> 48" from touching.
+        x_over = maks_jam + lebar_bin
+        ax.bar(
+            [x_over],
+            [overflow],
+            width=lebar_bin,
+            align="edge",
+            color=_warna(_TERANG),
+            edgecolor=_warna(_ABU),
+            linewidth=0.4,
+            hatch="////",
+        )
+
+        label_batas = f"Batas {fmt.format_angka(batas_jam)} jam"
+        ax.axvline(batas_jam, color=_warna(_AKSEN), linewidth=1.4, label=label_batas)
+        ax.text(
+            batas_jam + lebar_bin * 0.25,
+            0.97,
+            label_batas,
+            transform=ax.get_xaxis_transform(),
+            ha="left",
+            va="top",
+            color=_warna(_AKSEN),
+            fontsize=7.5,
+        )
+        if catatan:
+            ax.text(
+                0.99,
+                0.97,
+                catatan,
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=7,
+                color=_warna(_ABU),
+            )
+
+        step = batas_jam if batas_jam > 0 and maks_jam / batas_jam <= 12 else maks_jam / 8
+        ticks = list(np.arange(0, maks_jam + 1e-9, step))
+        tick_labels = [fmt.format_angka(t) for t in ticks]
+        ax.set_xticks(
+            ticks + [x_over + lebar_bin / 2], tick_labels + [f"> {fmt.format_angka(maks_jam)}"]
+        )
+        ax.set_xlim(-lebar_bin * 0.2, x_over + lebar_bin * 1.2)
+        ax.set_ylim(0, max(counts.max(initial=0), overflow) * 1.12 or 1)
+        _count_axis(ax.yaxis)
+        ax.yaxis.grid(True)
+        ax.set_xlabel("Waktu respons (jam)")
+        ax.set_ylabel(LABEL_JUMLAH)
+        return _finish(fig)
+
+
+def plot_harian(df: pd.DataFrame) -> Figure:
+    """Daily intake over the month as bars; Saturdays and Sundays shaded.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``tanggal`` (date-like), ``jumlah``. Days missing from ``df`` are drawn
+        as 0 so every day of the month has a bar; duplicate dates are summed.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One bar per calendar day from the first day of the first month to the
+        last day of the last month in ``df``, plus a dashed daily-mean line.
+    """
+    with _gaya():
+        fig, ax = _figure()
+        if _is_empty(df):
+            return _kosong(fig, ax)
+        tanggal = pd.to_datetime(df["tanggal"], format="mixed").dt.normalize()
+        jumlah = pd.to_numeric(df["jumlah"], errors="coerce").fillna(0)
+        daily = jumlah.groupby(tanggal.to_numpy()).sum()
+        if daily.empty:
+            return _kosong(fig, ax)
+        first = daily.index.min().replace(day=1)
+        last_month = daily.index.max()
+        last = last_month.replace(day=calendar.monthrange(last_month.year, last_month.month)[1])
+        days = pd.date_range(first, last, freq="D")
+        daily = daily.reindex(days, fill_value=0)
+        if daily.sum() == 0:
+            return _kosong(fig, ax)
+
+        x = np.arange(len(days))
+        from matplotlib.patches import Patch
+
+        for i, day in enumerate(days):
+            if day.weekday() >= 5:  # Saturday, Sunday: few offices open, intake differs
+                ax.axvspan(i - 0.5, i + 0.5, color=_warna(_PUCAT), linewidth=0, zorder=0)
+        bars = ax.bar(
+            x, daily.to_numpy(), width=0.72, color=_warna(_PRIMER), zorder=2, label="Laporan masuk"
+        )
+        mean = float(daily.mean())
+        mean_line = ax.axhline(
+            mean,
+            color=_warna(_ABU),
+            linewidth=0.9,
+            linestyle=(0, (4, 3)),
+            zorder=3,
+            label=f"Rata-rata harian ({fmt.format_angka(mean, 1)})",
+        )
+
+        one_month = first.month == last.month and first.year == last.year
+        if one_month:
+            ax.set_xticks(x, [str(d.day) for d in days])
+            ax.set_xlabel(f"Tanggal ({fmt.format_bulan_tahun(first)})")
+        else:
+            step = max(1, len(days) // 15)
+            ax.set_xticks(
+                x[::step], [f"{d.day} {fmt.nama_bulan_singkat(d.month)}" for d in days[::step]]
+            )
+            ax.set_xlabel("Tanggal")
+        ax.tick_params(axis="x", length=0, labelsize=6.5 if len(days) > 20 else 7.5)
+        ax.set_xlim(-0.6, len(days) - 0.4)
+        ax.set_ylim(0, float(daily.max()) * 1.12)
+        _count_axis(ax.yaxis)
+        ax.yaxis.grid(True)
+        ax.set_ylabel(LABEL_JUMLAH)
+        handles = [bars, mean_line, Patch(facecolor=_warna(_PUCAT), label="Sabtu/Minggu")]
+        fig.legend(handles=handles, loc="outside upper left", ncols=3)
+        return _finish(fig)
+
+
+def plot_tren_bulanan(df: pd.DataFrame, batas_jam: float | None = None) -> Figure:
+    """Month-over-month comparison: report totals and two percentages, each on its own scale.
+
+    Counts and percentages never share an axis: the bars (counts) stand in the lower
+    panel on a count axis, the lines (percentages) run in the upper panel on a
+    0-100 % axis; both panels share the months.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``periode`` (``"2022-01"``, date or Period), ``total_laporan``,
+        ``capaian_persen`` and ``persen_tepat_waktu`` (0-100 scale; NaN leaves a gap).
+    batas_jam : float, optional
+        Response limit named in the legend; default ``MetricParams().batas_respon_jam``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.axes[0]`` (lower panel): one bar per month on a count axis labelled
+        "Jumlah laporan", its count printed on top. ``fig.axes[1]`` (upper panel):
+        a 0-100 % axis labelled "Persen (%)" with two lines of one point per month:
+        capaian (accent, solid, circles) and responded within the limit (dark
+        grey, dashed, squares). Months are labelled ``"Jan 2022"`` on the lower
+        panel (on two lines beyond 8 months).
+    """
+    with _gaya():
+        if _is_empty(df):
+            fig, ax = _figure()
+            return _kosong(fig, ax)
+        fig, ax, axp = _figure_dua_panel(UKURAN[1] + 1.0)
+        data = df.assign(_ym=[_year_month_key(p) for p in df["periode"]]).sort_values(
+            "_ym", kind="stable"
+        )
+        n = len(data)
+        x = np.arange(n)
+        totals = pd.to_numeric(data["total_laporan"], errors="coerce").fillna(0).to_numpy()
+
+        # Lower panel, counts: bars on their own count axis, values printed on them.
+        bars = ax.bar(x, totals, width=0.6, color=_warna(_TERANG), label="Jumlah laporan")
+        top = float(totals.max()) or 1.0
+        for xi, v in zip(x, totals, strict=True):
+            ax.text(
+                xi,
+                v + top * 0.02,
+                fmt.format_angka(v),
+                ha="center",
+                va="bottom",
+                fontsize=6.5 if n > 8 else 7,
+                color=_warna(_ABU),
+            )
+        ax.set_ylim(0, top * 1.22)
+        _count_axis(ax.yaxis)
+        ax.yaxis.grid(True)
+        ax.set_ylabel(LABEL_JUMLAH)
+
+        # Upper panel, percentages.
+        line_capaian = axp.plot(
+            x,
+            pd.to_numeric(data["capaian_persen"], errors="coerce"),
+            color=_warna(_AKSEN),
+            marker="o",
+            label="Capaian (%)",
+        )
+        line_tepat = axp.plot(
+            x,
+            pd.to_numeric(data["persen_tepat_waktu"], errors="coerce"),
+            color=_warna(_ABU),
+            marker="s",
+            linestyle=(0, (4, 2)),
+            label=f"Direspons ≤ {fmt.format_angka(_batas(batas_jam))} jam (%)",
+        )
+        axp.set_ylim(0, 105)
+        axp.yaxis.set_major_locator(_fixed_locator([0, 25, 50, 75, 100]))
+        axp.yaxis.set_major_formatter(_formatter_persen())
+        axp.yaxis.grid(True)
+        axp.set_ylabel("Persen (%)")
+        axp.tick_params(axis="x", length=0, labelbottom=False)
+
+        two_lines = n > 8  # "Jan 2022" side by side for a whole year would collide
+        labels = [fmt.format_bulan_tahun_singkat(ym) for ym in data["_ym"]]
+        if two_lines:
+            labels = [lab.replace(" ", "\n") for lab in labels]
+        ax.set_xticks(x, labels)
+        ax.tick_params(axis="x", length=0)
+        ax.set_xlim(-0.6, n - 0.4)
+        ax.set_xlabel("Bulan")
+        fig.legend(handles=[bars, *line_capaian, *line_tepat], loc="outside upper left", ncols=3)
+        return _finish(fig)
+
+
+def _figure_dua_panel(height: float) -> tuple[Figure, Axes, Axes]:
+    """A figure with a lower panel (``fig.axes[0]``) and an upper one sharing its x axis."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = _figure_class()(figsize=(LEBAR_IN, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    grid = fig.add_gridspec(2, 1, height_ratios=[1, 1])
+    bawah = fig.add_subplot(grid[1])
+    atas = fig.add_subplot(grid[0], sharex=bawah)
+    return fig, bawah, atas
+
+
+def _batas(batas_jam: float | None) -> float:
+    from crmlib.metrics import MetricParams
+
+    return MetricParams().batas_respon_jam if batas_jam is None else batas_jam
+
+
+def _year_month_key(periode: object) -> str:
+    """``"YYYY-MM"`` of a period string, date, Timestamp or Period (sortable)."""
+    if isinstance(periode, str):
+        text = periode.strip()
+        if len(text) >= 7 and text[4] == "-":
+            year, month = text[:4], text[5:7].rstrip("-")
+            return f"{int(year):04d}-{int(month):02d}"
+    if hasattr(periode, "year") and hasattr(periode, "month"):
+        return f"{int(periode.year):04d}-{int(periode.month):02d}"
+    ts = pd.Timestamp(periode)
+    return f"{ts.year:04d}-{ts.month:02d}"
+
+
+def _fixed_locator(values: list[float]):
+    from matplotlib.ticker import FixedLocator
+
+    return FixedLocator(values)
+
+
+# ---------------------------------------------------------------------------
+# output
+# ---------------------------------------------------------------------------
+def to_png(fig: Figure, dpi: int = DPI) -> bytes:
+    """PNG bytes of ``fig`` at ``dpi`` (for embedding or notebook display)."""
+    buf = io.BytesIO()
+    with _gaya():
+        if _laid_out_for(fig, dpi):
+            _print_as_laid_out(fig, buf)
+        else:
+            fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+def _laid_out_for(fig: Figure, dpi: float) -> bool:
+    """Was ``fig`` laid out at ``dpi`` on white, on its Agg canvas, and not changed since?
+
+    Every chart of this module is: :func:`_finish` lays it out. A figure changed after
+    that is stale (matplotlib marks every change up to the figure), and is then saved
+    the ordinary way (``savefig`` lays it out again).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return (
+        not fig.stale
+        and fig.dpi == dpi
+        and type(fig.canvas) is FigureCanvasAgg
+        and tuple(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+    )
+
+
+def _print_as_laid_out(fig: Figure, buf: io.BytesIO) -> None:
+    """Render ``fig``'s current layout to PNG, without laying it out again.
+
+    ``savefig`` on a constrained-layout figure runs the layout and a full draw
+    before the draw that renders: about 45 ms of a chart's ~230 ms, for a layout
+    that :func:`_finish` has just computed at the same resolution.
+    """
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine("none")  # keeps the positions the last layout gave
+    try:
+        fig.canvas.print_png(buf)
+    finally:
+        fig.set_layout_engine(engine)
+
+
+def save_figure(fig: Figure, path: str | Path, dpi: int = DPI) -> Path:
+    """Write ``fig`` as PNG to ``path`` (parent folders created) and release it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart of this module (or any figure).
+    path : str or pathlib.Path
+        Target file; the PNG format is used whatever the suffix.
+    dpi : int, default 150
+        Resolution.
+
+    Returns
+    -------
+    pathlib.Path
+        The written path.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(to_png(fig, dpi))
+    # Our figures are not registered with pyplot; a pyplot figure passed in is closed
+    # so a long notebook session does not accumulate them.
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
+    return target

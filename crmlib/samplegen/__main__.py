@@ -1,0 +1,3 @@
+from crmlib.samplegen import main
+
+raise SystemExit(main())
