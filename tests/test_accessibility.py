@@ -55,7 +55,7 @@ def output(tmp_path_factory):
     # The run's shared two-month build, copied: the annual report is added to the copy.
     root = tmp_path_factory.mktemp("proyek") / "proyek"
     shutil.copytree(built_two_months(tmp_path_factory), root, symlinks=True)
-    from crmlib.publish.build_tahunan import build_years
+    from crmlib.publish.year import build_years
 
     assert build_years(Project(root), ["2022"], renderer="embedded") == {"2022": "dibangun"}
     return root / "output"

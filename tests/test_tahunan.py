@@ -128,7 +128,7 @@ def _copy(project, tmp_path):
 @pytest.mark.e2e
 def test_annual_build_rebuilds_only_when_a_month_changes(built_year, tmp_path):
     from crmlib.project import Project
-    from crmlib.publish.build_tahunan import build_years
+    from crmlib.publish.year import build_years
 
     built, rc, out = built_year
     assert rc == 0 and "Laporan tahunan 2022: dibangun" in out, out  # the first build

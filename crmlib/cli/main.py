@@ -271,7 +271,7 @@ def build(
 
 def _build_annual(project, years, todo, results, all_months, renderer, force, tunggu) -> None:
     """Annual reports asked for, of every year with --all, and of years whose month changed."""
-    from crmlib.publish.build_tahunan import build_years
+    from crmlib.publish.year import build_years
 
     wanted = set(years)
     if all_months:
