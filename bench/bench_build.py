@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from crmlib.data.params import list_months, load_params, resolve_data_path  # noqa: E402
 from crmlib.project import Project  # noqa: E402
-from crmlib.publish.build import notebook_parameters  # noqa: E402
+from crmlib.publish.month import notebook_parameters  # noqa: E402
 from crmlib.report.laporan import previous_month_headline  # noqa: E402
 
 

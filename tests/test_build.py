@@ -24,14 +24,10 @@ from fixtures_built import MONTHS, built_two_months
 
 from crmlib.cli.main import main
 from crmlib.project import Project
-from crmlib.publish.build import (
-    OLD_PREFIX,
-    check_up_to_date,
-    month_fingerprint,
-    publish,
-    recover_output,
-)
+from crmlib.publish.build import check_up_to_date
+from crmlib.publish.fingerprint import month_fingerprint
 from crmlib.publish.lock import LOCK_NAME
+from crmlib.publish.publishing import OLD_PREFIX, publish, recover_output
 
 pytestmark = pytest.mark.e2e
 
@@ -505,12 +501,12 @@ def test_failed_month_keeps_its_log_and_prints_its_reason_once(project, capsys):
 
 
 def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypatch):
-    import crmlib.publish.build
+    import crmlib.publish.month
 
     def bug(*args, **kwargs):
         raise ZeroDivisionError("bug di crmlib")
 
-    monkeypatch.setattr(crmlib.publish.build, "notebook_parameters", bug)
+    monkeypatch.setattr(crmlib.publish.month, "notebook_parameters", bug)
     assert run("build", "2022-06", "--force", "--renderer", "embedded") == 1
     out = capsys.readouterr().out
     assert "kesalahan internal: ZeroDivisionError: bug di crmlib" in out
@@ -528,7 +524,7 @@ def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypa
 def test_disk_full_and_permission_errors_have_their_own_message(
     project, capsys, monkeypatch, code, message
 ):
-    import crmlib.publish.build
+    import crmlib.publish.publishing
 
     def write_fails(metrics, path, *args, **kwargs):
         raise OSError(code, os.strerror(code), str(path))
@@ -541,7 +537,7 @@ def test_disk_full_and_permission_errors_have_their_own_message(
     assert _published(snapshot(project / "output")) == _published(before)
 
     monkeypatch.setattr(
-        crmlib.publish.build, "refresh_archive", lambda project: write_fails(None, "x")
+        crmlib.publish.publishing, "refresh_archive", lambda project: write_fails(None, "x")
     )
     assert run("archive") == 74
     assert message in capsys.readouterr().err

@@ -24,8 +24,8 @@ from fixtures_built import copy_project
 
 from crmlib.cli.main import main
 from crmlib.project import Project
-from crmlib.publish.build import publish
 from crmlib.publish.lock import HOLDER_NAME, LOCK_NAME, hold_output_lock
+from crmlib.publish.publishing import publish
 
 CRM_REPORT = [sys.executable, "-m", "crmlib.cli.main"]
 

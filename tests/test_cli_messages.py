@@ -53,7 +53,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path, capsys):
 def test_progress_lines_strip_control_characters():
     import io
 
-    from crmlib.publish.build import MonthResult
+    from crmlib.publish.month import MonthResult
 
     stream = io.StringIO()
     with BuildProgress(1, stream=stream) as progress:

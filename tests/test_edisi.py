@@ -27,8 +27,8 @@ from test_build import quarto_on_path  # noqa: F401  (autouse: a failing `quarto
 from crmlib.cli.main import main
 from crmlib.errors import ParamsError
 from crmlib.project import Project
-from crmlib.publish.build import finalize
 from crmlib.publish.edisi import FILES, daftar_edisi, pdf_standard, read_manifest
+from crmlib.publish.finalize import finalize
 from crmlib.publish.tandatangan import check_signature
 
 pytestmark = pytest.mark.e2e

@@ -18,7 +18,7 @@ from crmlib.data.params import load_params, resolve_data_path
 from crmlib.data.reader import read_month
 from crmlib.data.refdata import load_reference
 from crmlib.project import Project
-from crmlib.publish.build import notebook_parameters
+from crmlib.publish.month import notebook_parameters
 from crmlib.render.execute import _run_in_kernel, _warm, execute_notebook, shutdown_warm_kernel
 from crmlib.report import charts
 from crmlib.report import laporan as report

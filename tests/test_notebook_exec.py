@@ -15,7 +15,7 @@ from crmlib.data.reader import read_month
 from crmlib.data.refdata import load_reference
 from crmlib.metrics import MetricParams, compute_all
 from crmlib.project import Project
-from crmlib.publish.build import notebook_parameters
+from crmlib.publish.month import notebook_parameters
 from crmlib.render.execute import execute_notebook, shutdown_warm_kernel
 from crmlib.report import fmt
 from crmlib.report.laporan import previous_month_headline

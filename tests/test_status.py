@@ -10,7 +10,8 @@ from conftest import ROOT
 
 from crmlib.cli.main import main
 from crmlib.project import Project
-from crmlib.publish.build import STATE_FILE, WARNINGS_KEY, published_totals, volume_warnings
+from crmlib.publish.fingerprint import STATE_FILE
+from crmlib.publish.volume import WARNINGS_KEY, published_totals, volume_warnings
 
 
 @pytest.fixture

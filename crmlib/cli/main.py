@@ -366,7 +366,7 @@ def _signer(tandatangan: Path | None):
 
 def _final_edition(periode: str, renderer: str, oleh, alasan, tandatangan, tunggu: float) -> int:
     from crmlib.project import Project
-    from crmlib.publish.build import finalize
+    from crmlib.publish.finalize import finalize
 
     project = Project.find()
     signer = _signer(tandatangan)
@@ -496,7 +496,7 @@ def preview(periode: str, port: int) -> int:
 def archive(tunggu: float) -> int:
     """Bangun ulang output/index.html (arsip) dari bulan yang sudah terbit di output/."""
     from crmlib.project import Project
-    from crmlib.publish.build import refresh_archive, writing_output
+    from crmlib.publish.publishing import refresh_archive, writing_output
 
     project = Project.find()
     with writing_output(project, "archive", tunggu, lambda note: _echo_err(f"catatan: {note}")):

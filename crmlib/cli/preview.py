@@ -182,7 +182,7 @@ class Preview:
 
     def _execute(self) -> None:
         from crmlib.project import Project
-        from crmlib.publish.build import notebook_parameters
+        from crmlib.publish.month import notebook_parameters
         from crmlib.render.execute import execute_notebook
         from crmlib.report.laporan import previous_month_headline
 

@@ -15,13 +15,13 @@ from crmlib.data.params import list_months, load_params
 from crmlib.errors import CrmReportError
 from crmlib.project import Project
 from crmlib.publish import edisi
-from crmlib.publish.build import (
+from crmlib.publish.fingerprint import (
     STATE_FILE,
-    WARNINGS_KEY,
     month_fingerprint,
     rebuild_reasons,
     shared_fingerprint,
 )
+from crmlib.publish.volume import WARNINGS_KEY
 
 
 @dataclass

@@ -18,15 +18,14 @@ from pathlib import Path
 
 from crmlib import __version__
 from crmlib.project import Project
-from crmlib.publish.build import (
-    STATE_FILE,
-    TMP_PREFIX,
-    _code_hash,
-    _hash_bytes,
-    _templates_hash,
-    _unique,
+from crmlib.publish.fingerprint import STATE_FILE, code_hash, hash_bytes, templates_hash
+from crmlib.publish.lock import DEFAULT_WAIT
+from crmlib.publish.publishing import (
     load_params_default,
     publish,
+    refresh_archive,
+    temp_folder,
+    writing_output,
 )
 
 NOTEBOOK = Path("notebooks") / "laporan_tahunan.ipynb"
@@ -46,10 +45,10 @@ def year_fingerprint(project: Project, tahun: str, renderer: str) -> dict[str, s
     """What the annual report is made of (compared with its ``build-info.json``)."""
     months = year_months(project, tahun)
     return {
-        "bulan": _hash_bytes(*(p.parent.name.encode() + p.read_bytes() for p in months)),
-        "notebook": _hash_bytes((project.root / NOTEBOOK).read_bytes()),
-        "templates": _templates_hash(project.root),
-        "crmlib": _code_hash(),
+        "bulan": hash_bytes(*(p.parent.name.encode() + p.read_bytes() for p in months)),
+        "notebook": hash_bytes((project.root / NOTEBOOK).read_bytes()),
+        "templates": templates_hash(project.root),
+        "crmlib": code_hash(),
         "renderer": renderer,
     }
 
@@ -89,7 +88,7 @@ def _front_matter(project: Project, tahun: str, tmp: Path) -> tuple[dict, str]:
 def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool = False) -> str:
     """Build one annual report; returns ``"dibangun"``, ``"terkini"`` or ``"kosong"``.
 
-    Call inside :func:`crmlib.publish.build.writing_output` (the output lock). A year without
+    Call inside :func:`crmlib.publish.publishing.writing_output` (the output lock). A year without
     any published month is not built.
     """
     from crmlib.render import renderer as render
@@ -104,7 +103,7 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
     final = project.output_dir / tahun
     if not force and _up_to_date(final, fingerprint):
         return "terkini"
-    tmp = project.output_dir / f"{TMP_PREFIX}{tahun}-{_unique()}"
+    tmp = temp_folder(project.output_dir, tahun)
     try:
         tmp.mkdir(parents=True)
         arsip = os.path.relpath(project.output_dir.resolve(), tmp.resolve())
@@ -135,8 +134,6 @@ def build_years(
     project: Project, years: list[str], renderer: str = "auto", force: bool = False, wait=None
 ) -> dict[str, str]:
     """Build several annual reports under the output lock, then refresh the archive."""
-    from crmlib.publish.build import DEFAULT_WAIT, refresh_archive, writing_output
-
     results = {}
     with writing_output(project, "build " + " ".join(years), wait or DEFAULT_WAIT):
         for tahun in years:

@@ -1,0 +1,196 @@
+"""Up-to-date checks: what a month's output depends on, as hashes, and why it is rebuilt.
+
+A month is rebuilt only when something it depends on changed: its data, its
+params, the previous month's inputs, the notebook, the templates, crmlib's own
+code or the renderer. The fingerprint a month was built from is kept in its
+``build-info.json`` (:data:`STATE_FILE`), with the hash of every published file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from crmlib import __version__
+from crmlib.data.params import load_params, resolve_data_path
+from crmlib.data.periode import previous_periode
+from crmlib.errors import CrmReportError
+from crmlib.project import Project
+
+STATE_FILE = "build-info.json"
+# What the templates are made of: a change in any of these rebuilds every month.
+TEMPLATE_GLOBS = ("_quarto.yml", "_extensions/**/*")
+
+
+def hash_bytes(*chunks: bytes) -> str:
+    h = hashlib.sha256()
+    for c in chunks:
+        h.update(c)
+    return h.hexdigest()
+
+
+def _hash_path(path: Path) -> str:
+    """Content hash of a file or of every file in a folder (names included)."""
+    if path.is_file():
+        return hash_bytes(path.read_bytes())
+    if path.is_dir():
+        parts = []
+        for p in sorted(path.rglob("*")):
+            if p.is_file() and not p.name.startswith("."):
+                parts.append(str(p.relative_to(path)).encode() + b"\0" + p.read_bytes())
+        return hash_bytes(*parts)
+    return "missing"
+
+
+def _hash_data(path: Path) -> str:
+    """Hash of exactly the files the reader would read from a month's data path.
+
+    The path is located (and so validated) first: a wrong ``data:`` such as a big
+    folder is never read, and the build then reports it through the reader.
+    """
+    from crmlib.data.reader import locate_sources
+
+    try:
+        files = sorted({src.path for src in locate_sources(path).values()})
+        return hash_bytes(*(f.name.encode() + b"\0" + f.read_bytes() for f in files))
+    except CrmReportError:
+        return "tidak-valid"
+    except OSError:
+        return "tidak-terbaca"
+
+
+def _file_hashes(month_dir: Path) -> dict[str, str]:
+    """SHA-256 of every file of a month folder but the state file, by relative path."""
+    return {
+        p.relative_to(month_dir).as_posix(): hash_bytes(p.read_bytes())
+        for p in sorted(month_dir.rglob("*"))
+        if p.is_file() and p.name != STATE_FILE
+    }
+
+
+def code_hash() -> str:
+    """crmlib's own code and reference data: a change rebuilds every month."""
+    pkg = Path(__file__).resolve().parents[1]  # the crmlib package
+    files = sorted(
+        p
+        for p in pkg.rglob("*")
+        if p.is_file() and p.suffix in {".py", ".csv", ".yaml", ".mplstyle", ".typ", ".css"}
+    )
+    return hash_bytes(
+        __version__.encode(), *(str(p.relative_to(pkg)).encode() + p.read_bytes() for p in files)
+    )
+
+
+def templates_hash(root: Path) -> str:
+    files = sorted({p for g in TEMPLATE_GLOBS for p in root.glob(g) if p.is_file()})
+    return hash_bytes(*(str(p.relative_to(root)).encode() + p.read_bytes() for p in files))
+
+
+def month_fingerprint(
+    project: Project, periode: str, params: dict, renderer: str, shared: dict | None = None
+) -> dict:
+    """Everything a month's output depends on, as hashes.
+
+    The previous month's data and params are included because the report
+    compares the month with the one before.
+    """
+    shared = shared or shared_fingerprint(project)
+    prev = previous_periode(periode)
+    prev_file = project.params_dir / f"{prev}.yaml"
+    prev_part = "none"
+    if prev_file.exists():
+        try:
+            prev_params = load_params(project.params_dir, prev)
+            prev_part = hash_bytes(
+                prev_file.read_bytes(),
+                _hash_data(resolve_data_path(prev_params, project.root)).encode(),
+            )
+        except CrmReportError:
+            prev_part = "invalid"
+    return {
+        "periode": periode,
+        "data": _hash_data(resolve_data_path(params, project.root)),
+        "params": _hash_json(params),
+        # Per key, so a rebuild can say which parameters changed.
+        "params_kunci": {k: _hash_json(v) for k, v in sorted(params.items())},
+        "bulan_sebelumnya": prev_part,
+        "renderer": renderer,
+        **shared,
+    }
+
+
+def _hash_json(value) -> str:
+    return hash_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode())
+
+
+def shared_fingerprint(project: Project) -> dict:
+    """The parts of the fingerprint every month shares (computed once per run)."""
+    return {
+        "notebook": _hash_path(project.notebook),
+        "templates": templates_hash(project.root),
+        "crmlib": code_hash(),
+    }
+
+
+def is_up_to_date(project: Project, periode: str, fingerprint: dict) -> bool:
+    """True when the published month was built from exactly this fingerprint.
+
+    Every published file must still be the one the build wrote (its SHA-256 is in
+    the state file): a truncated PDF or an emptied workbook makes the month stale.
+    """
+    month_dir = project.output_dir / periode
+    try:
+        state = json.loads((month_dir / STATE_FILE).read_text(encoding="utf-8"))
+        files = state.get("berkas") or {}
+        needed = ("laporan.html", "laporan.pdf", "laporan.ipynb", "metrics.json", "tabel.xlsx")
+        return (
+            state.get("fingerprint") == fingerprint
+            and all(n in files for n in needed)
+            and all(hash_bytes((month_dir / n).read_bytes()) == h for n, h in files.items())
+        )
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+# Why a month is rebuilt: fingerprint part -> the analyst's words.
+_REASONS = {
+    "data": "data berubah",
+    "notebook": "notebook berubah",
+    "templates": "templat berubah",
+    "crmlib": "crmlib berubah",
+    "bulan_sebelumnya": "bulan sebelumnya berubah",
+    "renderer": "renderer berubah",
+}
+
+
+def rebuild_reasons(
+    project: Project, periode: str, fingerprint: dict, force: bool = False
+) -> list[str]:
+    """Why the month is (re)built, in Indonesian; empty when it is up to date.
+
+    Compares the fingerprint with the one the published month was built from
+    (``build-info.json``), part by part; parameters are named by key.
+    """
+    reasons = ["dipaksa (--force)"] if force else []
+    try:
+        state = json.loads((project.output_dir / periode / STATE_FILE).read_text(encoding="utf-8"))
+        old = state["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return [*reasons, "belum pernah dibangun"]
+    if old.get("params") != fingerprint.get("params"):
+        before, now = old.get("params_kunci"), fingerprint.get("params_kunci") or {}
+        keys = sorted(k for k in {*(before or {}), *now} if (before or {}).get(k) != now.get(k))
+        reasons.append("params berubah" + (f": {', '.join(keys)}" if before and keys else ""))
+    reasons += [label for key, label in _REASONS.items() if old.get(key) != fingerprint.get(key)]
+    if not reasons and not is_up_to_date(project, periode, fingerprint):
+        reasons.append("berkas terbit hilang/berubah")
+    return reasons
+
+
+def write_state(folder: Path, state: dict) -> None:
+    """``build-info.json``: the fingerprint, the files' hashes, draft or final."""
+    state = {**state, "berkas": _file_hashes(folder)}
+    (folder / STATE_FILE).write_text(
+        json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )

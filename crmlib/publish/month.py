@@ -1,0 +1,443 @@
+"""The month pipeline: validate → compute metrics → execute the notebook → render → publish.
+
+:func:`build_month` builds one month end to end in a temporary folder inside
+``output/`` and publishes it with one atomic swap only when every step succeeded,
+so a failed or killed build never touches what is already published. It runs in
+a worker process or in the build process itself and never prints: each step's
+time and notices go to the month's ``build.log`` (kept in ``output/_log/`` when
+the month fails) and to the returned :class:`MonthResult`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import subprocess
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crmlib import __version__
+from crmlib.data.params import load_params, resolve_data_path
+from crmlib.errors import CrmReportError, StorageError
+from crmlib.project import Project
+from crmlib.publish.edisi import Edition
+from crmlib.publish.fingerprint import month_fingerprint, rebuild_reasons, write_state
+from crmlib.publish.publishing import publish, temp_folder
+from crmlib.publish.volume import WARNINGS_KEY, volume_warnings
+from crmlib.report.frontmatter import DRAFT_FRONT_MATTER
+
+# Failed months' build.log, kept outside the published months: output/_log/<YYYY-MM>-gagal.log.
+LOG_DIR = "_log"
+
+
+@dataclass
+class MonthResult:
+    """Outcome of one month."""
+
+    periode: str
+    status: str  # "dibangun", "terkini", "gagal"
+    seconds: float = 0.0
+    reason: str = ""
+    steps: dict = field(default_factory=dict)
+    renderer: str = ""
+    warnings: list[str] = field(default_factory=list)  # plausibility warnings (published anyway)
+    log: str = ""  # a failed month's kept build.log
+    exit_code: int = 0  # a failed month's error class exit code (1 data, 74 disk, ...)
+    published: bool = False  # output/<periode>/ was (re)written by this run
+
+
+def git_commit(root: Path) -> str | None:
+    """The project's git commit, when it is a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def notebook_parameters(params: dict, data_rel: str, provenance: dict, riwayat: list) -> dict:
+    """The values injected into the notebook's ``parameters`` cell."""
+    return {
+        "periode": params["periode"],
+        "data": data_rel,
+        "per_tanggal": params.get("per_tanggal") or "",
+        "kota": params.get("kota", "jakarta-timur"),
+        "metrik": params.get("metrik") or {},
+        "kendala": params.get("kendala") or [],
+        "saran": params.get("saran") or [],
+        "catatan": params.get("catatan") or "",
+        "izinkan_kosong": bool(params.get("izinkan_kosong")),
+        "output_dir": ".",
+        "arsip_dir": "..",
+        "riwayat": riwayat,
+        "provenance": provenance,
+    }
+
+
+def build_month(
+    root: str,
+    periode: str,
+    renderer: str = "auto",
+    force: bool = False,
+    built_at: str | None = None,
+    warm: bool = True,
+    edition: Edition | None = None,
+    signer=None,
+    draw_ahead: bool = False,
+) -> MonthResult:
+    """Build one month end to end in a temporary folder and publish it atomically.
+
+    Runs in a worker process: it never prints; everything goes to the month's
+    ``build.log`` and the returned :class:`MonthResult`. Without ``edition`` the
+    month is a draft (DRAF mark); with it, a final edition (PDF/A, attachments,
+    signed with ``signer`` when given) that is stored in ``terbitan/`` and
+    published from there. ``draw_ahead`` draws the charts in a thread of this
+    process while the kernel executes the notebook (for a build of one month at a
+    time, where the second core is otherwise idle).
+    """
+    from crmlib.render import renderer as render
+    from crmlib.render.execute import prestart_warm_kernel
+    from crmlib.report.frontmatter import inject_front_matter
+
+    project = Project(Path(root))
+    start = time.perf_counter()
+    steps: dict[str, float] = {}
+    tmp = temp_folder(project.output_dir, periode)
+    log = logging.getLogger(f"crmlib.publish.build.{periode}.{os.getpid()}")
+    log.handlers.clear()
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    used_renderer = ""
+
+    def step(name: str, t0: float) -> None:
+        steps[name] = round(time.perf_counter() - t0, 3)
+        log.info("%-10s %.2f s", name, steps[name])
+
+    try:
+        tmp.mkdir(parents=True)
+        handler = logging.FileHandler(tmp / "build.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+        log.addHandler(handler)
+        log.info("crm-report %s: membangun %s", __version__, periode)
+
+        t0 = time.perf_counter()
+        if warm:
+            prestart_warm_kernel()
+        params = load_params(project.params_dir, periode)
+        used_renderer = render.pick_renderer(renderer)
+        fingerprint = month_fingerprint(project, periode, params, used_renderer)
+        reasons = (
+            [f"edisi final {edition.edisi}"]
+            if edition
+            else rebuild_reasons(project, periode, fingerprint, force)
+        )
+        log.info("dibangun karena: %s", "; ".join(reasons))
+        data_path = resolve_data_path(params, project.root)
+        month, ref = _read_month_logged(params, data_path, periode, log)
+        step("validasi", t0)
+
+        t0 = time.perf_counter()
+        extra = {
+            "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
+            "renderer": used_renderer,
+            "git_commit": git_commit(project.root),
+            **(edition.provenance() if edition else {}),
+        }
+        provenance, metrics = _write_metrics(project, periode, params, month, ref, tmp, extra)
+        warnings = provenance[WARNINGS_KEY]
+        for w in warnings:
+            log.warning("PERINGATAN: %s", w)
+        step("metrik", t0)
+
+        t0 = time.perf_counter()
+        parameters = _notebook_parameters(project, periode, params, data_path, provenance)
+        ahead = _DrawAhead(month, ref, metrics, parameters, tmp) if draw_ahead else None
+        try:
+            _run_notebook(project, params, parameters, tmp, warm)
+        finally:
+            if ahead is not None:
+                ahead.stop.set()
+        step("notebook", t0)
+
+        t0 = time.perf_counter()
+        meta = month_front_matter(params, periode, provenance, edition)
+        inject_front_matter(tmp / "laporan.ipynb", meta)
+        rendered = render.render_month(
+            tmp, renderer=used_renderer, kertas=params.get("kertas", "a4")
+        )
+        for w in rendered["warnings"]:
+            log.info("render: %s", w)
+        step("render", t0)
+        if ahead is not None:
+            log.info("grafik digambar lebih dulu: %s", ", ".join(ahead.finish()) or "tidak ada")
+            if ahead.error:
+                log.info(
+                    "menggambar grafik lebih dulu gagal (notebook menggambarnya): %s", ahead.error
+                )
+
+        log.info("selesai dalam %.2f s", time.perf_counter() - start)
+        _close_log(log)
+        state = {
+            "fingerprint": fingerprint,
+            "renderer": used_renderer,
+            "crmlib": __version__,
+            "langkah_detik": steps,
+            WARNINGS_KEY: warnings,
+            "alasan_build": reasons,
+        }
+        if edition is not None:
+            tmp = _store_final(project, tmp, edition, signer, state)
+        else:
+            state["status"] = "draf"
+            write_state(tmp, state)
+        publish(tmp, project.output_dir / periode)
+        drop_failed_log(project, periode)
+        return MonthResult(
+            periode,
+            "final" if edition else "dibangun",
+            time.perf_counter() - start,
+            reason="; ".join(reasons),
+            steps=steps,
+            renderer=used_renderer,
+            warnings=warnings,
+            published=True,
+        )
+    except KeyboardInterrupt:
+        # Stopped (Ctrl-C, SIGTERM): leave nothing behind and stop the whole batch.
+        _close_log(log)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except Exception as exc:
+        reason, code = _failure(exc, log)
+    result = MonthResult(
+        periode,
+        "gagal",
+        time.perf_counter() - start,
+        reason=reason,
+        steps=steps,
+        renderer=used_renderer,
+        exit_code=code,
+    )
+    _close_log(log)
+    result.log = _keep_failed_log(project, periode, tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def _close_log(log: logging.Logger) -> None:
+    for h in log.handlers:
+        h.close()
+    log.handlers.clear()
+
+
+def _notebook_parameters(
+    project: Project, periode: str, params: dict, data_path: Path, provenance: dict
+) -> dict:
+    """The parameters injected into the notebook for the month built in ``output/<periode>``."""
+    from crmlib.report.laporan import previous_month_headline
+
+    # From where the kernel really runs: output/ may be a symlink to another disk.
+    data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
+    return notebook_parameters(
+        params, data_rel, provenance, previous_month_headline(project, periode)
+    )
+
+
+def _run_notebook(project: Project, params: dict, parameters: dict, tmp: Path, warm: bool) -> None:
+    """Execute the report notebook into ``tmp/laporan.ipynb`` with the month's parameters."""
+    from crmlib.render.execute import execute_notebook
+
+    execute_notebook(
+        project.notebook,
+        tmp / "laporan.ipynb",
+        parameters,
+        cwd=tmp,
+        timeout=int(params.get("sel_timeout_detik") or 300),
+        warm=warm,
+    )
+
+
+class _DrawAhead:
+    """The month's charts drawn in a thread of the build while the kernel runs the notebook.
+
+    See :func:`crmlib.report.laporan.gambar_lebih_dulu`. A failure here only means the
+    notebook draws the charts itself; it never fails the build.
+    """
+
+    def __init__(self, month, ref, metrics, parameters: dict, tmp: Path) -> None:
+        from crmlib.report.laporan import laporan_dari
+
+        # No narrative: charts are drawn from the figures and the history only.
+        self.lap = laporan_dari(month, ref, metrics, output_dir=tmp, riwayat=parameters["riwayat"])
+        self.stop = threading.Event()
+        self.drawn: list[str] = []
+        self.error = ""
+        self.thread = threading.Thread(target=self._run, name="grafik-lebih-dulu", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from crmlib.report.laporan import gambar_lebih_dulu
+
+        try:
+            self.drawn = gambar_lebih_dulu(self.lap, self.stop)
+        except Exception as exc:  # the notebook draws what is missing; the log says why
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def finish(self) -> list[str]:
+        """Wait for the chart in hand, remove the drawn-ahead folder; the charts drawn here."""
+        from crmlib.report.laporan import GRAFIK_SIAP_DIR
+
+        self.stop.set()
+        self.thread.join()
+        shutil.rmtree(self.lap.output_dir / GRAFIK_SIAP_DIR, ignore_errors=True)
+        return self.drawn
+
+
+def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging.Logger):
+    """Read and validate the month's export; counts and notices go to the month's log."""
+    from crmlib.data.reader import read_month
+    from crmlib.data.refdata import load_reference
+
+    ref = load_reference(params.get("kota", "jakarta-timur"))
+    month = read_month(
+        data_path, periode, reference=ref, izinkan_kosong=bool(params.get("izinkan_kosong"))
+    )
+    for sheet, c in month.counts.items():
+        log.info(
+            "%s: dibaca %d, dipakai %d, di luar periode %d",
+            sheet,
+            c["read"],
+            c["kept"],
+            c["left_out"],
+        )
+    for note in month.notices:  # e.g. how many reporter-like values were masked
+        log.info("catatan: %s", note)
+    return month, ref
+
+
+def _write_metrics(
+    project: Project, periode: str, params: dict, month, ref, tmp: Path, extra: dict
+) -> tuple[dict, Any]:
+    """Compute the month, write ``metrics.json`` and ``tabel.xlsx`` into ``tmp``; provenance, metrics.
+
+    ``extra`` is added to the provenance (build time, renderer, commit, edition);
+    the plausibility warnings go under :data:`WARNINGS_KEY`.
+    """
+    from crmlib.report.laporan import compute_month
+    from crmlib.report.outputs import month_provenance, write_metrics_json, write_tables_xlsx
+
+    per_tanggal = params.get("per_tanggal")
+    metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
+    provenance = month_provenance(month, metrics, per_tanggal or None)
+    edition_keys = {
+        k: extra.pop(k) for k in ("edisi", "menggantikan", "alasan_revisi") if k in extra
+    }
+    provenance.update(extra)
+    provenance[WARNINGS_KEY] = volume_warnings(project, periode, int(metrics.total_laporan))
+    provenance.update(edition_keys)
+    write_metrics_json(metrics, tmp / "metrics.json", provenance)
+    write_tables_xlsx(metrics, tmp / "tabel.xlsx")
+    return provenance, metrics
+
+
+def month_front_matter(
+    params: dict, periode: str, provenance: dict, edition: Edition | None
+) -> dict:
+    """The month's front matter: cover, links, and the draft or final edition's marks.
+
+    Links to other months go through ``sebelumnya.html``/``berikutnya.html``
+    beside the report (written at archive time, :func:`crmlib.publish.edisi.write_nav_pages`),
+    never to a month directly: the report's bytes never go stale.
+    """
+    from crmlib.report.frontmatter import build_front_matter
+
+    links = {
+        "pdf": "laporan.pdf",
+        "ipynb": "laporan.ipynb",
+        "json": "metrics.json",
+        "xlsx": "tabel.xlsx",
+        "index": "../index.html",
+        "prev": "sebelumnya.html",
+        "next": "berikutnya.html",
+    }
+    meta = build_front_matter(params, periode, links, provenance)
+    # The notebook has its own "Tentang Laporan Ini" section; keep only the PDF footer line.
+    meta["tentang"] = []
+    meta.update(edition.front_matter() if edition else DRAFT_FRONT_MATTER)
+    return meta
+
+
+def _store_final(project: Project, tmp: Path, edition: Edition, signer, state: dict) -> Path:
+    """Sign (optionally) and store a final edition rendered in ``tmp``; the folder to publish.
+
+    The published folder is staged from the store, so what goes out is exactly
+    what the manifest lists.
+    """
+    from crmlib.publish import edisi
+
+    signature = None
+    if signer is not None:
+        from crmlib.publish.tandatangan import check_signature, sign_pdf
+
+        signature = sign_pdf(tmp / "laporan.pdf", signer)
+        signature.update(check_signature(tmp / "laporan.pdf") or {})
+    edisi.store_edition(project.root, edition, tmp, signature)
+    staged = temp_folder(project.output_dir, edition.periode)
+    staged.mkdir()
+    try:
+        edisi.stage_final(project.root, edition.periode, staged)
+        shutil.move(tmp / "build.log", staged / "build.log")
+        write_state(staged, {**state, "status": "final", "edisi": edition.edisi})
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    shutil.rmtree(tmp, ignore_errors=True)
+    return staged
+
+
+def _failure(exc: Exception, log: logging.Logger) -> tuple[str, int]:
+    """The analyst's message and exit code for a month that failed; logged with the traceback for bugs."""
+    if isinstance(exc, OSError):
+        exc = StorageError.from_oserror(exc) or exc
+    if isinstance(exc, CrmReportError):
+        log.error("GAGAL: %s", exc)
+        return str(exc), exc.exit_code
+    # A bug: keep the traceback in the log, give the analyst one line.
+    log.error("kesalahan internal:\n%s", traceback.format_exc())
+    return f"kesalahan internal: {type(exc).__name__}: {exc}", 70
+
+
+def drop_failed_log(project: Project, periode: str) -> None:
+    """The month is published: its last failure's log (and an empty ``_log/``) goes."""
+    log_dir = project.output_dir / LOG_DIR
+    (log_dir / f"{periode}-gagal.log").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        log_dir.rmdir()  # only when empty
+
+
+def _keep_failed_log(project: Project, periode: str, tmp: Path) -> str:
+    """Move a failed month's build.log to ``output/_log/<periode>-gagal.log``; its path, or ""."""
+    source = tmp / "build.log"
+    if not source.is_file():
+        return ""
+    target = project.output_dir / LOG_DIR / f"{periode}-gagal.log"
+    try:
+        target.parent.mkdir(exist_ok=True)
+        os.replace(source, target)
+    except OSError:
+        return ""
+    return os.path.relpath(target, project.root)
