@@ -19,9 +19,11 @@ import subprocess
 import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from crmlib import __version__
 from crmlib.data.params import load_params, resolve_data_path
@@ -109,136 +111,207 @@ def build_month(
     process while the kernel executes the notebook (for a build of one month at a
     time, where the second core is otherwise idle).
     """
-    from crmlib.render import renderer as render
-    from crmlib.render.execute import prestart_warm_kernel
-    from crmlib.report.frontmatter import inject_front_matter
-
-    project = Project(Path(root))
-    start = time.perf_counter()
-    steps: dict[str, float] = {}
-    tmp = temp_folder(project.output_dir, periode)
-    log = logging.getLogger(f"crmlib.publish.build.{periode}.{os.getpid()}")
-    log.handlers.clear()
-    log.propagate = False
-    log.setLevel(logging.INFO)
-    used_renderer = ""
-
-    def step(name: str, t0: float) -> None:
-        steps[name] = round(time.perf_counter() - t0, 3)
-        log.info("%-10s %.2f s", name, steps[name])
-
+    b = _Build(root, periode, edition)
     try:
-        tmp.mkdir(parents=True)
-        handler = logging.FileHandler(tmp / "build.log", encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
-        log.addHandler(handler)
-        log.info("crm-report %s: membangun %s", __version__, periode)
-
-        t0 = time.perf_counter()
-        if warm:
-            prestart_warm_kernel()
-        params = load_params(project.params_dir, periode)
-        used_renderer = render.pick_renderer(renderer)
-        fingerprint = month_fingerprint(project, periode, params, used_renderer)
-        reasons = (
-            [f"edisi final {edition.edisi}"]
-            if edition
-            else rebuild_reasons(project, periode, fingerprint, force)
-        )
-        log.info("dibangun karena: %s", "; ".join(reasons))
-        data_path = resolve_data_path(params, project.root)
-        month, ref = _read_month_logged(params, data_path, periode, log)
-        step("validasi", t0)
-
-        t0 = time.perf_counter()
-        extra = {
-            "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
-            "renderer": used_renderer,
-            "git_commit": git_commit(project.root),
-            **(edition.provenance() if edition else {}),
-        }
-        provenance, metrics = _write_metrics(project, periode, params, month, ref, tmp, extra)
-        warnings = provenance[WARNINGS_KEY]
-        for w in warnings:
-            log.warning("PERINGATAN: %s", w)
-        step("metrik", t0)
-
-        t0 = time.perf_counter()
-        parameters = _notebook_parameters(project, periode, params, data_path, provenance)
-        ahead = _DrawAhead(month, ref, metrics, parameters, tmp) if draw_ahead else None
-        try:
-            _run_notebook(project, params, parameters, tmp, warm)
-        finally:
-            if ahead is not None:
-                ahead.stop.set()
-        step("notebook", t0)
-
-        t0 = time.perf_counter()
-        meta = month_front_matter(params, periode, provenance, edition)
-        inject_front_matter(tmp / "laporan.ipynb", meta)
-        rendered = render.render_month(
-            tmp, renderer=used_renderer, kertas=params.get("kertas", "a4")
-        )
-        for w in rendered["warnings"]:
-            log.info("render: %s", w)
-        step("render", t0)
-        if ahead is not None:
-            log.info("grafik digambar lebih dulu: %s", ", ".join(ahead.finish()) or "tidak ada")
-            if ahead.error:
-                log.info(
-                    "menggambar grafik lebih dulu gagal (notebook menggambarnya): %s", ahead.error
-                )
-
-        log.info("selesai dalam %.2f s", time.perf_counter() - start)
-        _close_log(log)
-        state = {
-            "fingerprint": fingerprint,
-            "renderer": used_renderer,
-            "crmlib": __version__,
-            "langkah_detik": steps,
-            WARNINGS_KEY: warnings,
-            "alasan_build": reasons,
-        }
-        if edition is not None:
-            tmp = _store_final(project, tmp, edition, signer, state)
-        else:
-            state["status"] = "draf"
-            write_state(tmp, state)
-        publish(tmp, project.output_dir / periode)
-        drop_failed_log(project, periode)
-        return MonthResult(
-            periode,
-            "final" if edition else "dibangun",
-            time.perf_counter() - start,
-            reason="; ".join(reasons),
-            steps=steps,
-            renderer=used_renderer,
-            warnings=warnings,
-            published=True,
-        )
+        b.open_log()
+        with b.step("validasi"):
+            inputs = _validate(b, renderer, force, warm)
+        with b.step("metrik"):
+            provenance, metrics = _compute_metrics(b, inputs, built_at)
+        with b.step("notebook"):
+            ahead = _execute_notebook(b, inputs, provenance, metrics, warm, draw_ahead)
+        with b.step("render"):
+            _render(b, inputs.params, provenance)
+        _log_drawn_ahead(b.log, ahead)
+        _write_build_info(b, inputs, provenance[WARNINGS_KEY], signer)
+        _publish(b)
+        return _built(b, inputs.reasons, provenance[WARNINGS_KEY])
     except KeyboardInterrupt:
         # Stopped (Ctrl-C, SIGTERM): leave nothing behind and stop the whole batch.
-        _close_log(log)
-        shutil.rmtree(tmp, ignore_errors=True)
+        _close_log(b.log)
+        shutil.rmtree(b.tmp, ignore_errors=True)
         raise
     except Exception as exc:
-        reason, code = _failure(exc, log)
+        return _failed(b, exc)
+
+
+class _Build:
+    """One month being built: its temp folder, its log and its steps' times."""
+
+    def __init__(self, root: str, periode: str, edition: Edition | None) -> None:
+        self.project = Project(Path(root))
+        self.periode = periode
+        self.edition = edition
+        self.start = time.perf_counter()
+        self.steps: dict[str, float] = {}
+        self.tmp = temp_folder(self.project.output_dir, periode)
+        self.log = logging.getLogger(f"{__name__}.{periode}.{os.getpid()}")
+        self.log.handlers.clear()
+        self.log.propagate = False
+        self.log.setLevel(logging.INFO)
+        self.renderer = ""  # the renderer used, once picked
+
+    def open_log(self) -> None:
+        """Create the temp folder and the month's ``build.log`` in it."""
+        self.tmp.mkdir(parents=True)
+        handler = logging.FileHandler(self.tmp / "build.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+        self.log.addHandler(handler)
+        self.log.info("crm-report %s: membangun %s", __version__, self.periode)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time the block as step ``name`` (in the log and the result) when it succeeds."""
+        t0 = time.perf_counter()
+        yield
+        self.steps[name] = round(time.perf_counter() - t0, 3)
+        self.log.info("%-10s %.2f s", name, self.steps[name])
+
+
+class _Inputs(NamedTuple):
+    """What the month is built from, as the validation step found it."""
+
+    params: dict
+    fingerprint: dict
+    reasons: list[str]  # why the month is built
+    data_path: Path
+    month: Any  # crmlib.data.reader's MonthData
+    ref: Any  # crmlib.data.refdata's Reference
+
+
+def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
+    """Load the params, pick the renderer, log why the month is built, read and validate its data."""
+    from crmlib.render import renderer as render
+    from crmlib.render.execute import prestart_warm_kernel
+
+    if warm:
+        prestart_warm_kernel()
+    params = load_params(b.project.params_dir, b.periode)
+    b.renderer = render.pick_renderer(renderer)
+    fingerprint = month_fingerprint(b.project, b.periode, params, b.renderer)
+    reasons = (
+        [f"edisi final {b.edition.edisi}"]
+        if b.edition
+        else rebuild_reasons(b.project, b.periode, fingerprint, force)
+    )
+    b.log.info("dibangun karena: %s", "; ".join(reasons))
+    data_path = resolve_data_path(params, b.project.root)
+    month, ref = _read_month_logged(params, data_path, b.periode, b.log)
+    return _Inputs(params, fingerprint, reasons, data_path, month, ref)
+
+
+def _compute_metrics(b: _Build, inputs: _Inputs, built_at: str | None) -> tuple[dict, Any]:
+    """Compute the month into ``metrics.json`` and ``tabel.xlsx``; its provenance and metrics."""
+    extra = {
+        "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
+        "renderer": b.renderer,
+        "git_commit": git_commit(b.project.root),
+        **(b.edition.provenance() if b.edition else {}),
+    }
+    provenance, metrics = _write_metrics(
+        b.project, b.periode, inputs.params, inputs.month, inputs.ref, b.tmp, extra
+    )
+    for w in provenance[WARNINGS_KEY]:
+        b.log.warning("PERINGATAN: %s", w)
+    return provenance, metrics
+
+
+def _execute_notebook(
+    b: _Build, inputs: _Inputs, provenance: dict, metrics, warm: bool, draw_ahead: bool
+) -> _DrawAhead | None:
+    """Execute the report notebook, the charts drawn ahead in a thread when asked to."""
+    parameters = _notebook_parameters(
+        b.project, b.periode, inputs.params, inputs.data_path, provenance
+    )
+    ahead = _DrawAhead(inputs.month, inputs.ref, metrics, parameters, b.tmp) if draw_ahead else None
+    try:
+        _run_notebook(b.project, inputs.params, parameters, b.tmp, warm)
+    finally:
+        if ahead is not None:
+            ahead.stop.set()
+    return ahead
+
+
+def _render(b: _Build, params: dict, provenance: dict) -> None:
+    """Put the front matter into the executed notebook and render the HTML and PDF."""
+    from crmlib.render import renderer as render
+    from crmlib.report.frontmatter import inject_front_matter
+
+    meta = month_front_matter(params, b.periode, provenance, b.edition)
+    inject_front_matter(b.tmp / "laporan.ipynb", meta)
+    rendered = render.render_month(b.tmp, renderer=b.renderer, kertas=params.get("kertas", "a4"))
+    for w in rendered["warnings"]:
+        b.log.info("render: %s", w)
+
+
+def _log_drawn_ahead(log: logging.Logger, ahead: _DrawAhead | None) -> None:
+    """Which charts were drawn ahead (their folder removed), and why drawing ahead failed."""
+    if ahead is None:
+        return
+    log.info("grafik digambar lebih dulu: %s", ", ".join(ahead.finish()) or "tidak ada")
+    if ahead.error:
+        log.info("menggambar grafik lebih dulu gagal (notebook menggambarnya): %s", ahead.error)
+
+
+def _write_build_info(b: _Build, inputs: _Inputs, warnings: list[str], signer) -> None:
+    """Close the log and write ``build-info.json``; a final edition is signed and stored first."""
+    b.log.info("selesai dalam %.2f s", time.perf_counter() - b.start)
+    _close_log(b.log)
+    state = {
+        "fingerprint": inputs.fingerprint,
+        "renderer": b.renderer,
+        "crmlib": __version__,
+        "langkah_detik": b.steps,
+        WARNINGS_KEY: warnings,
+        "alasan_build": inputs.reasons,
+    }
+    if b.edition is not None:
+        b.tmp = _store_final(b.project, b.tmp, b.edition, signer, state)
+    else:
+        state["status"] = "draf"
+        write_state(b.tmp, state)
+
+
+def _publish(b: _Build) -> None:
+    """Swap the month into ``output/<periode>/``; its last failure's log goes."""
+    publish(b.tmp, b.project.output_dir / b.periode)
+    drop_failed_log(b.project, b.periode)
+
+
+def _built(b: _Build, reasons: list[str], warnings: list[str]) -> MonthResult:
+    """The result of a month built and published."""
+    return MonthResult(
+        b.periode,
+        "final" if b.edition else "dibangun",
+        time.perf_counter() - b.start,
+        reason="; ".join(reasons),
+        steps=b.steps,
+        renderer=b.renderer,
+        warnings=warnings,
+        published=True,
+    )
+
+
+def _failed(b: _Build, exc: Exception) -> MonthResult:
+    """The result of a month that failed: its log kept in ``output/_log/``, its temp folder gone."""
+    reason, code = _failure(exc, b.log)
     result = MonthResult(
-        periode,
+        b.periode,
         "gagal",
-        time.perf_counter() - start,
+        time.perf_counter() - b.start,
         reason=reason,
-        steps=steps,
-        renderer=used_renderer,
+        steps=b.steps,
+        renderer=b.renderer,
         exit_code=code,
     )
-    _close_log(log)
-    result.log = _keep_failed_log(project, periode, tmp)
-    shutil.rmtree(tmp, ignore_errors=True)
+    _close_log(b.log)
+    result.log = _keep_failed_log(b.project, b.periode, b.tmp)
+    shutil.rmtree(b.tmp, ignore_errors=True)
     return result
 
 
 def _close_log(log: logging.Logger) -> None:
+    """Close the month's ``build.log`` (before it is hashed, moved or removed)."""
     for h in log.handlers:
         h.close()
     log.handlers.clear()
