@@ -104,36 +104,55 @@ def build_seed_month(reference: Reference | None = None) -> tuple[pd.DataFrame, 
     end_s = _epoch("2022-07-01")
     as_of_s = _epoch(SEED_AS_OF)
 
+    unit = _seed_units(cat)
+    special = _seed_special_rows(cat, unit)
+    lap = _seed_laporan(rng, cat, unit, start_s, special)
+    kor, created_foreign = _seed_koordinasi(rng, cat, lap, start_s, end_s, as_of_s)
+    codes = _report_codes(rng, np.r_[lap["masuk"], created_foreign])
+    codes = _pin_codes(codes, special)
+    lap_codes = codes[: unit.size]
+    kor_codes = np.r_[lap_codes[kor["own_idx"]], codes[unit.size :]]
+    if max(lap["selesai"].max(), np.max(kor["proses"])) > as_of_s:  # pragma: no cover - guard
+        raise AssertionError("waktu setelah per-tanggal")
+    return _frames(cat, lap, lap_codes, kor, kor_codes)
+
+
+def _seed_units(cat: _Catalog) -> np.ndarray:
+    """The unit of each report, in official order, as many as the recap table has."""
     counts = np.array([SEED_LAPORAN_PER_UKPD.get(u, 0) for u in cat.ukpd])
     unit = np.repeat(np.arange(cat.ukpd.size), counts)
     n = unit.size
     if n != SEED_TOTAL:  # pragma: no cover - guards the constant table
         raise AssertionError(f"tabel unit berjumlah {n}, bukan {SEED_TOTAL}")
+    return unit
 
-    # Fixed reports: the first rows of their units.
+
+def _seed_special_rows(cat: _Catalog, unit: np.ndarray) -> dict[int, _SeedReport]:
+    """The row of each fixed report: the first free row of its unit."""
     special: dict[int, _SeedReport] = {}
     for rep in SEED_SPECIAL_REPORTS:
         rows = np.flatnonzero(unit == cat.unit_index(rep.ukpd))
         free = [r for r in rows if r not in special]
         special[int(free[0])] = rep
+    return special
 
+
+def _seed_laporan(
+    rng: np.random.Generator,
+    cat: _Catalog,
+    unit: np.ndarray,
+    start_s: int,
+    special: dict[int, _SeedReport],
+) -> dict[str, np.ndarray]:
+    """Every field of the month's reports, all completed."""
+    n = unit.size
     tl = _seed_completion_times(rng, cat, unit, special)
     masuk = _seed_entry_times(rng, n, start_s, special)
     respon = _seed_response_times(rng, masuk, tl)
     selesai = masuk + tl
     kat, rinc, max_jam = _seed_categories(rng, cat, unit, tl, special)
-    kanal = rng.choice(cat.kanal.size, size=n, p=cat.kanal_p)
-    jaki = int(np.flatnonzero(cat.kanal == "JAKI")[0])
-    tolak = np.zeros(n, dtype=np.int64)
-    for i, rep in special.items():
-        tolak[i] = rep.tolak
-        if rep.nomor:
-            kanal[i] = jaki
-    # Filled: a handful of follow-ups rejected once (below the listing threshold).
-    once = np.flatnonzero((tl > 8 * HOUR) & ~np.isin(np.arange(n), list(special)))
-    tolak[rng.choice(once, 9, replace=False)] = 1
-
-    lap = {
+    kanal, tolak = _seed_kanal_tolak(rng, cat, tl, special)
+    return {
         "unit": unit,
         "kat": kat,
         "rinc": rinc,
@@ -145,14 +164,24 @@ def build_seed_month(reference: Reference | None = None) -> tuple[pd.DataFrame, 
         "max_jam": max_jam,
         "tolak": tolak,
     }
-    kor, created_foreign = _seed_koordinasi(rng, cat, lap, start_s, end_s, as_of_s)
-    codes = _report_codes(rng, np.r_[masuk, created_foreign])
-    codes = _pin_codes(codes, special)
-    lap_codes = codes[:n]
-    kor_codes = np.r_[lap_codes[kor["own_idx"]], codes[n:]]
-    if max(selesai.max(), np.max(kor["proses"])) > as_of_s:  # pragma: no cover - guard
-        raise AssertionError("waktu setelah per-tanggal")
-    return _frames(cat, lap, lap_codes, kor, kor_codes)
+
+
+def _seed_kanal_tolak(
+    rng: np.random.Generator, cat: _Catalog, tl: np.ndarray, special: dict[int, _SeedReport]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Channels (the named reports came through JAKI) and rejection counts."""
+    n = tl.size
+    kanal = rng.choice(cat.kanal.size, size=n, p=cat.kanal_p)
+    jaki = int(np.flatnonzero(cat.kanal == "JAKI")[0])
+    tolak = np.zeros(n, dtype=np.int64)
+    for i, rep in special.items():
+        tolak[i] = rep.tolak
+        if rep.nomor:
+            kanal[i] = jaki
+    # Filled: a handful of follow-ups rejected once (below the listing threshold).
+    once = np.flatnonzero((tl > 8 * HOUR) & ~np.isin(np.arange(n), list(special)))
+    tolak[rng.choice(once, 9, replace=False)] = 1
+    return kanal, tolak
 
 
 def _seed_completion_times(
@@ -300,31 +329,13 @@ def _seed_koordinasi(
     f_unit: list[np.ndarray] = []
     f_dur: list[np.ndarray] = []
     for u in np.flatnonzero(cat.kelurahan):
-        name = cat.ukpd[u]
-        if name in listed:
-            count, mean, decimals, per = listed[name]
-            total = _exact_total(mean, per, count, decimals)
-        else:
-            # Unlisted: strictly between 38.00 min and 3.933 h.
-            n_own = int((unit == u).sum())
-            count = max(3, int(round(n_own * rng.uniform(1.2, 3.0))) + int(rng.poisson(6)))
-            mean_s = np.exp(rng.uniform(np.log(50 * MINUTE), np.log(200 * MINUTE)))
-            total = int(round(mean_s * count))
-        lo = int(max(30, min(5 * MINUTE, 0.2 * total / count)))
-        d = np.sort(_split_total(rng, total, count, lo, 36 * HOUR, sigma=1.0))
-
-        rows = np.flatnonzero((unit == u) & (lap["respon"] < end_s))
-        room = lap["selesai"][rows] - lap["respon"][rows] - MINUTE
-        rows = rows[np.argsort(room, kind="stable")]
-        room = np.sort(room)
-        k = int(round(rng.uniform(0.5, 0.9) * min(rows.size, count)))
-        while k > 0 and np.any(d[:k] > room[rows.size - k :]):
-            k -= 1
-        linked = rows[rows.size - k :]
+        d = _seed_koordinasi_durations(rng, cat, unit, int(u), listed)
+        linked = _seed_linked_reports(rng, lap, int(u), d, end_s)
+        k = linked.size
         own_idx.append(linked)
         own_unit.append(np.full(k, u))
         own_end.append(lap["respon"][linked] + d[:k])
-        f_unit.append(np.full(count - k, u))
+        f_unit.append(np.full(d.size - k, u))
         f_dur.append(d[k:])
 
     fu = np.concatenate(f_unit)
@@ -332,17 +343,7 @@ def _seed_koordinasi(
     # Coordinated at a random June time; "in process" may fall in July (before as-of).
     ft = _draw_times(rng, fu.size, start_s, 30)
     fe = ft + fd
-    # Still waiting for "in process" at the as-of time: excluded from the means.
-    pend_names = ["KELURAHAN CIPAYUNG", "KELURAHAN MUNJUL"]
-    others = [
-        u
-        for u in cat.ukpd[cat.kelurahan]
-        if u not in {f"KELURAHAN {k}" for k, _, _ in SEED_KOORDINASI_TERCEPAT}
-        and u not in {f"KELURAHAN {k}" for k, _, _ in SEED_KOORDINASI_TERLAMA}
-    ]
-    pend_names += list(rng.choice(np.array(others, dtype=object), 6, replace=False))
-    pu = np.array([cat.unit_index(str(x)) for x in pend_names])
-    pt = _draw_times(rng, pu.size, start_s + 21 * DAY, 9)
+    pu, pt = _seed_pending(rng, cat, start_s)
     oi = np.concatenate(own_idx)
     kor = {
         "own_idx": oi,
@@ -355,6 +356,64 @@ def _seed_koordinasi(
     if np.any(kor["proses"] > as_of_s):  # pragma: no cover - guard
         raise AssertionError("waktu_proses setelah per-tanggal")
     return kor, created
+
+
+def _seed_koordinasi_durations(
+    rng: np.random.Generator,
+    cat: _Catalog,
+    unit: np.ndarray,
+    u: int,
+    listed: dict[str, tuple[int, float, int, int]],
+) -> np.ndarray:
+    """One kelurahan's coordination durations (s), sorted: the seed's count and mean if listed."""
+    name = cat.ukpd[u]
+    if name in listed:
+        count, mean, decimals, per = listed[name]
+        total = _exact_total(mean, per, count, decimals)
+    else:
+        # Unlisted: strictly between 38.00 min and 3.933 h.
+        n_own = int((unit == u).sum())
+        count = max(3, int(round(n_own * rng.uniform(1.2, 3.0))) + int(rng.poisson(6)))
+        mean_s = np.exp(rng.uniform(np.log(50 * MINUTE), np.log(200 * MINUTE)))
+        total = int(round(mean_s * count))
+    lo = int(max(30, min(5 * MINUTE, 0.2 * total / count)))
+    return np.sort(_split_total(rng, total, count, lo, 36 * HOUR, sigma=1.0))
+
+
+def _seed_linked_reports(
+    rng: np.random.Generator, lap: dict[str, np.ndarray], u: int, d: np.ndarray, end_s: int
+) -> np.ndarray:
+    """The kelurahan's own reports that take its shortest durations ``d[:k]``, in order.
+
+    A report takes a duration only if it fits between its response and follow-up.
+    """
+    count = d.size
+    rows = np.flatnonzero((lap["unit"] == u) & (lap["respon"] < end_s))
+    room = lap["selesai"][rows] - lap["respon"][rows] - MINUTE
+    rows = rows[np.argsort(room, kind="stable")]
+    room = np.sort(room)
+    k = int(round(rng.uniform(0.5, 0.9) * min(rows.size, count)))
+    while k > 0 and np.any(d[:k] > room[rows.size - k :]):
+        k -= 1
+    return rows[rows.size - k :]
+
+
+def _seed_pending(
+    rng: np.random.Generator, cat: _Catalog, start_s: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Units and coordination times of rows not yet "in process" at the as-of time."""
+    # Still waiting for "in process" at the as-of time: excluded from the means.
+    pend_names = ["KELURAHAN CIPAYUNG", "KELURAHAN MUNJUL"]
+    others = [
+        u
+        for u in cat.ukpd[cat.kelurahan]
+        if u not in {f"KELURAHAN {k}" for k, _, _ in SEED_KOORDINASI_TERCEPAT}
+        and u not in {f"KELURAHAN {k}" for k, _, _ in SEED_KOORDINASI_TERLAMA}
+    ]
+    pend_names += list(rng.choice(np.array(others, dtype=object), 6, replace=False))
+    pu = np.array([cat.unit_index(str(x)) for x in pend_names])
+    pt = _draw_times(rng, pu.size, start_s + 21 * DAY, 9)
+    return pu, pt
 
 
 def _pin_codes(codes: np.ndarray, special: dict[int, _SeedReport]) -> np.ndarray:
