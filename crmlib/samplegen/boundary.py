@@ -117,6 +117,7 @@ def _shift_row(lap: dict[str, np.ndarray], i: int, delta: int) -> None:
 
 
 def _latest(lap: dict[str, np.ndarray], i: int) -> int:
+    """Latest of the report's known times (entry, response, completion)."""
     return max(int(lap[c][i]) for c in ("masuk", "respon", "selesai") if lap[c][i] != _NAT)
 
 

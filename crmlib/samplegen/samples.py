@@ -86,6 +86,7 @@ def sample_path(month: SampleMonth, base: Path | str = SAMPLE_DIR) -> Path:
 
 
 def _month_frames(month: SampleMonth, ref: Reference) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables of one sample month, in the values style it is written with."""
     if month.seed is None:
         lap, kor = build_seed_month(ref)
     else:
@@ -99,6 +100,7 @@ def _month_frames(month: SampleMonth, ref: Reference) -> tuple[pd.DataFrame, pd.
 
 
 def _select(months: Iterable[str] | None) -> list[SampleMonth]:
+    """The sample months named (default all); unknown months are refused."""
     if not months:
         return list(SAMPLE_MONTHS)
     known = {m.periode: m for m in SAMPLE_MONTHS}
@@ -132,6 +134,7 @@ def regenerate(
 
 
 def _xlsx_values(path: Path) -> dict[str, list[tuple]]:
+    """Every cell value of a workbook, sheet by sheet (for comparing two workbooks)."""
     wb = load_workbook(path, read_only=True)
     return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
 

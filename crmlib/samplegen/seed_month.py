@@ -227,6 +227,7 @@ def _seed_completion_times(
 def _seed_entry_times(
     rng: np.random.Generator, n: int, start_s: int, special: dict[int, _SeedReport]
 ) -> np.ndarray:
+    """Entry times in June; the named reports keep their published ones."""
     masuk = _draw_times(rng, n, start_s, 30)
     for i, rep in special.items():
         if rep.masuk:

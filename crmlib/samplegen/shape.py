@@ -113,6 +113,8 @@ def _nilai_rule(tl_jam: np.ndarray, max_jam: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Catalog:
+    """The reference data as arrays: units, categories and channels with their weights."""
+
     ukpd: np.ndarray  # canonical unit names in official order (object)
     kelurahan: np.ndarray  # bool per unit
     kecamatan_office: np.ndarray  # bool per unit
@@ -130,10 +132,12 @@ class _Catalog:
     kanal_p: np.ndarray
 
     def unit_index(self, name: str) -> int:
+        """Index of the unit ``name`` (canonical spelling)."""
         return int(np.flatnonzero(self.ukpd == name)[0])
 
 
 def _catalog(ref: Reference) -> _Catalog:
+    """The catalogue of ``ref``, with the generator's weights for units, categories, channels."""
     units = ref.ukpd
     names = units["ukpd"].to_numpy(dtype=object)
     tingkat = units["tingkat"].to_numpy(dtype=object)
@@ -259,6 +263,7 @@ def _draw_laporan(
 
 
 def _effective_max(cat: _Catalog, lap: dict[str, np.ndarray]) -> np.ndarray:
+    """Maximum follow-up hours per report: the explicit value, else the category's."""
     return np.where(np.isnan(lap["max_jam"]), cat.kategori_max[lap["kat"]], lap["max_jam"])
 
 
@@ -366,6 +371,7 @@ def _month_weights(rng: np.random.Generator, cat: _Catalog) -> tuple[np.ndarray,
 
 
 def _nilai_column(cat: _Catalog, lap: dict[str, np.ndarray]) -> np.ndarray:
+    """``nilai_tl`` as a CRM export fills it: the rule's score for completed reports."""
     done = lap["status"] == _COMPLETE
     tl = (lap["selesai"] - lap["masuk"]) / HOUR
     return np.where(done, _nilai_rule(tl, _effective_max(cat, lap)), np.nan)

@@ -80,6 +80,7 @@ def export_style_values(
 
 
 def _csv_text(frame: pd.DataFrame, sheet: str, datetimes: str, headers: str) -> str:
+    """One sheet as CSV text, datetimes and headers in the requested style."""
     out = frame.copy()
     fmt = _DATETIME_FORMATS[datetimes]
     for col in DATETIME_COLUMNS[sheet]:
