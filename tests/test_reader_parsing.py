@@ -23,7 +23,7 @@ from crmlib.data.reader import (
     read_month,
 )
 from crmlib.errors import InputDataError
-from crmlib.samplegen import ALIAS_HEADERS
+from crmlib.samplegen.writers import ALIAS_HEADERS
 
 
 def _problems(month_factory, rows, periode="2022-06"):
