@@ -14,6 +14,7 @@ from conftest import laporan_row
 
 from crmlib.render.renderer import MARKDOWN
 from crmlib.report import laporan as report
+from crmlib.report import tables
 from crmlib.report.escape import Markup, bersihkan_kontrol, kode, teks_data, teks_narasi
 
 PAYLOADS = [
@@ -89,14 +90,14 @@ def test_data_value_is_text_in_html_and_typst(value):
 
 @pytest.mark.parametrize("value", PAYLOADS)
 def test_table_cells_are_literal(value):
-    md = report.pipe_table(["No", "Kategori"], [[1, value]], "rl", "Uji", "tbl-uji")
+    md = tables.pipe_table(["No", "Kategori"], [[1, value]], "rl", "Uji", "tbl-uji")
     html = _pandoc(md, "html5")
     assert html.count("<table") == 1 and html.count("<td") == 2
     assert "<img" not in html and "<script" not in html and "<a " not in html
     typst = _pandoc(md, "typst")
     assert "#read" not in typst.replace("\\#read", "") and "#image" not in typst
     # Bold markup of the templates stays markup.
-    md = report.pipe_table(["A"], [[Markup("**Jumlah**")]], "l", "Uji", "tbl-uji")
+    md = tables.pipe_table(["A"], [[Markup("**Jumlah**")]], "l", "Uji", "tbl-uji")
     assert "<strong>Jumlah</strong>" in _pandoc(md, "html5")
 
 

@@ -573,7 +573,7 @@ class _DrawAhead:
         self.thread.start()
 
     def _run(self) -> None:
-        from crmlib.report.laporan import gambar_lebih_dulu
+        from crmlib.report.figures import gambar_lebih_dulu
 
         try:
             self.drawn = gambar_lebih_dulu(self.lap, self.stop)
@@ -582,7 +582,7 @@ class _DrawAhead:
 
     def finish(self) -> list[str]:
         """Wait for the chart in hand, remove the drawn-ahead folder; the charts drawn here."""
-        from crmlib.report.laporan import GRAFIK_SIAP_DIR
+        from crmlib.report.figures import GRAFIK_SIAP_DIR
 
         self.stop.set()
         self.thread.join()
