@@ -175,7 +175,7 @@ def test_workbook_writes_formula_like_text_as_text(month_factory, tmp_path):
 
     from crmlib.data.reader import read_month
     from crmlib.data.refdata import load_reference
-    from crmlib.report.outputs import write_tables_xlsx
+    from crmlib.report.workbook import write_tables_xlsx
 
     rows = [
         laporan_row(

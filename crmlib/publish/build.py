@@ -621,7 +621,8 @@ def _write_metrics(
     the plausibility warnings go under :data:`WARNINGS_KEY`.
     """
     from crmlib.report.laporan import compute_month
-    from crmlib.report.outputs import month_provenance, write_metrics_json, write_tables_xlsx
+    from crmlib.report.outputs import month_provenance, write_metrics_json
+    from crmlib.report.workbook import write_tables_xlsx
 
     per_tanggal = params.get("per_tanggal")
     metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
