@@ -149,12 +149,12 @@ def test_one_paragraph_items_join_lines():
 def test_chart_labels_are_never_mathtext():
     import pandas as pd
 
-    from crmlib.report import charts
+    from crmlib.report import chart_base, charts
 
     label = r"Biaya $\frac{$ retribusi"
     df = pd.DataFrame({"peringkat": [1, 2], "kategori": [label, "Sampah $5$"], "jumlah": [3, 2]})
     fig = charts.plot_top_kategori(df)
-    png = charts.to_png(fig)
+    png = chart_base.to_png(fig)
     assert png.startswith(b"\x89PNG")
     shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert shown == [label, "Sampah $5$"]

@@ -59,14 +59,14 @@ def _png(lap: Laporan, draw, name: str, caption: str, alt: str) -> bytes:
     A chart the build drew ahead from the same inputs (:func:`gambar_lebih_dulu`)
     is taken as it is.
     """
-    from crmlib.report import charts
+    from crmlib.report import chart_base
 
     kunci = _kunci_grafik(lap, name, caption, alt)
     png = _GRAFIK_CACHE.get(kunci)
     if png is None:
         png = _grafik_siap(lap, kunci)
     if png is None:
-        png = charts.to_png(draw())
+        png = chart_base.to_png(draw())
     _GRAFIK_CACHE[kunci] = png
     while len(_GRAFIK_CACHE) > GRAFIK_CACHE_MAX:
         _GRAFIK_CACHE.pop(next(iter(_GRAFIK_CACHE)))
