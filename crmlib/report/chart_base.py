@@ -23,10 +23,6 @@ from typing import TYPE_CHECKING
 from crmlib.data.refdata import REFERENCE_DIR
 from crmlib.report import fmt
 
-if TYPE_CHECKING:  # pragma: no cover - typing only, keeps matplotlib out of import time
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
 __all__ = [
     "DPI",
     "LEBAR_IN",
@@ -36,6 +32,10 @@ __all__ = [
     "save_figure",
     "to_png",
 ]
+
+if TYPE_CHECKING:  # pragma: no cover - typing only, keeps matplotlib out of import time
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 STYLE_PATH = REFERENCE_DIR / "chart_style.mplstyle"
