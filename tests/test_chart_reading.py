@@ -16,7 +16,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
 
-from crmlib.report import charts
+from crmlib.report import chart_base, charts
 
 UNITS = ("laporan", "(jam)", "(%)", "Tanggal", "Bulan")
 _NUMBER = re.compile(r"^[>\s]*[\d.,]+\s*%?$")
@@ -154,7 +154,7 @@ def _lab(linear_rgb):
 def _palette():
     import matplotlib.style
 
-    with matplotlib.style.context(str(charts.STYLE_PATH), after_reset=True):
+    with matplotlib.style.context(str(chart_base.STYLE_PATH), after_reset=True):
         import matplotlib as mpl
 
         return [to_rgb(c) for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from crmlib.report import charts
+from crmlib.report import chart_base, charts
 
 KECAMATAN = [
     "MATRAMAN", "PULO GADUNG", "JATINEGARA", "KRAMAT JATI", "PASAR REBO", "CAKUNG",
@@ -32,9 +32,9 @@ def texts(fig: Figure) -> list[str]:
 
 def assert_empty_chart(fig: Figure) -> None:
     assert isinstance(fig, Figure)
-    assert charts.TEKS_KOSONG in texts(fig)
+    assert chart_base.TEKS_KOSONG in texts(fig)
     assert not fig.axes[0].axison
-    assert len(charts.to_png(fig)) > 1000
+    assert len(chart_base.to_png(fig)) > 1000
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def df_tren() -> pd.DataFrame:
 def test_kecamatan_status_structure(df_kecamatan):
     fig = charts.plot_kecamatan_status(df_kecamatan)
     assert isinstance(fig, Figure)
-    assert fig.get_size_inches()[0] == pytest.approx(charts.LEBAR_IN)
+    assert fig.get_size_inches()[0] == pytest.approx(chart_base.LEBAR_IN)
     ax = fig.axes[0]
     assert len(ax.containers) == 4
     assert all(len(c) == len(KECAMATAN) for c in ax.containers)
@@ -394,7 +394,7 @@ def test_tren_bulanan_empty(df_tren):
 # output, style and side effects
 # ---------------------------------------------------------------------------
 def test_save_figure_writes_png(tmp_path, kanal_fig):
-    target = charts.save_figure(kanal_fig, tmp_path / "sub" / "kanal.png")
+    target = chart_base.save_figure(kanal_fig, tmp_path / "sub" / "kanal.png")
     data = target.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 5000
@@ -403,7 +403,7 @@ def test_save_figure_writes_png(tmp_path, kanal_fig):
 def test_saved_size_matches_a4_column(tmp_path, respon_fig):
     import matplotlib.image as mpimg
 
-    target = charts.save_figure(respon_fig, tmp_path / "w.png")
+    target = chart_base.save_figure(respon_fig, tmp_path / "w.png")
     height, width = mpimg.imread(target).shape[:2]
     assert (width, height) == (round(6.3 * 150), round(3.2 * 150))
 
@@ -416,12 +416,12 @@ def test_figures_display_in_notebooks(kanal_fig):
 def test_style_does_not_leak_into_global_rcparams(df_kanal):
     before = dict(mpl.rcParams)
     charts.plot_per_kanal(df_kanal)
-    charts.to_png(charts.plot_harian(pd.DataFrame({"tanggal": ["2022-06-01"], "jumlah": [1]})))
+    chart_base.to_png(charts.plot_harian(pd.DataFrame({"tanggal": ["2022-06-01"], "jumlah": [1]})))
     assert dict(mpl.rcParams) == before
 
 
 def test_style_file_is_valid():
-    params = mpl.rc_params_from_file(str(charts.STYLE_PATH), use_default_template=False)
+    params = mpl.rc_params_from_file(str(chart_base.STYLE_PATH), use_default_template=False)
     assert len(params["axes.prop_cycle"].by_key()["color"]) >= 6
     assert params["axes.spines.top"] is False
 
@@ -454,7 +454,7 @@ def test_save_figure_closes_pyplot_figures(tmp_path):
     import matplotlib.pyplot as plt
 
     fig = plt.figure()
-    charts.save_figure(fig, tmp_path / "p.png")
+    chart_base.save_figure(fig, tmp_path / "p.png")
     assert not plt.fignum_exists(fig.number)
 
 

@@ -14,6 +14,7 @@ from conftest import laporan_row
 
 from crmlib.render.renderer import MARKDOWN
 from crmlib.report import laporan as report
+from crmlib.report import tables
 from crmlib.report.escape import Markup, bersihkan_kontrol, kode, teks_data, teks_narasi
 
 PAYLOADS = [
@@ -89,14 +90,14 @@ def test_data_value_is_text_in_html_and_typst(value):
 
 @pytest.mark.parametrize("value", PAYLOADS)
 def test_table_cells_are_literal(value):
-    md = report.pipe_table(["No", "Kategori"], [[1, value]], "rl", "Uji", "tbl-uji")
+    md = tables.pipe_table(["No", "Kategori"], [[1, value]], "rl", "Uji", "tbl-uji")
     html = _pandoc(md, "html5")
     assert html.count("<table") == 1 and html.count("<td") == 2
     assert "<img" not in html and "<script" not in html and "<a " not in html
     typst = _pandoc(md, "typst")
     assert "#read" not in typst.replace("\\#read", "") and "#image" not in typst
     # Bold markup of the templates stays markup.
-    md = report.pipe_table(["A"], [[Markup("**Jumlah**")]], "l", "Uji", "tbl-uji")
+    md = tables.pipe_table(["A"], [[Markup("**Jumlah**")]], "l", "Uji", "tbl-uji")
     assert "<strong>Jumlah</strong>" in _pandoc(md, "html5")
 
 
@@ -148,12 +149,12 @@ def test_one_paragraph_items_join_lines():
 def test_chart_labels_are_never_mathtext():
     import pandas as pd
 
-    from crmlib.report import charts
+    from crmlib.report import chart_base, charts
 
     label = r"Biaya $\frac{$ retribusi"
     df = pd.DataFrame({"peringkat": [1, 2], "kategori": [label, "Sampah $5$"], "jumlah": [3, 2]})
     fig = charts.plot_top_kategori(df)
-    png = charts.to_png(fig)
+    png = chart_base.to_png(fig)
     assert png.startswith(b"\x89PNG")
     shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert shown == [label, "Sampah $5$"]
@@ -174,7 +175,7 @@ def test_workbook_writes_formula_like_text_as_text(month_factory, tmp_path):
 
     from crmlib.data.reader import read_month
     from crmlib.data.refdata import load_reference
-    from crmlib.report.outputs import write_tables_xlsx
+    from crmlib.report.workbook import write_tables_xlsx
 
     rows = [
         laporan_row(

@@ -1,7 +1,7 @@
 """Charts the build draws ahead of the notebook are exactly the notebook's own.
 
 ``crm-report build`` of one month draws the charts in a thread while the kernel
-starts and executes the notebook (``crmlib.report.laporan.gambar_lebih_dulu``); the
+starts and executes the notebook (``crmlib.report.figures.gambar_lebih_dulu``); the
 notebook's chart cells take a drawn-ahead PNG only when it was drawn from exactly
 their own inputs. Who drew a chart must never show in the report.
 """
@@ -21,13 +21,10 @@ from crmlib.project import Project
 from crmlib.publish.month import notebook_parameters
 from crmlib.render.execute import _run_in_kernel, _warm, execute_notebook, shutdown_warm_kernel
 from crmlib.report import charts
-from crmlib.report import laporan as report
+from crmlib.report import figures as report_figures
+from crmlib.report.figures import GRAFIK_DIR, GRAFIK_NOTEBOOK, GRAFIK_SIAP_DIR, gambar_lebih_dulu
 from crmlib.report.laporan import (
-    GRAFIK_DIR,
-    GRAFIK_NOTEBOOK,
-    GRAFIK_SIAP_DIR,
     compute_month,
-    gambar_lebih_dulu,
     laporan_dari,
     previous_month_headline,
     siapkan_laporan,
@@ -56,20 +53,20 @@ def drawn(juni, tmp_path_factory) -> dict[str, bytes]:
     cache, so the six charts are drawn once, not once per test; a test about other
     inputs draws them itself.
     """
-    report._GRAFIK_CACHE.clear()
+    report_figures._GRAFIK_CACHE.clear()
     lap = replace(juni, output_dir=tmp_path_factory.mktemp("drawn"))
     assert gambar_lebih_dulu(lap) == NAMES[::-1]
-    cache = dict(report._GRAFIK_CACHE)
-    report._GRAFIK_CACHE.clear()
+    cache = dict(report_figures._GRAFIK_CACHE)
+    report_figures._GRAFIK_CACHE.clear()
     return cache
 
 
 @pytest.fixture
 def lap_juni(juni, tmp_path):
     """The seed month, its figures going to ``tmp_path``; nothing drawn in this process yet."""
-    report._GRAFIK_CACHE.clear()
+    report_figures._GRAFIK_CACHE.clear()
     yield replace(juni, output_dir=tmp_path)
-    report._GRAFIK_CACHE.clear()
+    report_figures._GRAFIK_CACHE.clear()
 
 
 def _siap(lap) -> dict[str, bytes]:
@@ -77,12 +74,12 @@ def _siap(lap) -> dict[str, bytes]:
 
 
 def test_notebook_takes_every_chart_drawn_ahead_without_drawing(lap_juni, drawn, monkeypatch):
-    report._GRAFIK_CACHE.update(drawn)  # drawn once for the module, same inputs
+    report_figures._GRAFIK_CACHE.update(drawn)  # drawn once for the module, same inputs
     assert gambar_lebih_dulu(lap_juni) == NAMES[::-1]
     siap = _siap(lap_juni)
     assert len(siap) == len(NAMES)
     assert not list((lap_juni.output_dir / GRAFIK_DIR).glob("*.png"))  # only drawn, not placed
-    report._GRAFIK_CACHE.clear()  # as in the kernel: a process that drew nothing yet
+    report_figures._GRAFIK_CACHE.clear()  # as in the kernel: a process that drew nothing yet
     for name in PLOTS:
         monkeypatch.setattr(charts, name, _refuse)
     for _, grafik in GRAFIK_NOTEBOOK:
@@ -97,7 +94,7 @@ def test_a_chart_drawn_from_other_inputs_is_not_taken(lap_juni, monkeypatch):
     riwayat.loc[0, "total_laporan"] += 1
     gambar_lebih_dulu(replace(lap_juni, riwayat=riwayat))
     assert len(_siap(lap_juni)) == len(NAMES)
-    report._GRAFIK_CACHE.clear()
+    report_figures._GRAFIK_CACHE.clear()
     for name in PLOTS:
         monkeypatch.setattr(charts, name, _refuse)
     for _, grafik in GRAFIK_NOTEBOOK:
@@ -108,7 +105,7 @@ def test_a_chart_drawn_from_other_inputs_is_not_taken(lap_juni, monkeypatch):
 def test_stops_where_the_notebook_already_is_or_when_told(lap_juni, drawn):
     import threading
 
-    report._GRAFIK_CACHE.update(drawn)
+    report_figures._GRAFIK_CACHE.update(drawn)
     figures = lap_juni.output_dir / GRAFIK_DIR
     figures.mkdir()
     (figures / "kanal.png").write_bytes(b"drawn by the notebook")
@@ -136,11 +133,11 @@ def _execute(month_dir, parameters) -> dict[str, bytes]:
 
 
 def _forget_drawn_charts_in_kernel() -> None:
-    # The warm kernel keeps the charts it drew or took (crmlib.report.laporan._GRAFIK_CACHE); it
+    # The warm kernel keeps the charts it drew or took (crmlib.report.figures._GRAFIK_CACHE); it
     # must draw or take them anew, as a kernel that has drawn nothing yet.
     status = _run_in_kernel(
         _warm["kernel"],
-        "import crmlib.report.laporan\ncrmlib.report.laporan._GRAFIK_CACHE.clear()",
+        "import crmlib.report.figures\ncrmlib.report.figures._GRAFIK_CACHE.clear()",
         30,
     )
     assert status == "ok"
@@ -168,8 +165,8 @@ def test_the_kernel_takes_the_builds_charts_and_would_draw_the_same_bytes(tmp_pa
     # Drawn in this process the way the build draws them (by the module's `drawn`, from
     # the very inputs the build has: the same hashes).
     lap = laporan_dari(month, ref, metrics, output_dir=dirs["build"], riwayat=parameters["riwayat"])
-    report._GRAFIK_CACHE.clear()
-    report._GRAFIK_CACHE.update(drawn)
+    report_figures._GRAFIK_CACHE.clear()
+    report_figures._GRAFIK_CACHE.update(drawn)
     assert gambar_lebih_dulu(lap) == NAMES[::-1]
     ahead = _siap(lap)
     assert set(ahead.values()) == set(drawn.values())

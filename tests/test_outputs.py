@@ -28,8 +28,8 @@ from crmlib.report.outputs import (
     build_provenance,
     metrics_to_dict,
     write_metrics_json,
-    write_tables_xlsx,
 )
+from crmlib.report.workbook import write_tables_xlsx
 
 # The JSON example of the data contract (§2), copied so the suite stands alone.
 CONTRACT_EXAMPLE = Path(__file__).parent / "fixtures" / "data-contract-example.json"

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT, koordinasi_row, laporan_row
 
+from crmlib.report import figures, narasi, tables
 from crmlib.report import laporan as r
-from crmlib.report import narasi
 
 
 def teks(lap) -> str:
@@ -59,7 +59,7 @@ def _table_rows(md: str) -> list[list[str]]:
 
 
 def test_recap_table_has_every_unit_and_bold_total(juni):
-    md = r.tabel_rekap_status(juni, as_text=True)
+    md = tables.tabel_rekap_status(juni, as_text=True)
     rows = _table_rows(md)
     assert len(rows) == 76 + 1
     assert rows[0][1] == "**KECAMATAN MATRAMAN**" and rows[1][:2] == ["1", "KELURAHAN KAYU MANIS"]
@@ -74,7 +74,7 @@ def test_headline_paragraph_has_seed_figures(juni):
 
 
 def test_top_units_show_the_tie_at_cutoff(juni):
-    md = r.tabel_top_ukpd(juni, as_text=True)
+    md = tables.tabel_top_ukpd(juni, as_text=True)
     rows = _table_rows(md)
     assert [row[0] for row in rows] == ["1", "2", "2", "4", "4", "4", "4"]
     assert rows[0][1:] == ["Kelurahan Rawamangun", "25"]
@@ -82,7 +82,7 @@ def test_top_units_show_the_tie_at_cutoff(juni):
 
 
 def test_top_categories(juni):
-    rows = _table_rows(r.tabel_top_kategori(juni, as_text=True))
+    rows = _table_rows(tables.tabel_top_kategori(juni, as_text=True))
     assert [row[2] for row in rows] == ["92", "75", "62", "48", "42"]
     assert rows[0][1] == "Pekerjaan Penanganan Prasarana dan Sarana Umum Kelurahan"
 
@@ -117,19 +117,19 @@ def test_top_categories(juni):
     ],
 )
 def test_ranking_tables_match_seed(juni, key, first, last, header):
-    md = r.tabel_peringkat(juni, key, as_text=True)
+    md = tables.tabel_peringkat(juni, key, as_text=True)
     rows = _table_rows(md)
     assert len(rows) == 10 and rows[0] == first and rows[-1] == last
     assert header in md
 
 
 def test_rejected_and_below_100_tables(juni):
-    rows = _table_rows(r.tabel_tl_ditolak(juni, as_text=True))
+    rows = _table_rows(tables.tabel_tl_ditolak(juni, as_text=True))
     assert [(row[1], row[2], row[6]) for row in rows] == [
         ("Kelurahan Pondok Kopi", "JK2206080126", "2"),
         ("Kelurahan Setu", "JK2206130046", "4"),
     ]
-    rows = _table_rows(r.tabel_nilai_dibawah_100(juni, as_text=True))
+    rows = _table_rows(tables.tabel_nilai_dibawah_100(juni, as_text=True))
     assert rows == [
         [
             "1",
@@ -165,16 +165,16 @@ def test_empty_month_is_graceful(empty_month):
     assert "tidak ada tindak lanjut pengaduan yang ditolak" in text
     assert "seluruh tindak lanjut pengaduan memperoleh nilai 100" in text
     assert "tercepat bulan Juni 2022: tidak ada data koordinasi" in text
-    assert r.tabel_top_ukpd(empty_month, as_text=True) == ""
-    assert r.tabel_peringkat(empty_month, "koordinasi_tercepat", as_text=True) == ""
+    assert tables.tabel_top_ukpd(empty_month, as_text=True) == ""
+    assert tables.tabel_peringkat(empty_month, "koordinasi_tercepat", as_text=True) == ""
     assert "tidak ada pengaduan" in kesimpulan(empty_month)
     assert "Tidak ada saran khusus untuk bulan ini." in text
     for chart in (
-        r.grafik_kecamatan,
-        r.grafik_kategori,
-        r.grafik_kanal,
-        r.grafik_respon,
-        r.grafik_harian,
+        figures.grafik_kecamatan,
+        figures.grafik_kategori,
+        figures.grafik_kanal,
+        figures.grafik_respon,
+        figures.grafik_harian,
     ):
         assert chart(empty_month, as_text=True).startswith("![")
 
@@ -208,8 +208,8 @@ def test_month_over_month_sentence(juni, monkeypatch):
         return drawn[-1]
 
     monkeypatch.setattr(charts, "plot_tren_bulanan", record)
-    monkeypatch.setattr(r, "_GRAFIK_CACHE", {})  # draw it here, not from an earlier test
-    assert r.grafik_tren(juni, as_text=True).startswith("![")
+    monkeypatch.setattr(figures, "_GRAFIK_CACHE", {})  # draw it here, not from an earlier test
+    assert figures.grafik_tren(juni, as_text=True).startswith("![")
     ax_bars, ax_pct = drawn[0].axes
     assert [p.get_height() for p in ax_bars.patches] == [600, 508]  # May, then June
     tepat = juni.m["respon"]["tepat_waktu"]
@@ -220,7 +220,7 @@ def test_month_over_month_sentence(juni, monkeypatch):
 
 
 def test_charts_written_beside_notebook(juni):
-    md = r.grafik_respon(juni, as_text=True)
+    md = figures.grafik_respon(juni, as_text=True)
     assert (
         "{#fig-respon fig-alt=" in md
         and (juni.output_dir / "grafik" / "respon.png").stat().st_size > 1000

@@ -151,12 +151,8 @@ def metrics(
     from crmlib.data.reader import read_month
     from crmlib.data.refdata import load_reference
     from crmlib.report.laporan import compute_month
-    from crmlib.report.outputs import (
-        metrics_to_dict,
-        month_provenance,
-        write_metrics_json,
-        write_tables_xlsx,
-    )
+    from crmlib.report.outputs import metrics_to_dict, month_provenance, write_metrics_json
+    from crmlib.report.workbook import write_tables_xlsx
 
     when = None
     if per_tanggal:

@@ -347,7 +347,7 @@ def _run_notebook(project: Project, params: dict, parameters: dict, tmp: Path, w
 class _DrawAhead:
     """The month's charts drawn in a thread of the build while the kernel runs the notebook.
 
-    See :func:`crmlib.report.laporan.gambar_lebih_dulu`. A failure here only means the
+    See :func:`crmlib.report.figures.gambar_lebih_dulu`. A failure here only means the
     notebook draws the charts itself; it never fails the build.
     """
 
@@ -363,7 +363,7 @@ class _DrawAhead:
         self.thread.start()
 
     def _run(self) -> None:
-        from crmlib.report.laporan import gambar_lebih_dulu
+        from crmlib.report.figures import gambar_lebih_dulu
 
         try:
             self.drawn = gambar_lebih_dulu(self.lap, self.stop)
@@ -372,7 +372,7 @@ class _DrawAhead:
 
     def finish(self) -> list[str]:
         """Wait for the chart in hand, remove the drawn-ahead folder; the charts drawn here."""
-        from crmlib.report.laporan import GRAFIK_SIAP_DIR
+        from crmlib.report.figures import GRAFIK_SIAP_DIR
 
         self.stop.set()
         self.thread.join()
@@ -411,7 +411,8 @@ def _write_metrics(
     the plausibility warnings go under :data:`WARNINGS_KEY`.
     """
     from crmlib.report.laporan import compute_month
-    from crmlib.report.outputs import month_provenance, write_metrics_json, write_tables_xlsx
+    from crmlib.report.outputs import month_provenance, write_metrics_json
+    from crmlib.report.workbook import write_tables_xlsx
 
     per_tanggal = params.get("per_tanggal")
     metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)

@@ -25,7 +25,8 @@ KERNEL_NAME = "python3"
 # Imported once when a warm kernel starts, so the first month doesn't pay for them.
 # (charts draw on matplotlib.figure directly; pyplot and its backend set-up are never needed)
 WARM_UP = (
-    "import crmlib.report.laporan, crmlib.report.charts, crmlib.report.fmt, crmlib.metrics, crmlib.report.narasi, "
+    "import crmlib.report.laporan, crmlib.report.tables, crmlib.report.figures, "
+    "crmlib.report.charts, crmlib.report.fmt, crmlib.metrics, crmlib.report.narasi, "
     "matplotlib.figure\n"
     # Only the module cache is warm: the namespace the notebook sees is a new kernel's.
     "del crmlib, matplotlib\n"

@@ -20,21 +20,20 @@ Design choices
   ``matplotlibrc`` cannot change the report.
 * A month without reports gives a valid figure with a centred "Tidak ada data".
 
-Figures display themselves in Jupyter (``_repr_png_``) at :data:`DPI`; use
-:func:`save_figure` or :func:`to_png` to write them.
+The style, the figure and the PNG output the charts share are in
+:mod:`crmlib.report.chart_base`: figures display themselves in Jupyter
+(``_repr_png_``); use :func:`crmlib.report.chart_base.save_figure` or
+:func:`crmlib.report.chart_base.to_png` to write them.
 """
 
 from __future__ import annotations
 
 import calendar
-import contextlib
 import csv
 import io
-import sys
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,151 +41,44 @@ import pandas as pd
 
 from crmlib.data.refdata import REFERENCE_DIR
 from crmlib.report import fmt
+from crmlib.report.chart_base import (
+    _ABU,
+    _AKSEN,
+    _PRIMER,
+    _PUCAT,
+    _TERANG,
+    UKURAN,
+    _count_axis,
+    _figure,
+    _figure_dua_panel,
+    _finish,
+    _fixed_locator,
+    _formatter_persen,
+    _gaya,
+    _kosong,
+    _warna,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only, keeps matplotlib out of import time
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
-    "DPI",
-    "LEBAR_IN",
-    "STYLE_PATH",
-    "TEKS_KOSONG",
-    "UKURAN",
     "plot_harian",
     "plot_kecamatan_status",
     "plot_per_kanal",
     "plot_top_kategori",
     "plot_tren_bulanan",
     "plot_waktu_respon",
-    "save_figure",
-    "to_png",
 ]
 
-STYLE_PATH = REFERENCE_DIR / "chart_style.mplstyle"
-
-#: Width of an A4 text column (21 cm - 2 x 2.5 cm margins ~ 6.3 in).
-LEBAR_IN = 6.3
-#: Default figure size in inches.
-UKURAN = (LEBAR_IN, 3.2)
-#: Resolution of saved/displayed PNGs.
-DPI = 150
-#: Note drawn when there is nothing to plot.
-TEKS_KOSONG = "Tidak ada data"
 
 # Order of the statuses in stacks and legends (as in the report's recap table).
 STATUS_URUTAN = ("Complete", "Disposisi", "In Progres", "Wait")
 # Colour-cycle positions (see the style file): status -> lightness ramp.
 _STATUS_WARNA = {"Complete": 0, "Disposisi": 2, "In Progres": 3, "Wait": 4}
-_PRIMER, _AKSEN, _SEDANG, _TERANG, _PUCAT, _ABU = range(6)
 
 LABEL_JUMLAH = "Jumlah laporan"
-
-
-# ---------------------------------------------------------------------------
-# infrastructure
-# ---------------------------------------------------------------------------
-@cache
-def _figure_class() -> type:
-    """Figure subclass that renders itself as PNG in Jupyter (created lazily)."""
-    from matplotlib.figure import Figure
-
-    class LaporanFigure(Figure):
-        """A report chart: a Figure with a PNG representation for notebooks."""
-
-        def _repr_png_(self) -> bytes:
-            return to_png(self)
-
-    return LaporanFigure
-
-
-@contextlib.contextmanager
-def _gaya() -> Iterator[None]:
-    """Apply the report style on top of matplotlib's defaults, then restore."""
-    import matplotlib.style
-
-    with matplotlib.style.context(str(STYLE_PATH), after_reset=True):
-        yield
-
-
-def _warna(i: int) -> str:
-    import matplotlib as mpl
-
-    colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
-    return colors[i % len(colors)]
-
-
-def _figure(height: float = UKURAN[1]) -> tuple[Figure, Axes]:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    fig = _figure_class()(figsize=(LEBAR_IN, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    return fig, ax
-
-
-def _finish(fig: Figure) -> Figure:
-    # Ticks and their labels are created lazily (when the figure is laid out or drawn) and
-    # read rcParams then; laying the figure out here, inside the style context, fixes them
-    # in the report style. The layout is what a draw would compute first; the draw itself
-    # is left to the one that renders (to_png), which keeps this layout.
-    try:
-        fig.get_layout_engine().execute(fig)  # every chart has one: layout="constrained"
-    except ValueError:  # as Figure.draw: a figure too small to lay out keeps its positions
-        pass
-    fig.stale = False  # laid out as it is now: any later change marks it stale again
-    return fig
-
-
-def _kosong(fig: Figure, ax: Axes, catatan: str | None = None) -> Figure:
-    """Turn ``ax`` into a centred "Tidak ada data" panel."""
-    ax.clear()
-    ax.set_axis_off()
-    ax.text(
-        0.5,
-        0.5,
-        TEKS_KOSONG,
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        fontsize=11,
-        color=_warna(_ABU),
-    )
-    if catatan:
-        ax.text(
-            0.5,
-            0.38,
-            catatan,
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=7.5,
-            color=_warna(_ABU),
-        )
-    return _finish(fig)
-
-
-def _formatter_angka(decimals: int | None = None):
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _pos: fmt.format_angka(v, decimals))
-
-
-def _formatter_persen():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _pos: fmt.format_persen(v, 0))
-
-
-def _count_axis(axis) -> None:
-    """Integer ticks written the Indonesian way (1.000, not 1,000 or 1000.0)."""
-    from matplotlib.ticker import MaxNLocator
-
-    # steps 1-2-5 give round ticks (0, 20, 40 rather than 0, 15, 30 or 0, 3, 6)
-    axis.set_major_locator(
-        MaxNLocator(nbins="auto", steps=[1, 2, 5, 10], integer=True, min_n_ticks=3)
-    )
-    axis.set_major_formatter(_formatter_angka())
 
 
 def _value_labels_h(ax: Axes, y, values, xmax: float) -> None:
@@ -413,71 +305,93 @@ def plot_waktu_respon(
         values = s.dropna().clip(lower=0).to_numpy()
         if len(values) == 0:
             return _kosong(fig, ax, catatan)
-
-        edges = np.arange(0, maks_jam + lebar_bin / 2, lebar_bin)
-        counts, _ = np.histogram(values[values <= maks_jam], bins=edges)
-        overflow = int((values > maks_jam).sum())
-        within = edges[1:] <= batas_jam + 1e-9
-        colors = [_warna(_PRIMER) if w else _warna(_TERANG) for w in within]
-        ax.bar(
-            edges[:-1],
-            counts,
-            width=lebar_bin,
-            align="edge",
-            color=colors,
-            edgecolor="white",
-            linewidth=0.4,
-        )
-        # A one-bin gap sets the overflow bar apart and keeps "48" and "> 48" from touching.
-        x_over = maks_jam + lebar_bin
-        ax.bar(
-            [x_over],
-            [overflow],
-            width=lebar_bin,
-            align="edge",
-            color=_warna(_TERANG),
-            edgecolor=_warna(_ABU),
-            linewidth=0.4,
-            hatch="////",
-        )
-
-        label_batas = f"Batas {fmt.format_angka(batas_jam)} jam"
-        ax.axvline(batas_jam, color=_warna(_AKSEN), linewidth=1.4, label=label_batas)
-        ax.text(
-            batas_jam + lebar_bin * 0.25,
-            0.97,
-            label_batas,
-            transform=ax.get_xaxis_transform(),
-            ha="left",
-            va="top",
-            color=_warna(_AKSEN),
-            fontsize=7.5,
-        )
+        top, x_over = _respon_bars(ax, values, batas_jam, maks_jam, lebar_bin)
+        _respon_limit(ax, batas_jam, lebar_bin)
         if catatan:
-            ax.text(
-                0.99,
-                0.97,
-                catatan,
-                transform=ax.transAxes,
-                ha="right",
-                va="top",
-                fontsize=7,
-                color=_warna(_ABU),
-            )
-
-        step = batas_jam if batas_jam > 0 and maks_jam / batas_jam <= 12 else maks_jam / 8
-        ticks = list(np.arange(0, maks_jam + 1e-9, step))
-        tick_labels = [fmt.format_angka(t) for t in ticks]
-        ax.set_xticks(
-            ticks + [x_over + lebar_bin / 2], tick_labels + [f"> {fmt.format_angka(maks_jam)}"]
-        )
-        ax.set_xlim(-lebar_bin * 0.2, x_over + lebar_bin * 1.2)
-        ax.set_ylim(0, max(counts.max(initial=0), overflow) * 1.12 or 1)
-        _count_axis(ax.yaxis)
-        ax.yaxis.grid(True)
-        ax.set_xlabel("Waktu respons (jam)")
-        ax.set_ylabel(LABEL_JUMLAH)
+            _respon_note(ax, catatan)
+        _respon_axes(ax, batas_jam, maks_jam, lebar_bin, x_over, top)
         return _finish(fig)
+
+
+def _respon_bars(
+    ax: Axes, values: np.ndarray, batas_jam: float, maks_jam: float, lebar_bin: float
+) -> tuple[float, float]:
+    """The bars, lighter beyond the limit, and the overflow bar; the tallest count, the overflow x."""
+    edges = np.arange(0, maks_jam + lebar_bin / 2, lebar_bin)
+    counts, _ = np.histogram(values[values <= maks_jam], bins=edges)
+    overflow = int((values > maks_jam).sum())
+    within = edges[1:] <= batas_jam + 1e-9
+    colors = [_warna(_PRIMER) if w else _warna(_TERANG) for w in within]
+    ax.bar(
+        edges[:-1],
+        counts,
+        width=lebar_bin,
+        align="edge",
+        color=colors,
+        edgecolor="white",
+        linewidth=0.4,
+    )
+    # A one-bin gap sets the overflow bar apart and keeps "48" and "> 48" from touching.
+    x_over = maks_jam + lebar_bin
+    ax.bar(
+        [x_over],
+        [overflow],
+        width=lebar_bin,
+        align="edge",
+        color=_warna(_TERANG),
+        edgecolor=_warna(_ABU),
+        linewidth=0.4,
+        hatch="////",
+    )
+    return max(counts.max(initial=0), overflow), x_over
+
+
+def _respon_limit(ax: Axes, batas_jam: float, lebar_bin: float) -> None:
+    """The limit as a vertical accent line, labelled at its top."""
+    label_batas = f"Batas {fmt.format_angka(batas_jam)} jam"
+    ax.axvline(batas_jam, color=_warna(_AKSEN), linewidth=1.4, label=label_batas)
+    ax.text(
+        batas_jam + lebar_bin * 0.25,
+        0.97,
+        label_batas,
+        transform=ax.get_xaxis_transform(),
+        ha="left",
+        va="top",
+        color=_warna(_AKSEN),
+        fontsize=7.5,
+    )
+
+
+def _respon_note(ax: Axes, catatan: str) -> None:
+    """The number of reports not responded to, in the top right corner."""
+    ax.text(
+        0.99,
+        0.97,
+        catatan,
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=7,
+        color=_warna(_ABU),
+    )
+
+
+def _respon_axes(
+    ax: Axes, batas_jam: float, maks_jam: float, lebar_bin: float, x_over: float, top: float
+) -> None:
+    """Hours below (ticks on multiples of the limit, "> 48" under the overflow), counts beside."""
+    step = batas_jam if batas_jam > 0 and maks_jam / batas_jam <= 12 else maks_jam / 8
+    ticks = list(np.arange(0, maks_jam + 1e-9, step))
+    tick_labels = [fmt.format_angka(t) for t in ticks]
+    ax.set_xticks(
+        ticks + [x_over + lebar_bin / 2], tick_labels + [f"> {fmt.format_angka(maks_jam)}"]
+    )
+    ax.set_xlim(-lebar_bin * 0.2, x_over + lebar_bin * 1.2)
+    ax.set_ylim(0, top * 1.12 or 1)
+    _count_axis(ax.yaxis)
+    ax.yaxis.grid(True)
+    ax.set_xlabel("Waktu respons (jam)")
+    ax.set_ylabel(LABEL_JUMLAH)
 
 
 def plot_harian(df: pd.DataFrame) -> Figure:
@@ -585,73 +499,74 @@ def plot_tren_bulanan(df: pd.DataFrame, batas_jam: float | None = None) -> Figur
         data = df.assign(_ym=[_year_month_key(p) for p in df["periode"]]).sort_values(
             "_ym", kind="stable"
         )
-        n = len(data)
-        x = np.arange(n)
-        totals = pd.to_numeric(data["total_laporan"], errors="coerce").fillna(0).to_numpy()
-
-        # Lower panel, counts: bars on their own count axis, values printed on them.
-        bars = ax.bar(x, totals, width=0.6, color=_warna(_TERANG), label="Jumlah laporan")
-        top = float(totals.max()) or 1.0
-        for xi, v in zip(x, totals, strict=True):
-            ax.text(
-                xi,
-                v + top * 0.02,
-                fmt.format_angka(v),
-                ha="center",
-                va="bottom",
-                fontsize=6.5 if n > 8 else 7,
-                color=_warna(_ABU),
-            )
-        ax.set_ylim(0, top * 1.22)
-        _count_axis(ax.yaxis)
-        ax.yaxis.grid(True)
-        ax.set_ylabel(LABEL_JUMLAH)
-
-        # Upper panel, percentages.
-        line_capaian = axp.plot(
-            x,
-            pd.to_numeric(data["capaian_persen"], errors="coerce"),
-            color=_warna(_AKSEN),
-            marker="o",
-            label="Capaian (%)",
-        )
-        line_tepat = axp.plot(
-            x,
-            pd.to_numeric(data["persen_tepat_waktu"], errors="coerce"),
-            color=_warna(_ABU),
-            marker="s",
-            linestyle=(0, (4, 2)),
-            label=f"Direspons ≤ {fmt.format_angka(_batas(batas_jam))} jam (%)",
-        )
-        axp.set_ylim(0, 105)
-        axp.yaxis.set_major_locator(_fixed_locator([0, 25, 50, 75, 100]))
-        axp.yaxis.set_major_formatter(_formatter_persen())
-        axp.yaxis.grid(True)
-        axp.set_ylabel("Persen (%)")
-        axp.tick_params(axis="x", length=0, labelbottom=False)
-
-        two_lines = n > 8  # "Jan 2022" side by side for a whole year would collide
-        labels = [fmt.format_bulan_tahun_singkat(ym) for ym in data["_ym"]]
-        if two_lines:
-            labels = [lab.replace(" ", "\n") for lab in labels]
-        ax.set_xticks(x, labels)
-        ax.tick_params(axis="x", length=0)
-        ax.set_xlim(-0.6, n - 0.4)
-        ax.set_xlabel("Bulan")
-        fig.legend(handles=[bars, *line_capaian, *line_tepat], loc="outside upper left", ncols=3)
+        x = np.arange(len(data))
+        bars = _tren_counts(ax, x, data)
+        lines = _tren_percentages(axp, x, data, batas_jam)
+        _tren_months(ax, x, data)
+        fig.legend(handles=[bars, *lines], loc="outside upper left", ncols=3)
         return _finish(fig)
 
 
-def _figure_dua_panel(height: float) -> tuple[Figure, Axes, Axes]:
-    """A figure with a lower panel (``fig.axes[0]``) and an upper one sharing its x axis."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def _tren_counts(ax: Axes, x: np.ndarray, data: pd.DataFrame):
+    """Lower panel, counts: bars on their own count axis, values printed on them."""
+    n = len(data)
+    totals = pd.to_numeric(data["total_laporan"], errors="coerce").fillna(0).to_numpy()
+    bars = ax.bar(x, totals, width=0.6, color=_warna(_TERANG), label="Jumlah laporan")
+    top = float(totals.max()) or 1.0
+    for xi, v in zip(x, totals, strict=True):
+        ax.text(
+            xi,
+            v + top * 0.02,
+            fmt.format_angka(v),
+            ha="center",
+            va="bottom",
+            fontsize=6.5 if n > 8 else 7,
+            color=_warna(_ABU),
+        )
+    ax.set_ylim(0, top * 1.22)
+    _count_axis(ax.yaxis)
+    ax.yaxis.grid(True)
+    ax.set_ylabel(LABEL_JUMLAH)
+    return bars
 
-    fig = _figure_class()(figsize=(LEBAR_IN, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    grid = fig.add_gridspec(2, 1, height_ratios=[1, 1])
-    bawah = fig.add_subplot(grid[1])
-    atas = fig.add_subplot(grid[0], sharex=bawah)
-    return fig, bawah, atas
+
+def _tren_percentages(axp: Axes, x: np.ndarray, data: pd.DataFrame, batas_jam: float | None):
+    """Upper panel, percentages: capaian and responded within the limit on a 0-100 % axis."""
+    line_capaian = axp.plot(
+        x,
+        pd.to_numeric(data["capaian_persen"], errors="coerce"),
+        color=_warna(_AKSEN),
+        marker="o",
+        label="Capaian (%)",
+    )
+    line_tepat = axp.plot(
+        x,
+        pd.to_numeric(data["persen_tepat_waktu"], errors="coerce"),
+        color=_warna(_ABU),
+        marker="s",
+        linestyle=(0, (4, 2)),
+        label=f"Direspons ≤ {fmt.format_angka(_batas(batas_jam))} jam (%)",
+    )
+    axp.set_ylim(0, 105)
+    axp.yaxis.set_major_locator(_fixed_locator([0, 25, 50, 75, 100]))
+    axp.yaxis.set_major_formatter(_formatter_persen())
+    axp.yaxis.grid(True)
+    axp.set_ylabel("Persen (%)")
+    axp.tick_params(axis="x", length=0, labelbottom=False)
+    return [*line_capaian, *line_tepat]
+
+
+def _tren_months(ax: Axes, x: np.ndarray, data: pd.DataFrame) -> None:
+    """The months under the lower panel ("Jan 2022"; on two lines beyond 8 months)."""
+    n = len(data)
+    two_lines = n > 8  # "Jan 2022" side by side for a whole year would collide
+    labels = [fmt.format_bulan_tahun_singkat(ym) for ym in data["_ym"]]
+    if two_lines:
+        labels = [lab.replace(" ", "\n") for lab in labels]
+    ax.set_xticks(x, labels)
+    ax.tick_params(axis="x", length=0)
+    ax.set_xlim(-0.6, n - 0.4)
+    ax.set_xlabel("Bulan")
 
 
 def _batas(batas_jam: float | None) -> float:
@@ -671,83 +586,3 @@ def _year_month_key(periode: object) -> str:
         return f"{int(periode.year):04d}-{int(periode.month):02d}"
     ts = pd.Timestamp(periode)
     return f"{ts.year:04d}-{ts.month:02d}"
-
-
-def _fixed_locator(values: list[float]):
-    from matplotlib.ticker import FixedLocator
-
-    return FixedLocator(values)
-
-
-# ---------------------------------------------------------------------------
-# output
-# ---------------------------------------------------------------------------
-def to_png(fig: Figure, dpi: int = DPI) -> bytes:
-    """PNG bytes of ``fig`` at ``dpi`` (for embedding or notebook display)."""
-    buf = io.BytesIO()
-    with _gaya():
-        if _laid_out_for(fig, dpi):
-            _print_as_laid_out(fig, buf)
-        else:
-            fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
-    return buf.getvalue()
-
-
-def _laid_out_for(fig: Figure, dpi: float) -> bool:
-    """Was ``fig`` laid out at ``dpi`` on white, on its Agg canvas, and not changed since?
-
-    Every chart of this module is: :func:`_finish` lays it out. A figure changed after
-    that is stale (matplotlib marks every change up to the figure), and is then saved
-    the ordinary way (``savefig`` lays it out again).
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    return (
-        not fig.stale
-        and fig.dpi == dpi
-        and type(fig.canvas) is FigureCanvasAgg
-        and tuple(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
-    )
-
-
-def _print_as_laid_out(fig: Figure, buf: io.BytesIO) -> None:
-    """Render ``fig``'s current layout to PNG, without laying it out again.
-
-    ``savefig`` on a constrained-layout figure runs the layout and a full draw
-    before the draw that renders: about 45 ms of a chart's ~230 ms, for a layout
-    that :func:`_finish` has just computed at the same resolution.
-    """
-    engine = fig.get_layout_engine()
-    fig.set_layout_engine("none")  # keeps the positions the last layout gave
-    try:
-        fig.canvas.print_png(buf)
-    finally:
-        fig.set_layout_engine(engine)
-
-
-def save_figure(fig: Figure, path: str | Path, dpi: int = DPI) -> Path:
-    """Write ``fig`` as PNG to ``path`` (parent folders created) and release it.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        A chart of this module (or any figure).
-    path : str or pathlib.Path
-        Target file; the PNG format is used whatever the suffix.
-    dpi : int, default 150
-        Resolution.
-
-    Returns
-    -------
-    pathlib.Path
-        The written path.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(to_png(fig, dpi))
-    # Our figures are not registered with pyplot; a pyplot figure passed in is closed
-    # so a long notebook session does not accumulate them.
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is not None:
-        pyplot.close(fig)
-    return target

@@ -346,27 +346,8 @@ def build_front_matter(
     tahun, bulan = parse_periode(periode)
     label = _bulan_tahun(tahun, bulan)
     kota = _nama_kota(params)
-    pola = {
-        "tahun": tahun,
-        "bulan": _BULAN[bulan - 1],
-        "periode_label": label,
-        "kota": kota,
-    }
-
-    kertas = _teks(params.get("kertas") or "a4").lower()
-    if kertas not in KERTAS:
-        raise ParamsError(
-            f"Parameter 'kertas' tidak valid: {kertas!r}; yang diharapkan: a4 atau f4."
-        )
-
-    if params.get("tanggal_laporan"):
-        tanggal = _tanggal(params["tanggal_laporan"])
-    else:
-        # The report is signed in the month after the one it covers.
-        berikut = (tahun + (bulan == 12), bulan % 12 + 1)
-        tanggal = _bulan_tahun(*berikut)
-    tempat = _teks(params.get("tempat") or "Jakarta")
-
+    kertas = _kertas(params)
+    tempat_tanggal = _tempat_tanggal(params, tahun, bulan)
     tentang, singkat = _tentang(provenance or {})
     judul = _teks(params.get("judul") or JUDUL_BAKU)
     # Metadata values are Markdown to pandoc and Quarto: parameters are literal text,
@@ -379,11 +360,8 @@ def build_front_matter(
         "periode": f"{tahun:04d}-{bulan:02d}",
         "periode-label": label,
         "identitas": _literal(_identitas(params, tahun)),
-        "kata-pengantar": [
-            teks_narasi(_isi_pola(p, pola), satu_paragraf=True)
-            for p in _paragraf(params.get("kata_pengantar"))
-        ],
-        "tempat-tanggal": teks_data(f"{tempat}, {tanggal}"),
+        "kata-pengantar": _kata_pengantar(params, tahun, bulan, label, kota),
+        "tempat-tanggal": teks_data(tempat_tanggal),
         "penandatangan": _literal(_penandatangan(params.get("penandatangan"))),
         "kertas": kertas,
         "tentang": tentang,
@@ -391,6 +369,44 @@ def build_front_matter(
         "tautan": {k: str(v) for k, v in (links or {}).items() if k in TAUTAN and v},
     }
     return meta
+
+
+def _kata_pengantar(
+    params: Mapping[str, Any], tahun: int, bulan: int, label: str, kota: str
+) -> list[str]:
+    """The foreword's paragraphs, ``{tahun}``, ``{bulan}``, ``{periode_label}``, ``{kota}`` filled in."""
+    pola = {
+        "tahun": tahun,
+        "bulan": _BULAN[bulan - 1],
+        "periode_label": label,
+        "kota": kota,
+    }
+    return [
+        teks_narasi(_isi_pola(p, pola), satu_paragraf=True)
+        for p in _paragraf(params.get("kata_pengantar"))
+    ]
+
+
+def _kertas(params: Mapping[str, Any]) -> str:
+    """The paper size, ``a4`` (default) or ``f4``."""
+    kertas = _teks(params.get("kertas") or "a4").lower()
+    if kertas not in KERTAS:
+        raise ParamsError(
+            f"Parameter 'kertas' tidak valid: {kertas!r}; yang diharapkan: a4 atau f4."
+        )
+    return kertas
+
+
+def _tempat_tanggal(params: Mapping[str, Any], tahun: int, bulan: int) -> str:
+    """The signature's place and date: "Jakarta, 15 Juli 2022" or "Jakarta, Juli 2022"."""
+    if params.get("tanggal_laporan"):
+        tanggal = _tanggal(params["tanggal_laporan"])
+    else:
+        # The report is signed in the month after the one it covers.
+        berikut = (tahun + (bulan == 12), bulan % 12 + 1)
+        tanggal = _bulan_tahun(*berikut)
+    tempat = _teks(params.get("tempat") or "Jakarta")
+    return f"{tempat}, {tanggal}"
 
 
 def _adalah_front_matter(sumber: str) -> bool:

@@ -1,22 +1,21 @@
-"""The report's text and tables as Markdown, built from the month's metrics.
+"""One month's report: its data, metrics and history in a :class:`Laporan`, and its text blocks.
 
-This is the presentation layer the notebook calls: every table cell, chart and
-caption comes from the contract dictionary of the month's metrics (the same
-dictionary written to ``metrics.json``) and is formatted by :mod:`crmlib.report.fmt`.
-Functions return :class:`IPython.display.Markdown` objects (or plain strings with
-``as_text=True`` for tests). The running text around them is not here: it is in
-the notebook's Markdown cells, filled with the values of :mod:`crmlib.report.narasi`.
+This is where the notebook starts: :func:`siapkan_laporan` reads, validates and
+computes the month (with the params files' values for what the notebook left at
+None) and :func:`laporan_dari` wraps a month the build has already computed. Every
+table, chart and caption comes from ``Laporan.m``, the contract dictionary of the
+month's metrics (the same dictionary written to ``metrics.json``): the tables are in
+:mod:`crmlib.report.tables`, the charts in :mod:`crmlib.report.figures`; the month's
+note and "Tentang laporan ini" are here. Functions return
+:class:`IPython.display.Markdown` objects (or plain strings with ``as_text=True`` for
+tests). The running text around them is not here: it is in the notebook's Markdown
+cells, filled with the values of :mod:`crmlib.report.narasi`.
 """
 
 from __future__ import annotations
 
-import base64
-import contextvars
-import hashlib
 import json
-import os
-import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -26,19 +25,9 @@ from crmlib.data.refdata import Reference, load_reference
 from crmlib.metrics import MetricParams, Metrics, compute_all, persen
 from crmlib.project import Project
 from crmlib.report import fmt
-from crmlib.report.escape import Markup, atribut, kode, teks_data, teks_narasi
+from crmlib.report.escape import kode, teks_data, teks_narasi
 from crmlib.report.outputs import metrics_to_dict
 
-GRAFIK_DIR = "grafik"
-# PNGs by the hash of what they are drawn from (_png); a few months' worth per process.
-GRAFIK_CACHE_MAX = 24
-_GRAFIK_CACHE: dict[str, bytes] = {}
-# Charts a build draws ahead of the notebook (gambar_lebih_dulu), in the month's folder,
-# each named by the hash of its inputs; the notebook's chart cells take them from there.
-GRAFIK_SIAP_DIR = ".grafik-siap"
-_SIMPAN_SIAP: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
-    "simpan_siap", default=None
-)
 RIWAYAT_COLUMNS = ["periode", "total_laporan", "capaian_persen", "persen_tepat_waktu"]
 
 
@@ -342,217 +331,41 @@ def laporan_dari(
     )
 
 
-# --------------------------------------------------------------------------- tables
+def previous_month_headline(project: Project, periode: str) -> list[dict]:
+    """Headline figures of the month before, computed from its own data (build-order independent)."""
+    from crmlib.data.params import load_params, resolve_data_path
+    from crmlib.data.periode import previous_periode
+    from crmlib.data.reader import read_month
+    from crmlib.data.refdata import load_reference
+    from crmlib.errors import CrmReportError
+    from crmlib.metrics import persen
+    from crmlib.report.laporan import compute_month
 
-
-def _cell(value: object) -> str:
-    # Every cell is literal text, except the templates' own Markdown (bold names, totals).
-    return teks_data(value)
-
-
-def _tebal(value: object) -> Markup:
-    """``value`` as literal text in bold."""
-    return Markup(f"**{teks_data(value)}**")
-
-
-def pipe_table(
-    header: list[str],
-    rows: list[list[object]],
-    align: str,
-    caption: str,
-    label: str,
-    classes: str = "",
-) -> str:
-    """A Markdown pipe table with a Quarto/pandoc caption line and optional div classes.
-
-    ``align`` has one letter per column: ``l``, ``r`` or ``c``. Cells are
-    literal text (:func:`crmlib.report.escape.teks_data`) unless they are
-    :class:`crmlib.report.escape.Markup`.
-    """
-    marks = {"l": ":---", "r": "---:", "c": ":---:"}
-    lines = [
-        "| " + " | ".join(_cell(h) for h in header) + " |",
-        "|" + "|".join(marks[a] for a in align) + "|",
+    prev = previous_periode(periode)
+    if not (project.params_dir / f"{prev}.yaml").exists():
+        return []
+    try:
+        params = load_params(project.params_dir, prev)
+        ref = load_reference(params.get("kota", "jakarta-timur"))
+        month = read_month(
+            resolve_data_path(params, project.root),
+            prev,
+            reference=ref,
+            izinkan_kosong=bool(params.get("izinkan_kosong")),
+        )
+    except CrmReportError:
+        return []
+    m = compute_month(month, ref, metrik=params.get("metrik"))
+    total = int(m.total_laporan)
+    tepat = int(m.respon["tepat_waktu"])
+    return [
+        {
+            "periode": prev,
+            "total_laporan": total,
+            "capaian_persen": m.capaian_persen,
+            "persen_tepat_waktu": persen(tepat, total),
+        }
     ]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    table = "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
-    return f"::: {{.{classes}}}\n\n{table}\n:::\n" if classes else table
-
-
-def daftar_kanal(lap: Laporan, as_text: bool = False):
-    """The 14 channels as a numbered list (from reference data)."""
-    items = [
-        f"{i}. {teks_data(k)}" for i, k in enumerate(lap.reference.kanal["keterangan"], start=1)
-    ]
-    return _md("\n".join(items) + "\n", as_text)
-
-
-def tabel_rekap_status(lap: Laporan, as_text: bool = False):
-    """The status recap of every unit (Tabel 2.1), kecamatan rows set apart, total row last."""
-    statuses = ["Complete", "Disposisi", "In Progres", "Wait"]
-    rows, no = [], 0
-    totals = dict.fromkeys(statuses, 0)
-    for r in lap.m["rekap_status"]:
-        level = r["ukpd"].split(" ", 1)[0]
-        if level == "KELURAHAN":
-            no += 1
-            nomor = str(no)
-        else:
-            no = 0
-            nomor = ""
-        name = _tebal(r["ukpd"]) if level != "KELURAHAN" else r["ukpd"]
-        counts = [fmt.format_angka(r["status"][s]) for s in statuses]
-        rows.append([nomor, name, *counts, fmt.format_angka(r["total"])])
-        for s in statuses:
-            totals[s] += r["status"][s]
-    rows.append(
-        [
-            "",
-            _tebal("Jumlah"),
-            *(_tebal(fmt.format_angka(totals[s])) for s in statuses),
-            _tebal(fmt.format_angka(lap.total)),
-        ]
-    )
-    per = lap.m.get("per_tanggal")
-    sub = f" (per tanggal {fmt.format_tanggal_waktu(pd.Timestamp(per))})" if per else ""
-    caption = f"Rekap pengaduan bulan {lap.bulan}: kondisi laporan Walikota Jakarta Timur{sub}"
-    head = ["No.", "UKPD", *statuses, "Total"]
-    text = pipe_table(head, rows, "llrrrrr", caption, "tbl-rekap", classes="tabel-rekap")
-    return _md(text, as_text)
-
-
-def tabel_top_ukpd(lap: Laporan, as_text: bool = False):
-    """Top-N units by number of reports (ties at the cut-off kept)."""
-    n = lap.metrics.params.top_n
-    entries = lap.m["top_ukpd"]
-    if not entries:
-        return _md("", as_text)
-    rows = [
-        [e["peringkat"], fmt.format_ukpd(e["ukpd"]), fmt.format_angka(e["jumlah"])] for e in entries
-    ]
-    table = pipe_table(
-        ["No", "Nama UKPD", "Jumlah Laporan"],
-        rows,
-        "rlr",
-        f"{n} UKPD dengan pengaduan terbanyak, {lap.bulan}",
-        "tbl-top-ukpd",
-    )
-    return _md(table, as_text)
-
-
-def tabel_top_kategori(lap: Laporan, as_text: bool = False):
-    """Top-N complaint categories."""
-    n = lap.metrics.params.top_n
-    entries = lap.m["top_kategori"]
-    if not entries:
-        return _md("", as_text)
-    rows = [[e["peringkat"], e["kategori"], fmt.format_angka(e["jumlah"])] for e in entries]
-    table = pipe_table(
-        ["No", "Kategori Aduan", "Jumlah Aduan"],
-        rows,
-        "rlr",
-        f"{n} kategori aduan terbanyak, {lap.bulan}",
-        "tbl-top-kategori",
-    )
-    return _md(table, as_text)
-
-
-_RANKINGS = {
-    "koordinasi_tercepat": ("Koordinasi Tercepat", "Koordinasi", "rerata_menit", "Menit", 2),
-    "koordinasi_terlama": ("Koordinasi Terlama", "Koordinasi", "rerata_jam", "Jam", 3),
-    "penyelesaian_tercepat": ("Penyelesaian Tercepat", "Penyelesaian", "rerata_menit", "Menit", 2),
-    "penyelesaian_terlama": ("Penyelesaian Terlama", "Penyelesaian", "rerata_jam", "Jam", 2),
-}
-
-
-def tabel_peringkat(lap: Laporan, key: str, as_text: bool = False):
-    """One of the four fastest/slowest-N kelurahan tables.
-
-    Completion tables carry completion headers (the seed printed coordination
-    headers there by mistake; data contract §4).
-    """
-    title, kind, col, unit, decimals = _RANKINGS[key]
-    n = lap.metrics.params.peringkat_n
-    entries = lap.m[key]
-    if not entries:
-        return _md("", as_text)
-    rows = [
-        [
-            e["peringkat"],
-            fmt.format_nama_kelurahan(e["ukpd"]),
-            fmt.format_angka(e["jumlah"]),
-            fmt.format_angka(e[col], decimals),
-        ]
-        for e in entries
-    ]
-    header = ["No", "Nama Kelurahan", f"Jumlah Laporan {kind}", f"Rerata Waktu {kind} ({unit})"]
-    caption = f"{n} kelurahan dengan rata-rata waktu {kind.lower()} {title.split()[-1].lower()}, {lap.bulan}"
-    table = pipe_table(header, rows, "rlrr", caption, f"tbl-{key.replace('_', '-')}")
-    return _md(table, as_text)
-
-
-def tabel_tl_ditolak(lap: Laporan, as_text: bool = False):
-    """Reports whose follow-up was rejected at least ``ambang_ditolak`` times."""
-    ambang = lap.metrics.params.ambang_ditolak
-    entries = lap.m["tl_ditolak"]
-    if not entries:
-        return _md("", as_text)
-    labels = lap.reference.status_labels
-    rows = [
-        [
-            i,
-            fmt.format_ukpd(e["ukpd"]),
-            e["nomor_laporan"],
-            e["kanal"],
-            e["kategori"],
-            labels.get(e["status"], e["status"]),
-            fmt.format_angka(e["jumlah_ditolak"]),
-        ]
-        for i, e in enumerate(entries, start=1)
-    ]
-    header = ["No", "UKPD", "No. Laporan", "Kanal", "Kategori", "Status", "TL Ditolak"]
-    caption = (
-        f"Tindak lanjut pengaduan yang ditolak {fmt.format_jumlah_terbilang(ambang)} kali atau "
-        f"lebih, {lap.bulan}"
-    )
-    return _md(pipe_table(header, rows, "rlllllr", caption, "tbl-tl-ditolak"), as_text)
-
-
-def tabel_nilai_dibawah_100(lap: Laporan, as_text: bool = False):
-    """Reports whose follow-up scored below 100."""
-    entries = lap.m["nilai_tl_dibawah_100"]
-    if not entries:
-        return _md("", as_text)
-    rows = [
-        [
-            i,
-            e["nomor_laporan"],
-            fmt.format_ukpd(e["ukpd"]),
-            e["kategori"],
-            e["rincian_masalah"] or "–",
-            fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_masuk"])),
-            fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_selesai"])),
-            fmt.format_angka(e["max_waktu_tl_jam"]),
-            fmt.format_angka(e["waktu_tl_jam"], 2),
-            fmt.format_angka(e["nilai_tl"]),
-        ]
-        for i, e in enumerate(entries, start=1)
-    ]
-    header = [
-        "No",
-        "No. Laporan",
-        "UKPD",
-        "Kategori",
-        "Rincian Masalah",
-        "Tgl Masuk",
-        "Tgl TL",
-        "Maks. Waktu TL (Jam)",
-        "Waktu TL (Jam)",
-        "Nilai TL",
-    ]
-    caption = f"Daftar UKPD dengan nilai tindak lanjut CRM di bawah 100, {lap.bulan}"
-    table = pipe_table(header, rows, "rllllllrrr", caption, "tbl-nilai-tl", classes="tabel-lebar")
-    return _md(table, as_text)
 
 
 # --------------------------------------------------------------------------- narrative
@@ -599,330 +412,3 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
         if provenance and provenance.get(key):
             lines.append(f"- {label}: {teks_data(provenance[key])}")
     return _md("\n".join(lines) + "\n", as_text)
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def _kunci_grafik(lap: Laporan, name: str, caption: str, alt: str) -> str:
-    """Everything a chart is drawn from: the data files' hashes, the metric settings, history."""
-    bahan = [
-        name,
-        caption,
-        alt,
-        lap.periode,
-        sorted(s["sha256"] for s in lap.month.sources),
-        repr(lap.metrics.params),
-        lap.m.get("per_tanggal"),
-        lap.riwayat.to_json(),
-    ]
-    return hashlib.sha256(json.dumps(bahan, default=str).encode("utf-8")).hexdigest()
-
-
-def _png(lap: Laporan, draw, name: str, caption: str, alt: str) -> bytes:
-    """The chart's PNG, drawn once per distinct input in this process.
-
-    A warm kernel executes the same month again when only its wording or narrative
-    params changed (``crm-report preview``); the charts are then the same bytes.
-    A chart the build drew ahead from the same inputs (:func:`gambar_lebih_dulu`)
-    is taken as it is.
-    """
-    from crmlib.report import charts
-
-    kunci = _kunci_grafik(lap, name, caption, alt)
-    png = _GRAFIK_CACHE.get(kunci)
-    if png is None:
-        png = _grafik_siap(lap, kunci)
-    if png is None:
-        png = charts.to_png(draw())
-    _GRAFIK_CACHE[kunci] = png
-    while len(_GRAFIK_CACHE) > GRAFIK_CACHE_MAX:
-        _GRAFIK_CACHE.pop(next(iter(_GRAFIK_CACHE)))
-    simpan = _SIMPAN_SIAP.get()
-    if simpan is not None:
-        # Written whole, then renamed: the notebook never reads half a PNG.
-        sementara = simpan / f".{kunci}.{threading.get_ident()}.tmp"
-        sementara.write_bytes(png)
-        os.replace(sementara, simpan / f"{kunci}.png")
-    return png
-
-
-def _grafik_siap(lap: Laporan, kunci: str) -> bytes | None:
-    if lap.output_dir is None:
-        return None
-    try:
-        return (lap.output_dir / GRAFIK_SIAP_DIR / f"{kunci}.png").read_bytes()
-    except OSError:
-        return None
-
-
-def _figure(lap: Laporan, draw, name: str, caption: str, as_text: bool, alt: str = ""):
-    """Save a chart beside the notebook and return it as a captioned Markdown figure.
-
-    ``draw`` makes the matplotlib figure (called only when this process has not
-    drawn the same chart from the same inputs yet). ``alt`` is the chart's text
-    alternative (``fig-alt``): what it shows, in numbers. Without an
-    ``output_dir`` (an interactive or plain papermill run) the PNG stays in the
-    output as a data URI; ``crm-report render`` writes it beside the notebook
-    (:func:`crmlib.render.notebook.simpan_grafik`).
-    """
-    png = _png(lap, draw, name, caption, alt)
-    if lap.output_dir is None:
-        target = f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}"
-    else:
-        folder = lap.output_dir / GRAFIK_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.png").write_bytes(png)
-        target = f"{GRAFIK_DIR}/{name}.png"
-    attr = f"#fig-{name}"
-    if alt:
-        attr += f' fig-alt="{atribut(alt)}"'
-    return _md(f"![{caption}]({target}){{{attr}}}\n", as_text)
-
-
-def _teks_alternatif(judul: str, butir: list[str], pemisah: str = ", ") -> str:
-    """'Judul: A 12, B 3.' — a chart's text alternative, stating its numbers."""
-    return f"{judul}: {pemisah.join(butir)}." if butir else f"{judul}: tidak ada data."
-
-
-def grafik_kecamatan(lap: Laporan, as_text: bool = False):
-    """Reports per kecamatan by status."""
-    from crmlib.report import charts
-
-    df = lap.metrics.rekap_kecamatan.rename(columns={"kelompok": "kecamatan"}).copy()
-    df["kecamatan"] = [
-        fmt.format_ukpd(k) if t == "kota" else k.title()
-        for k, t in zip(df["kecamatan"], df["tingkat"], strict=True)
-    ]
-    status = [c for c in ("Complete", "Disposisi", "In Progres", "Wait") if c in df.columns]
-    total = df[status].sum(axis=1)
-    selesai = df["Complete"] if "Complete" in df.columns else total * 0
-    alt = _teks_alternatif(
-        "Jumlah laporan per kecamatan (yang selesai dalam kurung)",
-        [
-            f"{k} {fmt.format_angka(t)} ({fmt.format_angka(c)})"
-            for k, t, c in zip(df["kecamatan"], total, selesai, strict=True)
-        ],
-    )
-    return _figure(
-        lap,
-        lambda: charts.plot_kecamatan_status(df),
-        "kecamatan",
-        f"Jumlah pengaduan per kecamatan menurut status, {lap.bulan}",
-        as_text,
-        alt,
-    )
-
-
-def grafik_kategori(lap: Laporan, as_text: bool = False):
-    """The busiest categories."""
-    from crmlib.report import charts
-
-    top = lap.metrics.top_kategori
-    alt = _teks_alternatif(
-        "Jumlah laporan pada kategori aduan terbanyak",
-        [f"{k} {fmt.format_angka(j)}" for k, j in zip(top["kategori"], top["jumlah"], strict=True)],
-    )
-    return _figure(
-        lap,
-        lambda: charts.plot_top_kategori(top),
-        "kategori",
-        f"Kategori aduan terbanyak, {lap.bulan}",
-        as_text,
-        alt,
-    )
-
-
-def grafik_kanal(lap: Laporan, as_text: bool = False):
-    """Reports per intake channel (all 14 shown)."""
-    from crmlib.report import charts
-
-    kanal = lap.metrics.per_kanal
-    alt = _teks_alternatif(
-        "Jumlah laporan per kanal",
-        [
-            f"{k} {fmt.format_angka(j)}"
-            for k, j in zip(kanal["kanal"], kanal["jumlah"], strict=True)
-        ],
-    )
-    return _figure(
-        lap,
-        lambda: charts.plot_per_kanal(kanal),
-        "kanal",
-        f"Jumlah pengaduan per kanal, {lap.bulan}",
-        as_text,
-        alt,
-    )
-
-
-def grafik_respon(lap: Laporan, as_text: bool = False):
-    """Distribution of response times against the limit."""
-    from crmlib.report import charts
-
-    batas = lap.metrics.params.batas_respon_jam
-    jam = pd.to_numeric(pd.Series(lap.metrics.waktu_respon_jam, dtype="float64"), errors="coerce")
-    b = fmt.format_angka(batas)
-    alt = _teks_alternatif(
-        "Jumlah laporan menurut waktu respons",
-        [
-            f"dalam {b} jam {fmt.format_angka(int((jam <= batas).sum()))}",
-            f"lebih dari {b} sampai 48 jam {fmt.format_angka(int(((jam > batas) & (jam <= 48)).sum()))}",
-            f"lebih dari 48 jam {fmt.format_angka(int((jam > 48).sum()))}",
-            f"belum direspons {fmt.format_angka(int(jam.isna().sum()))}",
-        ],
-    )
-    return _figure(
-        lap,
-        lambda: charts.plot_waktu_respon(jam, batas_jam=batas),
-        "respon",
-        f"Sebaran waktu respon terhadap batas {b} jam, {lap.bulan}",
-        as_text,
-        alt,
-    )
-
-
-def grafik_harian(lap: Laporan, as_text: bool = False):
-    """Daily intake over the month."""
-    from crmlib.report import charts
-
-    harian = lap.metrics.harian
-    jumlah = pd.to_numeric(harian["jumlah"], errors="coerce").fillna(0)
-    rerata = f"rata-rata {fmt.format_angka(jumlah.mean(), 1)} per hari" if len(jumlah) else ""
-    alt = _teks_alternatif(
-        f"Jumlah laporan masuk per tanggal, {lap.bulan} ({rerata})",
-        [
-            f"{d.day} {fmt.nama_bulan(d.month)}: {fmt.format_angka(j)}"
-            for d, j in zip(pd.to_datetime(harian["tanggal"]), jumlah, strict=True)
-        ],
-        pemisah="; ",
-    )
-    return _figure(
-        lap,
-        lambda: charts.plot_harian(harian),
-        "harian",
-        f"Jumlah pengaduan masuk per hari, {lap.bulan}",
-        as_text,
-        alt,
-    )
-
-
-def grafik_tren(lap: Laporan, as_text: bool = False):
-    """This month beside the earlier months the archive (or the build) provides; nothing if none."""
-    from crmlib.report import charts
-
-    if lap.riwayat.empty:
-        return _md("", as_text)
-    total = lap.total
-    now = pd.DataFrame(
-        [
-            {
-                "periode": lap.periode,
-                "total_laporan": total,
-                "capaian_persen": lap.m["capaian_persen"],
-                "persen_tepat_waktu": persen(lap.m["respon"]["tepat_waktu"], total),
-            }
-        ]
-    )
-    df = pd.concat([lap.riwayat, now], ignore_index=True).astype(
-        {"total_laporan": float, "capaian_persen": float, "persen_tepat_waktu": float}
-    )
-    alt = _teks_alternatif(
-        "Perbandingan bulanan",
-        [
-            f"{fmt.format_bulan_tahun(r.periode)} {fmt.format_angka(r.total_laporan)} laporan, "
-            f"capaian {fmt.format_persen(r.capaian_persen, 2) if pd.notna(r.capaian_persen) else '–'}, "
-            f"direspons tepat waktu "
-            f"{fmt.format_persen(r.persen_tepat_waktu, 2) if pd.notna(r.persen_tepat_waktu) else '–'}"
-            for r in df.sort_values("periode", kind="stable").itertuples()
-        ],
-        pemisah="; ",
-    )
-    return _figure(
-        lap,
-        lambda: charts.plot_tren_bulanan(df, batas_jam=lap.m["respon"]["batas_jam"]),
-        "tren",
-        f"Perbandingan dengan bulan sebelumnya: jumlah pengaduan, capaian dan respon tepat "
-        f"waktu, {lap.bulan}",
-        as_text,
-        alt,
-    )
-
-
-# The notebook's chart cells, in the order the notebook runs them.
-GRAFIK_NOTEBOOK = (
-    ("kecamatan", grafik_kecamatan),
-    ("tren", grafik_tren),
-    ("kategori", grafik_kategori),
-    ("kanal", grafik_kanal),
-    ("respon", grafik_respon),
-    ("harian", grafik_harian),
-)
-
-
-def gambar_lebih_dulu(lap: Laporan, berhenti: threading.Event | None = None) -> list[str]:
-    """Draw the month's charts while a kernel executes its notebook; the names drawn.
-
-    The build runs this in a thread while the kernel starts and executes the
-    notebook: drawing is most of the notebook's own time, and the build's process
-    has a core to spare meanwhile. The notebook draws top to bottom; this goes
-    bottom to top and stops where the two meet (the notebook has written that
-    chart) or when ``berhenti`` is set, so each chart is drawn about once. The PNGs
-    go to ``lap.output_dir/.grafik-siap/<key>.png``, named by the hash of
-    everything the chart is drawn from, so the notebook takes only a chart drawn
-    from exactly its own inputs, and draws any other itself.
-    """
-    if lap.output_dir is None:
-        return []
-    folder = lap.output_dir / GRAFIK_SIAP_DIR
-    folder.mkdir(exist_ok=True)
-    sendiri = replace(lap, output_dir=None)  # drawn, not written as the notebook's figure
-    token = _SIMPAN_SIAP.set(folder)
-    digambar = []
-    try:
-        for name, grafik in reversed(GRAFIK_NOTEBOOK):
-            if (berhenti is not None and berhenti.is_set()) or (
-                lap.output_dir / GRAFIK_DIR / f"{name}.png"
-            ).exists():
-                break
-            if grafik(sendiri, as_text=True):  # the trend chart is empty without history
-                digambar.append(name)
-    finally:
-        _SIMPAN_SIAP.reset(token)
-    return digambar
-
-
-def previous_month_headline(project: Project, periode: str) -> list[dict]:
-    """Headline figures of the month before, computed from its own data (build-order independent)."""
-    from crmlib.data.params import load_params, resolve_data_path
-    from crmlib.data.periode import previous_periode
-    from crmlib.data.reader import read_month
-    from crmlib.data.refdata import load_reference
-    from crmlib.errors import CrmReportError
-    from crmlib.metrics import persen
-    from crmlib.report.laporan import compute_month
-
-    prev = previous_periode(periode)
-    if not (project.params_dir / f"{prev}.yaml").exists():
-        return []
-    try:
-        params = load_params(project.params_dir, prev)
-        ref = load_reference(params.get("kota", "jakarta-timur"))
-        month = read_month(
-            resolve_data_path(params, project.root),
-            prev,
-            reference=ref,
-            izinkan_kosong=bool(params.get("izinkan_kosong")),
-        )
-    except CrmReportError:
-        return []
-    m = compute_month(month, ref, metrik=params.get("metrik"))
-    total = int(m.total_laporan)
-    tepat = int(m.respon["tepat_waktu"])
-    return [
-        {
-            "periode": prev,
-            "total_laporan": total,
-            "capaian_persen": m.capaian_persen,
-            "persen_tepat_waktu": persen(tepat, total),
-        }
-    ]

@@ -1,17 +1,17 @@
-"""Machine-readable outputs of a month: ``metrics.json`` and the tables workbook.
+"""Machine-readable outputs of a month: ``metrics.json``, its provenance, and the plain values.
 
 ``metrics.json`` follows the data contract (§2) exactly: fixed key names, canonical
 upper-case unit names, unrounded numbers as plain JSON numbers, ISO datetimes. Keys
 beyond the contract (``rekap_kecamatan``, ``per_kanal``, ``harian``, ``provenance``,
-...) are additions only. Both files are written atomically (temporary file in the
-same folder, then :func:`os.replace`), so a failed build never leaves a half-written
-file where a published one was.
+...) are additions only. It is written atomically (temporary file in the same
+folder, then :func:`os.replace`), so a failed build never leaves a half-written file
+where a published one was; the tables workbook (:mod:`crmlib.report.workbook`) is
+written the same way, from the same plain values.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import math
 import os
@@ -24,18 +24,14 @@ import numpy as np
 import pandas as pd
 
 import crmlib
-from crmlib.metrics import NILAI_COLUMNS, STATUSES, MetricParams, Metrics
-from crmlib.report.escape import seperti_rumus
+from crmlib.metrics import STATUSES, MetricParams, Metrics
 
 __all__ = [
     "CONTRACT_KEYS",
-    "Sheet",
     "build_provenance",
     "month_provenance",
     "metrics_to_dict",
     "write_metrics_json",
-    "write_tables_xlsx",
-    "write_workbook",
 ]
 
 #: Top-level keys the data contract (§2) fixes, in its order.
@@ -89,6 +85,21 @@ def _text(value: Any) -> str | None:
 
 def _iso(value: Any) -> str | None:
     return None if _missing(value) else pd.Timestamp(value).isoformat()
+
+
+def _cell_value(value: Any) -> Any:
+    """A value openpyxl writes as a real number/date (never a string of digits)."""
+    if _missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).to_pydatetime()
+    return value
 
 
 def _records(df: pd.DataFrame, convert: dict[str, Callable[[Any], Any]]) -> list[dict]:
@@ -333,15 +344,6 @@ def build_provenance(
     return out
 
 
-# --------------------------------------------------------------------------- tables workbook
-
-_FMT_INT = "#,##0"
-_FMT_2 = "#,##0.00"
-_FMT_3 = "#,##0.000"
-_FMT_DT = "dd/mm/yyyy hh:mm"
-_FMT_DATE = "dd/mm/yyyy"
-
-
 def month_provenance(month: Any, m: Metrics, per_tanggal: object = None) -> dict:
     """The provenance of a month read by :func:`crmlib.data.reader.read_month` and computed as ``m``.
 
@@ -358,301 +360,3 @@ def month_provenance(month: Any, m: Metrics, per_tanggal: object = None) -> dict
     provenance["periode"] = month.periode
     provenance["per_tanggal"] = m.per_tanggal.isoformat() if per_tanggal is not None else None
     return provenance
-
-
-@dataclasses.dataclass
-class Sheet:
-    """One worksheet: its name, header row, rows of real values, and number formats."""
-
-    name: str
-    header: list[str]
-    rows: list[list[Any]]
-    formats: dict[int, str]  # 0-based column → Excel number format
-
-
-def _cell_value(value: Any) -> Any:
-    """A value openpyxl writes as a real number/date (never a string of digits)."""
-    if _missing(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).to_pydatetime()
-    return value
-
-
-def _columns(df: pd.DataFrame, cols: list[str]) -> list[list[Any]]:
-    data = [df[c].tolist() for c in cols]
-    return [[_cell_value(col[i]) for col in data] for i in range(len(df))]
-
-
-def _numbered(rows: list[list[Any]]) -> list[list[Any]]:
-    return [[i, *r] for i, r in enumerate(rows, start=1)]
-
-
-def _sheets(m: Metrics) -> list[Sheet]:
-    p = m.params
-    status_fmt = dict.fromkeys(range(4, 9), _FMT_INT)
-    rekap_rows = _numbered(
-        _columns(m.rekap_status, ["ukpd", "tingkat", "kecamatan", *STATUSES, "total"])
-    )
-    totals = [int(m.rekap_status[c].sum()) for c in (*STATUSES, "total")]
-    rekap_rows.append([None, "Grand Total", None, None, *totals])
-    kec_rows = _numbered(_columns(m.rekap_kecamatan, ["kelompok", *STATUSES, "total"]))
-
-    def ranking(df: pd.DataFrame, value: str, sheet: str, unit: str, fmt: str) -> Sheet:
-        # Completion tables get completion headers: the seed's copy of the coordination
-        # headers there is a known fault (contract §4).
-        kind = sheet.split()[0]
-        counted = "Koordinasi" if kind == "Koordinasi" else "Selesai"
-        header = [
-            "Peringkat",
-            "Nama Kelurahan",
-            f"Jumlah Laporan {counted}",
-            f"Rerata Waktu {kind} ({unit})",
-        ]
-        return Sheet(
-            sheet,
-            header,
-            _columns(df, ["peringkat", "ukpd", "jumlah", value]),
-            {0: "0", 2: _FMT_INT, 3: fmt},
-        )
-
-    ringkasan = [
-        ["Periode", m.periode],
-        ["Kota", m.kota],
-        ["Per Tanggal", _cell_value(m.per_tanggal)],
-        ["Jumlah Laporan", m.total_laporan],
-        ["Jumlah Laporan Koordinasi", m.total_koordinasi],
-        ["Jumlah Laporan Selesai (Dinilai)", m.jumlah_selesai],
-        ["Capaian (%)", m.capaian_persen],
-        ["Batas Waktu Respon (Jam)", p.batas_respon_jam],
-        [f"Direspon ≤ {p.batas_respon_jam:g} Jam", m.respon["tepat_waktu"]],
-        [f"Direspon > {p.batas_respon_jam:g} Jam atau Belum Direspon", m.respon["terlambat"]],
-        ["Jumlah Peringkat Teratas (UKPD/Kategori)", p.top_n],
-        ["Jumlah Peringkat Kelurahan", p.peringkat_n],
-        ["Ambang TL Ditolak (Kali)", p.ambang_ditolak],
-        ["Langkah Keterlambatan TL (Jam)", p.langkah_jam],
-        ["Pengurangan Nilai per Langkah", p.penalti_per_langkah],
-        ["Versi crmlib", crmlib.__version__],
-    ]
-    return [
-        Sheet(
-            "Ringkasan",
-            ["Uraian", "Nilai"],
-            [[k, _cell_value(v)] for k, v in ringkasan],
-            {1: "General"},
-        ),
-        Sheet(
-            "Rekap Status",
-            ["No", "Nama UKPD", "Tingkat", "Kecamatan", *STATUSES, "Total"],
-            rekap_rows,
-            {0: "0", **status_fmt},
-        ),
-        Sheet(
-            "Rekap Kecamatan",
-            ["No", "Kecamatan", *STATUSES, "Total"],
-            kec_rows,
-            {0: "0", **dict.fromkeys(range(2, 7), _FMT_INT)},
-        ),
-        Sheet(
-            "Top UKPD",
-            ["Peringkat", "Nama UKPD", "Jumlah Laporan"],
-            _columns(m.top_ukpd, ["peringkat", "ukpd", "jumlah"]),
-            {0: "0", 2: _FMT_INT},
-        ),
-        Sheet(
-            "Top Kategori",
-            ["Peringkat", "Kategori Aduan", "Jumlah Aduan"],
-            _columns(m.top_kategori, ["peringkat", "kategori", "jumlah"]),
-            {0: "0", 2: _FMT_INT},
-        ),
-        ranking(m.koordinasi_tercepat, "rerata_menit", "Koordinasi Tercepat", "Menit", _FMT_2),
-        ranking(m.koordinasi_terlama, "rerata_jam", "Koordinasi Terlama", "Jam", _FMT_3),
-        ranking(m.penyelesaian_tercepat, "rerata_menit", "Penyelesaian Tercepat", "Menit", _FMT_2),
-        ranking(m.penyelesaian_terlama, "rerata_jam", "Penyelesaian Terlama", "Jam", _FMT_2),
-        Sheet(
-            "TL Ditolak",
-            [
-                "No",
-                "Nama UKPD",
-                "No. Laporan",
-                "Kanal Laporan",
-                "Kategori",
-                "Status Laporan",
-                "Total TL Ditolak",
-            ],
-            _numbered(
-                _columns(
-                    m.tl_ditolak,
-                    ["ukpd", "nomor_laporan", "kanal", "kategori", "status", "jumlah_ditolak"],
-                )
-            ),
-            {0: "0", 6: _FMT_INT},
-        ),
-        Sheet(
-            "Nilai TL < 100",
-            [
-                "No",
-                "No. Laporan",
-                "Nama UKPD",
-                "Kategori",
-                "Rincian Masalah",
-                "Tgl Masuk",
-                "Tgl TL",
-                "Max Waktu TL (Jam)",
-                "Waktu TL (Jam)",
-                "Nilai TL",
-            ],
-            _numbered(
-                _columns(
-                    m.nilai_tl_dibawah_100,
-                    NILAI_COLUMNS,
-                )
-            ),
-            {0: "0", 5: _FMT_DT, 6: _FMT_DT, 7: "General", 8: _FMT_2, 9: "General"},
-        ),
-        Sheet(
-            "Per Kanal",
-            ["No", "Kanal", "Keterangan", "Jumlah Laporan"],
-            _numbered(_kanal_rows(m.per_kanal)),
-            {0: "0", 3: _FMT_INT},
-        ),
-        Sheet(
-            "Harian",
-            ["Tanggal", "Jumlah Laporan"],
-            _columns(m.harian, ["tanggal", "jumlah"]),
-            {0: _FMT_DATE, 1: _FMT_INT},
-        ),
-    ]
-
-
-def _kanal_rows(df: pd.DataFrame) -> list[list[Any]]:
-    ket = df["keterangan"] if "keterangan" in df.columns else df["kanal"]
-    return _columns(df.assign(_ket=ket), ["kanal", "_ket", "jumlah"])
-
-
-def _width(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, dt.datetime):
-        return 16
-    if isinstance(value, dt.date):
-        return 10
-    if isinstance(value, float):
-        return len(f"{value:,.3f}")
-    if isinstance(value, int):
-        return len(f"{value:,}")
-    return len(str(value))
-
-
-def _text_stays_text(ws) -> None:
-    """Write every text value as text: never a formula, not even after editing the cell.
-
-    openpyxl stores a string starting with ``=`` as a formula; the values come from
-    the export (``=HYPERLINK(...)`` in a category must stay a category).
-    """
-    for row in ws.iter_rows():
-        for cell in row:
-            if seperti_rumus(cell.value):
-                cell.data_type = "s"
-                # Excel keeps the text as text when the cell is edited.
-                cell.quotePrefix = True
-
-
-def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
-    """Write the month's report tables as one Excel workbook, atomically.
-
-    Parameters
-    ----------
-    m : Metrics
-        The month's metrics.
-    path : path
-        Target ``.xlsx`` file (parent folders are created).
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
-
-    Notes
-    -----
-    One sheet per report table (``Ringkasan``, ``Rekap Status``, ``Rekap Kecamatan``,
-    ``Top UKPD``, ``Top Kategori``, ``Koordinasi Tercepat``/``Terlama``,
-    ``Penyelesaian Tercepat``/``Terlama``, ``TL Ditolak``, ``Nilai TL < 100``,
-    ``Per Kanal``, ``Harian``) with Indonesian headers. Numbers and dates are real
-    Excel numbers/dates (unrounded; number formats only change the display), the
-    header row is frozen and bold, columns are sized to their content. Unit names
-    stay canonical (``KELURAHAN CIPAYUNG``) so they match ``metrics.json``. Text is
-    always written as text, never as a formula (``=HYPERLINK(...)`` in a category
-    stays those characters).
-    """
-    created = m.per_tanggal.to_pydatetime() if m.per_tanggal is not None else None
-    title = f"Tabel Laporan Bulanan CRM {m.kota} {m.periode}"
-    return write_workbook(_sheets(m), path, title, created)
-
-
-def write_workbook(
-    sheets: list[Sheet], path: Path | str, title: str, created: dt.datetime | None = None
-) -> Path:
-    """Write sheets as one Excel workbook, atomically; text always stays text.
-
-    Parameters
-    ----------
-    sheets : list of Sheet
-        Name, header, rows (real numbers and dates) and number formats per column.
-    path : path
-        Target ``.xlsx`` file (parent folders are created).
-    title : str
-        The workbook's document title.
-    created : datetime, optional
-        The document's creation date; from the data, not the clock, so that
-        rebuilding the same data changes nothing.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
-    for sheet in sheets:
-        ws = wb.create_sheet(sheet.name)
-        ws.append(sheet.header)
-        for cell in ws[1]:
-            cell.font = bold
-            cell.alignment = Alignment(vertical="center", wrap_text=False)
-        for row in sheet.rows:
-            ws.append(row)
-        _text_stays_text(ws)
-        widths = [len(h) for h in sheet.header]
-        for row in sheet.rows:
-            for j, value in enumerate(row):
-                widths[j] = max(widths[j], _width(value))
-        for j, width in enumerate(widths):
-            ws.column_dimensions[get_column_letter(j + 1)].width = min(max(width + 2, 6), 60)
-        for j, fmt in sheet.formats.items():
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j + 1, max_col=j + 1):
-                if cell.value is not None and not isinstance(cell.value, str):
-                    cell.number_format = fmt
-        if sheet.name == "Ringkasan":
-            for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
-                if isinstance(cell.value, dt.datetime):
-                    cell.number_format = _FMT_DT
-                elif isinstance(cell.value, float):
-                    cell.number_format = _FMT_3
-        ws.freeze_panes = "A2"
-    if created is not None:
-        wb.properties.created = created
-    wb.properties.creator = f"crmlib {crmlib.__version__}"
-    wb.properties.title = title
-    return _atomic_write(Path(path), lambda tmp: wb.save(tmp))

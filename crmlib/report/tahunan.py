@@ -17,8 +17,9 @@ from crmlib.metrics import persen
 from crmlib.report import fmt
 from crmlib.report.archive_data import read_month_summary, rollup, unit_series
 from crmlib.report.escape import teks_data
-from crmlib.report.laporan import _md, _tebal, pipe_table
-from crmlib.report.outputs import Sheet, write_workbook
+from crmlib.report.laporan import _md
+from crmlib.report.tables import _tebal, pipe_table
+from crmlib.report.workbook import Sheet, write_workbook
 
 #: A unit needs at least this many reports in the year to be named best/worst responder.
 MIN_LAPORAN_RESPON = 12

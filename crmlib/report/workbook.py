@@ -1,0 +1,355 @@
+"""The month's tables as one Excel workbook (``tabel.xlsx``), and the writer of any workbook.
+
+One sheet per report table with Indonesian headers; numbers and dates are real Excel
+numbers and dates (number formats change only the display), text always stays text
+(never a formula). The file is written atomically, as ``metrics.json`` is
+(:mod:`crmlib.report.outputs`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import crmlib
+from crmlib.metrics import NILAI_COLUMNS, STATUSES, Metrics
+from crmlib.report.escape import seperti_rumus
+from crmlib.report.outputs import _atomic_write, _cell_value
+
+__all__ = ["Sheet", "write_tables_xlsx", "write_workbook"]
+
+
+_FMT_INT = "#,##0"
+_FMT_2 = "#,##0.00"
+_FMT_3 = "#,##0.000"
+_FMT_DT = "dd/mm/yyyy hh:mm"
+_FMT_DATE = "dd/mm/yyyy"
+
+
+@dataclasses.dataclass
+class Sheet:
+    """One worksheet: its name, header row, rows of real values, and number formats."""
+
+    name: str
+    header: list[str]
+    rows: list[list[Any]]
+    formats: dict[int, str]  # 0-based column → Excel number format
+
+
+def _columns(df: pd.DataFrame, cols: list[str]) -> list[list[Any]]:
+    data = [df[c].tolist() for c in cols]
+    return [[_cell_value(col[i]) for col in data] for i in range(len(df))]
+
+
+def _numbered(rows: list[list[Any]]) -> list[list[Any]]:
+    return [[i, *r] for i, r in enumerate(rows, start=1)]
+
+
+def _sheets(m: Metrics) -> list[Sheet]:
+    """Every sheet of the month's workbook, in the report's order."""
+    return [
+        _sheet_ringkasan(m),
+        *_sheets_rekap(m),
+        *_sheets_top(m),
+        *_sheets_peringkat(m),
+        *_sheets_daftar(m),
+        *_sheets_sebaran(m),
+    ]
+
+
+def _sheet_ringkasan(m: Metrics) -> Sheet:
+    """The headline figures and the settings they were computed with."""
+    p = m.params
+    ringkasan = [
+        ["Periode", m.periode],
+        ["Kota", m.kota],
+        ["Per Tanggal", _cell_value(m.per_tanggal)],
+        ["Jumlah Laporan", m.total_laporan],
+        ["Jumlah Laporan Koordinasi", m.total_koordinasi],
+        ["Jumlah Laporan Selesai (Dinilai)", m.jumlah_selesai],
+        ["Capaian (%)", m.capaian_persen],
+        ["Batas Waktu Respon (Jam)", p.batas_respon_jam],
+        [f"Direspon ≤ {p.batas_respon_jam:g} Jam", m.respon["tepat_waktu"]],
+        [f"Direspon > {p.batas_respon_jam:g} Jam atau Belum Direspon", m.respon["terlambat"]],
+        ["Jumlah Peringkat Teratas (UKPD/Kategori)", p.top_n],
+        ["Jumlah Peringkat Kelurahan", p.peringkat_n],
+        ["Ambang TL Ditolak (Kali)", p.ambang_ditolak],
+        ["Langkah Keterlambatan TL (Jam)", p.langkah_jam],
+        ["Pengurangan Nilai per Langkah", p.penalti_per_langkah],
+        ["Versi crmlib", crmlib.__version__],
+    ]
+    return Sheet(
+        "Ringkasan",
+        ["Uraian", "Nilai"],
+        [[k, _cell_value(v)] for k, v in ringkasan],
+        {1: "General"},
+    )
+
+
+def _sheets_rekap(m: Metrics) -> list[Sheet]:
+    """The status recap per unit (with its grand total) and per kecamatan."""
+    status_fmt = dict.fromkeys(range(4, 9), _FMT_INT)
+    rekap_rows = _numbered(
+        _columns(m.rekap_status, ["ukpd", "tingkat", "kecamatan", *STATUSES, "total"])
+    )
+    totals = [int(m.rekap_status[c].sum()) for c in (*STATUSES, "total")]
+    rekap_rows.append([None, "Grand Total", None, None, *totals])
+    kec_rows = _numbered(_columns(m.rekap_kecamatan, ["kelompok", *STATUSES, "total"]))
+    return [
+        Sheet(
+            "Rekap Status",
+            ["No", "Nama UKPD", "Tingkat", "Kecamatan", *STATUSES, "Total"],
+            rekap_rows,
+            {0: "0", **status_fmt},
+        ),
+        Sheet(
+            "Rekap Kecamatan",
+            ["No", "Kecamatan", *STATUSES, "Total"],
+            kec_rows,
+            {0: "0", **dict.fromkeys(range(2, 7), _FMT_INT)},
+        ),
+    ]
+
+
+def _sheets_top(m: Metrics) -> list[Sheet]:
+    """The units and categories with the most reports."""
+    return [
+        Sheet(
+            "Top UKPD",
+            ["Peringkat", "Nama UKPD", "Jumlah Laporan"],
+            _columns(m.top_ukpd, ["peringkat", "ukpd", "jumlah"]),
+            {0: "0", 2: _FMT_INT},
+        ),
+        Sheet(
+            "Top Kategori",
+            ["Peringkat", "Kategori Aduan", "Jumlah Aduan"],
+            _columns(m.top_kategori, ["peringkat", "kategori", "jumlah"]),
+            {0: "0", 2: _FMT_INT},
+        ),
+    ]
+
+
+def _sheets_peringkat(m: Metrics) -> list[Sheet]:
+    """The four fastest/slowest kelurahan rankings."""
+    return [
+        _ranking(m.koordinasi_tercepat, "rerata_menit", "Koordinasi Tercepat", "Menit", _FMT_2),
+        _ranking(m.koordinasi_terlama, "rerata_jam", "Koordinasi Terlama", "Jam", _FMT_3),
+        _ranking(m.penyelesaian_tercepat, "rerata_menit", "Penyelesaian Tercepat", "Menit", _FMT_2),
+        _ranking(m.penyelesaian_terlama, "rerata_jam", "Penyelesaian Terlama", "Jam", _FMT_2),
+    ]
+
+
+def _ranking(df: pd.DataFrame, value: str, sheet: str, unit: str, fmt: str) -> Sheet:
+    """One kelurahan ranking: rank, name, number of reports, mean time."""
+    # Completion tables get completion headers: the seed's copy of the coordination
+    # headers there is a known fault (contract §4).
+    kind = sheet.split()[0]
+    counted = "Koordinasi" if kind == "Koordinasi" else "Selesai"
+    header = [
+        "Peringkat",
+        "Nama Kelurahan",
+        f"Jumlah Laporan {counted}",
+        f"Rerata Waktu {kind} ({unit})",
+    ]
+    return Sheet(
+        sheet,
+        header,
+        _columns(df, ["peringkat", "ukpd", "jumlah", value]),
+        {0: "0", 2: _FMT_INT, 3: fmt},
+    )
+
+
+def _sheets_daftar(m: Metrics) -> list[Sheet]:
+    """The reports listed one by one: rejected follow-ups and scores below 100."""
+    return [
+        Sheet(
+            "TL Ditolak",
+            [
+                "No",
+                "Nama UKPD",
+                "No. Laporan",
+                "Kanal Laporan",
+                "Kategori",
+                "Status Laporan",
+                "Total TL Ditolak",
+            ],
+            _numbered(
+                _columns(
+                    m.tl_ditolak,
+                    ["ukpd", "nomor_laporan", "kanal", "kategori", "status", "jumlah_ditolak"],
+                )
+            ),
+            {0: "0", 6: _FMT_INT},
+        ),
+        Sheet(
+            "Nilai TL < 100",
+            [
+                "No",
+                "No. Laporan",
+                "Nama UKPD",
+                "Kategori",
+                "Rincian Masalah",
+                "Tgl Masuk",
+                "Tgl TL",
+                "Max Waktu TL (Jam)",
+                "Waktu TL (Jam)",
+                "Nilai TL",
+            ],
+            _numbered(
+                _columns(
+                    m.nilai_tl_dibawah_100,
+                    NILAI_COLUMNS,
+                )
+            ),
+            {0: "0", 5: _FMT_DT, 6: _FMT_DT, 7: "General", 8: _FMT_2, 9: "General"},
+        ),
+    ]
+
+
+def _sheets_sebaran(m: Metrics) -> list[Sheet]:
+    """Reports per intake channel and per day."""
+    return [
+        Sheet(
+            "Per Kanal",
+            ["No", "Kanal", "Keterangan", "Jumlah Laporan"],
+            _numbered(_kanal_rows(m.per_kanal)),
+            {0: "0", 3: _FMT_INT},
+        ),
+        Sheet(
+            "Harian",
+            ["Tanggal", "Jumlah Laporan"],
+            _columns(m.harian, ["tanggal", "jumlah"]),
+            {0: _FMT_DATE, 1: _FMT_INT},
+        ),
+    ]
+
+
+def _kanal_rows(df: pd.DataFrame) -> list[list[Any]]:
+    ket = df["keterangan"] if "keterangan" in df.columns else df["kanal"]
+    return _columns(df.assign(_ket=ket), ["kanal", "_ket", "jumlah"])
+
+
+def _width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return 16
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:,.3f}")
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    return len(str(value))
+
+
+def _text_stays_text(ws) -> None:
+    """Write every text value as text: never a formula, not even after editing the cell.
+
+    openpyxl stores a string starting with ``=`` as a formula; the values come from
+    the export (``=HYPERLINK(...)`` in a category must stay a category).
+    """
+    for row in ws.iter_rows():
+        for cell in row:
+            if seperti_rumus(cell.value):
+                cell.data_type = "s"
+                # Excel keeps the text as text when the cell is edited.
+                cell.quotePrefix = True
+
+
+def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
+    """Write the month's report tables as one Excel workbook, atomically.
+
+    Parameters
+    ----------
+    m : Metrics
+        The month's metrics.
+    path : path
+        Target ``.xlsx`` file (parent folders are created).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    One sheet per report table (``Ringkasan``, ``Rekap Status``, ``Rekap Kecamatan``,
+    ``Top UKPD``, ``Top Kategori``, ``Koordinasi Tercepat``/``Terlama``,
+    ``Penyelesaian Tercepat``/``Terlama``, ``TL Ditolak``, ``Nilai TL < 100``,
+    ``Per Kanal``, ``Harian``) with Indonesian headers. Numbers and dates are real
+    Excel numbers/dates (unrounded; number formats only change the display), the
+    header row is frozen and bold, columns are sized to their content. Unit names
+    stay canonical (``KELURAHAN CIPAYUNG``) so they match ``metrics.json``. Text is
+    always written as text, never as a formula (``=HYPERLINK(...)`` in a category
+    stays those characters).
+    """
+    created = m.per_tanggal.to_pydatetime() if m.per_tanggal is not None else None
+    title = f"Tabel Laporan Bulanan CRM {m.kota} {m.periode}"
+    return write_workbook(_sheets(m), path, title, created)
+
+
+def write_workbook(
+    sheets: list[Sheet], path: Path | str, title: str, created: dt.datetime | None = None
+) -> Path:
+    """Write sheets as one Excel workbook, atomically; text always stays text.
+
+    Parameters
+    ----------
+    sheets : list of Sheet
+        Name, header, rows (real numbers and dates) and number formats per column.
+    path : path
+        Target ``.xlsx`` file (parent folders are created).
+    title : str
+        The workbook's document title.
+    created : datetime, optional
+        The document's creation date; from the data, not the clock, so that
+        rebuilding the same data changes nothing.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.name)
+        ws.append(sheet.header)
+        for cell in ws[1]:
+            cell.font = bold
+            cell.alignment = Alignment(vertical="center", wrap_text=False)
+        for row in sheet.rows:
+            ws.append(row)
+        _text_stays_text(ws)
+        widths = [len(h) for h in sheet.header]
+        for row in sheet.rows:
+            for j, value in enumerate(row):
+                widths[j] = max(widths[j], _width(value))
+        for j, width in enumerate(widths):
+            ws.column_dimensions[get_column_letter(j + 1)].width = min(max(width + 2, 6), 60)
+        for j, fmt in sheet.formats.items():
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j + 1, max_col=j + 1):
+                if cell.value is not None and not isinstance(cell.value, str):
+                    cell.number_format = fmt
+        if sheet.name == "Ringkasan":
+            for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+                if isinstance(cell.value, dt.datetime):
+                    cell.number_format = _FMT_DT
+                elif isinstance(cell.value, float):
+                    cell.number_format = _FMT_3
+        ws.freeze_panes = "A2"
+    if created is not None:
+        wb.properties.created = created
+    wb.properties.creator = f"crmlib {crmlib.__version__}"
+    wb.properties.title = title
+    return _atomic_write(Path(path), lambda tmp: wb.save(tmp))
