@@ -1,7 +1,7 @@
 """Data is data in every format it reaches: Markdown, chart labels, spreadsheet cells.
 
 Markdown values are run through pandoc (the binary the embedded renderer uses) to
-HTML, Typst and pandoc's own AST, with the reader options of crmlib.render.renderer.
+HTML, Typst and pandoc's own AST, with the reader options of crmlib.render.markdown.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from conftest import laporan_row
 
-from crmlib.render.renderer import MARKDOWN
+from crmlib.render.markdown import MARKDOWN
 from crmlib.report import laporan as report
 from crmlib.report import tables
 from crmlib.report.escape import Markup, bersihkan_kontrol, kode, teks_data, teks_narasi

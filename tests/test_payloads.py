@@ -296,7 +296,7 @@ def test_raw_blocks_come_only_from_templates(month):
 
     import pypandoc
 
-    from crmlib.render.renderer import MARKDOWN, notebook_to_markdown
+    from crmlib.render.markdown import MARKDOWN, notebook_to_markdown
 
     nb = json.loads((month / "laporan.ipynb").read_text(encoding="utf-8"))
     _, body, _ = notebook_to_markdown(nb)

@@ -22,7 +22,8 @@ import pytest
 import yaml
 from fixtures_render import prepare_month
 
-from crmlib.render.renderer import LAYOUT, render_month
+from crmlib.render.extension import LAYOUT
+from crmlib.render.renderer import render_month
 
 ROOT = Path(__file__).resolve().parents[1]
 POST_RENDER = ROOT / "_extensions" / "laporan-crm" / "post-render.py"

@@ -25,6 +25,8 @@ from pypdf import PdfReader
 
 from crmlib.errors import ParamsError, RendererMissingError, RenderError
 from crmlib.render import renderer as render
+from crmlib.render.extension import find_project_root
+from crmlib.render.markdown import cell_options, notebook_to_markdown
 from crmlib.report.frontmatter import (
     build_front_matter,
     inject_front_matter,
@@ -213,13 +215,13 @@ def test_broken_front_matter_is_a_readable_error(tmp_path):
 
 def test_cell_options():
     src = "#| label: fig-x\n#| fig-cap: 'Judul: dengan titik dua'\nkode()\n#| bukan opsi\n"
-    assert render.cell_options(src) == {"label": "fig-x", "fig-cap": "Judul: dengan titik dua"}
-    assert render.cell_options("kode()\n") == {}
-    assert render.cell_options("#| : [rusak\n") == {}
+    assert cell_options(src) == {"label": "fig-x", "fig-cap": "Judul: dengan titik dua"}
+    assert cell_options("kode()\n") == {}
+    assert cell_options("#| : [rusak\n") == {}
 
 
 def test_notebook_to_markdown_keeps_only_what_the_report_shows():
-    meta, body, images = render.notebook_to_markdown(load_notebook())
+    meta, body, images = notebook_to_markdown(load_notebook())
     assert meta == {"title": "LAPORAN BULANAN CRM", "lang": "id"}
     for heading in ("# BAB I PENDAHULUAN", "## A. Latar Belakang", "# BAB III PENUTUP"):
         assert heading in body
@@ -246,7 +248,7 @@ def test_notebook_to_markdown_respects_include_false_and_uncaptioned_images():
     bare = json.loads(json.dumps(figure_cell))
     bare["source"] = "x\n"
     nb["cells"] = [nb["cells"][0], hidden, bare]
-    _, body, images = render.notebook_to_markdown(nb)
+    _, body, images = notebook_to_markdown(nb)
     assert body.strip() == "![](gambar-sel-2.png)"
     assert list(images) == ["gambar-sel-2.png"]
 
@@ -281,9 +283,9 @@ def test_forced_quarto_without_quarto_fails_before_rendering(tmp_path, monkeypat
 
 def test_find_project_root(tmp_path):
     root = Path(__file__).resolve().parents[1]
-    assert render.find_project_root(root / "output" / "2022-06") == root
+    assert find_project_root(root / "output" / "2022-06") == root
     # Outside the project: falls back to the checkout that holds crmlib.
-    assert render.find_project_root(tmp_path) == root
+    assert find_project_root(tmp_path) == root
 
 
 def test_missing_notebook_is_a_render_error(tmp_path):

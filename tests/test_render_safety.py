@@ -15,6 +15,7 @@ import pytest
 from fixtures_render import markdown_cell_notebook, prepare_month
 
 from crmlib.errors import RenderError
+from crmlib.render import quarto, typst_compile
 from crmlib.render import renderer as render
 
 SECRET = "isi-rahasia-di-luar-folder-bulan-7f3a"
@@ -75,7 +76,7 @@ def test_quarto_path_applies_the_same_image_rule(tmp_path, secret_file, monkeypa
     month = _month(tmp_path, f"# BAB I X\n\n![gambar]({secret_file})\n")
     calls = []
     monkeypatch.setattr(render.shutil, "which", lambda name: "/bin/false")
-    monkeypatch.setattr(render.subprocess, "run", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(quarto.subprocess, "run", lambda *a, **k: calls.append(a))
     with pytest.raises(RenderError, match="hanya boleh memuat gambar PNG/JPEG dari folder"):
         render.render_month(month, renderer="quarto")
     assert calls == []  # Quarto never ran
@@ -113,7 +114,7 @@ def test_typst_is_stopped_after_its_time(tmp_path):
     src.write_text("#let s = 0\n#for i in range(100000) { for j in range(100000) { s += 1 } }\n")
     # One second is as good a bound as any: the loop would run for hours.
     with pytest.raises(RenderError, match="tidak selesai dalam 1 detik"):
-        render.compile_typst(src, tmp_path / "x.pdf", tmp_path, timeout=1)
+        typst_compile.compile_typst(src, tmp_path / "x.pdf", tmp_path, timeout=1)
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -121,7 +122,7 @@ def test_typst_is_stopped_at_its_memory_bound(tmp_path):
     src = tmp_path / "rakus.typ"
     src.write_text("#let a = range(200000000)\n#a.len()\n")
     with pytest.raises(RenderError, match="batas memori 512 MB"):
-        render.compile_typst(src, tmp_path / "x.pdf", tmp_path, memory=512 * 2**20)
+        typst_compile.compile_typst(src, tmp_path / "x.pdf", tmp_path, memory=512 * 2**20)
 
 
 def test_typst_child_stops_itself_without_its_parent(tmp_path):
@@ -130,9 +131,9 @@ def test_typst_child_stops_itself_without_its_parent(tmp_path):
     src.write_text("#let s = 0\n#for i in range(100000) { for j in range(100000) { s += 1 } }\n")
     # timeout=0.4 gives the child the smallest CPU bound, 1 s (2 × 0.4 + 1, rounded down):
     # the loop would run for hours, so any bound shows the child stopping itself.
-    child = render.start_typst(timeout=0.4)
+    child = typst_compile.start_typst(timeout=0.4)
     with pytest.raises(RenderError, match="batas waktu CPU"):
-        render.compile_typst(src, tmp_path / "x.pdf", tmp_path, timeout=120, child=child)
+        typst_compile.compile_typst(src, tmp_path / "x.pdf", tmp_path, timeout=120, child=child)
 
 
 def test_identity_params_and_foreword_are_text_on_the_cover(tmp_path):

@@ -15,7 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures_render import load_notebook
 
-from crmlib.render.renderer import MARKDOWN, _pandoc, cell_options, notebook_to_markdown
+from crmlib.render.embedded import _pandoc
+from crmlib.render.markdown import MARKDOWN, cell_options, notebook_to_markdown
 from crmlib.report.laporan import Laporan, catatan
 
 ROOT = Path(__file__).resolve().parents[1]

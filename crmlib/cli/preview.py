@@ -89,24 +89,27 @@ def _code_cells(nb: dict[str, Any]) -> list[str]:
 def render_html(month_dir: Path, root: Path) -> Path:
     """``month_dir/laporan.ipynb`` to ``laporan.html`` with the embedded renderer's HTML step.
 
-    The same pandoc command as :func:`crmlib.render.renderer._render_embedded` writes the HTML
+    The same pandoc command as :func:`crmlib.render.embedded._render_embedded` writes the HTML
     with (template, stylesheet, Lua filters, sandbox), without the PDF.
     """
-    from crmlib.render import renderer as r
+    from crmlib.render.embedded import _siapkan_sumber, pandoc_common, pandoc_html
+    from crmlib.render.extension import EXTENSION, _ekor
+    from crmlib.render.markdown import notebook_to_markdown
+    from crmlib.render.renderer import NOTEBOOK
 
-    ext = root / "_extensions" / r.EXTENSION
-    notebook = json.loads((month_dir / r.NOTEBOOK).read_text(encoding="utf-8"))
-    meta, body, gambar = r.notebook_to_markdown(notebook)
+    ext = root / "_extensions" / EXTENSION
+    notebook = json.loads((month_dir / NOTEBOOK).read_text(encoding="utf-8"))
+    meta, body, gambar = notebook_to_markdown(notebook)
     with tempfile.TemporaryDirectory(prefix=".crm-render-", dir=month_dir) as tmp_name:
-        tmp, _ = r._siapkan_sumber(Path(tmp_name), meta, body, gambar, month_dir, ext)
+        tmp, _ = _siapkan_sumber(Path(tmp_name), meta, body, gambar, month_dir, ext)
         out = month_dir / ".laporan.html.tmp"
-        cmd = r.pandoc_html(
-            ext, r.pandoc_common(ext, meta), "laporan-html.md", tmp / "laporan-css.html", out
+        cmd = pandoc_html(
+            ext, pandoc_common(ext, meta), "laporan-html.md", tmp / "laporan-css.html", out
         )
         res = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=120)
         if res.returncode != 0:
             out.unlink(missing_ok=True)
-            raise RenderError(f"pandoc gagal menulis HTML pratinjau:\n{r._ekor(res.stderr)}")
+            raise RenderError(f"pandoc gagal menulis HTML pratinjau:\n{_ekor(res.stderr)}")
     final = month_dir / "laporan.html"
     os.replace(out, final)
     return final

@@ -239,7 +239,7 @@ def trend_svg(months: list[dict[str, Any]]) -> str:
 
 
 def _stylesheet(output_dir: Path) -> str:
-    from crmlib.render.renderer import EXTENSION, find_project_root
+    from crmlib.render.extension import EXTENSION, find_project_root
 
     try:
         root = find_project_root(output_dir)
