@@ -8,8 +8,9 @@ import pytest
 from conftest import ROOT, koordinasi_row, laporan_row, write_month
 
 from crmlib.cli.main import main
+from crmlib.data.parsing import parse_datetimes
 from crmlib.data.plausibility import check_coverage, volume_warning
-from crmlib.data.reader import parse_datetimes, read_month
+from crmlib.data.reader import read_month
 from crmlib.errors import InputDataError
 from crmlib.metrics import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from conftest import koordinasi_row, laporan_row
 
-from crmlib.data.reader import parse_datetimes, read_month
+from crmlib.data.parsing import parse_datetimes
+from crmlib.data.reader import read_month
 from crmlib.errors import InputDataError
 
 FORMS = ["csv", "xlsx"]

@@ -13,15 +13,8 @@ import pandas as pd
 import pytest
 from conftest import koordinasi_row, laporan_row
 
-from crmlib.data.reader import (
-    EXCEL_SERIAL_RANGE,
-    _infer_periode,
-    _is_blank,
-    check_periode,
-    parse_datetimes,
-    parse_numbers,
-    read_month,
-)
+from crmlib.data.parsing import EXCEL_SERIAL_RANGE, is_blank, parse_datetimes, parse_numbers
+from crmlib.data.reader import _infer_periode, check_periode, read_month
 from crmlib.errors import InputDataError
 from crmlib.samplegen.writers import ALIAS_HEADERS
 
@@ -37,7 +30,7 @@ def _problems(month_factory, rows, periode="2022-06"):
 
 def test_cells_of_spaces_are_blank_and_text_is_not():
     series = pd.Series(["", "   ", "\t", None, np.nan, "x", " 0 ", 0, 0.0], dtype=object)
-    assert _is_blank(series).tolist() == [True, True, True, True, True] + [False] * 4
+    assert is_blank(series).tolist() == [True, True, True, True, True] + [False] * 4
 
 
 def test_a_whitespace_only_required_cell_is_reported_as_empty(month_factory):
@@ -602,7 +595,7 @@ def test_missing_required_columns_are_named_with_a_typo_hint_only_where_one_fits
 
 
 def test_a_header_with_swapped_letters_is_suggested():
-    from crmlib.data.reader import _header_typos
+    from crmlib.data.headers import _header_typos
 
     mapping = {"ukpd": "ukpd", "nama skpd": "ukpd", "kanal": "kanal"}
     # "dpuk" is too far from "ukpd" for difflib, but has the same letters.
@@ -689,7 +682,7 @@ def test_an_export_of_another_month_is_refused_naming_the_entry_column(month_fac
 
 
 def test_values_in_messages_are_shown_as_written():
-    from crmlib.data.reader import _display
+    from crmlib.data.validation import _display
 
     # A whole number stored as a float (an Excel number cell) loses its ".0".
     assert [_display(v) for v in (2206030001.0, 1.5, -2.0, 7, "  12,5 ")] == [
@@ -702,7 +695,7 @@ def test_values_in_messages_are_shown_as_written():
 
 
 def test_column_letters_follow_excel_past_z():
-    from crmlib.data.reader import _column_letter
+    from crmlib.data.headers import _column_letter
 
     assert [_column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
         "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",

@@ -28,7 +28,8 @@ import yaml
 from openpyxl import load_workbook
 
 from crmlib import samplegen
-from crmlib.data.reader import parse_datetimes, read_month
+from crmlib.data.parsing import parse_datetimes
+from crmlib.data.reader import read_month
 from crmlib.data.refdata import load_reference, normalize_header
 from crmlib.metrics import (
     compute_nilai_tl,

@@ -128,10 +128,7 @@ def write_month_params(
     month = read_month(
         data, periode, kota=defaults.get("kota", "jakarta-timur"), izinkan_kosong=izinkan_kosong
     )
-    try:
-        data_text = str(Path(data).resolve().relative_to(project.root.resolve()))
-    except ValueError:
-        data_text = str(Path(data).resolve())
+    data_text = _data_text(data, project.root)
     values = {
         "periode": periode,
         "data": data_text,
@@ -143,13 +140,31 @@ def write_month_params(
     if izinkan_kosong:
         values["izinkan_kosong"] = True
     text = month_yaml(values, month.counts)
-    # What we are about to write must load exactly as build will load it.
+    _check_written(text, data_text, defaults, periode, project.params_dir, path)
+    project.params_dir.mkdir(parents=True, exist_ok=True)
+    return path, _replace_with_backup(path, text, now)
+
+
+def _data_text(data: Path, root: Path) -> str:
+    """The data path as the month file records it: relative to the project root if inside."""
+    try:
+        return str(Path(data).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(Path(data).resolve())
+
+
+def _check_written(
+    text: str, data_text: str, defaults: dict, periode: str, params_dir: Path, path: Path
+) -> None:
+    """Refuse a month file that would not load back exactly as the build will load it."""
     written = validate_params(yaml.safe_load(text), text, str(path))
     if written.get("data") != data_text:
         raise ParamsError(f"{path}: lokasi data '{data_text}' tidak dapat ditulis apa adanya.")
-    merge_month(defaults, written, periode, project.params_dir, path)
+    merge_month(defaults, written, periode, params_dir, path)
 
-    project.params_dir.mkdir(parents=True, exist_ok=True)
+
+def _replace_with_backup(path: Path, text: str, now: dt.datetime) -> Path | None:
+    """Write ``text`` to ``path`` atomically; return the backup of the file it replaced."""
     backup = None
     if path.exists():
         backup = path.with_name(f"{path.name}.bak-{now:%Y%m%d-%H%M%S}")
@@ -157,4 +172,4 @@ def write_month_params(
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-    return path, backup
+    return backup

@@ -156,15 +156,45 @@ def available_cities(reference_dir: Path | None = None) -> list[str]:
 
 @cache
 def _load(reference_dir: str, kota: str) -> Reference:
+    """The reference data of ``kota`` under ``reference_dir``, read once per process."""
     base = Path(reference_dir)
+    city_dir = _city_dir(base, kota)
+    kota_info = _read_yaml(city_dir / "kota.yaml")
+    ukpd = _load_ukpd(city_dir)
+    ukpd_lookup = _ukpd_spellings(base, city_dir, ukpd, kota_info)
+    kanal, kanal_lookup = _load_kanal(base)
+    status_lookup, status_labels = _load_status(base)
+    kategori, default_max, kategori_lookup = _load_kategori(base)
+    header_alias, pelapor = _load_headers(base)
+    return Reference(
+        kota=kota_info,
+        ukpd=ukpd,
+        kanal=kanal,
+        kategori=kategori,
+        default_max_waktu_tl_jam=default_max,
+        status_labels=status_labels,
+        header_alias=header_alias,
+        pelapor_headers=pelapor,
+        _ukpd_lookup=ukpd_lookup,
+        _kanal_lookup=kanal_lookup,
+        _status_lookup=status_lookup,
+        _kategori_lookup=kategori_lookup,
+    )
+
+
+def _city_dir(base: Path, kota: str) -> Path:
+    """The city's folder; an unknown city refused with the known ones."""
     city_dir = base / "kota" / kota
     if not (city_dir / "ukpd.csv").exists():
         known = ", ".join(available_cities(base)) or "-"
         raise ReferenceDataError(
             f"Kota '{kota}' tidak dikenal: tidak ada {city_dir / 'ukpd.csv'}. Kota yang tersedia: {known}."
         )
-    kota_info = _read_yaml(city_dir / "kota.yaml")
+    return city_dir
 
+
+def _load_ukpd(city_dir: Path) -> pd.DataFrame:
+    """The city's units in official order; a missing column or a doubled unit refused."""
     ukpd_rows = _read_csv(city_dir / "ukpd.csv")
     ukpd = pd.DataFrame(ukpd_rows)
     missing = {"urutan", "ukpd", "tingkat", "nama", "kecamatan"} - set(ukpd.columns)
@@ -178,7 +208,13 @@ def _load(reference_dir: str, kota: str) -> Reference:
     if ukpd["ukpd"].duplicated().any():
         dup = ukpd.loc[ukpd["ukpd"].duplicated(), "ukpd"].tolist()
         raise ReferenceDataError(f"{city_dir / 'ukpd.csv'}: UKPD ganda: {', '.join(dup)}")
+    return ukpd
 
+
+def _ukpd_spellings(
+    base: Path, city_dir: Path, ukpd: pd.DataFrame, kota_info: dict
+) -> dict[str, str]:
+    """Every accepted spelling of a unit (name aliases, prefix variants, city aliases) -> unit."""
     prefixes = {
         normalize_name(k): normalize_name(v)
         for k, v in _read_yaml(base / "unit_prefix.yaml").items()
@@ -208,7 +244,11 @@ def _load(reference_dir: str, kota: str) -> Reference:
                 f"{city_dir / 'kota.yaml'}: ukpd_alias menunjuk UKPD tak dikenal '{target}'"
             )
         ukpd_lookup[normalize_name(alias)] = target
+    return ukpd_lookup
 
+
+def _load_kanal(base: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Channels in official order, and every code, description and alias -> code."""
     kanal_rows = _read_csv(base / "kanal.csv")
     kanal = pd.DataFrame(kanal_rows)[["kanal", "urutan", "keterangan"]]
     kanal["urutan"] = kanal["urutan"].astype(int)
@@ -220,7 +260,11 @@ def _load(reference_dir: str, kota: str) -> Reference:
         for a in (r.get("alias") or "").split("|"):
             if a.strip():
                 kanal_lookup.setdefault(normalize_name(a), r["kanal"])
+    return kanal, kanal_lookup
 
+
+def _load_status(base: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Status and alias -> status, and status -> label; exactly the contract's statuses."""
     status_rows = _read_csv(base / "status.csv")
     status_lookup: dict[str, str] = {}
     status_labels: dict[str, str] = {}
@@ -234,7 +278,11 @@ def _load(reference_dir: str, kota: str) -> Reference:
         raise ReferenceDataError(
             f"{base / 'status.csv'}: harus memuat tepat status {', '.join(STATUSES)}"
         )
+    return status_lookup, status_labels
 
+
+def _load_kategori(base: Path) -> tuple[pd.DataFrame, float, dict[str, str]]:
+    """Categories with their hours, the ``*`` default hours, and misspelling -> category."""
     kat_rows = _read_csv(base / "kategori.csv")
     kategori = pd.DataFrame(kat_rows)
     kategori["max_waktu_tl_jam"] = kategori["max_waktu_tl_jam"].astype(float)
@@ -246,7 +294,11 @@ def _load(reference_dir: str, kota: str) -> Reference:
     }
     for k in kategori["kategori"]:
         kategori_lookup.setdefault(normalize_name(k), k)
+    return kategori, default_max, kategori_lookup
 
+
+def _load_headers(base: Path) -> tuple[dict[str, dict[str, str]], frozenset[str]]:
+    """Per sheet, header key -> contract column; and the reporter headers to drop."""
     headers = _read_yaml(base / "header_alias.yaml")
     header_alias: dict[str, dict[str, str]] = {}
     for sheet in ("laporan", "koordinasi"):
@@ -257,21 +309,7 @@ def _load(reference_dir: str, kota: str) -> Reference:
                 mapping.setdefault(normalize_header(a), canonical)
         header_alias[sheet] = mapping
     pelapor = frozenset(normalize_header(h) for h in headers.get("pelapor") or [])
-
-    return Reference(
-        kota=kota_info,
-        ukpd=ukpd,
-        kanal=kanal,
-        kategori=kategori,
-        default_max_waktu_tl_jam=default_max,
-        status_labels=status_labels,
-        header_alias=header_alias,
-        pelapor_headers=pelapor,
-        _ukpd_lookup=ukpd_lookup,
-        _kanal_lookup=kanal_lookup,
-        _status_lookup=status_lookup,
-        _kategori_lookup=kategori_lookup,
-    )
+    return header_alias, pelapor
 
 
 def load_reference(kota: str = DEFAULT_KOTA, reference_dir: Path | str | None = None) -> Reference:

@@ -49,7 +49,7 @@ def _hash_data(path: Path) -> str:
     The path is located (and so validated) first: a wrong ``data:`` such as a big
     folder is never read, and the build then reports it through the reader.
     """
-    from crmlib.data.reader import locate_sources
+    from crmlib.data.sources import locate_sources
 
     try:
         files = sorted({src.path for src in locate_sources(path).values()})
