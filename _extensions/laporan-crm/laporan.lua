@@ -280,10 +280,12 @@ local function style_table(t)
       name = "Tabel"
     end
     name = name:gsub("%s*{#[^}]*}%s*$", "")
+    -- Attributes as a list of pairs, not a Lua table: pairs() over a table has no fixed
+    -- order, and the HTML's bytes must not change from one build to the next.
     return pandoc.Div({ t }, pandoc.Attr("", { "tabel-gulir" }, {
-      role = "region",
-      tabindex = "0",
-      ["aria-label"] = name,
+      { "role", "region" },
+      { "tabindex", "0" },
+      { "aria-label", name },
     }))
   end
   return t
