@@ -25,6 +25,7 @@ def copy_project(dest: Path, months: tuple[str, ...] | list[str] = MONTHS) -> Pa
     for name in ("notebooks", "_extensions"):
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
+    shutil.copy(ROOT / "requirements.lock", dest / "requirements.lock")
     (dest / "params").mkdir()
     shutil.copy(ROOT / "params" / "_default.yaml", dest / "params" / "_default.yaml")
     (dest / "data").mkdir()

@@ -19,6 +19,8 @@ from crmlib.errors import CrmReportError
 from crmlib.project import Project
 
 STATE_FILE = "build-info.json"
+# The lock of every Python package (`make lock`): its hash is recorded with every build.
+LOCK_FILE = "requirements.lock"
 # What the templates are made of: a change in any of these rebuilds every month.
 TEMPLATE_GLOBS = ("_quarto.yml", "_extensions/**/*")
 
@@ -82,6 +84,12 @@ def code_hash() -> str:
     )
 
 
+def lock_sha256(root: Path) -> str | None:
+    """SHA-256 of the project's ``requirements.lock``; ``None`` when there is none."""
+    path = Path(root) / LOCK_FILE
+    return hash_bytes(path.read_bytes()) if path.is_file() else None
+
+
 def templates_hash(root: Path) -> str:
     files = sorted({p for g in TEMPLATE_GLOBS for p in root.glob(g) if p.is_file()})
     return hash_bytes(*(str(p.relative_to(root)).encode() + p.read_bytes() for p in files))
@@ -130,6 +138,7 @@ def shared_fingerprint(project: Project) -> dict:
         "notebook": _hash_path(project.notebook),
         "templates": templates_hash(project.root),
         "crmlib": code_hash(),
+        "lock": lock_sha256(project.root) or "none",
     }
 
 
@@ -158,6 +167,7 @@ _REASONS = {
     "data": "data berubah",
     "notebook": "notebook berubah",
     "templates": "templat berubah",
+    "lock": "lock paket berubah",
     "crmlib": "crmlib berubah",
     "bulan_sebelumnya": "bulan sebelumnya berubah",
     "renderer": "renderer berubah",
