@@ -8,6 +8,7 @@ embedded renderer's rule (:func:`crmlib.render.markdown.image_files`).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 from crmlib.errors import RendererMissingError, RenderError
 from crmlib.render.extension import EXTENSION, FORMAT_HTML, FORMAT_TYPST, LAYOUT, _ekor
 from crmlib.render.markdown import image_files, notebook_to_markdown
+from crmlib.render.typst_compile import epoch_of
 
 QUARTO_TIMEOUT = 900
 
@@ -40,10 +42,15 @@ def _render_quarto(
     # The same rule as the embedded renderer: the notebook's Markdown may show only
     # images of the month's own folder (Quarto would embed any file or URL).
     try:
-        _, body, gambar = notebook_to_markdown(json.loads(nb_path.read_text(encoding="utf-8")))
+        meta, body, gambar = notebook_to_markdown(json.loads(nb_path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as e:
         raise RenderError(f"Notebook {nb_path} tidak dapat dibaca: {e}") from None
     image_files(body, [month_dir], outputs=gambar)
+    # Typst (inside Quarto) dates the PDF from SOURCE_DATE_EPOCH: the document's time.
+    env = dict(os.environ)
+    epoch = epoch_of(meta.get("waktu-dokumen"))
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
     # Quarto looks for extensions from the document's folder upwards, but treats
     # files in hidden or underscore folders (the build's `output/.tmp-<month>-<pid>/`)
     # as outside the project. A copy next to the notebook is found either way.
@@ -67,7 +74,12 @@ def _render_quarto(
             t = time.perf_counter()
             try:
                 hasil = subprocess.run(
-                    perintah, cwd=month_dir, capture_output=True, text=True, timeout=QUARTO_TIMEOUT
+                    perintah,
+                    cwd=month_dir,
+                    capture_output=True,
+                    text=True,
+                    timeout=QUARTO_TIMEOUT,
+                    env=env,
                 )
             except subprocess.TimeoutExpired:
                 raise RenderError(

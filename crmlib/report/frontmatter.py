@@ -12,7 +12,11 @@ Metadata keys (all optional for the renderers; see docs/architecture.md):
 ``kata-pengantar`` (list of paragraphs, Markdown), ``tempat-tanggal``,
 ``penandatangan`` (``{jabatan: [lines], nama, nip}``), ``kertas`` (``a4``/``f4``),
 ``tentang`` (list of ``{label, nilai}``), ``tentang-singkat`` (one line for the PDF
-footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative paths).
+footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative paths),
+``waktu-dokumen`` (the document's own date, :func:`document_time`).
+
+No value here comes from the clock: the times a report shows are the data's
+``per_tanggal`` and a final edition's finalize time, both inputs of the build.
 """
 
 from __future__ import annotations
@@ -198,15 +202,25 @@ def _penandatangan(nilai: Any) -> dict[str, Any]:
 _LABEL_JEJAK = {
     "periode": "Periode",
     "per_tanggal": "Data per tanggal",
-    "waktu_build": "Dibangun",
-    "dibangun": "Dibangun",
-    "build_time": "Dibangun",
+    "difinalkan_pada": "Difinalkan",
     "crmlib_version": "Versi crmlib",
     "git_commit": "Commit git",
 }
 # Provenance entries that are for metrics.json, not for the reader of the report.
 # ``renderer`` is added by crmlib.render.renderer at render time; ``periode`` is on the cover.
-_JEJAK_DILEWATI = {"renderer", "periode", "parameter", "baris", "kolom_dibuang", "catatan"}
+# A build time is never shown (older notebooks' provenance may still carry one).
+_JEJAK_DILEWATI = {
+    "renderer",
+    "periode",
+    "parameter",
+    "baris",
+    "kolom_dibuang",
+    "catatan",
+    "masukan_kanonik",
+    "waktu_build",
+    "dibangun",
+    "build_time",
+}
 
 
 def _tanggal(nilai: Any) -> str:
@@ -221,7 +235,7 @@ def _tanggal(nilai: Any) -> str:
     return _teks(nilai)
 
 
-_WAKTU = ("per_tanggal", "waktu_build", "dibangun", "build_time")
+_WAKTU = ("per_tanggal", "difinalkan_pada")
 
 
 def _waktu(nilai: Any) -> str:
@@ -275,9 +289,8 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
     singkat = []
     if prov.get("per_tanggal"):
         singkat.append(f"data per {_waktu(prov['per_tanggal'])}")
-    dibangun = next((prov[k] for k in _WAKTU[1:] if prov.get(k)), None)
-    if dibangun:
-        singkat.append(f"dibangun {_waktu(dibangun)}")
+    if prov.get("difinalkan_pada"):
+        singkat.append(f"difinalkan {_waktu(prov['difinalkan_pada'])}")
     singkat.append(f"crmlib {_teks(prov['crmlib_version'])}")
     if prov.get("git_commit"):
         singkat.append(f"commit {_teks(prov['git_commit'])[:10]}")
@@ -326,8 +339,8 @@ def build_front_matter(
     provenance : mapping, optional
         As built by :func:`crmlib.report.outputs.build_provenance` plus the build's
         additions: ``input`` (``[{name, sha256}]``; ``input_sha256`` as
-        ``{file: sha}`` also works), ``per_tanggal``, ``waktu_build`` (or
-        ``dibangun``), ``crmlib_version`` (defaults to the installed one),
+        ``{file: sha}`` also works), ``per_tanggal``, ``difinalkan_pada`` (a final
+        edition's finalize time), ``crmlib_version`` (defaults to the installed one),
         ``git_commit``; other scalar keys are listed under their own name.
         ``renderer`` (set at render time), ``periode``, ``parameter``, ``baris``,
         ``kolom_dibuang`` and ``catatan`` are left to metrics.json.
@@ -367,8 +380,22 @@ def build_front_matter(
         "tentang": tentang,
         "tentang-singkat": singkat,
         "tautan": {k: str(v) for k, v in (links or {}).items() if k in TAUTAN and v},
+        "waktu-dokumen": document_time(periode, provenance or {}),
     }
     return meta
+
+
+def document_time(periode: str, provenance: Mapping[str, Any]) -> str:
+    """The date a month's documents carry (PDF dates, workbook dates), ISO: never the clock.
+
+    A final edition's finalize time; otherwise the data's ``per_tanggal``; otherwise
+    the first moment after the period. Naive values are Jakarta time.
+    """
+    for key in ("difinalkan_pada", "per_tanggal"):
+        if provenance.get(key):
+            return datetime.fromisoformat(str(provenance[key]).replace(" ", "T")).isoformat()
+    tahun, bulan = parse_periode(periode)
+    return datetime(tahun + bulan // 12, bulan % 12 + 1, 1).isoformat()
 
 
 def _kata_pengantar(

@@ -404,11 +404,11 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
     from crmlib import __version__
 
     lines.append(f"- Disusun dengan crmlib {__version__}")
-    for key, label in (
-        ("git_commit", "Commit"),
-        ("renderer", "Renderer"),
-        ("waktu_build", "Waktu penyusunan"),
-    ):
+    for key, label in (("git_commit", "Commit"), ("renderer", "Renderer")):
         if provenance and provenance.get(key):
             lines.append(f"- {label}: {teks_data(provenance[key])}")
+    # The one time besides per_tanggal a report shows: a final edition's, from its inputs.
+    if provenance and provenance.get("difinalkan_pada"):
+        waktu = fmt.format_tanggal_waktu(pd.Timestamp(provenance["difinalkan_pada"]))
+        lines.append(f"- Difinalkan: {waktu}")
     return _md("\n".join(lines) + "\n", as_text)
