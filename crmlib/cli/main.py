@@ -360,7 +360,17 @@ def _signer(tandatangan: Path | None):
     return load_signer(tandatangan, sandi.encode() if sandi else None)
 
 
-def _final_edition(periode: str, renderer: str, oleh, alasan, tandatangan, tunggu: float) -> int:
+_IZINKAN_PERUBAHAN = click.option(
+    "--izinkan-perubahan",
+    is_flag=True,
+    help="Tetap finalkan walau notebook, params, templat, crmlib atau lock belum di-commit "
+    "(dicatat di manifest; edisinya mungkin tidak dapat dibangun ulang).",
+)
+
+
+def _final_edition(
+    periode: str, renderer: str, oleh, alasan, tandatangan, tunggu: float, izinkan: bool
+) -> int:
     from crmlib.project import Project
     from crmlib.publish.finalize import finalize
 
@@ -375,6 +385,7 @@ def _final_edition(periode: str, renderer: str, oleh, alasan, tandatangan, tungg
         signer=signer,
         wait=tunggu,
         notify=lambda note: _echo_err(f"catatan: {note}"),
+        izinkan_perubahan=izinkan,
     )
     for warning in r.warnings:
         _echo_err(f"PERINGATAN: {warning}")
@@ -399,11 +410,13 @@ def _final_edition(periode: str, renderer: str, oleh, alasan, tandatangan, tungg
 )
 @_RENDERER
 @_TUNGGU
-def finalize(periode, oleh, tandatangan, renderer, tunggu) -> int:
+@_IZINKAN_PERUBAHAN
+def finalize(periode, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) -> int:
     """Jadikan bulan ini edisi final 1: dibangun sekali lagi tanpa tanda DRAF (PDF/A, lampiran
     metrics.json dan tabel.xlsx), disimpan byte demi byte di terbitan/ dan tidak dibangun ulang lagi.
+    Data kanonik, params dan notebook-nya ikut disimpan, sehingga edisi dapat dibangun ulang.
     """
-    return _final_edition(periode, renderer, oleh, None, tandatangan, tunggu)
+    return _final_edition(periode, renderer, oleh, None, tandatangan, tunggu, izinkan_perubahan)
 
 
 @cli.command()
@@ -418,24 +431,60 @@ def finalize(periode, oleh, tandatangan, renderer, tunggu) -> int:
 )
 @_RENDERER
 @_TUNGGU
-def revise(periode, alasan, oleh, tandatangan, renderer, tunggu) -> int:
+@_IZINKAN_PERUBAHAN
+def revise(periode, alasan, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) -> int:
     """Buat edisi final berikutnya dari data dan params saat ini; edisi lama tetap terbit."""
-    return _final_edition(periode, renderer, oleh, alasan, tandatangan, tunggu)
+    return _final_edition(periode, renderer, oleh, alasan, tandatangan, tunggu, izinkan_perubahan)
 
 
 @cli.command()
 @click.argument("periode", metavar="YYYY-MM")
-def verify(periode: str) -> int:
-    """Periksa setiap edisi final bulan ini: hash SHA-256 setiap berkas dan tanda tangan PDF.
-    Kode keluar 1 bila ada yang tidak cocok."""
+@click.option(
+    "--bangun-ulang",
+    is_flag=True,
+    help="Bangun ulang setiap edisi final dari data kanonik, params dan notebook yang disimpan, "
+    "pada commit yang tercatat, lalu bandingkan kelima berkasnya byte demi byte.",
+)
+def verify(periode: str, bangun_ulang: bool) -> int:
+    """Periksa setiap edisi final bulan ini (PERIODE: YYYY-MM, atau YYYY untuk setahun): hash
+    SHA-256 setiap berkas dan tanda tangan PDF. Kode keluar 1 bila ada yang tidak cocok."""
     from crmlib.project import Project
+    from crmlib.publish.bangun_ulang import final_months, rederive_month, verify_kept
     from crmlib.publish.edisi import verify_month
 
     project = Project.find()
-    lines, ok = verify_month(project.root, project.output_dir, periode)
-    _echo("\n".join(lines))
-    _echo(f"{periode}: {'SEMUA COCOK' if ok else 'ADA YANG TIDAK COCOK'}")
-    return 0 if ok else 1
+    months = final_months(project.root, periode)
+    all_ok = True
+    for month in months:
+        lines, ok = verify_month(project.root, project.output_dir, month)
+        kept_lines, kept_ok = verify_kept(project.root, month)
+        _echo("\n".join(lines + kept_lines))
+        ok &= kept_ok
+        if bangun_ulang:
+            _echo(f"{month}: membangun ulang dari terbitan/ ...")
+            rederived_lines, rederived_ok = rederive_month(project.root, month)
+            _echo("\n".join(rederived_lines))
+            ok &= rederived_ok
+        _echo(f"{month}: {'SEMUA COCOK' if ok else 'ADA YANG TIDAK COCOK'}")
+        all_ok &= ok
+    return 0 if all_ok else 1
+
+
+@cli.command("bangun-edisi", hidden=True)
+@click.argument("edisi_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("target", type=click.Path(path_type=Path))
+def bangun_edisi(edisi_dir: Path, target: Path) -> int:
+    """(internal) Bangun edisi final yang disimpan di EDISI_DIR ke TARGET, dengan kode proyek ini.
+
+    Dijalankan oleh verify --bangun-ulang di worktree sementara pada commit edisi itu.
+    """
+    from crmlib.project import Project
+    from crmlib.publish.edisi_masukan import stored_inputs
+    from crmlib.publish.month import rederive_month
+
+    stored = stored_inputs(edisi_dir)
+    rederive_month(str(Project.find().root), stored, target, stored.renderer)
+    return 0
 
 
 @cli.command()

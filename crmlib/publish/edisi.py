@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,12 @@ _PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _BULAN = (
     "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 ).split()
+# Jakarta's time (no daylight saving): a finalize time reads the same on any machine.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def _now_wib() -> dt.datetime:
+    return dt.datetime.now(WIB).replace(microsecond=0)
 
 
 def sha256(path: Path) -> str:
@@ -105,17 +112,19 @@ class Edition:
     """A final edition about to be made (finalize: edition 1; revise: the next one).
 
     ``alasan`` is the analyst's reason for a revision: plain text, escaped
-    wherever it reaches a document.
+    wherever it reaches a document. ``waktu`` (Jakarta time) is the only time the
+    edition's documents show besides the data's ``per_tanggal``; it is kept with the
+    edition's inputs so that building it again shows the same. ``perubahan`` lists
+    the uncommitted changes the finalizer allowed (``--izinkan-perubahan``).
     """
 
     periode: str
     edisi: int
     oleh: str
     alasan: str | None = None
-    tanggal: dt.date = field(default_factory=dt.date.today)
-    waktu: str = field(
-        default_factory=lambda: dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
-    )
+    tanggal: dt.date = field(default_factory=lambda: _now_wib().date())
+    waktu: str = field(default_factory=lambda: _now_wib().isoformat())
+    perubahan: list[str] = field(default_factory=list)
 
     @property
     def menggantikan(self) -> int | None:
@@ -138,7 +147,11 @@ class Edition:
 
     def provenance(self) -> dict[str, Any]:
         """Keys added to ``metrics.json``'s ``provenance``."""
-        out: dict[str, Any] = {"edisi": self.edisi, "menggantikan": self.menggantikan}
+        out: dict[str, Any] = {
+            "edisi": self.edisi,
+            "menggantikan": self.menggantikan,
+            "difinalkan_pada": self.waktu,
+        }
         if self.alasan:
             out["alasan_revisi"] = self.alasan
         return out
@@ -220,12 +233,18 @@ def pdf_standard(pdf: Path) -> str | None:
 
 
 def store_edition(
-    root: Path, edition: Edition, month_dir: Path, signature: dict | None = None
+    root: Path,
+    edition: Edition,
+    month_dir: Path,
+    signature: dict | None = None,
+    keep: Callable[[Path], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Copy a freshly rendered final month into the store, with its manifest.
 
     Written to a temporary folder and renamed into place, so the store never
-    holds half an edition.
+    holds half an edition. ``keep(folder)`` writes what the edition keeps to be
+    built again into the temporary edition folder and returns the manifest keys
+    that record it (:func:`crmlib.publish.edisi_masukan.keep_inputs`).
 
     Returns
     -------
@@ -265,6 +284,8 @@ def store_edition(
             "pdf_standar": pdf_standard(tmp / "laporan.pdf"),
             "tanda_tangan": signature,
         }
+        if keep is not None:
+            manifest.update(keep(tmp))
         (tmp / MANIFEST).write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
