@@ -118,6 +118,7 @@ def valid_month(month_factory):
 # (`--dist loadfile --no-loadscope-reorder`), so the long ones start early and the run
 # ends on short ones instead of one worker finishing a long file alone.
 SLOW_FIRST = (
+    "test_bangun_ulang.py",
     "test_edisi.py",
     "test_notebook_exec.py",
     "test_build.py",

@@ -34,6 +34,8 @@ from crmlib.publish.tandatangan import check_signature
 pytestmark = pytest.mark.e2e
 
 OLEH = "Analis Uji <analis@example.org>"
+# These projects are copies outside git (crmlib runs from the checkout): finalize would refuse.
+ALLOW = "--izinkan-perubahan"
 
 
 def sha(path: Path) -> str:
@@ -68,7 +70,7 @@ def finalized_template(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
         mp.setenv("CRM_TTE_SANDI", "sandi-uji")
-        args = ["finalize", "2022-06", "--oleh", OLEH, "--renderer", "embedded"]
+        args = ["finalize", "2022-06", "--oleh", OLEH, "--renderer", "embedded", ALLOW]
         rc, out = run_cli([*args, "--tandatangan", str(p12)])
     assert rc == 0, out
     return root
@@ -210,6 +212,7 @@ def revised(finalized_template, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
         args = ["revise", "2022-06", "--alasan", ALASAN, "--oleh", OLEH, "--renderer", "embedded"]
+        args.append(ALLOW)
         assert main(args) == 0
     return root
 
@@ -324,6 +327,12 @@ def test_signed_final_verifies_and_a_flipped_byte_fails(project, capsys):
     assert main(["verify", "2022-06"]) == 0
     out = capsys.readouterr().out
     assert "tanda tangan Kepala Subbagian Uji: utuh; sertifikat tidak terpercaya" in out
+    # Its kept inputs match the manifest and the signed figures; a year verifies its finals.
+    assert "Edisi 1: masukan, params dan notebook yang disimpan: cocok" in out
+    assert main(["verify", "2022"]) == 0 and "2022-06: SEMUA COCOK" in capsys.readouterr().out
+    # Finalized outside git with --izinkan-perubahan: the manifest says so.
+    allowed = read_manifest(project, "2022-06", 1)["perubahan_diizinkan"]
+    assert any("bukan checkout git" in c for c in allowed)
 
     data = bytearray(stored.read_bytes())
     data[len(data) // 3] ^= 0x01
@@ -352,7 +361,7 @@ def test_untrusted_certificate_is_a_finding_not_a_logged_traceback(tmp_path, cap
 def test_wrong_passphrase_fails_before_anything_is_built(project, tmp_path, monkeypatch, capsys):
     p12 = _self_signed_p12(tmp_path / "uji.p12", b"sandi-uji")
     monkeypatch.setenv("CRM_TTE_SANDI", "salah")
-    args = ["finalize", "2022-05", "--oleh", OLEH, "--renderer", "embedded"]
+    args = ["finalize", "2022-05", "--oleh", OLEH, "--renderer", "embedded", ALLOW]
     assert main([*args, "--tandatangan", str(p12)]) == 1
     assert "tidak dapat dibuka" in capsys.readouterr().err
     assert not (project / "terbitan" / "2022-05").exists()
