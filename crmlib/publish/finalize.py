@@ -92,10 +92,9 @@ def finalize(
     if renderer != "auto":
         render.pick_renderer(renderer)
     verb = "revise" if alasan is not None else "finalize"
-    changes = _committed_or_allowed(project, verb, periode, izinkan_perubahan)
     with stop_on_sigterm(), writing_output(project, f"{verb} {periode}", wait, notify):
         edition = edisi.new_edition(project.root, periode, oleh, alasan)
-        edition.perubahan = changes
+        edition.perubahan = _committed_or_allowed(project, verb, periode, izinkan_perubahan)
         r = build_month(
             str(project.root), periode, renderer, True, warm=False, edition=edition, signer=signer
         )
