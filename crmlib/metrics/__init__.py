@@ -586,7 +586,7 @@ def _top_kategori(row_codes: np.ndarray, uniques: Any, n: int) -> pd.DataFrame:
         .sort_values(["_fold", "kategori"], kind="stable")
         .index.to_numpy()
     )
-    table["_pos"] = np.argsort(order)
+    table["_pos"] = np.argsort(order, kind="stable")  # a permutation: no ties, stable all the same
     table = table.loc[table["jumlah"].to_numpy() > 0]
     out = _rank_and_cut(table, "jumlah", descending=True, n=n, tiebreak="_pos")
     return out.astype({"kategori": "str"})
