@@ -8,6 +8,7 @@ test that breaks something never affects another.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import hashlib
 import io
@@ -105,6 +106,16 @@ def test_month_outputs_published(built_template):
     # The figures name the canonical tables they were computed from; those stay out of output/.
     assert sorted(prov["masukan_kanonik"]) == ["koordinasi.csv", "laporan.csv", "sumber.json"]
     assert not (month / "masukan").exists()
+    # The documents' dates are the data's (per_tanggal, Jakarta time), never the clock.
+    from pypdf import PdfReader
+
+    created = PdfReader(month / "laporan.pdf").metadata.creation_date
+    assert created.astimezone(dt.UTC) == dt.datetime(2022, 7, 11, 1, 34, tzinfo=dt.UTC)
+    with zipfile.ZipFile(month / "tabel.xlsx") as z:
+        assert {i.date_time for i in z.infolist()} == {(2022, 7, 11, 8, 34, 0)}
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
+        core = z.read("docProps/core.xml").decode()
+    assert core.count("2022-07-11T01:34:00Z") == 2  # created and modified, in UTC
     # The build's wall-clock time is in build-info.json only, never in a document.
     state = json.loads((month / "build-info.json").read_text())
     assert state["waktu_build"] and "waktu_build" not in prov

@@ -154,16 +154,27 @@ def test_build_front_matter_is_tolerant_and_validates():
 def test_provenance_lines():
     from fixtures_render import PROVENANCE
 
-    meta = build_front_matter({}, "2022-06", None, PROVENANCE)
+    final = {**PROVENANCE, "difinalkan_pada": "2026-12-07T10:55:00+07:00"}
+    meta = build_front_matter({}, "2022-06", None, final)
     tentang = {t["label"]: t["nilai"] for t in meta["tentang"]}
     assert tentang["SHA-256 crm\\_juni\\_2022.xlsx"] == f"`{'ab' * 32}`"
     assert tentang["Data per tanggal"] == "11 Juli 2022 08:34"
-    assert tentang["Dibangun"] == "11 Juli 2022 09:00"
+    assert tentang["Difinalkan"] == "7 Desember 2026 10:55"
     assert tentang["Commit git"].startswith("`0123456789")
     assert "Renderer" not in tentang  # added at render time
     assert "Parameter" not in tentang and "Baris" not in tentang
-    assert "data per 11 Juli 2022 08:34" in meta["tentang-singkat"]
+    assert (
+        "data per 11 Juli 2022 08:34 · difinalkan 7 Desember 2026 10:55" in meta["tentang-singkat"]
+    )
     assert "commit 0123456789" in meta["tentang-singkat"]
+    # A build time (an older notebook's provenance still has one) is never shown.
+    assert "Dibangun" not in tentang and "dibangun" not in meta["tentang-singkat"]
+    assert "09:00" not in json.dumps(meta)
+    # The document's own date: the finalize time, else per_tanggal, else after the period.
+    assert meta["waktu-dokumen"] == "2026-12-07T10:55:00+07:00"
+    draft = build_front_matter({}, "2022-06", None, PROVENANCE)
+    assert draft["waktu-dokumen"] == "2022-07-11T08:34:00"
+    assert build_front_matter({}, "2022-12", None, {})["waktu-dokumen"] == "2023-01-01T00:00:00"
 
 
 def test_inject_front_matter_merges_and_is_idempotent(tmp_path):
