@@ -363,8 +363,7 @@ def _signer(tandatangan: Path | None):
 _IZINKAN_PERUBAHAN = click.option(
     "--izinkan-perubahan",
     is_flag=True,
-    help="Tetap finalkan walau notebook, params, templat, crmlib atau lock belum di-commit "
-    "(dicatat di manifest; edisinya mungkin tidak dapat dibangun ulang).",
+    help="Finalkan walau notebook/params/templat/crmlib/lock belum di-commit (dicatat di manifest).",
 )
 
 
@@ -438,52 +437,31 @@ def revise(periode, alasan, oleh, tandatangan, renderer, tunggu, izinkan_perubah
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", metavar="PERIODE")
 @click.option(
     "--bangun-ulang",
     is_flag=True,
-    help="Bangun ulang setiap edisi final dari data kanonik, params dan notebook yang disimpan, "
-    "pada commit yang tercatat, lalu bandingkan kelima berkasnya byte demi byte.",
+    help="Bangun ulang setiap edisi dari masukan yang disimpan pada commit-nya; bandingkan per byte.",
 )
 def verify(periode: str, bangun_ulang: bool) -> int:
     """Periksa setiap edisi final bulan ini (PERIODE: YYYY-MM, atau YYYY untuk setahun): hash
     SHA-256 setiap berkas dan tanda tangan PDF. Kode keluar 1 bila ada yang tidak cocok."""
     from crmlib.project import Project
-    from crmlib.publish.bangun_ulang import final_months, rederive_month, verify_kept
-    from crmlib.publish.edisi import verify_month
+    from crmlib.publish.bangun_ulang import verify_months
 
     project = Project.find()
-    months = final_months(project.root, periode)
-    all_ok = True
-    for month in months:
-        lines, ok = verify_month(project.root, project.output_dir, month)
-        kept_lines, kept_ok = verify_kept(project.root, month)
-        _echo("\n".join(lines + kept_lines))
-        ok &= kept_ok
-        if bangun_ulang:
-            _echo(f"{month}: membangun ulang dari terbitan/ ...")
-            rederived_lines, rederived_ok = rederive_month(project.root, month)
-            _echo("\n".join(rederived_lines))
-            ok &= rederived_ok
-        _echo(f"{month}: {'SEMUA COCOK' if ok else 'ADA YANG TIDAK COCOK'}")
-        all_ok &= ok
-    return 0 if all_ok else 1
+    return 0 if verify_months(project, periode, bangun_ulang, _echo) else 1
 
 
 @cli.command("bangun-edisi", hidden=True)
 @click.argument("edisi_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.argument("target", type=click.Path(path_type=Path))
 def bangun_edisi(edisi_dir: Path, target: Path) -> int:
-    """(internal) Bangun edisi final yang disimpan di EDISI_DIR ke TARGET, dengan kode proyek ini.
-
-    Dijalankan oleh verify --bangun-ulang di worktree sementara pada commit edisi itu.
-    """
+    """(internal, untuk verify --bangun-ulang) Bangun edisi di EDISI_DIR ke TARGET dengan kode ini."""
     from crmlib.project import Project
-    from crmlib.publish.edisi_masukan import stored_inputs
-    from crmlib.publish.month import rederive_month
+    from crmlib.publish.bangun_ulang import build_kept_edition
 
-    stored = stored_inputs(edisi_dir)
-    rederive_month(str(Project.find().root), stored, target, stored.renderer)
+    build_kept_edition(Project.find(), edisi_dir, target)
     return 0
 
 

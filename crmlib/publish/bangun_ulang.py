@@ -23,10 +23,12 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from crmlib.errors import EditionError
+from crmlib.project import Project
 from crmlib.publish import edisi
 from crmlib.publish.edisi_masukan import keeps_inputs, kept_mismatches
 from crmlib.publish.fingerprint import lock_sha256
@@ -36,6 +38,44 @@ SHOWN = 12
 # A rebuild takes a few seconds; far longer means something hangs.
 TIMEOUT = 1800
 _YEAR = re.compile(r"^\d{4}$")
+
+
+def verify_months(
+    project: Project, periode: str, rederive: bool, echo: Callable[[str], None]
+) -> bool:
+    """``verify [--bangun-ulang] PERIODE``: every final edition of a month or a year.
+
+    Each month's report lines go to ``echo`` as they are known; True when everything
+    matched (and, with ``rederive``, every edition was rebuilt identically).
+    """
+    from crmlib.publish.edisi import verify_month
+
+    all_ok = True
+    for month in final_months(project.root, periode):
+        lines, ok = verify_month(project.root, project.output_dir, month)
+        kept_lines, kept_ok = verify_kept(project.root, month)
+        echo("\n".join(lines + kept_lines))
+        ok &= kept_ok
+        if rederive:
+            echo(f"{month}: membangun ulang dari terbitan/ ...")
+            rederived_lines, rederived_ok = rederive_month(project.root, month)
+            echo("\n".join(rederived_lines))
+            ok &= rederived_ok
+        echo(f"{month}: {'SEMUA COCOK' if ok else 'ADA YANG TIDAK COCOK'}")
+        all_ok &= ok
+    return all_ok
+
+
+def build_kept_edition(project: Project, edition_dir: Path, target: Path) -> None:
+    """Build a kept edition with this checkout's code into ``target`` (``crm-report bangun-edisi``).
+
+    The child side of :func:`rederive_edition`, run in the worktree at the edition's commit.
+    """
+    from crmlib.publish.edisi_masukan import stored_inputs
+    from crmlib.publish.month import rederive_month as build_again
+
+    stored = stored_inputs(Path(edition_dir))
+    build_again(str(project.root), stored, Path(target), stored.renderer)
 
 
 def final_months(root: Path, periode: str) -> list[str]:
@@ -262,10 +302,12 @@ def _zip_differences(a: Path, b: Path) -> list[str]:
 
 
 __all__ = [
+    "build_kept_edition",
     "compare_file",
     "final_months",
     "json_differences",
     "rederive_edition",
     "rederive_month",
     "verify_kept",
+    "verify_months",
 ]

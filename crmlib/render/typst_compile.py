@@ -144,8 +144,7 @@ def compile_typst(
     standards : list of str, optional
         Typst PDF standards, e.g. ``["a-3a"]`` (PDF/A-3a) for a final edition.
     waktu : str, optional
-        The document's time (ISO; see :func:`epoch_of`): the PDF's creation date and
-        what its ID is derived from. Never the clock.
+        The document's time (ISO, :func:`epoch_of`): the PDF's dates. Never the clock.
 
     Returns
     -------
