@@ -21,7 +21,6 @@ the whole archive; a page whose content did not change is not rewritten.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import math
@@ -348,7 +347,6 @@ def render_index(
         kecamatan=kec,
         unit_lain=lain,
         unduhan=unduhan,
-        dibuat=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
     )
 
 
