@@ -187,22 +187,10 @@ def _build_in(tree: Path, edition_dir: Path, target: Path) -> str:
     """Run the worktree's ``crm-report bangun-edisi``; "" on success, else the reason."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tree), env.get("PYTHONPATH")) if p)
+    cmd = [sys.executable, "-m", "crmlib.cli.main", "bangun-edisi", str(edition_dir), str(target)]
     try:
         out = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "crmlib.cli.main",
-                "bangun-edisi",
-                str(edition_dir),
-                str(target),
-            ],
-            cwd=tree,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
+            cmd, cwd=tree, env=env, capture_output=True, text=True, timeout=TIMEOUT
         )
     except subprocess.TimeoutExpired:
         return f"tidak selesai dalam {TIMEOUT} detik"
