@@ -250,7 +250,10 @@ def _extension(doc_dir: Path, project: Path | None, name: str, version: str) -> 
             data = yaml.safe_load((ext / "_extension.yml").read_text(encoding="utf-8"))
             required = str(data.get("quarto-required") or "")
             if required and _version_tuple(version) < _version_tuple(required):
-                raise QuartoError(f"extension {name} requires quarto {required}")
+                raise QuartoError(  # extension.ts, validateExtension
+                    f"The extension {data.get('title') or name} is incompatible with this "
+                    f"quarto version.\n\nExtension requires: {required}\nQuarto version: {version}"
+                )
             return ext, data
     raise QuartoError(f"Unable to find extension '{name}'")
 
