@@ -34,9 +34,10 @@ the contract against this stand-in. For what the tests look at it does what Quar
 
 With ``QUARTO_STANDIN_KEEP=<folder>`` it keeps a copy of every notebook it was handed.
 
-The HTML and PDF are made by pandoc (pypandoc-binary) with the extension's Lua
-filters and by Typst (the typst wheel) from that Markdown: not Quarto's page
-templates, but the document structure Quarto would give them.
+The HTML is made by pandoc (pypandoc-binary) with the extension's Lua filters from
+that Markdown: not Quarto's page template, but the document structure Quarto would
+give it. The PDF is a short Typst document (the title and that Markdown's headings)
+compiled by Typst (the typst wheel) with the PDF standard Quarto would ask for.
 
 :func:`install` puts a ``quarto`` command running this module on a folder of PATH;
 :func:`notebook_markdown` is the notebook-to-Markdown step on its own.
@@ -284,16 +285,19 @@ def _render_html(doc: Path, ext: Path, options: dict, markdown: Path, flags: lis
 
 
 def _render_pdf(doc: Path, ext: Path, options: dict, markdown: Path, flags: list[str]) -> Path:
+    """The PDF: a short Typst document (title and the headings pandoc would see), compiled
+    with the PDF standard Quarto hands Typst. Its content is not Quarto's report."""
     import typst
 
     for resource in options.get("format-resources") or []:
         shutil.copyfile(ext / resource, doc.parent / resource)  # left behind, as Quarto does
+    headings = re.findall(r"(?m)^(#{1,6}) (.+)$", markdown.read_text(encoding="utf-8"))
+    source = [f"#set document(title: {json.dumps(str(options.get('title', doc.stem)))})"]
+    source += [
+        f"#heading(level: {len(h)}, {json.dumps(t, ensure_ascii=False)})" for h, t in headings
+    ]
     typ = doc.with_suffix(".typ")
-    subprocess.run(
-        [_pandoc(), str(markdown), "-f", "markdown", "-t", "typst", "-s", *flags, "-o", str(typ)],
-        check=True,
-        capture_output=True,
-    )
+    typ.write_text("\n".join(source) + "\n", encoding="utf-8")
     standard = options.get("pdf-standard")
     standards = [standard] if isinstance(standard, str) else list(standard or [])
     out = doc.with_suffix(".pdf")
