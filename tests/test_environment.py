@@ -82,11 +82,21 @@ def test_conda_route_installs_python_3_11_quarto_and_the_project():
     env, conda, pip = _environment()
     assert "conda-forge" in env["channels"]
     assert "python=3.11" in conda and "pip" in conda
-    assert any(d.startswith("quarto") for d in conda)
     text = (ROOT / "environment.yml").read_text()
     assert "pip install --no-deps -e ." in text
     assert _tool().PYTHON["python_version"] == "3.11"
     assert "--python-version 3.11" in (ROOT / "Makefile").read_text()
+
+
+def test_quarto_is_pinned_to_the_version_the_templates_are_tested_with():
+    from crmlib.render.quarto import QUARTO_VERSION
+
+    _, conda, _ = _environment()
+    assert [d for d in conda if d.startswith("quarto")] == [f"quarto={QUARTO_VERSION}.*"]
+    extension = yaml.safe_load(
+        (ROOT / "_extensions" / "laporan-crm" / "_extension.yml").read_text()
+    )
+    assert extension["quarto-required"] == f">={QUARTO_VERSION}.0"
 
 
 def _applies(marker: str, env: dict) -> bool:

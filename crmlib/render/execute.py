@@ -380,6 +380,8 @@ def _without_run_details(path: Path) -> None:
     """
     import json
 
+    from crmlib.report.ipynb import write_notebook
+
     path = Path(path)
     nb = json.loads(path.read_text(encoding="utf-8"))
     meta = nb.get("metadata", {})
@@ -400,4 +402,4 @@ def _without_run_details(path: Path) -> None:
         for output in cell.get("outputs", []):
             if "execution_count" in output:
                 output["execution_count"] = count
-    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_notebook(nb, path)
