@@ -301,8 +301,16 @@ def _render_pdf(doc: Path, ext: Path, options: dict, markdown: Path, flags: list
     standard = options.get("pdf-standard")
     standards = [standard] if isinstance(standard, str) else list(standard or [])
     out = doc.with_suffix(".pdf")
+    # Quarto's Typst dates the PDF from SOURCE_DATE_EPOCH when it is set, else the clock.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
     try:
-        typst.compile(str(typ), output=str(out), root=str(doc.parent), pdf_standards=standards)
+        typst.compile(
+            str(typ),
+            output=str(out),
+            root=str(doc.parent),
+            pdf_standards=standards,
+            timestamp=int(epoch) if epoch else None,
+        )
     except Exception as e:  # Typst's own error
         raise QuartoError(f"Typst compilation failed: {e}") from None
     finally:

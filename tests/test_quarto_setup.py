@@ -12,6 +12,7 @@ preview`` at the project root never writes into ``output/``.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ from bs4 import BeautifulSoup
 from fixtures_built import built_month_inputs, built_two_months
 from fixtures_render import prepare_month
 from notebook_checks import blocks, cell_text, lines_quarto_runs_together
+from pypdf import PdfReader
 from quarto_standin import install, notebook_markdown
 
 from crmlib.errors import RenderError
@@ -111,6 +113,12 @@ def test_quarto_path_leaves_only_the_report_in_the_month(quarto_month):
     assert {"quarto_html", "quarto_typst", "total"} <= set(result["timings"])
     assert _files(month) == before | RENDERED  # no .quarto/, _extensions/, layout copy, .typ
     assert not (month / ".quarto").exists()
+
+
+def test_quarto_pdf_is_dated_by_the_data_not_the_clock(quarto_month):
+    month, _, _ = quarto_month
+    created = PdfReader(month / "laporan.pdf").metadata.creation_date
+    assert created.astimezone(dt.UTC) == dt.datetime(2022, 7, 11, 1, 34, tzinfo=dt.UTC)
 
 
 def test_quarto_html_has_the_chapters_as_h2_and_their_lists(quarto_month):
