@@ -147,6 +147,8 @@ local function text_em(s)
   return w * 1.08 -- bold headers, kerning: err on the wide side
 end
 
+local KATA_MAKS_EM = 8.5
+
 local function set_widths(t)
   local n = #t.colspecs
   local isi, kata = {}, {}
@@ -160,7 +162,9 @@ local function set_widths(t)
           local s = stringify(cell.contents)
           isi[i] = math.max(isi[i], text_em(s))
           for w in s:gmatch("%S+") do
-            kata[i] = math.max(kata[i], text_em(w))
+            -- laporan-layout.typ breaks an unbroken run of 16 characters or more every
+            -- 8 (a URL, a long code), so no word needs more room than that.
+            kata[i] = math.max(kata[i], math.min(text_em(w), KATA_MAKS_EM))
           end
         end
       end

@@ -54,6 +54,7 @@ from crmlib.report.fmt import (
     format_tanggal_waktu,
     format_ukpd,
 )
+from crmlib.report.istilah import keterangan_status
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,46 @@ def _fmt_peringkat(value: Any, dari: Any) -> str:
     return f"{format_angka(value)} dari {format_angka(dari)}" if value else "–"
 
 
+# The columns of a unit's / kecamatan's monthly table: heading and value. The template
+# writes each heading once in the header row and again as the cell's label, which a
+# phone shows above the figure (laporan.css: tables as cards).
+_KOLOM_BULANAN = (
+    ("Laporan", lambda b: _fmt_int(b["total"])),
+    ("Complete", lambda b: _fmt_int(b["complete"])),
+    ("Direspon ≤ batas", lambda b: _fmt_pct(b["tepat_waktu_persen"])),
+    ("Capaian", lambda b: _fmt_pct(b["capaian_persen"])),
+    ("Koordinasi (menit)", lambda b: _fmt_menit(b["koordinasi_rerata_menit"])),
+    ("Penyelesaian (jam)", lambda b: _fmt_jam_dari_menit(b["penyelesaian_rerata_menit"])),
+    ("TL ditolak", lambda b: _fmt_int(b["tl_ditolak"])),
+    ("Nilai < 100", lambda b: _fmt_int(b["nilai_dibawah_100"])),
+)
+_KOLOM_PERINGKAT = (
+    (
+        "Peringkat jumlah",
+        lambda b: _fmt_peringkat(b["peringkat_laporan"], b["jumlah_berperingkat_laporan"]),
+    ),
+    (
+        "Peringkat penyelesaian",
+        lambda b: _fmt_peringkat(
+            b["peringkat_penyelesaian"], b["jumlah_berperingkat_penyelesaian"]
+        ),
+    ),
+)
+
+
+def kolom_bulanan(peringkat: bool) -> list[dict[str, Any]]:
+    """Heading and value function of every column of the monthly table."""
+    kolom = _KOLOM_BULANAN + (_KOLOM_PERINGKAT if peringkat else ())
+    return [{"judul": judul, "nilai": nilai} for judul, nilai in kolom]
+
+
+@functools.cache
+def _keterangan_status() -> str:
+    from crmlib.data.refdata import load_reference
+
+    return keterangan_status(load_reference().status_labels)
+
+
 @functools.cache
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -127,6 +168,7 @@ def _env() -> jinja2.Environment:
         bulan_tahun=format_bulan_tahun,
         ukpd=format_ukpd,
     )
+    env.globals["kolom_bulanan"] = kolom_bulanan
     return env
 
 
@@ -159,29 +201,44 @@ def _trend_desc(data: list[dict[str, Any]], batas: str) -> str:
     )
 
 
-def trend_chart(months: list[dict[str, Any]], ident: str = "tren", judul: str = "") -> dict:
+# Geometry of the trend chart: the page's width, and a phone's. The phone chart is drawn
+# for ~360 CSS px, so its 13-unit labels show at about 13 px (the wide one, scaled down
+# to a phone, would show them at 7 px); laporan.css shows one of the two.
+_UKURAN_TREN = {
+    "lebar": {"w": 640, "h": 296, "left": 52, "right": 44, "label": 12, "nilai": 12},
+    "ponsel": {"w": 360, "h": 300, "left": 42, "right": 44, "label": 5, "nilai": 7},
+}
+
+
+def trend_chart(
+    months: list[dict[str, Any]], ident: str = "tren", judul: str = "", ukuran: str = "lebar"
+) -> dict:
     """Geometry of the trend chart (bars: reports; line: share answered in time).
 
     ``months`` (any order) need ``folder``, ``periode``, ``total``,
-    ``tepat_waktu_persen`` and ``batas_jam``; the chart runs oldest to newest. The
-    result feeds the ``tren`` macro of ``arsip/_grafik.html.j2``.
+    ``tepat_waktu_persen`` and ``batas_jam``; the chart runs oldest to newest, and the
+    newest month is always labelled. ``ukuran`` is ``"lebar"`` (the page) or
+    ``"ponsel"`` (a phone: fewer month labels). The result feeds the ``tren`` macro of
+    ``arsip/_grafik.html.j2``.
     """
+    geo = _UKURAN_TREN[ukuran]
     data = sorted(months, key=lambda m: m["folder"])
     n = len(data)
-    w, h = 640, 296
-    left, right, top, bottom = 52, 44, 26, 70
+    w, h = geo["w"], geo["h"]
+    left, right, top, bottom = geo["left"], geo["right"], 26, 70
     pw, ph = w - left - right, h - top - bottom
     vmax = _axis_max(max([m["total"] or 0 for m in data] + [1]))
     slot = pw / max(n, 1)
     bar = min(slot * 0.6, 48)
     batas = format_angka(data[-1]["batas_jam"] if data else MetricParams().batas_respon_jam)
-    label_every = max(1, -(-n // 12))
+    label_every = max(1, -(-n // geo["label"]))
     bars, points = [], []
     for i, m in enumerate(data):
         cx = left + slot * (i + 0.5)
         bh = ph * (m["total"] or 0) / vmax
         bulan, tahun = format_bulan_tahun_singkat(m["periode"]).split()
-        show = i % label_every == 0 or i == n - 1
+        # Counted back from the newest month, so the newest is always labelled.
+        show = (n - 1 - i) % label_every == 0
         new_year = i == 0 or m["periode"][:4] != data[i - 1]["periode"][:4]
         bars.append(
             {
@@ -191,12 +248,12 @@ def trend_chart(months: list[dict[str, Any]], ident: str = "tren", judul: str = 
                 "w": f"{bar:.1f}",
                 "h": f"{bh:.1f}",
                 "ny": f"{top + ph - bh - 5:.1f}",
-                "nilai": _fmt_int(m["total"]) if n <= 12 else None,
+                "nilai": _fmt_int(m["total"]) if n <= geo["nilai"] else None,
                 "judul": f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
                 f"{_fmt_pct(m['tepat_waktu_persen'])} direspon ≤ {batas} jam",
                 # Month on one line, the year under it where the year changes.
                 "bulan": bulan if show else "",
-                "tahun": tahun if show and new_year else "",
+                "tahun": tahun if show and (new_year or i == n - 1) else "",
             }
         )
         if m["tepat_waktu_persen"] is not None:
@@ -211,7 +268,8 @@ def trend_chart(months: list[dict[str, Any]], ident: str = "tren", judul: str = 
         for i in range(5)
     ]
     return {
-        "id": ident,
+        "id": ident if ukuran == "lebar" else f"{ident}-{ukuran}",
+        "kelas": f"tren-{ukuran}",
         "judul": judul or "Tren jumlah laporan dan respon tepat waktu",
         "desc": _trend_desc(data, batas),
         "w": w,
@@ -227,6 +285,11 @@ def trend_chart(months: list[dict[str, Any]], ident: str = "tren", judul: str = 
         "points": points,
         "polyline": " ".join(f"{x},{y}" for x, y in points),
     }
+
+
+def trend_charts(months: list[dict[str, Any]], judul: str = "") -> list[dict]:
+    """The trend chart twice: for the page and for a phone (``laporan.css`` shows one)."""
+    return [trend_chart(months, judul=judul, ukuran=u) for u in _UKURAN_TREN]
 
 
 def trend_svg(months: list[dict[str, Any]]) -> str:
@@ -343,7 +406,7 @@ def render_index(
         judul_halaman=f"{judul} — {kota}" if kota else judul,
         subjudul=kota.upper(),
         ringkas=ringkas,
-        grafik=trend_chart(months) if months else None,
+        grafik=trend_charts(months) if months else None,
         tahunan=_years(output_dir, months) if output_dir else [],
         kecamatan=kec,
         unit_lain=lain,
@@ -367,7 +430,7 @@ def _series_page(label: str, baris: list[dict], kota_label: str, css: str) -> di
         "judul_halaman": f"{label} — Arsip CRM {kota_label}".strip(),
         "subjudul": kota_label.strip().upper(),
         "ringkas": _range_text(baris),
-        "grafik": trend_chart(baris, judul=f"Tren laporan {label}"),
+        "grafik": trend_charts(baris, judul=f"Tren laporan {label}"),
         "baris": baris,
     }
 
@@ -379,6 +442,7 @@ def render_unit_page(unit: UnitSeries, kota_label: str, css: str, induk: dict | 
         **_series_page(unit["label"], unit["baris"], kota_label, css),
         induk=induk,
         peringkat=unit["tingkat"] == "kelurahan",
+        keterangan_status=_keterangan_status(),
     )
 
 
