@@ -107,9 +107,8 @@ def _text_words(page: dict) -> list[dict]:
 
 def test_no_table_header_alone_at_a_page_bottom(pdf):
     for n, page in enumerate(_pages(pdf), start=1):
-        for (x0, top, x1, bottom), rows in page["tables"]:
-            cut = bottom > TINGGI - BAWAH - 25  # runs on to the next page
-            if cut:
+        for (_, _, _, bottom), rows in page["tables"]:
+            if bottom > TINGGI - BAWAH - 25:  # runs on to the next page
                 assert rows >= 4, f"page {n}: a table ends the page with {rows} row(s)"
 
 
