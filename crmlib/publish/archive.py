@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from crmlib import __version__
 from crmlib.metrics import MetricParams
@@ -66,6 +67,10 @@ _ANNUAL_FILES = (
     ("tabel.xlsx", "Tabel (.xlsx)"),
 )
 CSV_PATH = "data/ukpd_bulanan.csv"
+# The CSV's column documentation (the "ukpd_bulanan.csv" section of docs/unduhan.md),
+# published beside it so that every mention of it can link it.
+KOLOM_PATH = "data/ukpd_bulanan.html"
+_KOLOM_BAGIAN = re.compile(r"^## `ukpd_bulanan\.csv`\n(.*?)(?=^## |\Z)", re.S | re.M)
 
 
 def collect_months(output_dir: Path) -> list[dict[str, Any]]:
@@ -233,13 +238,17 @@ def trend_chart(
     batas = format_angka(data[-1]["batas_jam"] if data else MetricParams().batas_respon_jam)
     label_every = max(1, -(-n // geo["label"]))
     bars, points = [], []
+    tahun_tampil = None  # the year of the last month labelled
     for i, m in enumerate(data):
         cx = left + slot * (i + 0.5)
         bh = ph * (m["total"] or 0) / vmax
         bulan, tahun = format_bulan_tahun_singkat(m["periode"]).split()
         # Counted back from the newest month, so the newest is always labelled.
         show = (n - 1 - i) % label_every == 0
-        new_year = i == 0 or m["periode"][:4] != data[i - 1]["periode"][:4]
+        # The year under the first labelled month and wherever it changes.
+        new_year = show and m["periode"][:4] != tahun_tampil
+        if show:
+            tahun_tampil = m["periode"][:4]
         bars.append(
             {
                 "cx": f"{cx:.1f}",
@@ -253,7 +262,7 @@ def trend_chart(
                 f"{_fmt_pct(m['tepat_waktu_persen'])} direspon ≤ {batas} jam",
                 # Month on one line, the year under it where the year changes.
                 "bulan": bulan if show else "",
-                "tahun": tahun if show and (new_year or i == n - 1) else "",
+                "tahun": tahun if new_year else "",
             }
         )
         if m["tepat_waktu_persen"] is not None:
@@ -396,7 +405,8 @@ def render_index(
             {
                 "href": CSV_PATH,
                 "label": "ukpd_bulanan.csv",
-                "keterangan": "angka setiap UKPD per bulan (CSV, kolom dijelaskan di dokumentasi)",
+                "keterangan": "angka setiap UKPD per bulan (CSV)",
+                "dok": KOLOM_PATH,
             }
         )
     return _render(
@@ -457,6 +467,47 @@ def render_kecamatan_page(kec: dict[str, Any], kota_label: str, css: str) -> str
 
 
 # --- writing ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _markdown_html(markdown: str) -> str:
+    """``markdown`` (the project's own docs, not data) as an HTML fragment, by pandoc."""
+    import subprocess
+
+    from crmlib.render.embedded import _pandoc
+
+    done = subprocess.run(
+        [_pandoc(), "--from=gfm", "--to=html5", "--sandbox"],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+def render_column_page(output_dir: Path, kota_label: str, css: str) -> str | None:
+    """The page documenting ``ukpd_bulanan.csv``'s columns (None without docs/unduhan.md)."""
+    from crmlib.render.extension import find_project_root
+
+    try:
+        doc = (find_project_root(output_dir) / "docs" / "unduhan.md").read_text(encoding="utf-8")
+    except Exception as e:  # the archive is still complete without it
+        log.warning("docs/unduhan.md tidak ditemukan (%s); penjelasan kolom tidak diterbitkan", e)
+        return None
+    bagian = _KOLOM_BAGIAN.search(doc)
+    if bagian is None:
+        return None
+    return _render(
+        "kolom.html.j2",
+        css=css,
+        judul="Kolom ukpd_bulanan.csv",
+        judul_halaman=f"Kolom ukpd_bulanan.csv — Arsip CRM {kota_label}".strip(),
+        subjudul=kota_label.strip().upper(),
+        ringkas="Penjelasan setiap kolom unduhan data per UKPD per bulan",
+        isi=Markup(_markdown_html(bagian.group(1))),
+    )
 
 
 def _write(target: Path, text: str, *, only_if_changed: bool = False) -> bool:
@@ -527,6 +578,9 @@ def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
         )
         csv_path = output_dir / CSV_PATH
         _write(csv_path, ukpd_csv_text(units), only_if_changed=True)
+        kolom = render_column_page(output_dir, kota_label, css)
+        if kolom is not None:
+            _write(output_dir / KOLOM_PATH, kolom, only_if_changed=True)
     page = render_index(
         months, kota_label, css, output_dir=output_dir, units=units, kecamatan=kecamatan
     )
