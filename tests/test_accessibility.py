@@ -48,6 +48,8 @@ PAGES = {
     "ukpd": "ukpd/kelurahan-rawamangun.html",
     "kecamatan": "kecamatan/pulo-gadung.html",
     "tahunan": "2022/laporan.html",
+    "kolom": "data/ukpd_bulanan.html",  # the CSV's column documentation
+    "pengalih": "2022-06/berikutnya.html",  # the newest month's "next month" page (no redirect yet)
 }
 
 
@@ -318,8 +320,8 @@ def test_keyboard_focus_is_visible(open_page, kind):
             " const s = getComputedStyle(e);"
             " return [e.tagName + '.' + e.className, s.outlineStyle + ' ' + s.outlineWidth]; }"
         )
-        if tag.startswith("BODY") and len(seen) >= 3:
-            break  # past the last focusable element of a short page (a unit with two months)
+        if tag.startswith("BODY") and seen:
+            break  # past the last focusable element of a short page (a redirect page)
         assert not outline.startswith("none"), f"{tag}: focus not visible ({outline})"
         seen.add(tag.split(".")[0])
     assert "A" in seen or "FIGURE" in seen or "DIV" in seen

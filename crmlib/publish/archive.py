@@ -484,17 +484,28 @@ def _markdown_html(markdown: str) -> str:
         timeout=60,
         check=True,
     )
-    return done.stdout
+    # Column names are long words joined by "_": a line may break after each "_".
+    return re.sub(
+        r"<code>([^<]*)</code>",
+        lambda m: "<code>" + m.group(1).replace("_", "_<wbr>") + "</code>",
+        done.stdout,
+    )
 
 
 def render_column_page(output_dir: Path, kota_label: str, css: str) -> str | None:
     """The page documenting ``ukpd_bulanan.csv``'s columns (None without docs/unduhan.md)."""
     from crmlib.render.extension import find_project_root
 
+    # The project's docs, else those of the checkout that holds crmlib (as for the
+    # templates: a project made by copying notebooks and params has no docs/ of its own).
+    tempat = [Path(__file__).resolve().parents[2] / "docs" / "unduhan.md"]
     try:
-        doc = (find_project_root(output_dir) / "docs" / "unduhan.md").read_text(encoding="utf-8")
-    except Exception as e:  # the archive is still complete without it
-        log.warning("docs/unduhan.md tidak ditemukan (%s); penjelasan kolom tidak diterbitkan", e)
+        tempat.insert(0, find_project_root(output_dir) / "docs" / "unduhan.md")
+    except Exception:  # the checkout's copy is tried next
+        pass
+    doc = next((p.read_text(encoding="utf-8") for p in tempat if p.is_file()), None)
+    if doc is None:  # the archive is still complete without it
+        log.warning("docs/unduhan.md tidak ditemukan; penjelasan kolom tidak diterbitkan")
         return None
     bagian = _KOLOM_BAGIAN.search(doc)
     if bagian is None:
