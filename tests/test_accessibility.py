@@ -325,3 +325,15 @@ def test_keyboard_focus_is_visible(open_page, kind):
         assert not outline.startswith("none"), f"{tag}: focus not visible ({outline})"
         seen.add(tag.split(".")[0])
     assert "A" in seen or "FIGURE" in seen or "DIV" in seen
+
+
+def test_one_typeface_on_every_page(open_page):
+    # The archive inlines the report's stylesheet: the same font stack as the report's
+    # own pages (an escaped quote once dropped it and the browser's serif showed).
+    families = {
+        kind: open_page(kind).evaluate("getComputedStyle(document.body).fontFamily")
+        for kind in PAGES
+        if kind != "pengalih"
+    }
+    assert len(set(families.values())) == 1, families
+    assert "Segoe UI" in families["arsip"]

@@ -310,12 +310,16 @@ def trend_svg(months: list[dict[str, Any]]) -> str:
 # --- pages ---------------------------------------------------------------------------
 
 
-def _stylesheet(output_dir: Path) -> str:
+def _stylesheet(output_dir: Path) -> Markup:
     from crmlib.render.extension import EXTENSION, find_project_root
 
     try:
         root = find_project_root(output_dir)
-        return (root / "_extensions" / EXTENSION / "laporan.css").read_text(encoding="utf-8")
+        css = (root / "_extensions" / EXTENSION / "laporan.css").read_text(encoding="utf-8")
+        # The project's own stylesheet, not data: written as is into <style> (escaped, its
+        # quoted font names broke the font-family rule and every page fell back to the
+        # browser's default serif). A "</" could still end the element early.
+        return Markup(css.replace("</", "<\\/"))
     except Exception as e:  # the page is still usable unstyled
         log.warning("laporan.css tidak ditemukan (%s); arsip tanpa gaya", e)
         return ""
