@@ -33,6 +33,14 @@ integer codes once (``pandas.factorize`` on the distinct values, then a lookup o
 few distinct values in the reference) and aggregated with ``numpy.bincount``. Times are
 handled as int64 nanoseconds; durations are averaged as whole-second sums divided by
 counts, which keeps equal averages bit-identical so ties are detected exactly.
+
+The package's modules, one concern each (this module only names the public API):
+``params`` (:class:`MetricParams`), ``rekap`` (status recaps), ``times`` (response
+and follow-up times, ``nilai_tl``, capaian), ``rankings`` (top-N lists and the
+kelurahan time rankings), ``lists`` (rejected follow-ups, scores below 100),
+``series`` (per channel, per day), ``per_ukpd`` (every figure per unit), ``month``
+(:class:`Metrics` and :func:`compute_all`) and ``_helpers`` (the shared primitives:
+column checks, value codes, whole-second times).
 """
 
 from __future__ import annotations
