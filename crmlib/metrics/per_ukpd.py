@@ -7,15 +7,13 @@ import pandas as pd
 
 from crmlib.data.contract import KOORDINASI_COLUMNS, LAPORAN_COLUMNS, STATUSES
 from crmlib.metrics._helpers import (
-    _PROSES,
-    _RESPON,
     _S_PER_MIN,
-    _SELESAI,
     _codes,
-    _ns,
+    _proses_seconds,
     _require,
-    _seconds_between,
+    _respon_seconds,
     _status_matrix,
+    _tl_seconds,
     _unit_durations,
     _unit_table,
 )
@@ -138,13 +136,10 @@ def compute_per_ukpd(
     ref = _unit_table(ukpd_ref)
     unit = _codes(laporan["ukpd"], ref["ukpd"], "ukpd")
     status = _codes(laporan["status"], pd.Index(STATUSES), "status")
-    masuk = _ns(laporan["waktu_masuk"])
-    respon_sec = _seconds_between(masuk, _ns(laporan["waktu_respon"]), _RESPON)
-    tl_sec = _seconds_between(masuk, _ns(laporan["waktu_selesai"]), _SELESAI)
+    respon_sec = _respon_seconds(laporan)
+    tl_sec = _tl_seconds(laporan)
     k_unit = _codes(koordinasi["ukpd"], ref["ukpd"], "ukpd (koordinasi)")
-    k_sec = _seconds_between(
-        _ns(koordinasi["waktu_koordinasi"]), _ns(koordinasi["waktu_proses"]), _PROSES
-    )
+    k_sec = _proses_seconds(koordinasi)
     return _per_ukpd(
         ref,
         unit,
