@@ -5,7 +5,8 @@ The functions take the canonical ``laporan`` / ``koordinasi`` DataFrames of one 
 DataFrame arguments, and return plain values or small DataFrames. They do no I/O and
 no formatting (rounding is presentation: every number here is unrounded), and they
 import nothing but pandas, NumPy, the standard library, the data contract's column
-names (:mod:`crmlib.data.contract`) and the (dependency-free) :mod:`crmlib.errors`, so every other layer may depend on them and not the other way round.
+names (:mod:`crmlib.data.contract`) and the (dependency-free) :mod:`crmlib.errors`, so
+every other layer may depend on them and not the other way round.
 
 Definitions follow the data contract (§3). Two rules apply throughout:
 

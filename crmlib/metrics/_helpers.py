@@ -99,7 +99,7 @@ def _floats(series: pd.Series) -> np.ndarray:
 
 
 def _unit_table(ukpd_ref: pd.DataFrame) -> pd.DataFrame:
-    """The reference units in official order with a 0-based ``_pos`` column."""
+    """The reference units in official order (by ``urutan``), on a fresh 0-based index."""
     _require(ukpd_ref, ("ukpd", "tingkat", "kecamatan"), "ukpd_ref")
     ref = ukpd_ref
     if "urutan" in ref.columns:
