@@ -48,6 +48,8 @@ bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
 
 # Mutation testing (docs/mutasi.md): slow, so not part of `make test`. Narrow it with
 # e.g. `make mutate MUTANTS='crmlib.report.fmt.*'`; MUTATE_JOBS=2 on a quiet machine.
+# mutmut names a mutant module.function (crmlib.metrics.times.x__nilai_rule__mutmut_1), so
+# crmlib.metrics.* takes every module of the metric package.
 MUTATE_JOBS ?= 1
 MUTANTS ?= crmlib.metrics.* crmlib.report.fmt.* crmlib.data.reader.x_parse_* crmlib.data.reader.x__parse_* \
 	crmlib.data.reader.x__is_blank* crmlib.data.reader.x__has_offset* \
