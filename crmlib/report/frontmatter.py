@@ -11,8 +11,9 @@ Metadata keys (all optional for the renderers; see docs/architecture.md):
 ``periode-label`` ("Juni 2022"), ``identitas`` (list of ``{label, nilai}``),
 ``kata-pengantar`` (list of paragraphs, Markdown), ``tempat-tanggal``,
 ``penandatangan`` (``{jabatan: [lines], nama, nip}``), ``kertas`` (``a4``/``f4``),
-``tentang`` (list of ``{label, nilai}``), ``tentang-singkat`` (one line for the PDF
-footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative paths),
+``tentang`` (list of ``{label, nilai}``), ``dibuat-dengan`` (the plain provenance line
+"crm-report versi 1.0.0 (commit 0123456789)"; the templates add the renderer and write
+"Dibuat dengan ..." in "Tentang laporan ini", never in a page footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative paths),
 ``waktu-dokumen`` (the document's own date, :func:`document_time`).
 
 No value here comes from the clock: the times a report shows are the data's
@@ -203,11 +204,10 @@ _LABEL_JEJAK = {
     "periode": "Periode",
     "per_tanggal": "Data per tanggal",
     "difinalkan_pada": "Difinalkan",
-    "crmlib_version": "Versi crmlib",
-    "git_commit": "Commit git",
 }
 # Provenance entries that are for metrics.json, not for the reader of the report.
-# ``renderer`` is added by crmlib.render.renderer at render time; ``periode`` is on the cover.
+# ``renderer`` is added by crmlib.render.renderer at render time; ``periode`` is on the cover;
+# the version and commit make the one "Dibuat dengan ..." line (``dibuat-dengan``).
 # A build time is never shown (older notebooks' provenance may still carry one).
 _JEJAK_DILEWATI = {
     "renderer",
@@ -216,6 +216,8 @@ _JEJAK_DILEWATI = {
     "baris",
     "kolom_dibuang",
     "catatan",
+    "crmlib_version",
+    "git_commit",
     "masukan_kanonik",
     "waktu_build",
     "dibangun",
@@ -248,8 +250,25 @@ def _waktu(nilai: Any) -> str:
         return _teks(nilai)
 
 
+# The renderer as a reader understands it (laporan.lua has the same words for the
+# templates, which only know the ``renderer`` metadata).
+RENDERER_TEKS = {"embedded": "pandoc + Typst", "quarto": "Quarto"}
+
+
+def dibuat_dengan(versi: str, commit: Any = None) -> str:
+    """The plain provenance line's subject: "crm-report versi 1.0.0 (commit 0123456789)".
+
+    The templates write it as "Dibuat dengan ..." and add the renderer; the commit is
+    shortened to ten characters (enough to find it, short enough to read).
+    """
+    teks = f"crm-report versi {_teks(versi)}"
+    if commit:
+        teks += f" (commit {_teks(commit)[:10]})"
+    return teks
+
+
 def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
-    """Provenance lines for the "Tentang laporan ini" block and the short footer line."""
+    """Provenance lines for the "Tentang laporan ini" block and its "Dibuat dengan" line."""
     from crmlib import __version__
 
     prov = dict(provenance or {})
@@ -274,9 +293,7 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
                 baris.append({"label": label, "nilai": kode(_teks(sha))})
             continue
         label = teks_data(_LABEL_JEJAK.get(kunci, str(kunci).replace("_", " ").capitalize()))
-        if kunci == "git_commit":
-            teks = kode(_teks(nilai))
-        elif kunci in _WAKTU:
+        if kunci in _WAKTU:
             teks = teks_data(_waktu(nilai))
         elif isinstance(nilai, list | tuple):
             teks = teks_data(", ".join(_teks(v) for v in nilai))
@@ -285,16 +302,7 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
         else:
             teks = teks_data(_teks(nilai))
         baris.append({"label": label, "nilai": teks})
-
-    singkat = []
-    if prov.get("per_tanggal"):
-        singkat.append(f"data per {_waktu(prov['per_tanggal'])}")
-    if prov.get("difinalkan_pada"):
-        singkat.append(f"difinalkan {_waktu(prov['difinalkan_pada'])}")
-    singkat.append(f"crmlib {_teks(prov['crmlib_version'])}")
-    if prov.get("git_commit"):
-        singkat.append(f"commit {_teks(prov['git_commit'])[:10]}")
-    return baris, teks_data(" · ".join(singkat))
+    return baris, teks_data(dibuat_dengan(prov["crmlib_version"], prov.get("git_commit")))
 
 
 def _literal(nilai: Any) -> Any:
@@ -361,7 +369,7 @@ def build_front_matter(
     kota = _nama_kota(params)
     kertas = _kertas(params)
     tempat_tanggal = _tempat_tanggal(params, tahun, bulan)
-    tentang, singkat = _tentang(provenance or {})
+    tentang, dibuat = _tentang(provenance or {})
     judul = _teks(params.get("judul") or JUDUL_BAKU)
     # Metadata values are Markdown to pandoc and Quarto: parameters are literal text,
     # the foreword is narrative (emphasis only; crmlib.report.escape).
@@ -378,7 +386,7 @@ def build_front_matter(
         "penandatangan": _literal(_penandatangan(params.get("penandatangan"))),
         "kertas": kertas,
         "tentang": tentang,
-        "tentang-singkat": singkat,
+        "dibuat-dengan": dibuat,
         "tautan": {k: str(v) for k, v in (links or {}).items() if k in TAUTAN and v},
         "waktu-dokumen": document_time(periode, provenance or {}),
     }
