@@ -35,7 +35,7 @@ import jinja2
 
 from crmlib import __version__
 from crmlib.metrics import MetricParams
-from crmlib.publish.edisi import daftar_edisi
+from crmlib.publish.finals import daftar_edisi
 from crmlib.report.archive_data import (
     MONTH_FILES,
     UnitSeries,

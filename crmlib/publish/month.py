@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from crmlib import __version__
 from crmlib.data.params import load_params, resolve_data_path
-from crmlib.errors import CrmReportError, StorageError
+from crmlib.errors import CrmReportError, EditionError, StorageError
 from crmlib.project import Project
 from crmlib.publish.edisi import Edition
 from crmlib.publish.fingerprint import month_fingerprint, rebuild_reasons, write_state
@@ -53,6 +53,7 @@ class MonthResult:
     log: str = ""  # a failed month's kept build.log
     exit_code: int = 0  # a failed month's error class exit code (1 data, 74 disk, ...)
     published: bool = False  # output/<periode>/ was (re)written by this run
+    final: Any = None  # a final edition prepared by build_month (FinalReady), not yet stored
 
 
 def git_commit(root: Path) -> str | None:
@@ -100,14 +101,17 @@ def build_month(
     edition: Edition | None = None,
     signer=None,
     draw_ahead: bool = False,
+    roots: list | None = None,
 ) -> MonthResult:
     """Build one month end to end in a temporary folder and publish it atomically.
 
     Runs in a worker process: it never prints; everything goes to the month's
     ``build.log`` and the returned :class:`MonthResult`. Without ``edition`` the
-    month is a draft (DRAF mark); with it, a final edition (PDF/A, attachments,
-    signed with ``signer`` when given) that is stored in ``terbitan/`` and
-    published from there. ``draw_ahead`` draws the charts in a thread of this
+    month is a draft (DRAF mark) and is published; with it, a final edition
+    (PDF/A, attachments, signed with ``signer`` when given, checked against the
+    trusted ``roots``) is prepared beside the store and returned unpublished in
+    ``MonthResult.final``: the caller puts it into ``terbitan/`` and publishes it
+    (:func:`crmlib.publish.finalize.finalize`). ``draw_ahead`` draws the charts in a thread of this
     process while the kernel executes the notebook (for a build of one month at a
     time, where the second core is otherwise idle).
     """
@@ -123,13 +127,18 @@ def build_month(
         with b.step("render"):
             _render(b, inputs.params, provenance)
         _log_drawn_ahead(b.log, ahead)
-        _write_build_info(b, inputs, provenance[WARNINGS_KEY], signer)
+        if b.edition is not None:
+            with b.step("edisi"):
+                _prepare_final(b, signer, roots or [])
+        state = _write_build_info(b, inputs, provenance[WARNINGS_KEY])
+        if b.edition is not None:
+            return _final_ready(b, inputs.reasons, provenance[WARNINGS_KEY], state)
         _publish(b)
         return _built(b, inputs.reasons, provenance[WARNINGS_KEY])
     except KeyboardInterrupt:
         # Stopped (Ctrl-C, SIGTERM): leave nothing behind and stop the whole batch.
         _close_log(b.log)
-        shutil.rmtree(b.tmp, ignore_errors=True)
+        _discard(b)
         raise
     except Exception as exc:
         return _failed(b, exc)
@@ -150,6 +159,7 @@ class _Build:
         self.log.propagate = False
         self.log.setLevel(logging.INFO)
         self.renderer = ""  # the renderer used, once picked
+        self.prepared = None  # a final edition prepared beside the store (store.PreparedEdition)
 
     def open_log(self) -> None:
         """Create the temp folder and the month's ``build.log`` in it."""
@@ -253,8 +263,8 @@ def _log_drawn_ahead(log: logging.Logger, ahead: _DrawAhead | None) -> None:
         log.info("menggambar grafik lebih dulu gagal (notebook menggambarnya): %s", ahead.error)
 
 
-def _write_build_info(b: _Build, inputs: _Inputs, warnings: list[str], signer) -> None:
-    """Close the log and write ``build-info.json``; a final edition is signed and stored first."""
+def _write_build_info(b: _Build, inputs: _Inputs, warnings: list[str]) -> dict:
+    """Close the log; a draft's ``build-info.json`` is written (a final's when it is published)."""
     b.log.info("selesai dalam %.2f s", time.perf_counter() - b.start)
     _close_log(b.log)
     state = {
@@ -265,11 +275,10 @@ def _write_build_info(b: _Build, inputs: _Inputs, warnings: list[str], signer) -
         WARNINGS_KEY: warnings,
         "alasan_build": inputs.reasons,
     }
-    if b.edition is not None:
-        b.tmp = _store_final(b.project, b.tmp, b.edition, signer, state)
-    else:
+    if b.edition is None:
         state["status"] = "draf"
         write_state(b.tmp, state)
+    return state
 
 
 def _publish(b: _Build) -> None:
@@ -306,8 +315,15 @@ def _failed(b: _Build, exc: Exception) -> MonthResult:
     )
     _close_log(b.log)
     result.log = _keep_failed_log(b.project, b.periode, b.tmp)
-    shutil.rmtree(b.tmp, ignore_errors=True)
+    _discard(b)
     return result
+
+
+def _discard(b: _Build) -> None:
+    """Remove the month's temp folder and a prepared final edition (nothing was stored)."""
+    shutil.rmtree(b.tmp, ignore_errors=True)
+    if b.prepared is not None:
+        b.prepared.discard()
 
 
 def _close_log(log: logging.Logger) -> None:
@@ -434,7 +450,7 @@ def month_front_matter(
     """The month's front matter: cover, links, and the draft or final edition's marks.
 
     Links to other months go through ``sebelumnya.html``/``berikutnya.html``
-    beside the report (written at archive time, :func:`crmlib.publish.edisi.write_nav_pages`),
+    beside the report (written at archive time, :func:`crmlib.publish.navigation.write_nav_pages`),
     never to a month directly: the report's bytes never go stale.
     """
     from crmlib.report.frontmatter import build_front_matter
@@ -455,32 +471,41 @@ def month_front_matter(
     return meta
 
 
-def _store_final(project: Project, tmp: Path, edition: Edition, signer, state: dict) -> Path:
-    """Sign (optionally) and store a final edition rendered in ``tmp``; the folder to publish.
+def _prepare_final(b: _Build, signer, roots: list) -> None:
+    """Prepare the final edition beside the store (signed when ``signer``) and check it.
 
-    The published folder is staged from the store, so what goes out is exactly
-    what the manifest lists.
+    The check is the one ``verify`` makes (git aside): an edition that would not
+    verify is never stored.
     """
-    from crmlib.publish import edisi
+    from crmlib.publish import store, verify
 
-    signature = None
-    if signer is not None:
-        from crmlib.publish.tandatangan import check_signature, sign_pdf
+    b.prepared = store.prepare_edition(b.project.root, b.edition, b.tmp, signer, b.log)
+    # pyHanko's own records (tracebacks for an untrusted chain) stay out of the published log.
+    check = verify.check_edition(b.prepared.folder, b.periode, b.edition.edisi, roots)
+    for line in check.lines:
+        b.log.info("periksa %s", line.strip())
+    if not check.ok:
+        raise EditionError(
+            f"Edisi {b.edition.edisi} tidak disimpan karena tidak lolos pemeriksaan: "
+            + "; ".join(check.masalah)
+        )
 
-        signature = sign_pdf(tmp / "laporan.pdf", signer)
-        signature.update(check_signature(tmp / "laporan.pdf") or {})
-    edisi.store_edition(project.root, edition, tmp, signature)
-    staged = temp_folder(project.output_dir, edition.periode)
-    staged.mkdir()
-    try:
-        edisi.stage_final(project.root, edition.periode, staged)
-        shutil.move(tmp / "build.log", staged / "build.log")
-        write_state(staged, {**state, "status": "final", "edisi": edition.edisi})
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    shutil.rmtree(tmp, ignore_errors=True)
-    return staged
+
+@dataclass
+class FinalReady:
+    """A final edition rendered and prepared, waiting to be stored and published."""
+
+    prepared: Any  # store.PreparedEdition
+    rendered: Path  # the month's temp folder in output/ (its build.log)
+    state: dict  # build-info.json of the published month, without status/edition
+
+
+def _final_ready(b: _Build, reasons: list[str], warnings: list[str], state: dict) -> MonthResult:
+    """The result of a final edition prepared (not yet stored or published)."""
+    result = _built(b, reasons, warnings)
+    result.status, result.published = "final", False
+    result.final = FinalReady(b.prepared, b.tmp, state)
+    return result
 
 
 def _failure(exc: Exception, log: logging.Logger) -> tuple[str, int]:
@@ -512,6 +537,17 @@ def _keep_failed_log(project: Project, periode: str, tmp: Path) -> str:
     try:
         target.parent.mkdir(exist_ok=True)
         os.replace(source, target)
+    except OSError:
+        return ""
+    return os.path.relpath(target, project.root)
+
+
+def write_failed_log(project: Project, periode: str, text: str) -> str:
+    """Write ``text`` as ``output/_log/<periode>-gagal.log`` (a failure before the build); its path."""
+    target = project.output_dir / LOG_DIR / f"{periode}-gagal.log"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     except OSError:
         return ""
     return os.path.relpath(target, project.root)

@@ -362,3 +362,18 @@ def execute_notebook(
     from crmlib.report.narasi import isi_notebook
 
     isi_notebook(out_path)
+    _relative_paths_only(Path(out_path), Path(notebook))
+
+
+def _relative_paths_only(out_path: Path, notebook: Path) -> None:
+    """Papermill records the absolute input and output paths (the analyst's home folder and
+    user name): the published notebook keeps only the names, relative to the project."""
+    import json
+
+    nb = json.loads(out_path.read_text(encoding="utf-8"))
+    meta = nb.get("metadata", {}).get("papermill")
+    if not meta:
+        return
+    meta["input_path"] = f"{notebook.parent.name}/{notebook.name}"
+    meta["output_path"] = out_path.name
+    out_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
