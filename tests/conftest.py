@@ -118,7 +118,10 @@ def valid_month(month_factory):
 # (`--dist loadfile --no-loadscope-reorder`), so the long ones start early and the run
 # ends on short ones instead of one worker finishing a long file alone.
 SLOW_FIRST = (
+    "test_finalize_kill.py",
+    "test_finalize_stop.py",
     "test_edisi.py",
+    "test_edisi_serangan.py",
     "test_notebook_exec.py",
     "test_build.py",
     "test_build_stop.py",
