@@ -114,18 +114,19 @@ def tte_certificates(tmp_path_factory) -> Tte:
 def _make_certificates(folder: Path) -> None:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
     now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
+    # RSA, as BSrE issues: pyHanko marks a PDF signed with an EC key as PDF 2.0 (ISO 32002).
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA Uji Sekali Pakai")])
     ca = _certificate(
         ca_name, ca_key, ca_name, ca_key, now - dt.timedelta(days=3650), 7300, ca=True
     )
     (folder / "ca-uji.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, PENANDATANGAN)])
     issued = {
         "walikota": _certificate(name, key, ca_name, ca_key, now - dt.timedelta(days=1), 365),

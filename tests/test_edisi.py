@@ -266,6 +266,7 @@ def test_signed_final_verifies_and_a_flipped_byte_fails(project, capsys):
     assert sig.penandatangan == PENANDATANGAN and sig.jumlah == 1
     assert sig.utuh and sig.sah and sig.terpercaya and not sig.masalah
     assert pdf_standard(stored) == "PDF/A-3a"  # still PDF/A after signing
+    assert b"/Version /2.0" not in stored.read_bytes()  # PDF/A-3 is PDF 1.7 (an RSA key)
     assert sorted(PdfReader(stored).attachments) == ["metrics.json", "tabel.xlsx"]
     recorded = read_manifest(project, "2022-06", 1)["tanda_tangan"]
     assert recorded["penandatangan"] == PENANDATANGAN

@@ -171,31 +171,33 @@ def _finalize_refuses(root: Path, cert: Path, monkeypatch, *why: str) -> None:
     assert not (root / "terbitan" / "2022-05").exists()
 
 
+def _refused_certificate(root: Path, tmp_path_factory, monkeypatch, name: str, *why: str) -> None:
+    """``finalize`` refuses the certificate (saying why); a PDF signed with it fails ``verify``."""
+    cert = tte_certificates(tmp_path_factory).p12(name)
+    _finalize_refuses(root, cert, monkeypatch, *why)
+    _resign_with(root, cert)
+    assert_refused(root, f"sertifikat {why[0]}")
+
+
 def test_expired_certificate_is_refused_by_finalize_and_verify(
     unsigned, tmp_path_factory, monkeypatch
 ):
-    cert = tte_certificates(tmp_path_factory).p12("kedaluwarsa")
-    _finalize_refuses(unsigned, cert, monkeypatch, "sudah kedaluwarsa", "2021")
-    _resign_with(unsigned, cert)
-    assert_refused(unsigned, "sertifikat sudah kedaluwarsa pada waktu penandatanganan")
+    why = ("sudah kedaluwarsa pada waktu penandatanganan", "2021")
+    _refused_certificate(unsigned, tmp_path_factory, monkeypatch, "kedaluwarsa", *why)
 
 
 def test_not_yet_valid_certificate_is_refused_by_finalize_and_verify(
     unsigned, tmp_path_factory, monkeypatch
 ):
-    cert = tte_certificates(tmp_path_factory).p12("belum_berlaku")
-    _finalize_refuses(unsigned, cert, monkeypatch, "belum berlaku", "2036")
-    _resign_with(unsigned, cert)
-    assert_refused(unsigned, "sertifikat belum berlaku pada waktu penandatanganan")
+    why = ("belum berlaku pada waktu penandatanganan", "2036")
+    _refused_certificate(unsigned, tmp_path_factory, monkeypatch, "belum_berlaku", *why)
 
 
 def test_non_signing_certificate_is_refused_by_finalize_and_verify(
     unsigned, tmp_path_factory, monkeypatch
 ):
-    cert = tte_certificates(tmp_path_factory).p12("bukan_tanda_tangan")
-    _finalize_refuses(unsigned, cert, monkeypatch, "tidak untuk tanda tangan", "key_encipherment")
-    _resign_with(unsigned, cert)
-    assert_refused(unsigned, "sertifikat tidak untuk tanda tangan")
+    why = ("tidak untuk tanda tangan", "key_encipherment")
+    _refused_certificate(unsigned, tmp_path_factory, monkeypatch, "bukan_tanda_tangan", *why)
 
 
 # ------------------------------------------------------------------ 4. the files beside the PDF

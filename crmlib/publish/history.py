@@ -56,7 +56,7 @@ class Recorded:
     """An edition folder as the commit that added it recorded it."""
 
     commit: str
-    blobs: dict[str, str]  # file name -> git blob id
+    blobs: dict[str, str]  # path inside the edition folder -> git blob id
 
 
 def recorded_edition(root: Path, folder: Path) -> Recorded | None:
@@ -67,24 +67,25 @@ def recorded_edition(root: Path, folder: Path) -> Recorded | None:
     if not commits:
         return None
     first = commits[-1]  # log lists newest first: a re-added edition is still judged by the first
-    tree = _git(root, "ls-tree", "-z", first, "--", f"{rel}/")
+    tree = _git(root, "ls-tree", "-r", "-z", first, "--", f"{rel}/")
     blobs = {}
     for entry in (tree or "").split("\0"):
         if "\t" in entry:
             meta, path = entry.split("\t", 1)
-            blobs[path.rsplit("/", 1)[-1]] = meta.split()[2]
+            blobs[path.removeprefix(f"{rel}/")] = meta.split()[2]
     return Recorded(first, blobs)
 
 
-def blob_ids(root: Path, files: list[Path]) -> dict[str, str]:
-    """The blob id git would store for each file now, by file name (empty without git)."""
+def blob_ids(root: Path, folder: Path) -> dict[str, str]:
+    """The blob id git would store now for each file under ``folder``, by path inside it."""
+    files = sorted(p for p in Path(folder).rglob("*") if p.is_file())
     if not files:
         return {}
     out = _git(root, "hash-object", "--", *(str(f) for f in files))
     ids = (out or "").split()
     if len(ids) != len(files):
         return {}
-    return {f.name: i for f, i in zip(files, ids, strict=True)}
+    return {f.relative_to(folder).as_posix(): i for f, i in zip(files, ids, strict=True)}
 
 
 __all__ = ["Recorded", "blob_ids", "editions_ever_held", "is_checkout", "recorded_edition"]

@@ -65,7 +65,7 @@ def library_log(log: logging.Logger | None) -> Iterator[None]:
     handler: logging.Handler = _Forward(log) if log is not None else logging.NullHandler()
     for lg in loggers:
         lg.handlers, lg.propagate = [handler], False
-        lg.setLevel(logging.DEBUG if log is not None else logging.CRITICAL + 1)
+        lg.setLevel(logging.WARNING if log is not None else logging.CRITICAL + 1)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -80,12 +80,11 @@ class _Forward(logging.Handler):
     """Hand records to another logger (the month's build.log)."""
 
     def __init__(self, target: logging.Logger) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(logging.WARNING)
         self.target = target
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING:
-            self.target.handle(record)
+        self.target.handle(record)
 
 
 # --------------------------------------------------------------------------- certificates

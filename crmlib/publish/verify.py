@@ -146,6 +146,7 @@ def _check_hashes(check: EditionCheck, folder: Path) -> None:
 def _check_pdf(check: EditionCheck, folder: Path, periode: str, n: int) -> None:
     """What the PDF says about itself, and the files it carries, against the stored ones."""
     label = format_bulan_tahun(periode)
+    before = len(check.masalah)
     facts = read_pdf_facts(folder / "laporan.pdf")
     if facts.error:
         check.problem(f"laporan.pdf tidak terbaca sebagai PDF ({facts.error})")
@@ -168,7 +169,7 @@ def _check_pdf(check: EditionCheck, folder: Path, periode: str, n: int) -> None:
             check.problem("laporan.html memuat tanda DRAF")
     except OSError:
         pass  # reported as missing by the hash check
-    if facts.pdfa and not any(p.startswith("laporan.pdf") for p in check.masalah):
+    if len(check.masalah) == before:
         check.lines.append(
             f"  laporan.pdf: {facts.pdfa}, periode {label}, tanpa tanda DRAF, lampiran "
             f"{' dan '.join(ATTACHED)} sama dengan berkasnya"
@@ -264,8 +265,7 @@ def _check_git(check: EditionCheck, folder: Path, root: Path) -> None:
         else:
             check.problem(f"edisi tanpa tanda tangan {note}")
         return
-    files = sorted(p for p in folder.iterdir() if p.is_file())
-    now = history.blob_ids(root, files)
+    now = history.blob_ids(root, folder)
     changed = sorted(
         n for n in set(recorded.blobs) | set(now) if recorded.blobs.get(n) != now.get(n)
     )
