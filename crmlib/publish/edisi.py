@@ -35,8 +35,9 @@ from typing import Any
 from crmlib import __version__
 from crmlib.errors import ParamsError
 from crmlib.publish import history
-from crmlib.publish.pdfinfo import pdfa_identification
+from crmlib.publish.pdfa import pdf_standard
 from crmlib.report.escape import teks_data
+from crmlib.report.frontmatter import PDF_STANDARD_KEY
 
 STORE_DIR = "terbitan"
 MANIFEST = "manifest.json"
@@ -284,7 +285,7 @@ class Edition:
 
     def front_matter(self) -> dict[str, Any]:
         """Front-matter keys of a final edition: no DRAF mark, PDF/A with attachments."""
-        meta: dict[str, Any] = {"draf": False, "lampiran": True, "pdf-standar": PDF_STANDARD}
+        meta: dict[str, Any] = {"draf": False, "lampiran": True, PDF_STANDARD_KEY: PDF_STANDARD}
         line = self.revision_line()
         if line:
             meta["revisi"] = teks_data(line)  # analyst text is never markup
@@ -374,11 +375,6 @@ def git_commit_full(root: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
-
-
-def pdf_standard(pdf: Path) -> str | None:
-    """The PDF/A identification in a PDF's XMP metadata, e.g. ``PDF/A-3b``; ``None`` if absent."""
-    return pdfa_identification(Path(pdf).read_bytes())
 
 
 # --------------------------------------------------------------------------- the manifest

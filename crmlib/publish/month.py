@@ -485,9 +485,15 @@ def _prepare_final(b: _Build, signer, roots: list) -> None:
     for line in check.lines:
         b.log.info("periksa %s", line.strip())
     if not check.ok:
+        hint = ""
+        if any(p.startswith("PDF/A") for p in check.masalah):
+            hint = (
+                " Bila dibuat dengan Quarto: pakai Quarto 1.10 (conda env update -f "
+                "environment.yml) atau finalkan dengan --renderer embedded."
+            )
         raise EditionError(
-            f"Edisi {b.edition.edisi} tidak disimpan karena tidak lolos pemeriksaan: "
-            + "; ".join(check.masalah)
+            f"Edisi {b.edition.edisi} {b.periode} tidak disimpan karena tidak lolos "
+            f"pemeriksaan: {'; '.join(p.rstrip('.') for p in check.masalah)}.{hint}"
         )
 
 

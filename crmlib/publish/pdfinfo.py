@@ -1,36 +1,24 @@
-"""What a report PDF says about itself: PDF/A identification, title, keywords, attachments.
+"""What a report PDF says about itself besides PDF/A: title, keywords, attachments.
 
-Read with pyHanko's PDF reader from the document as a whole (the catalog's XMP
-metadata, the document information, the embedded-files name tree), so
-:mod:`crmlib.publish.verify` can recompute an edition's facts from its PDF.
+Read with pyHanko's PDF reader from the document as a whole (the document
+information, the embedded-files name tree), so :mod:`crmlib.publish.verify` can
+recompute an edition's facts from its PDF; its PDF/A identification is
+:mod:`crmlib.publish.pdfa`'s.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_PART = re.compile(rb"pdfaid:part(?:>|=\")(\d)")
-_LEVEL = re.compile(rb"pdfaid:conformance(?:>|=\")([ABUabu])")
 # A draft's Typst document carries this keyword (laporan-layout.typ) beside its watermark.
 DRAFT_KEYWORD = "DRAF"
 
 
-def pdfa_identification(xmp: bytes) -> str | None:
-    """The PDF/A identification in XMP metadata, e.g. ``PDF/A-3a``; ``None`` if absent."""
-    part = _PART.search(xmp)
-    if not part:
-        return None
-    level = _LEVEL.search(xmp)
-    return f"PDF/A-{part.group(1).decode()}{(level.group(1).decode() if level else '').lower()}"
-
-
 @dataclass
 class PdfFacts:
-    """A PDF's identification, title, keywords and attached files (name → bytes)."""
+    """A PDF's title, keywords and attached files (name → bytes)."""
 
-    pdfa: str | None = None
     title: str = ""
     keywords: str = ""
     attachments: dict[str, bytes] = field(default_factory=dict)
@@ -47,13 +35,10 @@ def read_pdf_facts(pdf: Path) -> PdfFacts:
             from pyhanko.pdf_utils.reader import PdfFileReader
 
             reader = PdfFileReader(fh, strict=False)
-            root = reader.root
-            if "/Metadata" in root:
-                facts.pdfa = pdfa_identification(root["/Metadata"].get_object().data)
             info = reader.trailer["/Info"].get_object() if "/Info" in reader.trailer else {}
             facts.title = str(info.get("/Title", ""))
             facts.keywords = str(info.get("/Keywords", ""))
-            facts.attachments = _attachments(root)
+            facts.attachments = _attachments(reader.root)
     except Exception as e:  # a damaged or foreign file: pyHanko's many parser errors
         facts.error = type(e).__name__
     return facts
@@ -72,4 +57,4 @@ def _attachments(root) -> dict[str, bytes]:
     return found
 
 
-__all__ = ["DRAFT_KEYWORD", "PdfFacts", "pdfa_identification", "read_pdf_facts"]
+__all__ = ["DRAFT_KEYWORD", "PdfFacts", "read_pdf_facts"]

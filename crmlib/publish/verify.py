@@ -41,6 +41,7 @@ from crmlib.publish.edisi import (
     published_matches_store,
     sha256,
 )
+from crmlib.publish.pdfa import pdf_standard, pdfa_problem
 from crmlib.publish.pdfinfo import DRAFT_KEYWORD, read_pdf_facts
 from crmlib.report.fmt import format_bulan_tahun, format_tanggal_waktu
 
@@ -151,8 +152,9 @@ def _check_pdf(check: EditionCheck, folder: Path, periode: str, n: int) -> None:
     if facts.error:
         check.problem(f"laporan.pdf tidak terbaca sebagai PDF ({facts.error})")
         return
-    if facts.pdfa is None:
-        check.problem("laporan.pdf tanpa identifikasi PDF/A (edisi final selalu PDF/A)")
+    problem = pdfa_problem(folder / "laporan.pdf")  # what the PDF declares, not the manifest
+    if problem:
+        check.problem(f"PDF/A: TIDAK SESUAI: {problem}")
     if DRAFT_KEYWORD in facts.keywords.split(","):
         check.problem("laporan.pdf adalah DRAF (bertanda DRAF), bukan edisi final")
     if label not in facts.title:
@@ -171,7 +173,7 @@ def _check_pdf(check: EditionCheck, folder: Path, periode: str, n: int) -> None:
         pass  # reported as missing by the hash check
     if len(check.masalah) == before:
         check.lines.append(
-            f"  laporan.pdf: {facts.pdfa}, periode {label}, tanpa tanda DRAF, lampiran "
+            f"  laporan.pdf: {pdf_standard(folder / 'laporan.pdf')}, periode {label}, tanpa tanda DRAF, lampiran "
             f"{' dan '.join(ATTACHED)} sama dengan berkasnya"
         )
 

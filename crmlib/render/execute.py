@@ -370,10 +370,12 @@ def _relative_paths_only(out_path: Path, notebook: Path) -> None:
     user name): the published notebook keeps only the names, relative to the project."""
     import json
 
+    from crmlib.report.ipynb import write_notebook
+
     nb = json.loads(out_path.read_text(encoding="utf-8"))
     meta = nb.get("metadata", {}).get("papermill")
     if not meta:
         return
     meta["input_path"] = f"{notebook.parent.name}/{notebook.name}"
     meta["output_path"] = out_path.name
-    out_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_notebook(nb, out_path)
