@@ -130,7 +130,10 @@ def quarto_standin(tmp_path_factory, monkeypatch):
 # ends on short ones instead of one worker finishing a long file alone.
 SLOW_FIRST = (
     "test_bangun_ulang.py",
+    "test_finalize_kill.py",
+    "test_finalize_stop.py",
     "test_edisi.py",
+    "test_edisi_serangan.py",
     "test_notebook_exec.py",
     "test_build.py",
     "test_build_stop.py",

@@ -1,9 +1,11 @@
 """Editions end to end: draft → final → revision, frozen bytes, PDF/A, signature, navigation.
 
-A template project with 2022-05 and 2022-06 built and 2022-06 finalized (and signed)
-is made once per module; each test works on its own copy, or only reads a module
-fixture that performed one expensive action (a forced rebuild, a revision) once.
-Finals are always made in a fresh kernel (``finalize`` never uses the warm one).
+The finalized (signed) and revised projects are made once per run
+(:mod:`fixtures_edisi`); each test works on its own copy, or only reads a
+fixture that performed one expensive action (a forced rebuild) once. Finals are
+always made in a fresh kernel (``finalize`` never uses the warm one). The attacks
+on editions are in ``test_edisi_serangan.py``, stops during finalize in
+``test_finalize_stop.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,17 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from fixtures_built import add_months, built_two_months
+from fixtures_edisi import (
+    ALASAN,
+    PENANDATANGAN,
+    PERAN,
+    SANDI,
+    copy_of,
+    finalize_record,
+    finalized_project,
+    revised_project,
+    tte_certificates,
+)
 from pypdf import PdfReader
 from test_build import quarto_on_path  # noqa: F401  (autouse: a failing `quarto` on PATH)
 
@@ -29,14 +42,15 @@ from crmlib.cli.main import main
 from crmlib.errors import ParamsError
 from crmlib.project import Project
 from crmlib.publish import edisi
-from crmlib.publish.edisi import FILES, daftar_edisi, pdf_standard, read_manifest
+from crmlib.publish.edisi import FILES, pdf_standard, read_manifest
 from crmlib.publish.finalize import finalize
-from crmlib.publish.tandatangan import check_signature
+from crmlib.publish.finals import daftar_edisi
+from crmlib.publish.tandatangan import check_pdf_signatures, load_trust_roots
 
 pytestmark = pytest.mark.e2e
 
-OLEH = "Analis Uji <analis@example.org>"
-# These projects are copies outside git (crmlib runs from the checkout): finalize would refuse.
+OLEH = "Analis Uji"
+# Some projects here are copies outside git (crmlib runs from the checkout): finalize would refuse.
 ALLOW = "--izinkan-perubahan"
 
 
@@ -58,30 +72,13 @@ def run_cli(args: list[str]) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def finalized_template(tmp_path_factory):
-    """2022-05 (draft) and 2022-06 (final edition 1, signed) built with the embedded renderer.
-
-    2022-06 is finalized the way an analyst signs an edition: ``crm-report finalize
-    --tandatangan uji.p12`` with the passphrase in ``CRM_TTE_SANDI``. One signed
-    final serves the edition, PDF/A, signature and verify tests (a final costs a
-    fresh kernel); the unsigned path is the revision's (``revised``).
-    """
-    base = tmp_path_factory.mktemp("edisi")
-    root = base / "proj"
-    shutil.copytree(built_two_months(tmp_path_factory), root, symlinks=True)
-    p12 = _self_signed_p12(base / "uji.p12", b"sandi-uji")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(root)
-        mp.setenv("CRM_TTE_SANDI", "sandi-uji")
-        args = ["finalize", "2022-06", "--oleh", OLEH, "--renderer", "embedded", ALLOW]
-        rc, out = run_cli([*args, "--tandatangan", str(p12)])
-    assert rc == 0, out
-    return root
+    """2022-05 (draft) and 2022-06 (final edition 1, signed by the test CA's certificate)."""
+    return finalized_project(tmp_path_factory)
 
 
 @pytest.fixture
 def project(finalized_template, tmp_path, monkeypatch):
-    root = tmp_path / "proj"
-    shutil.copytree(finalized_template, root, symlinks=True)
+    root = copy_of(finalized_template, tmp_path / "proj")
     monkeypatch.chdir(root)
     return root
 
@@ -203,20 +200,10 @@ def test_final_pdf_is_pdfa3_carrying_its_figures(revised):
 # ------------------------------------------------------------------ revisions
 
 
-ALASAN = "Data <b>UKPD</b> dikoreksi *ulang* #set"
-
-
 @pytest.fixture(scope="module")
-def revised(finalized_template, tmp_path_factory):
-    """A copy of the template with 2022-06 revised once (edition 2); only read it."""
-    root = tmp_path_factory.mktemp("revisi") / "proj"
-    shutil.copytree(finalized_template, root, symlinks=True)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(root)
-        args = ["revise", "2022-06", "--alasan", ALASAN, "--oleh", OLEH, "--renderer", "embedded"]
-        args.append(ALLOW)
-        assert main(args) == 0
-    return root
+def revised(tmp_path_factory):
+    """The finalized project with 2022-06 revised once, unsigned (edition 2); only read it."""
+    return revised_project(tmp_path_factory)
 
 
 def test_revise_keeps_edition_1_and_names_the_reason(revised, monkeypatch, capsys):
@@ -238,7 +225,7 @@ def test_revise_keeps_edition_1_and_names_the_reason(revised, monkeypatch, capsy
     assert (manifest["edisi"], manifest["menggantikan"], manifest["alasan"]) == (2, 1, alasan)
     # Revised without --tandatangan: an unsigned final, PDF/A all the same.
     assert pdf_standard(month / "laporan.pdf") == "PDF/A-3a"
-    assert check_signature(month / "laporan.pdf") is None
+    assert check_pdf_signatures(month / "laporan.pdf", []) is None
     # The archive links both editions and names the reason.
     editions = daftar_edisi(project / "output", "2022-06")
     assert [e["edisi"] for e in editions] == [1, 2]
@@ -249,6 +236,9 @@ def test_revise_keeps_edition_1_and_names_the_reason(revised, monkeypatch, capsy
     assert main(["verify", "2022-06"]) == 0
     out = capsys.readouterr().out
     assert out.count("laporan.pdf: cocok") == 2 and "SEMUA COCOK" in out
+    # The unsigned edition rests on git: it equals the commit that added it.
+    assert "tidak ditandatangani (keutuhan edisi ini bersandar pada riwayat git)" in out
+    assert out.count("riwayat git: sama dengan commit") == 2
 
 
 def test_finalize_twice_and_revise_a_draft_are_refused(project):
@@ -278,7 +268,8 @@ def test_verify_fails_on_a_final_pdf_that_is_not_pdfa(project, capsys):
     manifest["berkas"]["laporan.pdf"] = sha(edition / "laporan.pdf")
     manifest["tanda_tangan"] = None
     (edition / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    shutil.copyfile(edition / "laporan.pdf", project / "output" / "2022-06" / "laporan.pdf")
+    for name in ("laporan.pdf", "manifest.json"):
+        shutil.copyfile(edition / name, project / "output" / "2022-06" / name)
     assert main(["verify", "2022-06"]) == 1
     out = capsys.readouterr().out
     assert "laporan.pdf: cocok" in out and "output/2022-06: sama persis" in out
@@ -308,102 +299,95 @@ def test_bare_quarto_render_and_preview_leave_finals_verifiable(project, quarto_
 # ------------------------------------------------------------------ signature
 
 
-def _self_signed_p12(path: Path, sandi: bytes) -> Path:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kepala Subbagian Uji")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    blob = pkcs12.serialize_key_and_certificates(
-        b"uji", key, cert, None, serialization.BestAvailableEncryption(sandi)
-    )
-    path.write_bytes(blob)
-    return path
-
-
 def test_signed_final_verifies_and_a_flipped_byte_fails(project, capsys):
-    """2022-06 was finalized with ``--tandatangan`` (finalized_template)."""
+    """2022-06 was finalized with ``--tandatangan``, the test CA configured as trusted root."""
     stored = project / "terbitan" / "2022-06" / "edisi-1" / "laporan.pdf"
-    sig = check_signature(stored)
-    assert sig["penandatangan"] == "Kepala Subbagian Uji"
-    assert sig["utuh"] and not sig["terpercaya"] and sig["mencakup_seluruh"]
+    roots = load_trust_roots(project / "sertifikat" / "akar-uji.pem")
+    sig = check_pdf_signatures(stored, roots)
+    assert sig.penandatangan == PENANDATANGAN and sig.jumlah == 1
+    assert sig.utuh and sig.sah and sig.terpercaya and not sig.masalah
     assert pdf_standard(stored) == "PDF/A-3a"  # still PDF/A after signing
+    assert b"/Version /2.0" not in stored.read_bytes()  # PDF/A-3 is PDF 1.7 (an RSA key)
     assert sorted(PdfReader(stored).attachments) == ["metrics.json", "tabel.xlsx"]
-    assert read_manifest(project, "2022-06", 1)["tanda_tangan"]["penandatangan"] == (
-        "Kepala Subbagian Uji"
-    )
+    recorded = read_manifest(project, "2022-06", 1)["tanda_tangan"]
+    assert recorded["penandatangan"] == PENANDATANGAN
+    assert recorded["sertifikat_sha256"] == sig.sertifikat_sha256
+    assert "utuh" not in recorded  # validity is computed, never read from the manifest
     # The published copy is the signed one.
     assert sha(project / "output" / "2022-06" / "laporan.pdf") == sha(stored)
     assert main(["verify", "2022-06"]) == 0
     out = capsys.readouterr().out
-    assert "tanda tangan Kepala Subbagian Uji: utuh; sertifikat tidak terpercaya" in out
-    assert "  PDF/A-3a\n" in out  # read from the stored PDF itself
+    assert f"tanda tangan {PENANDATANGAN} (" in out and "utuh, mengikat manifest ini" in out
+    assert "sertifikat: sah saat penandatanganan" in out
+    assert "sertifikat terpercaya (CA Uji Sekali Pakai)" in out
+    assert "penanda tangan sesuai catatan" in out
+    assert "  laporan.pdf: PDF/A-3a, periode Juni 2022" in out  # read from the stored PDF itself
     # Its kept inputs match the manifest and the signed figures; a year verifies its finals.
     assert "Edisi 1: masukan, params dan notebook yang disimpan: cocok" in out
     assert main(["verify", "2022"]) == 0 and "2022-06: SEMUA COCOK" in capsys.readouterr().out
-    # Finalized outside git with --izinkan-perubahan: the manifest says so.
-    allowed = read_manifest(project, "2022-06", 1)["perubahan_diizinkan"]
-    assert any("bukan checkout git" in c for c in allowed)
 
     data = bytearray(stored.read_bytes())
     data[len(data) // 3] ^= 0x01
     stored.write_bytes(bytes(data))
-    assert not check_signature(stored)["utuh"]
+    assert not check_pdf_signatures(stored, roots).utuh
     assert main(["verify", "2022-06"]) == 1
     assert "laporan.pdf: TIDAK COCOK" in capsys.readouterr().out
 
 
-def test_untrusted_certificate_is_a_finding_not_a_logged_traceback(tmp_path, caplog):
+def test_ca_issued_certificate_is_trusted_and_a_self_signed_one_is_not(
+    tmp_path_factory, tmp_path, caplog
+):
+    """With the throwaway CA as the trust root: its certificate "terpercaya", the forger's not."""
     import typst
 
     from crmlib.publish.tandatangan import load_signer, sign_pdf
 
+    tte = tte_certificates(tmp_path_factory)
+    roots = load_trust_roots(tte.ca_pem)
     (tmp_path / "a.typ").write_text("Halo.\n", encoding="utf-8")
-    pdf = tmp_path / "a.pdf"
-    typst.compile(str(tmp_path / "a.typ"), output=str(pdf), ignore_system_fonts=True)
-    signer = load_signer(_self_signed_p12(tmp_path / "uji.p12", b"s"), b"s")
-    assert sign_pdf(pdf, signer)["penandatangan"] == "Kepala Subbagian Uji"
-    caplog.set_level("DEBUG")
-    sig = check_signature(pdf)
-    assert sig["utuh"] and not sig["terpercaya"]
+    found = {}
+    for name in ("walikota", "palsu"):
+        pdf = tmp_path / f"{name}.pdf"
+        typst.compile(str(tmp_path / "a.typ"), output=str(pdf), ignore_system_fonts=True)
+        sign_pdf(pdf, load_signer(tte.p12(name), SANDI.encode()), "uji")
+        caplog.set_level("DEBUG")
+        found[name] = check_pdf_signatures(pdf, roots)
+    assert found["walikota"].terpercaya and found["walikota"].utuh
+    assert not found["palsu"].terpercaya and found["palsu"].utuh
+    assert found["palsu"].penandatangan == found["walikota"].penandatangan == PENANDATANGAN
+    assert "CA Uji Sekali Pakai" in found["palsu"].kepercayaan
+    # Without a configured root store nothing is trusted, and it says why.
+    assert not check_pdf_signatures(tmp_path / "walikota.pdf", []).terpercaya
+    # pyHanko's findings are reported by check_pdf_signatures, never logged as tracebacks.
     assert [r.getMessage() for r in caplog.records if r.name.startswith("pyhanko")] == []
 
 
-def test_wrong_passphrase_fails_before_anything_is_built(project, tmp_path, monkeypatch, capsys):
-    p12 = _self_signed_p12(tmp_path / "uji.p12", b"sandi-uji")
+def test_wrong_passphrase_is_one_line_and_the_traceback_is_in_the_log(
+    project, tmp_path_factory, monkeypatch, capsys
+):
+    tte = tte_certificates(tmp_path_factory)
     monkeypatch.setenv("CRM_TTE_SANDI", "salah")
     args = ["finalize", "2022-05", "--oleh", OLEH, "--renderer", "embedded", ALLOW]
-    assert main([*args, "--tandatangan", str(p12)]) == 1
-    assert "tidak dapat dibuka" in capsys.readouterr().err
+    assert main([*args, "--tandatangan", str(tte.p12("walikota"))]) == 1
+    err = capsys.readouterr().err
+    assert "tidak dapat dibuka: kata sandi salah" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    log = (project / "output" / "_log" / "2022-05-gagal.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "output/_log/2022-05-gagal.log" in err
     assert not (project / "terbitan" / "2022-05").exists()
+
+
+def test_passphrase_never_reaches_a_child_process(finalized_template):
+    """The shared signed finalize ran with CRM_TTE_SANDI set and watched every process it started."""
+    record = finalize_record(finalized_template)
+    assert record["spawned"] > 0  # the kernel, Typst, git: there were children to watch
+    assert record["leaked"] == []
+
+
+def test_finalizer_is_the_role_from_params_never_git_identity(finalized_template):
+    """Finalized without --oleh in a repository whose git identity has an e-mail."""
+    assert read_manifest(finalized_template, "2022-06", 1)["difinalkan_oleh"] == PERAN
+    assert daftar_edisi(finalized_template / "output", "2022-06")[0]["difinalkan_oleh"] == PERAN
 
 
 # ------------------------------------------------------------------ navigation

@@ -87,7 +87,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       4. crm-report build YYYY-MM                       susun laporan HTML + PDF
     Hasil ada di output/YYYY-MM/ dan arsip di output/index.html.
     """
-    ctx.obj = {"debug": debug}
+    ctx.ensure_object(dict)["debug"] = debug
 
 
 @cli.command()
@@ -341,23 +341,30 @@ def status(renderer: str) -> int:
 
 _OLEH = click.option(
     "--oleh",
-    metavar="NAMA",
-    help="Siapa yang memfinalkan (bawaan: git config user.name dan user.email).",
+    metavar="JABATAN",
+    help="Siapa yang memfinalkan, sebagai jabatan (bawaan: edisi.difinalkan_oleh di "
+    "params/_default.yaml); satu baris, tanpa e-mail.",
 )
 
 
-def _signer(tandatangan: Path | None):
-    """The PKCS#12 signer; the passphrase from CRM_TTE_SANDI or a prompt, never an argument."""
+def _tandatangan_option(help_text: str):
+    return click.option(
+        "--tandatangan",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="BERKAS.p12",
+        help=help_text,
+    )
+
+
+def _passphrase(tandatangan: Path | None, sandi: str | None) -> bytes | None:
+    """The certificate's passphrase: CRM_TTE_SANDI (read at start-up) or a prompt, never an argument."""
     if tandatangan is None:
         return None
-    import getpass
-
-    from crmlib.publish.tandatangan import SANDI_ENV, load_signer
-
-    sandi = os.environ.get(SANDI_ENV)
     if sandi is None:
+        import getpass
+
         sandi = getpass.getpass(f"Kata sandi sertifikat {tandatangan}: ")
-    return load_signer(tandatangan, sandi.encode() if sandi else None)
+    return sandi.encode() if sandi else None
 
 
 _IZINKAN_PERUBAHAN = click.option(
@@ -368,20 +375,28 @@ _IZINKAN_PERUBAHAN = click.option(
 
 
 def _final_edition(
-    periode: str, renderer: str, oleh, alasan, tandatangan, tunggu: float, izinkan: bool
+    periode: str,
+    renderer: str,
+    oleh,
+    alasan,
+    tandatangan,
+    tunggu: float,
+    izinkan: bool,
+    abaikan_hilang: bool = False,
 ) -> int:
     from crmlib.project import Project
     from crmlib.publish.finalize import finalize
 
     project = Project.find()
-    signer = _signer(tandatangan)
     r = finalize(
         project,
         periode,
         renderer=renderer,
         oleh=oleh,
         alasan=alasan,
-        signer=signer,
+        p12=tandatangan,
+        sandi=_passphrase(tandatangan, click.get_current_context().obj.get("sandi")),
+        abaikan_hilang=abaikan_hilang,
         wait=tunggu,
         notify=lambda note: _echo_err(f"catatan: {note}"),
         izinkan_perubahan=izinkan,
@@ -400,12 +415,9 @@ def _final_edition(
 @cli.command()
 @click.argument("periode", metavar="YYYY-MM")
 @_OLEH
-@click.option(
-    "--tandatangan",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="BERKAS.p12",
-    help="Tandatangani PDF dengan sertifikat PKCS#12; kata sandi dari variabel CRM_TTE_SANDI "
-    "atau ditanyakan.",
+@_tandatangan_option(
+    "Tandatangani PDF dengan sertifikat PKCS#12; kata sandi dari variabel CRM_TTE_SANDI "
+    "atau ditanyakan."
 )
 @_RENDERER
 @_TUNGGU
@@ -420,20 +432,36 @@ def finalize(periode, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) ->
 
 @cli.command()
 @click.argument("periode", metavar="YYYY-MM")
-@click.option("--alasan", required=True, help="Alasan revisi (tercetak di sampul edisi baru).")
-@_OLEH
 @click.option(
-    "--tandatangan",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="BERKAS.p12",
-    help="Tandatangani PDF edisi baru (kata sandi dari CRM_TTE_SANDI atau ditanyakan).",
+    "--alasan",
+    required=True,
+    help="Alasan revisi, satu baris (paling banyak 300 karakter; tercetak di sampul edisi baru).",
+)
+@_OLEH
+@_tandatangan_option("Tandatangani PDF edisi baru (kata sandi dari CRM_TTE_SANDI atau ditanyakan).")
+@click.option(
+    "--abaikan-edisi-hilang",
+    is_flag=True,
+    help="Edisi final yang tercatat (git, output/) tetapi hilang dari terbitan/ dan tidak dapat "
+    "dipulihkan: buat edisi berikutnya dan catat yang hilang di manifest.",
 )
 @_RENDERER
 @_TUNGGU
 @_IZINKAN_PERUBAHAN
-def revise(periode, alasan, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) -> int:
+def revise(
+    periode, alasan, oleh, tandatangan, abaikan_edisi_hilang, renderer, tunggu, izinkan_perubahan
+) -> int:
     """Buat edisi final berikutnya dari data dan params saat ini; edisi lama tetap terbit."""
-    return _final_edition(periode, renderer, oleh, alasan, tandatangan, tunggu, izinkan_perubahan)
+    return _final_edition(
+        periode,
+        renderer,
+        oleh,
+        alasan,
+        tandatangan,
+        tunggu,
+        izinkan_perubahan,
+        abaikan_edisi_hilang,
+    )
 
 
 @cli.command()
@@ -443,14 +471,25 @@ def revise(periode, alasan, oleh, tandatangan, renderer, tunggu, izinkan_perubah
     is_flag=True,
     help="Bangun ulang setiap edisi dari masukan yang disimpan pada commit-nya; bandingkan per byte.",
 )
-def verify(periode: str, bangun_ulang: bool) -> int:
-    """Periksa setiap edisi final bulan ini (PERIODE: YYYY-MM, atau YYYY untuk setahun): hash
-    SHA-256 setiap berkas dan tanda tangan PDF. Kode keluar 1 bila ada yang tidak cocok."""
+@click.option(
+    "--akar",
+    type=click.Path(exists=True, path_type=Path),
+    metavar="PEM",
+    help="Akar terpercaya (berkas PEM atau folder) sebagai ganti edisi.akar_terpercaya di "
+    "params/_default.yaml, mis. Root CA BSrE yang Anda unduh sendiri.",
+)
+def verify(periode: str, bangun_ulang: bool, akar: Path | None) -> int:
+    """Periksa setiap edisi final bulan ini (PERIODE: YYYY-MM, atau YYYY untuk setahun):
+    SHA-256 setiap berkas, isi PDF (PDF/A, periode, tanpa DRAF, lampiran), tanda tangan
+    (utuh, sah, terpercaya, sesuai catatan), riwayat git dan masukan yang disimpan.
+    Kode keluar 1 bila ada yang tidak cocok."""
     from crmlib.project import Project
     from crmlib.publish.bangun_ulang import verify_months
+    from crmlib.publish.tandatangan import load_trust_roots
 
     project = Project.find()
-    return 0 if verify_months(project, periode, bangun_ulang, _echo) else 1
+    roots = load_trust_roots(akar) if akar is not None else None
+    return 0 if verify_months(project, periode, bangun_ulang, _echo, roots) else 1
 
 
 @cli.command("bangun-edisi", hidden=True)
@@ -549,9 +588,13 @@ def format_validation_summary(month) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point; never lets a traceback reach the user for their mistakes."""
+    from crmlib.publish.tandatangan import take_passphrase
+
+    # The signing passphrase leaves the environment before anything starts a child process.
+    obj = {"sandi": take_passphrase()}
     debug = os.environ.get("CRM_REPORT_DEBUG") == "1" or "--debug" in (argv or sys.argv[1:])
     try:
-        rc = cli.main(args=argv, prog_name="crm-report", standalone_mode=False)
+        rc = cli.main(args=argv, prog_name="crm-report", standalone_mode=False, obj=obj)
     except click.exceptions.Abort as exc:
         # click turns Ctrl-C (and our SIGTERM) into Abort; a declined prompt is Abort too.
         stopped = isinstance(exc.__cause__, KeyboardInterrupt)

@@ -100,6 +100,25 @@ class Metrik(_Schema):
     )
 
 
+class Edisi(_Schema):
+    """Final editions: who finalizes, and whose signatures are trusted (``_default.yaml`` only)."""
+
+    difinalkan_oleh: Text | None = Field(
+        None,
+        description='Yang memfinalkan, sebagai jabatan (mis. "Kasubbag Pelayanan Publik"); '
+        "--oleh menimpanya. Tanpa e-mail.",
+    )
+    akar_terpercaya: Text | None = Field(
+        None,
+        description="Berkas PEM atau folder sertifikat CA terpercaya untuk tanda tangan "
+        "(mis. sertifikat/bsre/ berisi Root CA dan CA BSrE), relatif terhadap folder proyek.",
+    )
+
+
+# Keys that only _default.yaml may set (about the project, not one month's report).
+DEFAULT_ONLY = ("edisi",)
+
+
 class Params(_Schema):
     """Every key of ``_default.yaml`` and ``<YYYY-MM>.yaml`` (all optional per file)."""
 
@@ -137,6 +156,9 @@ class Params(_Schema):
     )
     sel_timeout_detik: Whole | None = Field(
         None, gt=0, description="Batas waktu per sel notebook (detik)."
+    )
+    edisi: Edisi | None = Field(
+        None, description="Edisi final: yang memfinalkan dan akar terpercaya tanda tangan."
     )
 
     @field_validator("per_tanggal", "tanggal_laporan")
@@ -445,6 +467,12 @@ def load_params(params_dir: Path | str, periode: str) -> dict:
 
 def merge_month(defaults: dict, month: dict, periode: str, params_dir: Path, path: Path) -> dict:
     """Defaults + one month's validated keys, with the month-level checks."""
+    for key in DEFAULT_ONLY:
+        if key in month:
+            raise ParamsError(
+                f"{path}: kunci '{key}' berlaku untuk seluruh proyek; tulis di "
+                f"{DEFAULT_FILE}, bukan di berkas bulan."
+            )
     if month.get("periode") not in (None, periode):
         raise ParamsError(
             f"{path}: periode '{month['periode']}' tidak cocok dengan nama berkas ({periode})."

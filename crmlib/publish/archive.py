@@ -33,7 +33,7 @@ import jinja2
 from markupsafe import Markup
 
 from crmlib import __version__
-from crmlib.publish.edisi import daftar_edisi
+from crmlib.publish.finals import daftar_edisi
 from crmlib.publish.tren import _fmt_int, _fmt_pct, trend_chart, trend_charts
 from crmlib.report.archive_data import (
     MONTH_FILES,

@@ -41,18 +41,23 @@ _YEAR = re.compile(r"^\d{4}$")
 
 
 def verify_months(
-    project: Project, periode: str, rederive: bool, echo: Callable[[str], None]
+    project: Project,
+    periode: str,
+    rederive: bool,
+    echo: Callable[[str], None],
+    roots: list | None = None,
 ) -> bool:
     """``verify [--bangun-ulang] PERIODE``: every final edition of a month or a year.
 
     Each month's report lines go to ``echo`` as they are known; True when everything
     matched (and, with ``rederive``, every edition was rebuilt identically).
+    ``roots``: trusted roots instead of the configured ones (``--akar``).
     """
-    from crmlib.publish.edisi import verify_month
+    from crmlib.publish.verify import verify_month
 
     all_ok = True
     for month in final_months(project.root, periode):
-        lines, ok = verify_month(project.root, project.output_dir, month)
+        lines, ok = verify_month(project.root, project.output_dir, month, roots)
         kept_lines, kept_ok = verify_kept(project.root, month)
         echo("\n".join(lines + kept_lines))
         ok &= kept_ok

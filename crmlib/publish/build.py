@@ -16,11 +16,11 @@ import os
 from crmlib.data.params import list_months, load_params
 from crmlib.errors import CrmReportError, ParamsError
 from crmlib.project import Project
-from crmlib.publish.edisi import write_nav_pages
 from crmlib.publish.finalize import republish_finals
 from crmlib.publish.fingerprint import is_up_to_date, month_fingerprint, shared_fingerprint
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult, drop_failed_log
+from crmlib.publish.navigation import write_nav_pages
 from crmlib.publish.pool import build_parallel, build_serial, stop_on_sigterm
 from crmlib.publish.publishing import refresh_archive, writing_output
 
@@ -70,6 +70,18 @@ def check_up_to_date(
         else:
             todo.append(periode)
     return todo, fresh
+
+
+def archive_behind(output_dir) -> bool:
+    """Whether ``index.html`` is missing or older than a published month's ``build-info.json``."""
+    from crmlib.publish.fingerprint import STATE_FILE
+
+    try:
+        index = (output_dir / "index.html").stat().st_mtime
+    except OSError:
+        return True
+    states = output_dir.glob(f"[0-9][0-9][0-9][0-9]*/{STATE_FILE}")
+    return any(p.stat().st_mtime > index for p in states)
 
 
 def build(
@@ -124,12 +136,13 @@ def build(
             if any(r.published for r in results):
                 refresh_archive(project)
             raise
-        # The archive only changes when a month was published (keeps a no-op rebuild instant).
-        if any(r.published for r in results) or not (project.output_dir / "index.html").exists():
+        # The archive only changes when a month was published (keeps a no-op rebuild instant),
+        # or when a run was killed between publishing a month and refreshing the archive.
+        if any(r.published for r in results) or archive_behind(project.output_dir):
             refresh_archive(project)
         else:
             write_nav_pages(project.output_dir)  # a month removed by hand: neighbours change
     return sorted(results, key=lambda r: r.periode)
 
 
-__all__ = ["build", "check_up_to_date", "plan"]
+__all__ = ["archive_behind", "build", "check_up_to_date", "plan"]

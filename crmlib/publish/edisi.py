@@ -7,14 +7,16 @@ edition is a set of exact bytes kept in the repository, in the edition store::
         laporan.html  laporan.pdf  laporan.ipynb  metrics.json  tabel.xlsx
         manifest.json     SHA-256 of every file, who/when, inputs, crmlib, signature
 
-The build never renders a month that has a final edition again: it republishes
-the store's bytes into ``output/<YYYY-MM>/`` (the current edition) and
-``output/<YYYY-MM>/edisi-<N>/`` (earlier editions), byte for byte. Navigation
-between months lives outside those bytes, in small pages written at archive time
-(:func:`write_nav_pages`).
+An edition is prepared beside the store, signed and checked there, and appears in
+it with one rename (:mod:`crmlib.publish.store`). A signed edition's manifest is
+bound to its signature: the signature's reason carries :func:`manifest_digest`.
 
-This module holds the store, the manifest, publication of finals and the
-archive's view of editions; rendering stays in :mod:`crmlib.publish.build`, signing in
+Editions are numbered from everything known about the month: the store, what
+git's history has ever held, and what ``output/`` publishes (:func:`known_editions`);
+a final whose store went missing is never silently made a draft or edition 1 again.
+
+This module holds the model and the store; publishing finals into ``output/`` is
+:mod:`crmlib.publish.finals`, checking them :mod:`crmlib.publish.verify`, signing
 :mod:`crmlib.publish.tandatangan`.
 """
 
@@ -23,22 +25,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import shutil
 import subprocess
-from collections.abc import Callable
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, select_autoescape
-
 from crmlib import __version__
-from crmlib.errors import BuildError, ParamsError
-from crmlib.publish.pdfa import pdf_standard, pdfa_problem
+from crmlib.errors import ParamsError
+from crmlib.publish import history
+from crmlib.publish.pdfa import pdf_standard
 from crmlib.report.escape import teks_data
-from crmlib.report.fmt import format_bulan_tahun
 from crmlib.report.frontmatter import PDF_STANDARD_KEY
 
 STORE_DIR = "terbitan"
@@ -49,9 +47,14 @@ FILES = ("laporan.html", "laporan.pdf", "laporan.ipynb", "metrics.json", "tabel.
 # Typst's PDF standard of a final edition: PDF/A-3 (attachments allowed), level "a" (tagged).
 PDF_STANDARD = "a-3a"
 PDF_STANDARD_FALLBACK = "a-3b"
-NAV_PAGES = ("sebelumnya.html", "berikutnya.html")
+# The manifest keys that describe the signature itself (not part of what it binds).
+SIGNATURE_KEY = "tanda_tangan"
+TMP_PREFIX = ".tmp-"
+MAX_LINE = 300
+# Unicode categories refused in a one-line text: controls, format (bidi, zero-width),
+# private use, unassigned, surrogates, line and paragraph separators.
+_NOT_IN_A_LINE = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 _EDITION_DIR = re.compile(r"^edisi-([1-9][0-9]*)$")
-_PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _BULAN = (
     "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 ).split()
@@ -81,6 +84,11 @@ def month_store(root: Path, periode: str) -> Path:
     return Path(root) / STORE_DIR / periode
 
 
+def edition_dir(root: Path, periode: str, edisi: int) -> Path:
+    """``terbitan/<YYYY-MM>/edisi-<N>/``."""
+    return month_store(root, periode) / f"edisi-{edisi}"
+
+
 def edition_numbers(root: Path, periode: str) -> list[int]:
     """Numbers of the month's stored editions (those with a manifest), ascending."""
     folder = month_store(root, periode)
@@ -102,11 +110,153 @@ def current_edition(root: Path, periode: str) -> int | None:
 
 def read_manifest(root: Path, periode: str, edisi: int) -> dict[str, Any]:
     """The manifest of one stored edition."""
-    path = month_store(root, periode) / f"edisi-{edisi}" / MANIFEST
+    path = edition_dir(root, periode, edisi) / MANIFEST
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# --------------------------------------------------------------------------- what is known
+
+
+@dataclass
+class KnownEditions:
+    """A month's editions as the store, git's history and ``output/`` know them.
+
+    ``hilang``: editions known from git or ``output/`` but not (complete) in the
+    store, minus those a later edition declared lost (``edisi_hilang``).
+    """
+
+    tersimpan: list[int]
+    di_git: set[int]
+    di_output: set[int]
+    tidak_lengkap: list[int]  # edition folders without a manifest or with files missing
+    diakui_hilang: set[int]
+
+    @property
+    def hilang(self) -> list[int]:
+        known = self.di_git | self.di_output | set(self.tidak_lengkap)
+        return sorted(known - (set(self.tersimpan) - set(self.tidak_lengkap)) - self.diakui_hilang)
+
+    @property
+    def tertinggi(self) -> int | None:
+        known = set(self.tersimpan) | self.di_git | self.di_output | self.diakui_hilang
+        return max(known) if known else None
+
+
+def known_editions(
+    root: Path, output_dir: Path, periode: str, ever_held: dict[str, set[int]] | None = None
+) -> KnownEditions:
+    """Every edition of ``periode`` anything remembers (``ever_held``: one git call for many months)."""
+    if ever_held is None:
+        ever_held = history.editions_ever_held(root, STORE_DIR)
+    stored = edition_numbers(root, periode)
+    incomplete = _incomplete_editions(root, periode, stored)
+    declared: set[int] = set()
+    for n in stored:
+        try:
+            declared |= set(read_manifest(root, periode, n).get("edisi_hilang") or [])
+        except (OSError, ValueError):
+            pass
+    return KnownEditions(
+        stored,
+        set(ever_held.get(periode, set())),
+        _published_editions(output_dir / periode),
+        incomplete,
+        declared,
+    )
+
+
+def _incomplete_editions(root: Path, periode: str, stored: list[int]) -> list[int]:
+    """Edition folders with no manifest, or missing a file their manifest lists."""
+    folder = month_store(root, periode)
+    found = set()
+    for child in folder.iterdir() if folder.is_dir() else []:
+        m = _EDITION_DIR.match(child.name)
+        if m and child.is_dir() and int(m.group(1)) not in stored:
+            found.add(int(m.group(1)))
+    for n in stored:
+        try:
+            names = read_manifest(root, periode, n)["berkas"]
+        except (OSError, ValueError, KeyError):
+            found.add(n)
+            continue
+        if any(not (edition_dir(root, periode, n) / name).is_file() for name in names):
+            found.add(n)
+    return sorted(found)
+
+
+def _published_editions(month_dir: Path) -> set[int]:
+    """Editions ``output/<periode>/`` says it publishes (its edition list, its build state)."""
+    found: set[int] = set()
+    try:
+        listing = json.loads((month_dir / EDITIONS_FILE).read_text(encoding="utf-8"))
+        found |= {int(e["edisi"]) for e in listing["edisi"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        state = json.loads((month_dir / "build-info.json").read_text(encoding="utf-8"))
+        if state.get("status") == "final":
+            found.add(int(state["edisi"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return found
+
+
+def complete_editions(root: Path, periode: str) -> list[int]:
+    """Stored editions with their manifest and every file it lists, ascending."""
+    stored = edition_numbers(root, periode)
+    incomplete = set(_incomplete_editions(root, periode, stored))
+    return [n for n in stored if n not in incomplete]
+
+
+def lost_message(periode: str, known: KnownEditions) -> str:
+    """Why a month whose final editions went missing is refused, and how to restore them."""
+    lost = ", ".join(str(n) for n in known.hilang)
+    where = []
+    if set(known.hilang) & known.di_git:
+        where.append("riwayat git")
+    if set(known.hilang) & known.di_output:
+        where.append(f"output/{periode}")
+    if set(known.hilang) & set(known.tidak_lengkap):
+        where.append("folder edisi yang tidak lengkap")
+    return (
+        f"{periode} sudah final, tetapi edisi {lost} tidak ada (utuh) di "
+        f"{STORE_DIR}/{periode}/ (tercatat di {' dan '.join(where)}). Pulihkan dari git: "
+        f"git checkout -- {STORE_DIR}/{periode} (atau dari commit yang memuatnya: git log -- "
+        f"{STORE_DIR}/{periode}). Bila benar-benar hilang: crm-report revise {periode} "
+        '--alasan "..." --abaikan-edisi-hilang (membuat edisi berikutnya, mencatat yang hilang).'
+    )
+
+
 # --------------------------------------------------------------------------- editions
+
+
+def clean_line(text: str, option: str) -> str:
+    """``text`` as one line of printable text, or a ParamsError naming ``option``.
+
+    No control or format characters (newlines, ESC, bidi overrides, zero-width
+    marks), at most :data:`MAX_LINE` characters, no e-mail address, phone number
+    or NIK (published files carry no personal data).
+    """
+    from crmlib.data.pii import mask_text
+
+    text = text.strip()
+    bad = sorted({f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in _NOT_IN_A_LINE})
+    if bad:
+        raise ParamsError(
+            f"{option} harus satu baris teks biasa: ditemukan karakter kendali/tak terlihat "
+            f"{', '.join(bad[:5])} (baris baru, ESC, pengatur arah teks, dll.)."
+        )
+    if len(text) > MAX_LINE:
+        raise ParamsError(
+            f"{option} terlalu panjang: {len(text)} karakter (paling banyak {MAX_LINE})."
+        )
+    _, found = mask_text(text)
+    if found:
+        raise ParamsError(
+            f"{option} memuat data pribadi ({', '.join(sorted(found))}); "
+            "tulis nama atau jabatan saja: berkas terbit tidak memuat data pribadi."
+        )
+    return text
 
 
 @dataclass
@@ -118,6 +268,8 @@ class Edition:
     edition's documents show besides the data's ``per_tanggal``; it is kept with the
     edition's inputs so that building it again shows the same. ``perubahan`` lists
     the uncommitted changes the finalizer allowed (``--izinkan-perubahan``).
+    ``edisi_hilang``: earlier editions declared lost when this one was made
+    (``--abaikan-edisi-hilang``).
     """
 
     periode: str
@@ -127,6 +279,7 @@ class Edition:
     tanggal: dt.date = field(default_factory=lambda: _now_wib().date())
     waktu: str = field(default_factory=lambda: _now_wib().isoformat())
     perubahan: list[str] = field(default_factory=list)
+    edisi_hilang: list[int] = field(default_factory=list)
 
     @property
     def menggantikan(self) -> int | None:
@@ -160,38 +313,45 @@ class Edition:
 
 
 def finalizer_name(root: Path, oleh: str | None) -> str:
-    """Who finalizes: ``--oleh``, else git's ``user.name <user.email>``."""
-    if oleh and oleh.strip():
-        return oleh.strip()
-    parts = []
-    for key in ("user.name", "user.email"):
-        try:
-            out = subprocess.run(
-                ["git", "config", key], cwd=root, capture_output=True, text=True, timeout=5
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            out = ""
-        parts.append(out)
-    name, email = parts
-    who = f"{name} <{email}>" if name and email else (name or email)
-    if not who:
+    """Who finalizes: ``--oleh``, else ``edisi.difinalkan_oleh`` of ``params/_default.yaml``.
+
+    A role ("Kasubbag Pelayanan Publik") rather than a person; never git's
+    identity, whose e-mail would end up in published files.
+    """
+    from crmlib.data.params import load_defaults
+    from crmlib.project import Project
+
+    if oleh is None or not oleh.strip():
+        oleh = (load_defaults(Project(root).params_dir).get("edisi") or {}).get("difinalkan_oleh")
+    if not oleh or not str(oleh).strip():
         raise ParamsError(
-            'Siapa yang memfinalkan tidak diketahui: beri --oleh "Nama" atau atur '
-            "git config user.name."
+            'Siapa yang memfinalkan belum diketahui: beri --oleh "Jabatan" (mis. --oleh '
+            '"Kasubbag Pelayanan Publik") atau isi edisi.difinalkan_oleh di params/_default.yaml.'
         )
-    return who
+    return clean_line(str(oleh), "--oleh")
 
 
-def new_edition(root: Path, periode: str, oleh: str | None, alasan: str | None) -> Edition:
+def new_edition(
+    root: Path,
+    output_dir: Path,
+    periode: str,
+    oleh: str | None,
+    alasan: str | None,
+    abaikan_hilang: bool = False,
+) -> Edition:
     """The edition ``finalize`` (``alasan`` None) or ``revise`` (``alasan`` given) makes.
 
     Raises
     ------
     ParamsError
-        Finalizing a month that is already final, revising a draft, or revising
-        without a reason.
+        Finalizing a month that is (or was) final, revising a draft, an empty or
+        malformed reason or name, or final editions missing from the store
+        (unless ``abaikan_hilang`` on a revision).
     """
-    current = current_edition(root, periode)
+    known = known_editions(root, output_dir, periode)
+    if known.hilang and not (abaikan_hilang and alasan is not None):
+        raise ParamsError(lost_message(periode, known))
+    current = known.tertinggi
     if alasan is None:
         if current is not None:
             raise ParamsError(
@@ -206,7 +366,13 @@ def new_edition(root: Path, periode: str, oleh: str | None, alasan: str | None) 
         )
     if not alasan.strip():
         raise ParamsError("Alasan revisi (--alasan) tidak boleh kosong.")
-    return Edition(periode, current + 1, finalizer_name(root, oleh), alasan.strip())
+    return Edition(
+        periode,
+        current + 1,
+        finalizer_name(root, oleh),
+        clean_line(alasan, "--alasan"),
+        edisi_hilang=known.hilang,
+    )
 
 
 def git_commit_full(root: Path) -> str | None:
@@ -224,125 +390,65 @@ def git_commit_full(root: Path) -> str | None:
     return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
 
 
-def store_edition(
-    root: Path,
-    edition: Edition,
-    month_dir: Path,
-    signature: dict | None = None,
-    keep: Callable[[Path], dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """Copy a freshly rendered final month into the store, with its manifest.
+# --------------------------------------------------------------------------- the manifest
 
-    Written to a temporary folder and renamed into place, so the store never
-    holds half an edition. ``keep(folder)`` writes what the edition keeps to be
-    built again into the temporary edition folder and returns the manifest keys
-    that record it (:func:`crmlib.publish.edisi_masukan.keep_inputs`).
 
-    Returns
-    -------
-    dict
-        The manifest.
+def bound_part(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What a signature binds: the whole manifest but the PDF's own hash and the signature.
 
-    Raises
-    ------
-    BuildError
-        When the edition already exists in the store (editions are never rewritten),
-        or its PDF is not PDF/A (:func:`crmlib.publish.pdfa.pdfa_problem`): nothing is
-        stored then.
+    Whatever keys the manifest has (inputs, period, edition, reason, and any key
+    added later) are covered; only what the signature itself changes is left out.
     """
-    target = month_store(root, edition.periode) / f"edisi-{edition.edisi}"
-    if target.exists():
-        raise BuildError(f"{target} sudah ada; edisi final tidak ditimpa.")
-    problem = pdfa_problem(month_dir / "laporan.pdf")
-    if problem:
-        raise BuildError(
-            f"{problem} Edisi {edition.edisi} {edition.periode} tidak disimpan. Bila dibuat "
-            "dengan Quarto: pakai Quarto 1.10 (conda env update -f environment.yml) atau "
-            "finalkan dengan --renderer embedded."
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Callers hold output/'s lock: a leftover temp edition is a killed run's, never a live one.
-    for stale in target.parent.glob(".tmp-edisi-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = target.parent / f".tmp-edisi-{edition.edisi}-{os.getpid()}"
-    tmp.mkdir()
-    try:
-        for name in FILES:
-            shutil.copyfile(month_dir / name, tmp / name)
-        metrics = json.loads((tmp / "metrics.json").read_text(encoding="utf-8"))
-        prov = metrics.get("provenance") or {}
-        manifest = {
-            "periode": edition.periode,
-            "edisi": edition.edisi,
-            "menggantikan": edition.menggantikan,
-            "alasan": edition.alasan,
-            "difinalkan_oleh": edition.oleh,
-            "difinalkan_pada": edition.waktu,
-            "berkas": {name: sha256(tmp / name) for name in FILES},
-            "input": prov.get("input") or prov.get("input_sha256"),
-            "crmlib_version": __version__,
-            "git_commit": git_commit_full(root),
-            "pdf_standar": pdf_standard(tmp / "laporan.pdf"),
-            "tanda_tangan": signature,
-        }
-        if keep is not None:
-            manifest.update(keep(tmp))
-        (tmp / MANIFEST).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        os.rename(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    part = {k: v for k, v in manifest.items() if k != SIGNATURE_KEY}
+    part["berkas"] = {k: v for k, v in (manifest.get("berkas") or {}).items() if k != "laporan.pdf"}
+    return part
+
+
+def manifest_digest(manifest: dict[str, Any]) -> str:
+    """SHA-256 of :func:`bound_part` as canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(
+        bound_part(manifest), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    """The manifest as stored: indented JSON, UTF-8, one trailing newline."""
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def build_manifest(root: Path, edition: Edition, folder: Path) -> dict[str, Any]:
+    """The manifest of the edition files in ``folder`` (the PDF as it is now, unsigned)."""
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    prov = metrics.get("provenance") or {}
+    manifest = {
+        "periode": edition.periode,
+        "edisi": edition.edisi,
+        "menggantikan": edition.menggantikan,
+        "alasan": edition.alasan,
+        "difinalkan_oleh": edition.oleh,
+        "difinalkan_pada": edition.waktu,
+        "berkas": {name: sha256(folder / name) for name in FILES},
+        "input": prov.get("input") or prov.get("input_sha256"),
+        "crmlib_version": __version__,
+        "git_commit": git_commit_full(root),
+        "pdf_standar": pdf_standard(folder / "laporan.pdf"),
+        SIGNATURE_KEY: None,
+    }
+    if edition.edisi_hilang:
+        manifest["edisi_hilang"] = list(edition.edisi_hilang)
     return manifest
 
 
-# --------------------------------------------------------------------------- publishing finals
+def published_matches_store(
+    root: Path, output_dir: Path, periode: str, roots: list | None = None
+) -> bool:
+    """True when ``output/<periode>/`` holds exactly the store's editions, byte for byte.
 
-
-def edition_summary(manifest: dict[str, Any], href_prefix: str) -> dict[str, Any]:
-    """One edition as the archive sees it (see :func:`daftar_edisi`)."""
-    ttd = manifest.get("tanda_tangan") or {}
-    return {
-        "edisi": manifest["edisi"],
-        "status": "final",
-        "tanggal": manifest.get("difinalkan_pada"),
-        "alasan": manifest.get("alasan"),
-        "difinalkan_oleh": manifest.get("difinalkan_oleh"),
-        "penandatangan": ttd.get("penandatangan"),
-        "tanda_tangan_utuh": ttd.get("utuh"),
-        "tautan": {name: href_prefix + name for name in FILES},
-    }
-
-
-def stage_final(root: Path, periode: str, tmp: Path) -> None:
-    """Fill ``tmp`` with what ``output/<periode>/`` of a final month holds.
-
-    The current edition's five files at the top, every earlier edition under
-    ``edisi-<N>/``, each with a copy of its manifest, and ``edisi.json`` (the
-    list :func:`daftar_edisi` reads). Nothing here is rendered.
+    With ``roots``, its edition list must also have been judged against that root
+    store (a changed trust configuration republishes the month's signature lines).
     """
-    numbers = edition_numbers(root, periode)
-    store = month_store(root, periode)
-    current = numbers[-1]
-    listing = []
-    for n in numbers:
-        dest = tmp if n == current else tmp / f"edisi-{n}"
-        dest.mkdir(parents=True, exist_ok=True)
-        for name in (*FILES, MANIFEST):
-            shutil.copyfile(store / f"edisi-{n}" / name, dest / name)
-        listing.append(
-            edition_summary(read_manifest(root, periode, n), "" if n == current else f"edisi-{n}/")
-        )
-    (tmp / EDITIONS_FILE).write_text(
-        json.dumps({"periode": periode, "edisi": listing}, indent=2, ensure_ascii=False) + "\n",
-        encoding="utf-8",
-    )
-
-
-def published_matches_store(root: Path, output_dir: Path, periode: str) -> bool:
-    """True when ``output/<periode>/`` holds exactly the store's editions, byte for byte."""
-    numbers = edition_numbers(root, periode)
+    numbers = complete_editions(root, periode)
     month_dir = output_dir / periode
     if not numbers or not month_dir.is_dir():
         return False
@@ -352,226 +458,41 @@ def published_matches_store(root: Path, output_dir: Path, periode: str) -> bool:
             expected = read_manifest(root, periode, n)["berkas"]
             if any(sha256(dest / name) != h for name, h in expected.items()):
                 return False
+            stored = edition_dir(root, periode, n) / MANIFEST
+            if (dest / MANIFEST).read_bytes() != stored.read_bytes():
+                return False
         listed = json.loads((month_dir / EDITIONS_FILE).read_text(encoding="utf-8"))
+        if roots is not None:
+            from crmlib.publish.tandatangan import roots_digest
+
+            if listed.get("akar_sha256") != roots_digest(roots):
+                return False
         return [e["edisi"] for e in listed["edisi"]] == numbers
     except (OSError, ValueError, KeyError):
         return False
 
 
-def daftar_edisi(output_dir: Path | str, periode: str) -> list[dict[str, Any]]:
-    """Every edition of a published month, for the archive page, oldest first.
-
-    Parameters
-    ----------
-    output_dir : path
-        ``output/``.
-    periode : str
-        ``YYYY-MM``.
-
-    Returns
-    -------
-    list of dict
-        Empty for a draft month. One dict per final edition::
-
-            {"edisi": 2,                     # edition number, 1 = first final
-             "status": "final",
-             "tanggal": "2026-11-28T22:30:00+00:00",   # when it was finalized
-             "alasan": "Data UKPD X dikoreksi" | None,  # revisions only (plain text)
-             "difinalkan_oleh": "Nama <email>",
-             "penandatangan": "CN of the certificate" | None,  # None: not signed
-             "tanda_tangan_utuh": True | False | None,  # integrity at finalize time
-             "tautan": {"laporan.html": "edisi-1/laporan.html", ...}}
-
-        ``tautan`` values are relative to ``output/<periode>/``: the current
-        (last) edition's files sit in the month folder itself, earlier ones in
-        ``edisi-<N>/``. Text values are plain: escape them for the page.
-    """
-    path = Path(output_dir) / periode / EDITIONS_FILE
-    try:
-        return list(json.loads(path.read_text(encoding="utf-8"))["edisi"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-
-
-# --------------------------------------------------------------------------- navigation pages
-
-_env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-
-_NAV_TEMPLATE = _env.from_string(
-    """<!DOCTYPE html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-{% if target %}<meta http-equiv="refresh" content="0; url={{ target }}">
-{% endif %}<link rel="icon" href="data:,">
-<title>{{ judul }}</title>
-<style>
-body { margin: 0 auto; max-width: 36rem; padding: 3rem 1.25rem; color: #1d232b;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif;
-  line-height: 1.6; text-align: center; }
-h1 { font-size: 1.25rem; margin: 0 0 1rem; }
-a { color: #0b5394; }
-.tautan a { display: inline-block; margin: 0.3rem; padding: 0.35rem 0.9rem; border: 1px solid #d4d9de;
-  border-radius: 999px; background: #f4f6f8; text-decoration: none; }
-a:focus-visible { outline: 3px solid #0b5394; outline-offset: 2px; }
-</style>
-</head>
-<body>
-<main>
-<h1>{{ judul }}</h1>
-<p>{% if target %}Menuju <a href="{{ target }}">{{ label }}</a>…{% else %}{{ kosong }}{% endif %}</p>
-<p class="tautan"><a href="{{ arsip }}">Arsip laporan</a></p>
-</main>
-</body>
-</html>
-"""
-)
-
-
-def _nav_page(target: str | None, label: str, kosong: str, judul: str, arsip: str) -> str:
-    return _NAV_TEMPLATE.render(target=target, label=label, kosong=kosong, judul=judul, arsip=arsip)
-
-
-def published_months(output_dir: Path) -> list[str]:
-    """``YYYY-MM`` folders of ``output/`` that hold a report, oldest first."""
-    if not output_dir.is_dir():
-        return []
-    return sorted(
-        p.name
-        for p in output_dir.iterdir()
-        if p.is_dir() and _PERIODE_DIR.match(p.name) and (p / "laporan.html").is_file()
-    )
-
-
-def write_nav_pages(output_dir: Path | str) -> None:
-    """Write ``sebelumnya.html``/``berikutnya.html`` beside every published month.
-
-    A month's report links these stable names, never another month directly; they
-    are rewritten at every archive refresh to point at the neighbour that is
-    published now (a gap filled later or a month removed is picked up here), so
-    the report's own bytes, signed or not, never go stale. Earlier editions
-    (``edisi-<N>/``) get the same pages, and their month an ``index.html`` that
-    leads to the archive, since their report links ``../index.html``.
-    """
-    output_dir = Path(output_dir)
-    months = published_months(output_dir)
-    for i, periode in enumerate(months):
-        prev = months[i - 1] if i > 0 else None
-        nxt = months[i + 1] if i + 1 < len(months) else None
-        month_dir = output_dir / periode
-        _write_nav(month_dir, prev, nxt, "../")
-        editions = [c for c in month_dir.iterdir() if c.is_dir() and _EDITION_DIR.match(c.name)]
-        for child in editions:
-            _write_nav(child, prev, nxt, "../../")
-        if editions:
-            # An earlier edition's report links ../index.html: the month's own landing page.
-            target = f"../index.html#bulan-{periode}"
-            page = _nav_page(target, "arsip laporan", "", "Arsip laporan", "../index.html")
-            _write_text(month_dir / "index.html", page)
-
-
-def _write_nav(folder: Path, prev: str | None, nxt: str | None, up: str) -> None:
-    arsip = f"{up}index.html"
-    for name, neighbour, kata in (
-        ("sebelumnya.html", prev, "sebelumnya"),
-        ("berikutnya.html", nxt, "berikutnya"),
-    ):
-        target = f"{up}{neighbour}/laporan.html" if neighbour else None
-        label = f"laporan {format_bulan_tahun(neighbour)}" if neighbour else ""
-        page = _nav_page(
-            target, label, f"Belum ada laporan bulan {kata} yang terbit.", f"Bulan {kata}", arsip
-        )
-        _write_text(folder / name, page)
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write a small page atomically (readers see the old or the new page); unchanged: skipped."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except OSError:
-        pass
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
-# --------------------------------------------------------------------------- archive card
-
-# --------------------------------------------------------------------------- verification
-
-
-def verify_month(root: Path, output_dir: Path, periode: str) -> tuple[list[str], bool]:
-    """Check every stored edition of a month against its manifest and signature.
-
-    Returns
-    -------
-    (list of str, bool)
-        Report lines (Indonesian) and whether everything matched: every file's
-        SHA-256 equals the manifest's, every PDF declares PDF/A-3
-        (:func:`crmlib.publish.pdfa.pdfa_problem`), every signed PDF's signature
-        is intact, and ``output/<periode>/`` holds the store's bytes. A self-signed
-        certificate is reported as not trusted, which is not a mismatch.
-
-    Raises
-    ------
-    EditionError
-        When the month has no final edition.
-    """
-    from crmlib.errors import EditionError
-
-    numbers = edition_numbers(root, periode)
-    if not numbers:
-        raise EditionError(
-            f"{periode} belum final: tidak ada edisi di {month_store(root, periode)}."
-        )
-    lines, ok = [], True
-    for n in numbers:
-        edition_ok, edition_lines = _verify_edition(root, periode, n)
-        ok &= edition_ok
-        lines += edition_lines
-    if published_matches_store(root, output_dir, periode):
-        lines.append(f"output/{periode}: sama persis dengan terbitan/")
-    else:
-        ok = False
-        lines.append(
-            f"output/{periode}: BERBEDA dari terbitan/ (terbitkan ulang: crm-report build {periode})"
-        )
-    return lines, ok
-
-
-def _verify_edition(root: Path, periode: str, n: int) -> tuple[bool, list[str]]:
-    from crmlib.publish.tandatangan import check_signature
-
-    folder = month_store(root, periode) / f"edisi-{n}"
-    manifest = read_manifest(root, periode, n)
-    ok, lines = True, [f"Edisi {n} ({folder}):"]
-    for name, expected in manifest["berkas"].items():
-        try:
-            actual = sha256(folder / name)
-        except OSError:
-            actual = "hilang"
-        same = actual == expected
-        ok &= same
-        lines.append(f"  {name}: {'cocok' if same else 'TIDAK COCOK'} (sha256 {actual[:16]})")
-    pdf = folder / "laporan.pdf"
-    problem = pdfa_problem(pdf)  # what the PDF itself declares, not what the manifest says
-    ok &= problem is None
-    lines.append(f"  PDF/A: TIDAK SESUAI: {problem}" if problem else f"  {pdf_standard(pdf)}")
-    sig = check_signature(folder / "laporan.pdf") if (folder / "laporan.pdf").is_file() else None
-    if sig is None:
-        if manifest.get("tanda_tangan"):
-            ok = False
-            lines.append("  tanda tangan: HILANG (manifest mencatat PDF ini ditandatangani)")
-        else:
-            lines.append("  tanda tangan: tidak ditandatangani")
-        return ok, lines
-    ok &= sig["utuh"]
-    lines.append(
-        f"  tanda tangan {sig['penandatangan']}: "
-        + ("utuh" if sig["utuh"] else "TIDAK UTUH")
-        + ("; sertifikat terpercaya" if sig["terpercaya"] else "; sertifikat tidak terpercaya")
-    )
-    return ok, lines
+__all__ = [
+    "EDITIONS_FILE",
+    "FILES",
+    "MANIFEST",
+    "STORE_DIR",
+    "Edition",
+    "KnownEditions",
+    "bound_part",
+    "clean_line",
+    "complete_editions",
+    "current_edition",
+    "edition_dir",
+    "edition_numbers",
+    "known_editions",
+    "lost_message",
+    "manifest_digest",
+    "month_store",
+    "new_edition",
+    "pdf_standard",
+    "published_matches_store",
+    "read_manifest",
+    "sha256",
+    "write_manifest",
+]

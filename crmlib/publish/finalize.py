@@ -2,55 +2,94 @@
 
 A final month is never rebuilt by ``build``, not even with ``--force``: its
 published copy is restored from the edition store when it no longer matches it.
-A new edition is rendered from the month's current inputs by the month pipeline
-(:func:`crmlib.publish.month.build_month`) and stored before it is published.
+A month whose final editions went missing from the store is refused loudly,
+never built as a draft again.
+
+A new edition is all or nothing. It is rendered from the month's current inputs
+by the month pipeline (:func:`crmlib.publish.month.build_month`), prepared,
+signed and checked beside the store, and appears in ``terbitan/`` with one
+rename (:func:`crmlib.publish.store.commit_edition`). A stop (Ctrl-C, SIGTERM)
+before that rename leaves nothing; from the rename on, stops are held until the
+edition is also published and the run reports success.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from crmlib.errors import BuildError
+from crmlib.errors import BuildError, SignatureError
 from crmlib.project import Project
+from crmlib.publish import edisi, finals, history, store, verify
 from crmlib.publish.fingerprint import write_state
 from crmlib.publish.lock import DEFAULT_WAIT
-from crmlib.publish.month import MonthResult, build_month
+from crmlib.publish.month import MonthResult, build_month, drop_failed_log, write_failed_log
 from crmlib.publish.pool import stop_on_sigterm
 from crmlib.publish.publishing import publish, refresh_archive, temp_folder, writing_output
 
+STOP_HELD = (
+    "penghentian (Ctrl-C/SIGTERM) diterima saat edisi disimpan; edisi tetap selesai dan terbit"
+)
+
 
 def republish_finals(project: Project, months: list[str]) -> list[MonthResult]:
-    """Results for the months that have a final edition; their published copy restored if needed.
+    """Results for the months that have (or had) a final edition; published copies restored.
 
     Nothing is rendered: ``output/<periode>/`` is rewritten from ``terbitan/``
     only when it no longer matches the store byte for byte (a fresh clone, an
-    edited or deleted file).
+    edited or deleted file, a changed trust configuration). A month whose final
+    editions are missing from the store fails with how to restore them. An
+    edition that does not verify is published as stored, with a warning (the
+    archive shows the finding, never an intact signature).
     """
-    from crmlib.publish import edisi
-
+    ever = history.editions_ever_held(project.root, edisi.STORE_DIR)
+    roots = None
     results = []
     for periode in months:
-        n = edisi.current_edition(project.root, periode)
-        if n is None:
+        known = edisi.known_editions(project.root, project.output_dir, periode, ever)
+        if known.hilang:
+            message = edisi.lost_message(periode, known)
+            results.append(MonthResult(periode, "gagal", reason=message, exit_code=1))
             continue
-        published = not edisi.published_matches_store(project.root, project.output_dir, periode)
-        if published:
-            tmp = temp_folder(project.output_dir, periode)
-            tmp.mkdir(parents=True)
-            try:
-                edisi.stage_final(project.root, periode, tmp)
-                write_state(tmp, {"status": "final", "edisi": n})
-                publish(tmp, project.output_dir / periode)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-        note = "diterbitkan ulang dari terbitan/" if published else "terbit sesuai terbitan/"
-        reason = (
-            f"final edisi {n}, tidak dibangun ulang ({note}); untuk mengubahnya: "
-            f'crm-report revise {periode} --alasan "..."'
-        )
-        results.append(MonthResult(periode, "final", reason=reason, published=published))
+        if not known.tersimpan:
+            continue
+        if roots is None:
+            roots = verify.configured_roots(project.root)
+        results.append(_republish(project, periode, known.tersimpan[-1], roots))
     return results
+
+
+def _republish(project: Project, periode: str, n: int, roots: list) -> MonthResult:
+    stale = not edisi.published_matches_store(project.root, project.output_dir, periode, roots)
+    warnings = []
+    if stale:
+        tmp = temp_folder(project.output_dir, periode)
+        tmp.mkdir(parents=True)
+        try:
+            listing = finals.stage_final(project.root, periode, tmp, roots)
+            write_state(tmp, {"status": "final", "edisi": n})
+            publish(tmp, project.output_dir / periode)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        warnings = [
+            f"edisi {e['edisi']} tidak lolos pemeriksaan ({e['pemeriksaan']['masalah'][0]}); "
+            f"periksa: crm-report verify {periode}"
+            for e in listing
+            if not e["pemeriksaan"]["lolos"]
+        ]
+    note = "diterbitkan ulang dari terbitan/" if stale else "terbit sesuai terbitan/"
+    reason = (
+        f"final edisi {n}, tidak dibangun ulang ({note}); untuk mengubahnya: "
+        f'crm-report revise {periode} --alasan "..."'
+    )
+    return MonthResult(periode, "final", reason=reason, published=stale, warnings=warnings)
 
 
 def finalize(
@@ -60,7 +99,9 @@ def finalize(
     renderer: str = "auto",
     oleh: str | None = None,
     alasan: str | None = None,
-    signer=None,
+    p12: Path | None = None,
+    sandi: bytes | None = None,
+    abaikan_hilang: bool = False,
     wait: float = DEFAULT_WAIT,
     notify=None,
     izinkan_perubahan: bool = False,
@@ -70,7 +111,8 @@ def finalize(
     ``alasan`` None: edition 1 of a draft month (``finalize``); given: the next
     edition of a final month (``revise``). The month is rendered again from its
     inputs without the DRAF mark, as PDF/A with its figures attached, signed with
-    ``signer`` when given, stored in ``terbitan/`` and published from there.
+    the PKCS#12 certificate ``p12`` when given, checked, stored in ``terbitan/``
+    and published from there.
 
     The notebook, params, templates, crmlib and the lock must be committed
     (:func:`crmlib.publish.gitstate.uncommitted_changes`): the edition records the
@@ -80,29 +122,55 @@ def finalize(
     Raises
     ------
     ParamsError
-        Finalizing a final month, revising a draft, an empty reason.
+        Finalizing a final month (or one whose store went missing), revising a
+        draft, an empty or malformed reason or name, a bad trust-root setting.
     EditionError
         Uncommitted changes (named) without ``izinkan_perubahan``.
+    SignatureError
+        The certificate cannot be opened or may not sign (one line; the
+        traceback in ``output/_log/<periode>-gagal.log``).
     BuildError
-        The month failed to build (the reason names the step).
+        The month failed to build or its edition failed the check (the reason
+        names the step); nothing was stored.
     """
-    from crmlib.publish import edisi
     from crmlib.render import renderer as render
 
     if renderer != "auto":
         render.pick_renderer(renderer)
     verb = "revise" if alasan is not None else "finalize"
     with stop_on_sigterm(), writing_output(project, f"{verb} {periode}", wait, notify):
-        edition = edisi.new_edition(project.root, periode, oleh, alasan)
-        edition.perubahan = _committed_or_allowed(project, verb, periode, izinkan_perubahan)
-        r = build_month(
-            str(project.root), periode, renderer, True, warm=False, edition=edition, signer=signer
+        edition = edisi.new_edition(
+            project.root, project.output_dir, periode, oleh, alasan, abaikan_hilang
         )
-        if r.status == "gagal":
-            err = BuildError(f"{periode} gagal difinalkan; tidak ada yang diubah.\n{r.reason}")
-            err.exit_code = r.exit_code or 1
-            raise err
-        refresh_archive(project)
+        edition.perubahan = _committed_or_allowed(project, verb, periode, izinkan_perubahan)
+        roots = verify.configured_roots(project.root)
+        signer = _open_signer(project, periode, p12, sandi) if p12 is not None else None
+        r = build_month(
+            str(project.root),
+            periode,
+            renderer,
+            True,
+            warm=False,
+            edition=edition,
+            signer=signer,
+            roots=roots,
+        )
+        try:
+            if r.status == "gagal":
+                where = f" (rincian: {r.log})" if r.log else ""
+                err = BuildError(
+                    f"{periode} gagal difinalkan, tidak ada yang diubah: {r.reason}{where}"
+                )
+                err.exit_code = r.exit_code or 1
+                raise err
+            held = _store_and_publish(project, r, roots)
+        except BaseException:
+            if r.final is not None:  # a stop between the build and the store: nothing is kept
+                r.final.prepared.discard()
+                shutil.rmtree(r.final.rendered, ignore_errors=True)
+            raise
+    if held:
+        r.reason += f"; {STOP_HELD}"
     return r
 
 
@@ -124,4 +192,89 @@ def _committed_or_allowed(project: Project, verb: str, periode: str, allowed: bo
     return changes
 
 
-__all__ = ["finalize", "republish_finals"]
+def _open_signer(project: Project, periode: str, p12: Path, sandi: bytes | None):
+    """The PKCS#12 signer; a failure is one line, pyHanko's traceback kept in the month's log."""
+    from crmlib.publish.tandatangan import load_signer
+
+    buffer = io.StringIO()
+    log = logging.getLogger(f"{__name__}.tandatangan.{periode}")
+    log.handlers[:] = [logging.StreamHandler(buffer)]
+    log.propagate = False
+    try:
+        return load_signer(p12, sandi, log)
+    except SignatureError as e:
+        kept = write_failed_log(project, periode, buffer.getvalue()) if buffer.getvalue() else ""
+        if kept:
+            raise SignatureError(f"{e} Rincian: {kept}.") from None
+        raise
+    finally:
+        log.handlers.clear()
+
+
+def _store_and_publish(project: Project, r: MonthResult, roots: list) -> bool:
+    """Rename the prepared edition into the store, publish it and refresh the archive.
+
+    Returns whether a stop arrived meanwhile (it is held: the edition completes).
+    """
+    ready = r.final
+    stored = False
+    try:
+        with held_stops() as stops:
+            store.commit_edition(ready.prepared)
+            stored = True
+            try:
+                _publish_final(project, r.periode, ready, roots)
+                refresh_archive(project)
+            except Exception as e:
+                raise BuildError(
+                    f"Edisi {ready.prepared.target.name} tersimpan di terbitan/{r.periode}/, "
+                    f"tetapi belum terbit di output/: {e}. Terbitkan: crm-report build {r.periode}"
+                ) from e
+    finally:
+        if not stored:
+            ready.prepared.discard()
+        shutil.rmtree(ready.rendered, ignore_errors=True)
+    r.published = True
+    return bool(stops)
+
+
+def _publish_final(project: Project, periode: str, ready, roots: list) -> None:
+    """Stage ``output/<periode>/`` from the store (with the build's log and state) and swap it in."""
+    staged = temp_folder(project.output_dir, periode)
+    staged.mkdir()
+    try:
+        finals.stage_final(project.root, periode, staged, roots)
+        shutil.move(ready.rendered / "build.log", staged / "build.log")
+        n = ready.prepared.manifest["edisi"]
+        write_state(staged, {**ready.state, "status": "final", "edisi": n})
+        publish(staged, project.output_dir / periode)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    drop_failed_log(project, periode)
+
+
+@contextmanager
+def held_stops() -> Iterator[list[int]]:
+    """Hold SIGINT/SIGTERM for the block: the signals received are listed, not acted on.
+
+    Python runs signal handlers in the main thread only, so replacing them is
+    enough whichever thread the kernel delivers a signal to.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def hold(signum, frame):
+        received.append(signum)
+
+    previous = {s: signal.signal(s, hold) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+__all__ = ["STOP_HELD", "finalize", "held_stops", "republish_finals"]

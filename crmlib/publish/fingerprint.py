@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from crmlib import __version__
-from crmlib.data.params import load_params, resolve_data_path
+from crmlib.data.params import DEFAULT_ONLY, load_params, resolve_data_path
 from crmlib.data.periode import previous_periode
 from crmlib.errors import CrmReportError
 from crmlib.project import Project
@@ -116,6 +116,8 @@ def month_fingerprint(
             )
         except CrmReportError:
             prev_part = "invalid"
+    # Project-level settings that never reach the report (who finalizes, trusted roots).
+    params = {k: v for k, v in params.items() if k not in DEFAULT_ONLY}
     return {
         "periode": periode,
         "data": _hash_data(resolve_data_path(params, project.root)),

@@ -56,12 +56,13 @@ def uncommitted_changes(root: Path) -> list[str]:
     """
     root = Path(root).resolve()
     if head_commit(root) is None:
-        return [f"{root} bukan checkout git (tidak ada commit yang dapat dicatat)"]
+        return ["folder proyek bukan checkout git (tidak ada commit yang dapat dicatat)"]
     out = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *TRACKED)
     changed = sorted({entry[3:] for entry in out.stdout.split("\0") if len(entry) > 3})
     package = Path(crmlib.__file__).resolve().parent
     if not package.is_relative_to(root):
-        changed.append(f"crmlib yang berjalan ada di luar proyek ({package})")
+        # No path here: the list goes into the manifest, which names no folder of the analyst.
+        changed.append("crmlib yang berjalan ada di luar folder proyek")
     return changed
 
 

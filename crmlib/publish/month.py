@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from crmlib import __version__
 from crmlib.data.canonical import FOLDER as CANONICAL
 from crmlib.data.params import load_params, resolve_data_path
-from crmlib.errors import CrmReportError, StorageError
+from crmlib.errors import CrmReportError, EditionError, StorageError
 from crmlib.project import Project
 from crmlib.publish.edisi import FILES, Edition
 from crmlib.publish.edisi_masukan import KeptInputs, StoredInputs, as_json
@@ -55,6 +55,7 @@ class MonthResult:
     log: str = ""  # a failed month's kept build.log
     exit_code: int = 0  # a failed month's error class exit code (1 data, 74 disk, ...)
     published: bool = False  # output/<periode>/ was (re)written by this run
+    final: Any = None  # a final edition prepared by build_month (FinalReady), not yet stored
 
 
 def git_commit(root: Path) -> str | None:
@@ -106,14 +107,17 @@ def build_month(
     edition: Edition | None = None,
     signer=None,
     draw_ahead: bool = False,
+    roots: list | None = None,
 ) -> MonthResult:
     """Build one month end to end in a temporary folder and publish it atomically.
 
     Runs in a worker process: it never prints; everything goes to the month's
     ``build.log`` and the returned :class:`MonthResult`. Without ``edition`` the
-    month is a draft (DRAF mark); with it, a final edition (PDF/A, attachments,
-    signed with ``signer`` when given) that is stored in ``terbitan/`` and
-    published from there. ``draw_ahead`` draws the charts in a thread of this
+    month is a draft (DRAF mark) and is published; with it, a final edition
+    (PDF/A, attachments, signed with ``signer`` when given, checked against the
+    trusted ``roots``) is prepared beside the store and returned unpublished in
+    ``MonthResult.final``: the caller puts it into ``terbitan/`` and publishes it
+    (:func:`crmlib.publish.finalize.finalize`). ``draw_ahead`` draws the charts in a thread of this
     process while the kernel executes the notebook (for a build of one month at a
     time, where the second core is otherwise idle). ``built_at`` is the batch's
     wall-clock start: it goes to ``build-info.json`` only, never into a document.
@@ -122,13 +126,18 @@ def build_month(
     try:
         b.open_log()
         inputs, warnings = _make(b, renderer, force, warm, draw_ahead)
-        _write_build_info(b, inputs, warnings, signer, built_at)
+        if b.edition is not None:
+            with b.step("edisi"):
+                _prepare_final(b, inputs, signer, roots or [])
+        state = _write_build_info(b, inputs, warnings, built_at)
+        if b.edition is not None:
+            return _final_ready(b, inputs.reasons, warnings, state)
         _publish(b)
         return _built(b, inputs.reasons, warnings)
     except KeyboardInterrupt:
         # Stopped (Ctrl-C, SIGTERM): leave nothing behind and stop the whole batch.
         _close_log(b.log)
-        shutil.rmtree(b.tmp, ignore_errors=True)
+        _discard(b)
         raise
     except Exception as exc:
         return _failed(b, exc)
@@ -197,6 +206,7 @@ class _Build:
         self.log.propagate = False
         self.log.setLevel(logging.INFO)
         self.renderer = ""  # the renderer used, once picked
+        self.prepared = None  # a final edition prepared beside the store (store.PreparedEdition)
 
     def open_log(self) -> None:
         """Create the temp folder and the month's ``build.log`` in it."""
@@ -317,9 +327,9 @@ def _log_drawn_ahead(log: logging.Logger, ahead: _DrawAhead | None) -> None:
 
 
 def _write_build_info(
-    b: _Build, inputs: _Inputs, warnings: list[str], signer, built_at: str | None
-) -> None:
-    """Close the log and write ``build-info.json``; a final edition is signed and stored first.
+    b: _Build, inputs: _Inputs, warnings: list[str], built_at: str | None
+) -> dict:
+    """Close the log; a draft's ``build-info.json`` is written (a final's when it is published).
 
     ``build-info.json`` sits beside the documents and is never part of them: it is
     where the build's wall-clock time and the lock's hash are recorded.
@@ -336,13 +346,11 @@ def _write_build_info(
         WARNINGS_KEY: warnings,
         "alasan_build": inputs.reasons,
     }
-    if b.edition is not None:
-        kept = KeptInputs(inputs.params, inputs.riwayat, inputs.notebook, b.edition, b.renderer)
-        b.tmp = _store_final(b.project, b.tmp, signer, state, kept)
-    else:
+    if b.edition is None:
         state["status"] = "draf"
         shutil.rmtree(b.tmp / CANONICAL)  # row-level data stays out of output/
         write_state(b.tmp, state)
+    return state
 
 
 def _publish(b: _Build) -> None:
@@ -379,8 +387,15 @@ def _failed(b: _Build, exc: Exception) -> MonthResult:
     )
     _close_log(b.log)
     result.log = _keep_failed_log(b.project, b.periode, b.tmp)
-    shutil.rmtree(b.tmp, ignore_errors=True)
+    _discard(b)
     return result
+
+
+def _discard(b: _Build) -> None:
+    """Remove the month's temp folder and a prepared final edition (nothing was stored)."""
+    shutil.rmtree(b.tmp, ignore_errors=True)
+    if b.prepared is not None:
+        b.prepared.discard()
 
 
 def _close_log(log: logging.Logger) -> None:
@@ -494,7 +509,7 @@ def month_front_matter(
     """The month's front matter: cover, links, and the draft or final edition's marks.
 
     Links to other months go through ``sebelumnya.html``/``berikutnya.html``
-    beside the report (written at archive time, :func:`crmlib.publish.edisi.write_nav_pages`),
+    beside the report (written at archive time, :func:`crmlib.publish.navigation.write_nav_pages`),
     never to a month directly: the report's bytes never go stale.
     """
     from crmlib.report.frontmatter import build_front_matter
@@ -515,44 +530,59 @@ def month_front_matter(
     return meta
 
 
-def _store_final(project: Project, tmp: Path, signer, state: dict, kept: KeptInputs) -> Path:
-    """Sign (optionally) and store a final edition rendered in ``tmp``; the folder to publish.
+def _prepare_final(b: _Build, inputs: _Inputs, signer, roots: list) -> None:
+    """Prepare the final edition beside the store (signed when ``signer``) and check it.
 
     The edition keeps its inputs (:mod:`crmlib.publish.edisi_masukan`), and its
-    manifest records them, the lock's hash and the changes the finalizer allowed.
-    The published folder is staged from the store, so what goes out is exactly
-    what the manifest lists.
+    manifest records them, the lock's hash and the changes the finalizer allowed;
+    the signature binds all of it. The check is the one ``verify`` makes (git
+    aside): an edition that would not verify is never stored.
     """
-    from crmlib.publish import edisi
+    from crmlib.publish import store, verify
     from crmlib.publish.edisi_masukan import keep_inputs
 
-    edition = kept.edition
+    kept = KeptInputs(inputs.params, inputs.riwayat, inputs.notebook, b.edition, b.renderer)
 
     def keep(edition_dir: Path) -> dict:
         return {
-            **keep_inputs(kept, tmp, edition_dir),
-            "lock_sha256": state["lock_sha256"],
-            "perubahan_diizinkan": edition.perubahan,
+            **keep_inputs(kept, b.tmp, edition_dir),
+            "lock_sha256": lock_sha256(b.project.root),
+            "perubahan_diizinkan": b.edition.perubahan,
         }
 
-    signature = None
-    if signer is not None:
-        from crmlib.publish.tandatangan import check_signature, sign_pdf
+    b.prepared = store.prepare_edition(b.project.root, b.edition, b.tmp, signer, b.log, keep)
+    # pyHanko's own records (tracebacks for an untrusted chain) stay out of the published log.
+    check = verify.check_edition(b.prepared.folder, b.periode, b.edition.edisi, roots)
+    for line in check.lines:
+        b.log.info("periksa %s", line.strip())
+    if not check.ok:
+        hint = ""
+        if any(p.startswith("PDF/A") for p in check.masalah):
+            hint = (
+                " Bila dibuat dengan Quarto: pakai Quarto 1.10 (conda env update -f "
+                "environment.yml) atau finalkan dengan --renderer embedded."
+            )
+        raise EditionError(
+            f"Edisi {b.edition.edisi} {b.periode} tidak disimpan karena tidak lolos "
+            f"pemeriksaan: {'; '.join(p.rstrip('.') for p in check.masalah)}.{hint}"
+        )
 
-        signature = sign_pdf(tmp / "laporan.pdf", signer)
-        signature.update(check_signature(tmp / "laporan.pdf") or {})
-    edisi.store_edition(project.root, edition, tmp, signature, keep)
-    staged = temp_folder(project.output_dir, edition.periode)
-    staged.mkdir()
-    try:
-        edisi.stage_final(project.root, edition.periode, staged)
-        shutil.move(tmp / "build.log", staged / "build.log")
-        write_state(staged, {**state, "status": "final", "edisi": edition.edisi})
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    shutil.rmtree(tmp, ignore_errors=True)
-    return staged
+
+@dataclass
+class FinalReady:
+    """A final edition rendered and prepared, waiting to be stored and published."""
+
+    prepared: Any  # store.PreparedEdition
+    rendered: Path  # the month's temp folder in output/ (its build.log)
+    state: dict  # build-info.json of the published month, without status/edition
+
+
+def _final_ready(b: _Build, reasons: list[str], warnings: list[str], state: dict) -> MonthResult:
+    """The result of a final edition prepared (not yet stored or published)."""
+    result = _built(b, reasons, warnings)
+    result.status, result.published = "final", False
+    result.final = FinalReady(b.prepared, b.tmp, state)
+    return result
 
 
 def _failure(exc: Exception, log: logging.Logger) -> tuple[str, int]:
@@ -584,6 +614,17 @@ def _keep_failed_log(project: Project, periode: str, tmp: Path) -> str:
     try:
         target.parent.mkdir(exist_ok=True)
         os.replace(source, target)
+    except OSError:
+        return ""
+    return os.path.relpath(target, project.root)
+
+
+def write_failed_log(project: Project, periode: str, text: str) -> str:
+    """Write ``text`` as ``output/_log/<periode>-gagal.log`` (a failure before the build); its path."""
+    target = project.output_dir / LOG_DIR / f"{periode}-gagal.log"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     except OSError:
         return ""
     return os.path.relpath(target, project.root)

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from crmlib.errors import BuildError, CrmReportError
 from crmlib.project import Project
-from crmlib.publish.edisi import write_nav_pages
 from crmlib.publish.lock import DEFAULT_WAIT, hold_output_lock
+from crmlib.publish.navigation import write_nav_pages
+from crmlib.publish.store import remove_stale_temps
 
 TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
@@ -125,6 +126,7 @@ def writing_output(
         for note in recover_output(project.output_dir):
             if notify:
                 notify(note)
+        remove_stale_temps(project.root)  # a killed finalize's edition, outside terbitan/<month>/
         yield
 
 

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from crmlib.data.params import list_months, load_params
 from crmlib.errors import CrmReportError
 from crmlib.project import Project
-from crmlib.publish import edisi
+from crmlib.publish import edisi, history
+from crmlib.publish.finals import daftar_edisi
 from crmlib.publish.fingerprint import (
     STATE_FILE,
     month_fingerprint,
     rebuild_reasons,
     shared_fingerprint,
 )
+from crmlib.publish.verify import configured_roots
 from crmlib.publish.volume import WARNINGS_KEY
 
 
@@ -34,25 +36,36 @@ class MonthStatus:
     warnings: list[str] = field(default_factory=list)
     edisi: int | None = None  # current final edition; None: a draft
     reasons: list[str] = field(default_factory=list)  # why it would be (re)built
+    hilang: list[int] = field(default_factory=list)  # final editions missing from the store
+    tanda_tangan: str = ""  # the current edition's signature, as validated when published
 
     @property
     def jenis(self) -> str:
-        """``draf`` or ``final, edisi N``."""
+        """``draf``, ``final, edisi N`` or ``final, EDISI HILANG``."""
+        if self.hilang:
+            return "final, EDISI HILANG"
         return "draf" if self.edisi is None else f"final, edisi {self.edisi}"
 
     @property
     def label(self) -> str:
-        """Indonesian state: ``belum dibangun``, ``terkini`` or ``perlu dibangun ulang``."""
+        """Indonesian state: ``belum dibangun``, ``terkini``, ``perlu dibangun ulang`` or
+        ``perlu dipulihkan`` (a final whose store went missing)."""
+        if self.hilang:
+            return "perlu dipulihkan"
         if not self.built:
             return "belum dibangun"
         return "terkini" if self.current else "perlu dibangun ulang"
 
 
-def _reasons(project: Project, periode: str, renderer: str | None, shared: dict) -> list[str]:
+def _reasons(
+    project: Project, periode: str, renderer: str | None, shared: dict, known, roots
+) -> list[str]:
     """Why a month would be built now (empty: current)."""
+    if known.hilang:
+        return [edisi.lost_message(periode, known)]
     n = edisi.current_edition(project.root, periode)
     if n is not None:
-        if edisi.published_matches_store(project.root, project.output_dir, periode):
+        if edisi.published_matches_store(project.root, project.output_dir, periode, roots):
             return []
         return ["berkas terbit hilang/berubah (diterbitkan ulang dari terbitan/ saat build)"]
     if renderer is None:
@@ -74,6 +87,11 @@ def month_statuses(project: Project, renderer: str = "auto") -> list[MonthStatus
     except CrmReportError:
         chosen = None
     shared = shared_fingerprint(project)
+    ever = history.editions_ever_held(project.root, edisi.STORE_DIR)
+    try:
+        roots = configured_roots(project.root)
+    except CrmReportError:
+        roots = None  # a broken setting is reported by build and verify
     out = []
     for periode in list_months(project.params_dir):
         try:
@@ -83,20 +101,46 @@ def month_statuses(project: Project, renderer: str = "auto") -> list[MonthStatus
         except (OSError, ValueError):
             state = None
         warnings = list((state or {}).get(WARNINGS_KEY) or [])
-        reasons = _reasons(project, periode, chosen, shared)
+        known = edisi.known_editions(project.root, project.output_dir, periode, ever)
+        reasons = _reasons(project, periode, chosen, shared, known, roots)
         n = edisi.current_edition(project.root, periode)
-        out.append(MonthStatus(periode, state is not None, not reasons, warnings, n, reasons))
+        s = MonthStatus(periode, state is not None, not reasons, warnings, n, reasons, known.hilang)
+        if n is not None and s.current:
+            s.tanda_tangan = signature_line(project, periode)
+        out.append(s)
     return out
+
+
+def signature_line(project: Project, periode: str) -> str:
+    """The current edition's signature as validated when it was published (``edisi.json``)."""
+    editions = daftar_edisi(project.output_dir, periode)
+    if not editions:
+        return ""
+    e = editions[-1]
+    check, ttd = e.get("pemeriksaan") or {}, e.get("tanda_tangan")
+    if not check.get("lolos"):
+        problems = check.get("masalah") or ["belum diperiksa"]
+        return f"PERINGATAN: edisi {e['edisi']} tidak lolos pemeriksaan: {problems[0]}"
+    if not ttd:
+        return "tanda tangan: tidak ditandatangani"
+    return (
+        f"tanda tangan {e.get('penandatangan')}: utuh · sah · "
+        + ("terpercaya" if ttd.get("terpercaya") else "tidak terpercaya")
+        + " · "
+        + ("penanda tangan sesuai catatan" if ttd.get("sesuai_catatan") else "TIDAK sesuai catatan")
+    )
 
 
 def format_statuses(statuses: list[MonthStatus]) -> str:
     """The table ``crm-report status`` prints, warnings under their month."""
     lines = [f"{'Bulan':<8} {'Status':<21} {'Edisi':<16} {'Peringatan':<10} Alasan", "-" * 78]
     for s in statuses:
-        why = "; ".join(s.reasons) if s.built and not s.current else ""
+        why = "; ".join(s.reasons) if (s.built or s.hilang) and not s.current else ""
         lines.append(
             f"{s.periode:<8} {s.label:<21} {s.jenis:<16} {len(s.warnings) or '-':<10} {why}".rstrip()
         )
+        if s.tanda_tangan:
+            lines.append(f"    {s.tanda_tangan}")
         lines.extend(f"    PERINGATAN: {w}" for w in s.warnings)
     if not statuses:
         lines.append("(belum ada berkas params/YYYY-MM.yaml)")
