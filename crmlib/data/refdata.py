@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from crmlib.data.contract import STATUSES
+from crmlib.data.yamlio import load_yaml
 from crmlib.errors import ReferenceDataError
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
@@ -49,7 +50,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ReferenceDataError(
             f"Berkas data referensi tidak dapat dibaca: {path} ({exc})"

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from crmlib.data.yamlio import load_yaml
 from crmlib.errors import RendererMissingError, RenderError
 from crmlib.render.extension import EXTENSION, LAYOUT, _ekor
 from crmlib.render.markdown import (
@@ -51,7 +52,7 @@ def _pandoc() -> str:
 def _format_defaults(ext_dir: Path) -> dict[str, Any]:
     """Options shared with Quarto, read from the extension's ``common`` section."""
     try:
-        data = yaml.safe_load((ext_dir / "_extension.yml").read_text(encoding="utf-8")) or {}
+        data = load_yaml((ext_dir / "_extension.yml").read_text(encoding="utf-8")) or {}
         common = data["contributes"]["formats"].get("common") or {}
     except (OSError, KeyError, TypeError, yaml.YAMLError):
         common = {}
