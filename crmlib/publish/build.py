@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from crmlib.data.params import list_months, load_params
+from crmlib.data.params import list_months, raw_params
 from crmlib.errors import CrmReportError, ParamsError
 from crmlib.project import Project
-from crmlib.publish.edisi import write_nav_pages
+from crmlib.publish import hashcache
+from crmlib.publish.edisi import nav_pages_current, write_nav_pages
 from crmlib.publish.finalize import republish_finals
 from crmlib.publish.fingerprint import is_up_to_date, month_fingerprint, shared_fingerprint
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult, drop_failed_log
-from crmlib.publish.pool import build_parallel, build_serial, stop_on_sigterm
+from crmlib.publish.pool import stop_on_sigterm
 from crmlib.publish.publishing import refresh_archive, writing_output
 
 
@@ -60,7 +61,7 @@ def check_up_to_date(
     todo, fresh = [], []
     for periode in months:
         try:
-            params = load_params(project.params_dir, periode)
+            params = raw_params(project.params_dir, periode)
             fp = month_fingerprint(project, periode, params, chosen, shared)
         except CrmReportError:
             todo.append(periode)
@@ -69,6 +70,7 @@ def check_up_to_date(
             fresh.append(MonthResult(periode, "terkini", 0.0, renderer=chosen))
         else:
             todo.append(periode)
+    hashcache.for_project(project).save()
     return todo, fresh
 
 
@@ -115,6 +117,8 @@ def build(
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
         args = (str(project.root), renderer, force, built_at)
         try:
+            from crmlib.publish.pool import build_parallel, build_serial
+
             if jobs == 1 or len(todo) == 1:
                 build_serial(todo, args, emit, results)
             elif todo:
@@ -127,7 +131,7 @@ def build(
         # The archive only changes when a month was published (keeps a no-op rebuild instant).
         if any(r.published for r in results) or not (project.output_dir / "index.html").exists():
             refresh_archive(project)
-        else:
+        elif not nav_pages_current(project.output_dir):
             write_nav_pages(project.output_dir)  # a month removed by hand: neighbours change
     return sorted(results, key=lambda r: r.periode)
 

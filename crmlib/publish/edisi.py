@@ -21,22 +21,21 @@ archive's view of editions; rendering stays in :mod:`crmlib.publish.build`, sign
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, select_autoescape
-
 from crmlib import __version__
 from crmlib.errors import BuildError, ParamsError
 from crmlib.report.escape import teks_data
-from crmlib.report.fmt import format_bulan_tahun
 
 STORE_DIR = "terbitan"
 MANIFEST = "manifest.json"
@@ -373,10 +372,7 @@ def daftar_edisi(output_dir: Path | str, periode: str) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- navigation pages
 
-_env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-
-_NAV_TEMPLATE = _env.from_string(
-    """<!DOCTYPE html>
+_NAV_SOURCE = """<!DOCTYPE html>
 <html lang="id">
 <head>
 <meta charset="utf-8">
@@ -392,11 +388,21 @@ _NAV_TEMPLATE = _env.from_string(
 </body>
 </html>
 """
-)
+
+
+@functools.cache
+def _nav_template():
+    # Jinja2 only when a page is written: a no-change build finds them current without it.
+    from jinja2 import Environment, select_autoescape
+
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    return env.from_string(_NAV_SOURCE)
 
 
 def _nav_page(target: str | None, label: str, kosong: str, judul: str, arsip: str) -> str:
-    return _NAV_TEMPLATE.render(target=target, label=label, kosong=kosong, judul=judul, arsip=arsip)
+    return _nav_template().render(
+        target=target, label=label, kosong=kosong, judul=judul, arsip=arsip
+    )
 
 
 def published_months(output_dir: Path) -> list[str]:
@@ -420,24 +426,55 @@ def write_nav_pages(output_dir: Path | str) -> None:
     (``edisi-<N>/``) get the same pages, and their month an ``index.html`` that
     leads to the archive, since their report links ``../index.html``.
     """
-    output_dir = Path(output_dir)
+    for folder, prev, nxt, up in _nav_folders(Path(output_dir)):
+        _write_nav(folder, prev, nxt, up)
+        if up == "../" and _editions_of(folder):
+            # An earlier edition's report links ../index.html: the month's own landing page.
+            target = f"../index.html#bulan-{folder.name}"
+            page = _nav_page(target, "arsip laporan", "", "Arsip laporan", "../index.html")
+            _write_text(folder / "index.html", page)
+
+
+def _editions_of(month_dir: Path) -> list[Path]:
+    return [c for c in month_dir.iterdir() if c.is_dir() and _EDITION_DIR.match(c.name)]
+
+
+def _nav_folders(output_dir: Path) -> Iterator[tuple[Path, str | None, str | None, str]]:
+    """Every folder that gets navigation pages: (folder, previous, next month, way up)."""
     months = published_months(output_dir)
     for i, periode in enumerate(months):
         prev = months[i - 1] if i > 0 else None
         nxt = months[i + 1] if i + 1 < len(months) else None
         month_dir = output_dir / periode
-        _write_nav(month_dir, prev, nxt, "../")
-        editions = [c for c in month_dir.iterdir() if c.is_dir() and _EDITION_DIR.match(c.name)]
-        for child in editions:
-            _write_nav(child, prev, nxt, "../../")
-        if editions:
-            # An earlier edition's report links ../index.html: the month's own landing page.
-            target = f"../index.html#bulan-{periode}"
-            page = _nav_page(target, "arsip laporan", "", "Arsip laporan", "../index.html")
-            _write_text(month_dir / "index.html", page)
+        yield month_dir, prev, nxt, "../"
+        for child in _editions_of(month_dir):
+            yield child, prev, nxt, "../../"
+
+
+def nav_pages_current(output_dir: Path | str) -> bool:
+    """True when every navigation page exists and leads to the neighbour published now.
+
+    Read, not rendered (no Jinja2, no Babel): what a no-change ``build`` checks before
+    deciding that :func:`write_nav_pages` has nothing to do. A page's wording only
+    changes with crmlib, and a crmlib change rebuilds every month (and so rewrites them).
+    """
+    for folder, prev, nxt, up in _nav_folders(Path(output_dir)):
+        for name, neighbour in (("sebelumnya.html", prev), ("berikutnya.html", nxt)):
+            try:
+                page = (folder / name).read_text(encoding="utf-8")
+            except OSError:
+                return False
+            leads = f'url={up}{neighbour}/laporan.html"' if neighbour else None
+            if (leads not in page) if leads else ("http-equiv" in page):
+                return False
+        if up == "../" and _editions_of(folder) and not (folder / "index.html").is_file():
+            return False
+    return True
 
 
 def _write_nav(folder: Path, prev: str | None, nxt: str | None, up: str) -> None:
+    from crmlib.report.fmt import format_bulan_tahun
+
     arsip = f"{up}index.html"
     for name, neighbour, kata in (
         ("sebelumnya.html", prev, "sebelumnya"),

@@ -4,19 +4,25 @@ A month is rebuilt only when something it depends on changed: its data, its
 params, the previous month's inputs, the notebook, the templates, crmlib's own
 code or the renderer. The fingerprint a month was built from is kept in its
 ``build-info.json`` (:data:`STATE_FILE`), with the hash of every published file.
+Files are hashed through the project's stat-keyed cache (:mod:`crmlib.publish.hashcache`):
+an unchanged file is not read again, so a no-change check reads no data and no report.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from crmlib import __version__
-from crmlib.data.params import load_params, resolve_data_path
+from crmlib.data.locate import locate_sources
+from crmlib.data.params import raw_params, resolve_data_path
 from crmlib.data.periode import previous_periode
 from crmlib.errors import CrmReportError
 from crmlib.project import Project
+from crmlib.publish import hashcache
+from crmlib.publish.hashcache import HashCache
 
 STATE_FILE = "build-info.json"
 # What the templates are made of: a change in any of these rebuilds every month.
@@ -30,30 +36,28 @@ def hash_bytes(*chunks: bytes) -> str:
     return h.hexdigest()
 
 
-def _hash_path(path: Path) -> str:
+def _hash_path(path: Path, cache: HashCache) -> str:
     """Content hash of a file or of every file in a folder (names included)."""
     if path.is_file():
-        return hash_bytes(path.read_bytes())
+        return cache.sha256(path)
     if path.is_dir():
         parts = []
         for p in sorted(path.rglob("*")):
             if p.is_file() and not p.name.startswith("."):
-                parts.append(str(p.relative_to(path)).encode() + b"\0" + p.read_bytes())
+                parts.append(str(p.relative_to(path)).encode() + b"\0" + cache.sha256(p).encode())
         return hash_bytes(*parts)
     return "missing"
 
 
-def _hash_data(path: Path) -> str:
+def _hash_data(path: Path, cache: HashCache) -> str:
     """Hash of exactly the files the reader would read from a month's data path.
 
     The path is located (and so validated) first: a wrong ``data:`` such as a big
     folder is never read, and the build then reports it through the reader.
     """
-    from crmlib.data.sources import locate_sources
-
     try:
         files = sorted({src.path for src in locate_sources(path).values()})
-        return hash_bytes(*(f.name.encode() + b"\0" + f.read_bytes() for f in files))
+        return hash_bytes(*(f.name.encode() + b"\0" + cache.sha256(f).encode() for f in files))
     except CrmReportError:
         return "tidak-valid"
     except OSError:
@@ -69,22 +73,37 @@ def _file_hashes(month_dir: Path) -> dict[str, str]:
     }
 
 
-def code_hash() -> str:
-    """crmlib's own code and reference data: a change rebuilds every month."""
-    pkg = Path(__file__).resolve().parents[1]  # the crmlib package
-    files = sorted(
-        p
-        for p in pkg.rglob("*")
-        if p.is_file() and p.suffix in {".py", ".csv", ".yaml", ".mplstyle", ".typ", ".css"}
-    )
-    return hash_bytes(
-        __version__.encode(), *(str(p.relative_to(pkg)).encode() + p.read_bytes() for p in files)
-    )
+def _named_hashes(root: Path, files: list[Path], cache: HashCache) -> list[bytes]:
+    return [str(p.relative_to(root)).encode() + cache.sha256(p).encode() for p in files]
 
 
-def templates_hash(root: Path) -> str:
+_CODE_SUFFIXES = (".py", ".csv", ".yaml", ".mplstyle", ".typ", ".css")
+_code_hash: list[str] = []
+
+
+def code_hash(cache: HashCache | None = None) -> str:
+    """crmlib's own code and reference data: a change rebuilds every month.
+
+    Computed once per process: the code this process runs is the code it loaded, and a
+    build's months, its annual report and ``status`` all ask for it.
+    """
+    if not _code_hash:
+        pkg = Path(__file__).resolve().parents[1]  # the crmlib package
+        files = sorted(
+            Path(folder, name)
+            for folder, _dirs, names in os.walk(pkg)
+            for name in names
+            if name.endswith(_CODE_SUFFIXES)
+        )
+        hashes = _named_hashes(pkg, files, cache or HashCache(None))
+        _code_hash.append(hash_bytes(__version__.encode(), *hashes))
+    return _code_hash[0]
+
+
+def templates_hash(root: Path, cache: HashCache | None = None) -> str:
+    """The templates (``_quarto.yml``, ``_extensions/``): a change rebuilds every month."""
     files = sorted({p for g in TEMPLATE_GLOBS for p in root.glob(g) if p.is_file()})
-    return hash_bytes(*(str(p.relative_to(root)).encode() + p.read_bytes() for p in files))
+    return hash_bytes(*_named_hashes(root, files, cache or HashCache(None)))
 
 
 def month_fingerprint(
@@ -92,25 +111,27 @@ def month_fingerprint(
 ) -> dict:
     """Everything a month's output depends on, as hashes.
 
-    The previous month's data and params are included because the report
-    compares the month with the one before.
+    ``params`` are the month's params as written (:func:`crmlib.data.params.raw_params`:
+    no schema, no pydantic). The previous month's data and params are included
+    because the report compares the month with the one before.
     """
     shared = shared or shared_fingerprint(project)
+    cache = hashcache.for_project(project)
     prev = previous_periode(periode)
     prev_file = project.params_dir / f"{prev}.yaml"
     prev_part = "none"
     if prev_file.exists():
         try:
-            prev_params = load_params(project.params_dir, prev)
+            prev_params = raw_params(project.params_dir, prev)
             prev_part = hash_bytes(
-                prev_file.read_bytes(),
-                _hash_data(resolve_data_path(prev_params, project.root)).encode(),
+                cache.sha256(prev_file).encode(),
+                _hash_data(resolve_data_path(prev_params, project.root), cache).encode(),
             )
         except CrmReportError:
             prev_part = "invalid"
     return {
         "periode": periode,
-        "data": _hash_data(resolve_data_path(params, project.root)),
+        "data": _hash_data(resolve_data_path(params, project.root), cache),
         "params": _hash_json(params),
         # Per key, so a rebuild can say which parameters changed.
         "params_kunci": {k: _hash_json(v) for k, v in sorted(params.items())},
@@ -126,10 +147,11 @@ def _hash_json(value) -> str:
 
 def shared_fingerprint(project: Project) -> dict:
     """The parts of the fingerprint every month shares (computed once per run)."""
+    cache = hashcache.for_project(project)
     return {
-        "notebook": _hash_path(project.notebook),
-        "templates": templates_hash(project.root),
-        "crmlib": code_hash(),
+        "notebook": _hash_path(project.notebook, cache),
+        "templates": templates_hash(project.root, cache),
+        "crmlib": code_hash(cache),
     }
 
 
@@ -140,6 +162,7 @@ def is_up_to_date(project: Project, periode: str, fingerprint: dict) -> bool:
     the state file): a truncated PDF or an emptied workbook makes the month stale.
     """
     month_dir = project.output_dir / periode
+    cache = hashcache.for_project(project)
     try:
         state = json.loads((month_dir / STATE_FILE).read_text(encoding="utf-8"))
         files = state.get("berkas") or {}
@@ -147,7 +170,7 @@ def is_up_to_date(project: Project, periode: str, fingerprint: dict) -> bool:
         return (
             state.get("fingerprint") == fingerprint
             and all(n in files for n in needed)
-            and all(hash_bytes((month_dir / n).read_bytes()) == h for n, h in files.items())
+            and all(cache.sha256(month_dir / n) == h for n, h in files.items())
         )
     except (OSError, ValueError, AttributeError):
         return False

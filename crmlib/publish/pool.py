@@ -8,19 +8,21 @@ month pipeline itself is :func:`crmlib.publish.month.build_month`.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmlib.project import Project
 from crmlib.publish.month import MonthResult, build_month
 from crmlib.publish.publishing import recover_output
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 # A stopped pool worker exits after at most this many seconds, its cleanup done or not.
 WORKER_STOP_SECONDS = 2.0
@@ -50,6 +52,9 @@ def build_parallel(
     project: Project, todo: list[str], jobs: int, args: tuple, emit, results: list[MonthResult]
 ) -> None:
     """Build months in a pool of worker processes, each with its own warm kernel."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     root, renderer, force, built_at = args
     # forkserver: workers start from a clean process, not a fork of this one, so they
     # inherit no kernel sockets or event loops; the server preloads crmlib once.

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from crmlib.data.params import list_months, load_params
+from crmlib.data.params import list_months, load_params, raw_params
 from crmlib.errors import CrmReportError
 from crmlib.project import Project
-from crmlib.publish import edisi
+from crmlib.publish import edisi, hashcache
 from crmlib.publish.fingerprint import (
     STATE_FILE,
     month_fingerprint,
@@ -58,11 +58,15 @@ def _reasons(project: Project, periode: str, renderer: str | None, shared: dict)
     if renderer is None:
         return ["renderer tidak tersedia"]
     try:
-        params = load_params(project.params_dir, periode)
-        fp = month_fingerprint(project, periode, params, renderer, shared)
+        fp = month_fingerprint(
+            project, periode, raw_params(project.params_dir, periode), renderer, shared
+        )
+        reasons = rebuild_reasons(project, periode, fp)
+        if reasons:  # would be built: say now whether its params would pass (pydantic only here)
+            load_params(project.params_dir, periode)
     except CrmReportError as e:
         return [f"params tidak valid: {e}"]
-    return rebuild_reasons(project, periode, fp)
+    return reasons
 
 
 def month_statuses(project: Project, renderer: str = "auto") -> list[MonthStatus]:
@@ -86,6 +90,7 @@ def month_statuses(project: Project, renderer: str = "auto") -> list[MonthStatus
         reasons = _reasons(project, periode, chosen, shared)
         n = edisi.current_edition(project.root, periode)
         out.append(MonthStatus(periode, state is not None, not reasons, warnings, n, reasons))
+    hashcache.for_project(project).save()
     return out
 
 
