@@ -26,14 +26,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from crmlib import __version__
-from crmlib.data.params import load_params, resolve_data_path
+from crmlib.data.params import load_params, raw_params, resolve_data_path
 from crmlib.errors import CrmReportError, StorageError
 from crmlib.project import Project
 from crmlib.publish.edisi import Edition
 from crmlib.publish.fingerprint import month_fingerprint, rebuild_reasons, write_state
 from crmlib.publish.publishing import publish, temp_folder
 from crmlib.publish.volume import WARNINGS_KEY, volume_warnings
-from crmlib.report.frontmatter import DRAFT_FRONT_MATTER
 
 # Failed months' build.log, kept outside the published months: output/_log/<YYYY-MM>-gagal.log.
 LOG_DIR = "_log"
@@ -188,7 +187,8 @@ def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
         prestart_warm_kernel()
     params = load_params(b.project.params_dir, b.periode)
     b.renderer = render.pick_renderer(renderer)
-    fingerprint = month_fingerprint(b.project, b.periode, params, b.renderer)
+    written = raw_params(b.project.params_dir, b.periode)  # as the up-to-date check sees them
+    fingerprint = month_fingerprint(b.project, b.periode, written, b.renderer)
     reasons = (
         [f"edisi final {b.edition.edisi}"]
         if b.edition
@@ -219,17 +219,53 @@ def _compute_metrics(b: _Build, inputs: _Inputs, built_at: str | None) -> tuple[
 def _execute_notebook(
     b: _Build, inputs: _Inputs, provenance: dict, metrics, warm: bool, draw_ahead: bool
 ) -> _DrawAhead | None:
-    """Execute the report notebook, the charts drawn ahead in a thread when asked to."""
+    """Execute the report notebook on the month handed over, the charts drawn ahead when asked to."""
     parameters = _notebook_parameters(
         b.project, b.periode, inputs.params, inputs.data_path, provenance
     )
+    _hand_over(b, inputs, metrics)
     ahead = _DrawAhead(inputs.month, inputs.ref, metrics, parameters, b.tmp) if draw_ahead else None
     try:
         _run_notebook(b.project, inputs.params, parameters, b.tmp, warm)
     finally:
         if ahead is not None:
             ahead.stop.set()
+        _log_handed_over(b)
     return ahead
+
+
+def _hand_over(b: _Build, inputs: _Inputs, metrics) -> None:
+    """Leave the month read and computed here for the kernel (:mod:`crmlib.report.handoff`)."""
+    from crmlib.report.handoff import handoff_key, write_handoff
+
+    p = inputs.params
+    key = handoff_key(
+        b.periode,
+        inputs.data_path,
+        p.get("per_tanggal"),
+        p.get("kota"),
+        p.get("metrik"),
+        p.get("izinkan_kosong"),
+    )
+    try:
+        write_handoff(b.tmp, key, inputs.month, metrics)
+    except (TypeError, ValueError) as exc:  # the notebook then reads and computes it itself
+        b.log.info("bulan tidak diserahkan ke notebook: %s", exc)
+
+
+def _log_handed_over(b: _Build) -> None:
+    """Whether the kernel took the month handed over; the hand-off folder goes."""
+    from crmlib.report.handoff import HANDOFF_DIR, handoff_taken
+
+    taken = handoff_taken(b.tmp)
+    if taken is not None:
+        b.log.info(
+            "bulan diserahkan ke notebook: %s",
+            "dipakai (tidak dibaca dan dihitung ulang)"
+            if taken
+            else "tidak dipakai (notebook membaca dan menghitung sendiri)",
+        )
+    shutil.rmtree(b.tmp / HANDOFF_DIR, ignore_errors=True)
 
 
 def _render(b: _Build, params: dict, provenance: dict) -> None:
@@ -437,7 +473,7 @@ def month_front_matter(
     beside the report (written at archive time, :func:`crmlib.publish.edisi.write_nav_pages`),
     never to a month directly: the report's bytes never go stale.
     """
-    from crmlib.report.frontmatter import build_front_matter
+    from crmlib.report.frontmatter import DRAFT_FRONT_MATTER, build_front_matter
 
     links = {
         "pdf": "laporan.pdf",
