@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import zipfile
 
-import numpy as np
 import pandas as pd
 
 from crmlib.data.locate import SHEETS, SheetSource, locate_sources, sha256_file
@@ -189,8 +188,9 @@ def header_only(raws: dict[str, pd.DataFrame], sources: dict[str, SheetSource]) 
     """A sheet or CSV with a header row and not one row of data."""
     problems = []
     for sheet, raw in raws.items():
-        rows = len(raw) and ~np.logical_and.reduce([is_blank(raw[c]) for c in raw.columns])
-        if len(raw.columns) and not np.any(rows):
+        # Some cell of some row has a value: stops at the first column that has one.
+        has_data = any(not is_blank(raw[c]).all() for c in raw.columns)
+        if len(raw.columns) and not has_data:
             src = sources[sheet]
             problems.append(
                 src.problem(
