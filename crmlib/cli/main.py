@@ -18,7 +18,6 @@ import json
 import os
 import re
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -555,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
 def _internal_error(exc: Exception, debug: bool) -> int:
     """Report a bug in one line (the traceback only with --debug); call from an except block."""
     if debug:
+        import traceback  # only here: it would cost every command's start-up
+
         traceback.print_exc()
     _echo_err(
         f"Kesalahan internal: {type(exc).__name__}: {exc}\n"
