@@ -177,3 +177,27 @@ def test_values_json_cannot_give_back_are_refused(sample, tmp_path):
     with pytest.raises(TypeError, match="counts"):
         write_handoff(tmp_path, _key(params, data), odd, metrics)
     assert handoff_taken(tmp_path) is None
+
+
+# ------------------------------------------------------------------ the previous month's figures
+
+
+def test_the_previous_months_figures_are_remembered_from_its_build(tmp_path, monkeypatch):
+    from fixtures_built import copy_project
+
+    from crmlib.publish import riwayat
+    from crmlib.report.laporan import previous_month_headline
+
+    project = Project(copy_project(tmp_path / "proyek"))
+    computed = previous_month_headline(project, "2022-06")  # May, read and computed
+    params = load_params(project.params_dir, "2022-05")
+    ref = load_reference()
+    may = read_month(resolve_data_path(params, project.root), "2022-05", reference=ref)
+    riwayat.remember(project, "2022-05", compute_month(may, ref, per_tanggal="2022-06-10"))
+    monkeypatch.setattr(report_laporan, "compute_month", _refuse)
+    assert riwayat.previous_headline(project, "2022-06") == computed
+    # May's inputs changed since (here its params): its figures are computed again.
+    may_params = project.params_dir / "2022-05.yaml"
+    may_params.write_text(may_params.read_text() + 'catatan: "diubah"\n')
+    with pytest.raises(AssertionError, match="read or computed again"):
+        riwayat.previous_headline(project, "2022-06")

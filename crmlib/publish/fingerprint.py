@@ -49,7 +49,7 @@ def _hash_path(path: Path, cache: HashCache) -> str:
     return "missing"
 
 
-def _hash_data(path: Path, cache: HashCache) -> str:
+def data_hash(path: Path, cache: HashCache) -> str:
     """Hash of exactly the files the reader would read from a month's data path.
 
     The path is located (and so validated) first: a wrong ``data:`` such as a big
@@ -125,23 +125,23 @@ def month_fingerprint(
             prev_params = raw_params(project.params_dir, prev)
             prev_part = hash_bytes(
                 cache.sha256(prev_file).encode(),
-                _hash_data(resolve_data_path(prev_params, project.root), cache).encode(),
+                data_hash(resolve_data_path(prev_params, project.root), cache).encode(),
             )
         except CrmReportError:
             prev_part = "invalid"
     return {
         "periode": periode,
-        "data": _hash_data(resolve_data_path(params, project.root), cache),
-        "params": _hash_json(params),
+        "data": data_hash(resolve_data_path(params, project.root), cache),
+        "params": hash_json(params),
         # Per key, so a rebuild can say which parameters changed.
-        "params_kunci": {k: _hash_json(v) for k, v in sorted(params.items())},
+        "params_kunci": {k: hash_json(v) for k, v in sorted(params.items())},
         "bulan_sebelumnya": prev_part,
         "renderer": renderer,
         **shared,
     }
 
 
-def _hash_json(value) -> str:
+def hash_json(value) -> str:
     return hash_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode())
 
 

@@ -101,7 +101,7 @@ class HashCache:
         text = json.dumps({"versi": _VERSION, "berkas": self.entries}, sort_keys=True)
         tmp = None
         try:
-            _make_cache_dir(self.store.parent)
+            make_cache_dir(self.store.parent)
             fd, tmp = tempfile.mkstemp(prefix=f".{CACHE_FILE}.", dir=self.store.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -114,10 +114,10 @@ class HashCache:
         self.changed = False
 
 
-def _make_cache_dir(folder: Path) -> None:
-    """The cache folder, with a ``.gitignore`` that keeps it out of every commit."""
+def make_cache_dir(folder: Path) -> None:
+    """The project's cache folder, with a ``.gitignore`` that keeps it out of every commit."""
     if not folder.is_dir():
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("# crm-report's caches of this machine\n*\n")
 
 

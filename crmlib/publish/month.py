@@ -29,6 +29,7 @@ from crmlib import __version__
 from crmlib.data.params import load_params, raw_params, resolve_data_path
 from crmlib.errors import CrmReportError, StorageError
 from crmlib.project import Project
+from crmlib.publish import riwayat
 from crmlib.publish.edisi import Edition
 from crmlib.publish.fingerprint import month_fingerprint, rebuild_reasons, write_state
 from crmlib.publish.publishing import publish, temp_folder
@@ -213,6 +214,7 @@ def _compute_metrics(b: _Build, inputs: _Inputs, built_at: str | None) -> tuple[
     )
     for w in provenance[WARNINGS_KEY]:
         b.log.warning("PERINGATAN: %s", w)
+    riwayat.remember(b.project, b.periode, metrics)  # the next month's comparison, computed
     return provenance, metrics
 
 
@@ -357,12 +359,10 @@ def _notebook_parameters(
     project: Project, periode: str, params: dict, data_path: Path, provenance: dict
 ) -> dict:
     """The parameters injected into the notebook for the month built in ``output/<periode>``."""
-    from crmlib.report.laporan import previous_month_headline
-
     # From where the kernel really runs: output/ may be a symlink to another disk.
     data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
     return notebook_parameters(
-        params, data_rel, provenance, previous_month_headline(project, periode)
+        params, data_rel, provenance, riwayat.previous_headline(project, periode)
     )
 
 

@@ -359,8 +359,6 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
     from crmlib.data.reader import read_month
     from crmlib.data.refdata import load_reference
     from crmlib.errors import CrmReportError
-    from crmlib.metrics import persen
-    from crmlib.report.laporan import compute_month
 
     prev = previous_periode(periode)
     if not (project.params_dir / f"{prev}.yaml").exists():
@@ -376,17 +374,19 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
         )
     except CrmReportError:
         return []
-    m = compute_month(month, ref, metrik=params.get("metrik"))
-    total = int(m.total_laporan)
-    tepat = int(m.respon["tepat_waktu"])
-    return [
-        {
-            "periode": prev,
-            "total_laporan": total,
-            "capaian_persen": m.capaian_persen,
-            "persen_tepat_waktu": persen(tepat, total),
-        }
-    ]
+    return [headline(compute_month(month, ref, metrik=params.get("metrik")))]
+
+
+def headline(metrics: Metrics) -> dict:
+    """A month's headline figures as the next month's report compares them (``riwayat``)."""
+    total = int(metrics.total_laporan)
+    tepat = int(metrics.respon["tepat_waktu"])
+    return {
+        "periode": metrics.periode,
+        "total_laporan": total,
+        "capaian_persen": metrics.capaian_persen,
+        "persen_tepat_waktu": persen(tepat, total),
+    }
 
 
 # --------------------------------------------------------------------------- narrative
