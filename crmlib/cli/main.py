@@ -250,6 +250,7 @@ def build(
                 on_event=progress.event,
                 wait=tunggu,
                 command=command,
+                warm_after=bool(all_months or years),  # an annual report may follow
             )
         _echo(progress.summary(results))
     _build_annual(project, years, todo, results, all_months, renderer, force, tunggu)

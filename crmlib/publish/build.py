@@ -84,12 +84,15 @@ def build(
     on_event=None,
     wait: float = DEFAULT_WAIT,
     command: str = "build",
+    warm_after: bool = False,
 ) -> list[MonthResult]:
     """Build months in a process pool; returns one result per month, oldest first.
 
     ``on_event(kind, result_or_periode)`` is called in this process only, so the
     caller decides how to show progress (a bar on a terminal, plain lines in CI).
     The whole run holds ``output/``'s lock (waiting up to ``wait`` seconds for it).
+    ``warm_after``: the caller executes a notebook next (an annual report), so this
+    process's kernel boots while the pool's last months are still being built.
     Ctrl-C or SIGTERM stops the whole batch: nothing more is published, temp
     folders, workers and kernels are cleaned up, and ``KeyboardInterrupt`` is raised.
     """
@@ -122,7 +125,7 @@ def build(
             if jobs == 1 or len(todo) == 1:
                 build_serial(todo, args, emit, results)
             elif todo:
-                build_parallel(project, todo, jobs, args, emit, results)
+                build_parallel(project, todo, jobs, args, emit, results, warm_after)
         except KeyboardInterrupt:
             # The index must list exactly the months that are published, also when stopped.
             if any(r.published for r in results):

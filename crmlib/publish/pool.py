@@ -49,11 +49,23 @@ def build_serial(todo: list[str], args: tuple, emit, results: list[MonthResult])
 
 
 def build_parallel(
-    project: Project, todo: list[str], jobs: int, args: tuple, emit, results: list[MonthResult]
+    project: Project,
+    todo: list[str],
+    jobs: int,
+    args: tuple,
+    emit,
+    results: list[MonthResult],
+    warm_after: bool = False,
 ) -> None:
-    """Build months in a pool of worker processes, each with its own warm kernel."""
+    """Build months in a pool of worker processes, each with its own warm kernel.
+
+    ``warm_after``: this process executes a notebook afterwards (the annual report); its
+    kernel boots as soon as a worker has no month left, on the core that has gone idle.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from crmlib.render.execute import kill_warm_kernel, prestart_warm_kernel
 
     root, renderer, force, built_at = args
     # forkserver: workers start from a clean process, not a fork of this one, so they
@@ -76,7 +88,10 @@ def build_parallel(
                 r = MonthResult(futures[fut], "gagal", reason=f"proses pekerja berhenti: {exc}")
             results.append(r)
             emit("selesai", r)
+            if warm_after and len(futures) - sum(f.done() for f in futures) < jobs:
+                prestart_warm_kernel()
     except BaseException:
+        kill_warm_kernel()
         _stop_pool(pool)
         # Workers are gone and the lock is still ours: their temp folders can go.
         recover_output(project.output_dir)
