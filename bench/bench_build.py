@@ -46,7 +46,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import measure  # noqa: E402
 
-from crmlib.data.params import list_months, load_params, resolve_data_path  # noqa: E402
+from crmlib.data.params import (  # noqa: E402
+    list_months,
+    load_defaults,
+    load_params,
+    resolve_data_path,
+)
 from crmlib.project import Project  # noqa: E402
 from crmlib.publish.month import notebook_parameters  # noqa: E402
 from crmlib.report.laporan import previous_month_headline  # noqa: E402
@@ -401,7 +406,7 @@ def _with_budget_years(project: Project, years: range) -> None:
     """``_default.yaml`` with a DPA number for every generated budget year."""
     path = project.params_dir / "_default.yaml"
     text = path.read_text(encoding="utf-8")
-    known = load_params(project.params_dir, "2022-06")["identitas"]["dpa_nomor"]
+    known = load_defaults(project.params_dir)["identitas"]["dpa_nomor"][2022]
     lines = "".join(f'    {y}: "{known}"\n' for y in years if f"    {y}:" not in text)
     path.write_text(text.replace("  dpa_nomor:\n", "  dpa_nomor:\n" + lines), encoding="utf-8")
 
