@@ -56,6 +56,8 @@ from crmlib.project import Project  # noqa: E402
 from crmlib.publish.month import notebook_parameters  # noqa: E402
 from crmlib.report.laporan import previous_month_headline  # noqa: E402
 
+# As `make` does: a process that may not write bytecode compiles crmlib again at every start.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 PARTS = ("year", "steps", "ratio", "scale", "big")
 STEPS = ("validasi", "metrik", "grafik", "kernel", "html", "pdf", "pdf_a")
 REPEAT = 5
