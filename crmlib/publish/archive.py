@@ -34,7 +34,6 @@ from typing import Any
 import jinja2
 
 from crmlib import __version__
-from crmlib.metrics import MetricParams
 from crmlib.publish.edisi import daftar_edisi
 from crmlib.report.archive_data import (
     MONTH_FILES,
@@ -159,6 +158,13 @@ def _trend_desc(data: list[dict[str, Any]], batas: str) -> str:
     )
 
 
+def _default_batas() -> float:
+    """The response limit shown on an empty chart: the metrics' default (pandas only then)."""
+    from crmlib.metrics import MetricParams
+
+    return MetricParams().batas_respon_jam
+
+
 def trend_chart(months: list[dict[str, Any]], ident: str = "tren", judul: str = "") -> dict:
     """Geometry of the trend chart (bars: reports; line: share answered in time).
 
@@ -174,7 +180,7 @@ def trend_chart(months: list[dict[str, Any]], ident: str = "tren", judul: str = 
     vmax = _axis_max(max([m["total"] or 0 for m in data] + [1]))
     slot = pw / max(n, 1)
     bar = min(slot * 0.6, 48)
-    batas = format_angka(data[-1]["batas_jam"] if data else MetricParams().batas_respon_jam)
+    batas = format_angka(data[-1]["batas_jam"] if data else _default_batas())
     label_every = max(1, -(-n // 12))
     bars, points = [], []
     for i, m in enumerate(data):
