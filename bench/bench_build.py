@@ -410,7 +410,9 @@ def _with_budget_years(project: Project, years: range) -> None:
     text = path.read_text(encoding="utf-8")
     known = load_defaults(project.params_dir)["identitas"]["dpa_nomor"][2022]
     lines = "".join(f'    {y}: "{known}"\n' for y in years if f"    {y}:" not in text)
-    path.write_text(text.replace("  dpa_nomor:\n", "  dpa_nomor:\n" + lines), encoding="utf-8")
+    head, sep, rest = text.partition("  dpa_nomor:")
+    line_end = rest.index("\n") + 1
+    path.write_text(head + sep + rest[:line_end] + lines + rest[line_end:], encoding="utf-8")
 
 
 def part_scale(tmp: Path) -> dict:
