@@ -180,6 +180,17 @@ def pandoc_html(ext: Path, umum: list[str], source: str, css: Path, output: Path
     ]
 
 
+def _pandoc_typst(ext: Path, umum: list[str], md: str, typ: Path) -> list[str]:
+    """The pandoc command that writes the Typst source of the PDF."""
+    return [
+        *umum,
+        md,
+        "--to=typst",
+        f"--template={ext / 'embedded-template.typst'}",
+        f"--output={typ}",
+    ]
+
+
 def _render_embedded(
     nb_path: Path, month_dir: Path, root: Path, kertas: str | None
 ) -> tuple[dict[str, float], list[str]]:
@@ -205,13 +216,7 @@ def _render_embedded(
         umum = pandoc_common(ext, meta, kertas)
         html_sementara = month_dir / ".laporan.html.tmp"
         perintah_html = pandoc_html(ext, umum, md_html.name, css, html_sementara)
-        perintah_typ = [
-            *umum,
-            md.name,
-            "--to=typst",
-            f"--template={ext / 'embedded-template.typst'}",
-            f"--output={akar / 'laporan.typ'}",
-        ]
+        perintah_typ = _pandoc_typst(ext, umum, md.name, akar / "laporan.typ")
         # Two cores: pandoc writes the HTML while Typst lays out the PDF.
         t1 = time.perf_counter()
         cpu = _children_cpu()
