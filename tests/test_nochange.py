@@ -43,8 +43,8 @@ print(json.dumps({"rc": rc, "modules": sorted({m.split(".")[0] for m in sys.modu
 def digests(monkeypatch):
     """The paths the hash cache really reads and hashes, in order."""
     seen = []
-    original = hashcache._digest
-    monkeypatch.setattr(hashcache, "_digest", lambda p: seen.append(p) or original(p))
+    original = hashcache.sha256_file
+    monkeypatch.setattr(hashcache, "sha256_file", lambda p: seen.append(p) or original(p))
     return seen
 
 

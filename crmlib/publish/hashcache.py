@@ -23,13 +23,13 @@ entries; losing it only costs one hashing of everything.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
 import time
 from pathlib import Path
 
+from crmlib.data.locate import sha256_file
 from crmlib.project import Project
 
 CACHE_FILE = "hash.json"
@@ -38,14 +38,6 @@ RACY_SECONDS = 2.0
 _VERSION = 1
 
 _caches: dict[str, HashCache] = {}
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _signature(st: os.stat_result) -> list[int]:
@@ -81,7 +73,7 @@ class HashCache:
         known = self.entries.get(key)
         if known is not None and known[:4] == before:
             return known[4]
-        digest = _digest(Path(path))
+        digest = sha256_file(Path(path))
         after = os.stat(path)
         settled = time.time_ns() - after.st_ctime_ns > RACY_SECONDS * 1e9
         if _signature(after) == before and settled:
