@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
+import psutil  # installed with ipykernel
 
 SAMPLE_SECONDS = 0.05
 

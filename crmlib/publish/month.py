@@ -90,6 +90,47 @@ def notebook_parameters(params: dict, data_rel: str, provenance: dict, riwayat: 
     }
 
 
+# What a month's build imports (pandas, the reader, the report's modules, Arrow, the
+# charts' matplotlib), and what imports them: see import_pipeline().
+PIPELINE_MODULES = (
+    "crmlib.data.schema",
+    "crmlib.data.reader",
+    "crmlib.report.laporan",
+    "crmlib.report.outputs",
+    "crmlib.report.workbook",
+    "crmlib.report.frontmatter",
+    "crmlib.report.handoff",
+    "pyarrow.feather",
+    "crmlib.report.narasi",
+    "crmlib.report.figures",
+    "crmlib.report.charts",
+    "jinja2.sandbox",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.style",
+    "openpyxl.writer.excel",
+    "python_calamine",
+    "pypandoc",
+    "crmlib.render.renderer",
+)
+
+
+def import_pipeline() -> None:
+    """Import the month pipeline's modules now, in this thread, before a month starts.
+
+    The no-change path imports none of them, so a build imports them here, before its
+    first month (and while its kernel boots). Imported in the middle of a month, they
+    would meet a Ctrl-C there: a ``KeyboardInterrupt`` raised inside a C extension's
+    initialisation makes CPython end the process by SIGINT even after the build stopped
+    cleanly (exit -2 instead of 130), and an import in the drawing thread could leave
+    the import locks held.
+    """
+    import importlib
+
+    for name in PIPELINE_MODULES:
+        importlib.import_module(name)
+
+
 def build_month(
     root: str,
     periode: str,

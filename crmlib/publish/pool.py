@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crmlib.project import Project
-from crmlib.publish.month import MonthResult, build_month
+from crmlib.publish.month import MonthResult, build_month, import_pipeline
 from crmlib.publish.publishing import recover_output
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ def build_serial(todo: list[str], args: tuple, emit, results: list[MonthResult])
     # Boot the kernel now, while this process still imports the build steps.
     prestart_warm_kernel(papermill=True)
     try:
+        import_pipeline()
         for periode in todo:
             emit("mulai", periode)
             r = build_month(root, periode, renderer, force, built_at, draw_ahead=True)
