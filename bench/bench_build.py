@@ -390,12 +390,30 @@ def report_ratio(r: dict) -> None:
 # --------------------------------------------------------------------------- scale
 
 
+def _month_frames(periode: str, n_laporan: int | None):
+    """A generated month; above 20 000 reports, batches of 10 000 (the generator numbers at
+    most 9 999 reports a day) with a batch suffix on the report numbers."""
+    import pandas as pd
+
+    from crmlib.samplegen import generate_month
+
+    if n_laporan is None or n_laporan <= 20_000:
+        return generate_month(periode, n_laporan)
+    batches = []
+    for i in range(-(-n_laporan // 10_000)):
+        lap, kor = generate_month(periode, min(10_000, n_laporan - 10_000 * i), seed=1000 + i)
+        lap["nomor_laporan"] = lap["nomor_laporan"] + f"-{i:02d}"
+        kor["nomor_laporan"] = kor["nomor_laporan"] + f"-{i:02d}"
+        batches.append((lap, kor))
+    return tuple(pd.concat(frames, ignore_index=True) for frames in zip(*batches, strict=True))
+
+
 def generated_months(project: Project, months: list[str], n_laporan: int | None = None) -> None:
     """Generated exports (CSV folders) and their params files for ``months``."""
-    from crmlib.samplegen import generate_month, write_month
+    from crmlib.samplegen import write_month
 
     for periode in months:
-        laporan, koordinasi = generate_month(periode, n_laporan)
+        laporan, koordinasi = _month_frames(periode, n_laporan)
         write_month(laporan, koordinasi, project.root / "data" / periode, "csv")
         y, m = map(int, periode.split("-"))
         as_of = f"{y + (m == 12)}-{m % 12 + 1:02d}-10 08:30"
@@ -526,7 +544,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     parts = args.part or list(PARTS)
-    say(f"machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
+    say(f"# bench_build.py ({time.strftime('%Y-%m-%d %H:%M %Z')}; {machine()})")
     results = {}
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
         for part in parts:
@@ -535,14 +553,13 @@ def main() -> None:
             runner = globals()[f"part_{part}"]
             extra = {"ratio": args.pairs, "year": args.months, "steps": args.months}
             results[part] = runner(Path(tmp), extra[part]) if part in extra else runner(Path(tmp))
-    say(f"\n# Results ({time.strftime('%Y-%m-%d %H:%M %Z')}; {machine()})")
-    if "year" in results:
-        report_year(results["year"])
-    if "steps" in results:
-        report_steps(results["steps"], results["year"]["cold"].wall if "year" in results else None)
-    for part in ("ratio", "scale", "big"):
-        if part in results:
-            globals()[f"report_{part}"](results[part])
+            # Reported at once: a later part that fails loses nothing measured.
+            say(f"\n(measured by {time.strftime('%H:%M %Z')})")
+            if part == "steps":
+                cold = results["year"]["cold"].wall if "year" in results else None
+                report_steps(results[part], cold)
+            else:
+                globals()[f"report_{part}"](results[part])
 
 
 if __name__ == "__main__":
