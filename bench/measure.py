@@ -7,13 +7,15 @@ of the CLI miss most of it. Here a thread samples the whole tree every 50 ms:
 
 * peak memory: the largest sum of the tree's resident sets seen in one sample;
 * CPU: per process the last ``user + system`` seen, summed (a process shorter than a
-  sample is missed, so this is a lower bound);
+  sample is missed), or, when larger, what the reaped children used (``RUSAGE_CHILDREN``:
+  exact for a command that leaves no unreaped descendants, such as a no-change build);
 * load: the one-minute load average before and after (the machine is shared).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -57,6 +59,7 @@ def _tree(root: psutil.Process) -> list[psutil.Process]:
 def run(cmd: list[str], cwd: Path, check: bool = True, env: dict | None = None) -> Run:
     """Run ``cmd`` in ``cwd`` (output discarded), sampling its process tree until it ends."""
     load_before = load_now()
+    reaped = _children_cpu()
     t0 = time.perf_counter()
     proc = psutil.Popen(
         cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True
@@ -87,7 +90,13 @@ def run(cmd: list[str], cwd: Path, check: bool = True, env: dict | None = None) 
     sampler.join()
     if check and proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return Run(wall, sum(cpu.values()), peak / 2**20, load_before, load_now(), proc.returncode)
+    total_cpu = max(sum(cpu.values()), _children_cpu() - reaped)
+    return Run(wall, total_cpu, peak / 2**20, load_before, load_now(), proc.returncode)
+
+
+def _children_cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
 
 
 def wait_for_quiet(limit: float, patience: float) -> float:
