@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# Every Python package, pinned with hashes (`make lock`); installs use it, so every
+# machine runs the same versions (docs/architecture.md, "Determinism and the lock").
+LOCK   := requirements.lock
+UV_VERSION := 0.13.8
+UV     := $(BIN)/uv
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 # Some containers and CI images export PYTHONDONTWRITEBYTECODE=1. Then every Python process
 # of a build or a test run (worker, kernel, Typst child, CLI) compiles crmlib again and
@@ -10,18 +15,28 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test test-fast lint format bench mutate clean-output lab
+.PHONY: help install lock report test test-fast lint format bench mutate clean-output lab
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv (if missing) and install the project with its dev tools
+install: $(STAMP) ## Create .venv (if missing) and install the locked packages and the project
+
+# `make lock` keeps the pinned versions and adds what pyproject.toml added;
+# `make lock LOCK_ARGS=--upgrade` moves every package to its newest release.
+LOCK_ARGS ?=
+lock: ## Refresh requirements.lock from pyproject.toml (uv pip compile, hashes) and environment.yml's pins
+	@test -x $(UV) || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); $(BIN)/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(UV) pip compile pyproject.toml --extra dev --extra lab --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_ARGS) -o $(LOCK)
+	$(BIN)/python tools/lock_to_environment.py $(LOCK) environment.yml
 
 report: $(STAMP) ## Build every sample month (HTML, PDF, metrics.json, tables) and the archive index
 	$(BIN)/crm-report build --all --jobs $(JOBS)
@@ -48,12 +63,13 @@ bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
 
 # Mutation testing (docs/mutasi.md): slow, so not part of `make test`. Narrow it with
 # e.g. `make mutate MUTANTS='crmlib.report.fmt.*'`; MUTATE_JOBS=2 on a quiet machine.
+# mutmut names a mutant module.function (crmlib.metrics.times.x__nilai_rule__mutmut_1), so
+# crmlib.metrics.* takes every module of the metric package.
 MUTATE_JOBS ?= 1
-MUTANTS ?= crmlib.metrics.* crmlib.report.fmt.* crmlib.data.reader.x_parse_* crmlib.data.reader.x__parse_* \
-	crmlib.data.reader.x__is_blank* crmlib.data.reader.x__has_offset* \
-	crmlib.data.reader.x__infer_periode* crmlib.data.reader.x_check_periode* crmlib.data.reader.x__validate_sheet* \
-	crmlib.data.reader.x__map_headers* crmlib.data.reader.x__header_typos* crmlib.data.reader.x__header_only* \
-	crmlib.data.reader.x__check_coverage* crmlib.data.reader.x__display* crmlib.data.reader.x__column_letter*
+MUTANTS ?= crmlib.metrics.* crmlib.report.fmt.* \
+	crmlib.data.parsing.* crmlib.data.headers.* crmlib.data.validation.* \
+	crmlib.data.sources.x_header_only* \
+	crmlib.data.reader.x__infer_periode* crmlib.data.reader.x_check_periode* crmlib.data.reader.x__check_coverage*
 
 mutate: $(STAMP) ## Mutation testing of metrics, fmt and the reader's parsing (slow; docs/mutasi.md)
 	CRM_HYPOTHESIS_PROFILE=mutmut $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)

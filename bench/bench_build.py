@@ -59,7 +59,7 @@ from crmlib.report.laporan import previous_month_headline  # noqa: E402
 # As `make` does: a process that may not write bytecode compiles crmlib again at every start.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 PARTS = ("year", "steps", "ratio", "scale", "big")
-STEPS = ("validasi", "metrik", "grafik", "kernel", "html", "pdf", "pdf_a")
+STEPS = ("validasi", "kanonik", "metrik", "grafik", "kernel", "html", "pdf", "pdf_a")
 REPEAT = 5
 
 
@@ -236,6 +236,8 @@ def _render_cpu(folder: Path, meta: dict) -> dict[str, float]:
 
 def _one_month_steps(project: Project, periode: str, work: Path) -> dict[str, float]:
     """One month, step by step in this process: each step's CPU seconds."""
+    from crmlib.data.canonical import FOLDER as CANONICAL
+    from crmlib.data.canonical import write_canonical
     from crmlib.data.reader import read_month
     from crmlib.data.refdata import load_reference
     from crmlib.publish.edisi import PDF_STANDARD
@@ -243,6 +245,7 @@ def _one_month_steps(project: Project, periode: str, work: Path) -> dict[str, fl
     from crmlib.publish.riwayat import previous_headline
     from crmlib.render.execute import execute_notebook
     from crmlib.report import figures
+    from crmlib.report.frontmatter import PDF_STANDARD_KEY
     from crmlib.report.handoff import handoff_key, write_handoff
     from crmlib.report.laporan import compute_month, laporan_dari
     from crmlib.report.outputs import month_provenance, write_metrics_json
@@ -253,7 +256,14 @@ def _one_month_steps(project: Project, periode: str, work: Path) -> dict[str, fl
     folder = work / periode
     folder.mkdir(parents=True)
     cpu = {}
-    month, cpu["validasi"] = _cpu(read_month, data, periode, reference=ref)
+    export, cpu["validasi"] = _cpu(read_month, data, periode, reference=ref)
+
+    def canonical():
+        # As the build does: the canonical folder written, then read back and computed from.
+        write_canonical(export, folder / CANONICAL)
+        return read_month(folder / CANONICAL, periode, reference=ref)
+
+    month, cpu["kanonik"] = _cpu(canonical)
 
     def outputs():
         m = compute_month(month, ref, metrik=p.get("metrik"), per_tanggal=p.get("per_tanggal"))
@@ -263,13 +273,13 @@ def _one_month_steps(project: Project, periode: str, work: Path) -> dict[str, fl
         return m, prov
 
     (metrics, prov), cpu["metrik"] = _cpu(outputs)
-    parameters = notebook_parameters(
-        p, os.path.relpath(data, folder), prov, previous_headline(project, periode)
-    )
+    parameters = notebook_parameters(p, CANONICAL, prov, previous_headline(project, periode))
     lap = laporan_dari(month, ref, metrics, output_dir=folder, riwayat=parameters["riwayat"])
     figures._GRAFIK_CACHE.clear()
     _, cpu["grafik"] = _cpu(figures.gambar_lebih_dulu, lap)
-    key = handoff_key(periode, data, p.get("per_tanggal"), p.get("kota"), p.get("metrik"))
+    key = handoff_key(
+        periode, folder / CANONICAL, p.get("per_tanggal"), p.get("kota"), p.get("metrik")
+    )
     write_handoff(folder, key, month, metrics)
     kernel0 = _kernel_cpu()
     _, own = _cpu(
@@ -283,7 +293,7 @@ def _one_month_steps(project: Project, periode: str, work: Path) -> dict[str, fl
     )
     cpu["kernel"] = own + _kernel_cpu() - kernel0
     cpu.update(_render_cpu(folder, month_front_matter(p, periode, prov, None)))
-    final = {"draf": False, "lampiran": True, "pdf-standar": PDF_STANDARD}
+    final = {"draf": False, "lampiran": True, PDF_STANDARD_KEY: PDF_STANDARD}
     cpu["pdf_a"] = _render_cpu(folder, final)["pdf"]
     return cpu
 
@@ -319,7 +329,7 @@ def report_steps(r: dict, cold_wall: float | None) -> None:
         v = [row[step] for row in rows.values()]
         say(f"| {step} | {statistics.median(v):.3f} | {min(v):.3f}–{max(v):.3f} | {sum(v):.2f} |")
     say(f"| archive (12 months, once) | | | {r['archive']:.2f} |")
-    needed = ("validasi", "metrik", "grafik", "kernel", "html", "pdf")
+    needed = ("validasi", "kanonik", "metrik", "grafik", "kernel", "html", "pdf")
     per_month = sum(statistics.median(row[s] for row in rows.values()) for s in needed)
     total = sum(row[s] for row in rows.values() for s in needed) + r["archive"]
     say(

@@ -8,6 +8,7 @@ test that breaks something never affects another.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import hashlib
 import io
@@ -105,7 +106,27 @@ def test_month_outputs_published(built_template):
     assert data["total_laporan"] == 508
     prov = data["provenance"]
     assert all(len(f["sha256"]) == 64 for f in prov["input"])
-    assert prov["renderer"] == "embedded" and prov["waktu_build"]
+    assert prov["renderer"] == "embedded"
+    # The figures name the canonical tables they were computed from; those stay out of output/.
+    assert sorted(prov["masukan_kanonik"]) == ["koordinasi.csv", "laporan.csv", "sumber.json"]
+    assert not (month / "masukan").exists()
+    # The documents' dates are the data's (per_tanggal, Jakarta time), never the clock.
+    from pypdf import PdfReader
+
+    created = PdfReader(month / "laporan.pdf").metadata.creation_date
+    assert created.astimezone(dt.UTC) == dt.datetime(2022, 7, 11, 1, 34, tzinfo=dt.UTC)
+    with zipfile.ZipFile(month / "tabel.xlsx") as z:
+        assert {i.date_time for i in z.infolist()} == {(2022, 7, 11, 8, 34, 0)}
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
+        core = z.read("docProps/core.xml").decode()
+    assert core.count("2022-07-11T01:34:00Z") == 2  # created and modified, in UTC
+    # The build's wall-clock time is in build-info.json only, never in a document.
+    state = json.loads((month / "build-info.json").read_text())
+    assert state["waktu_build"] and "waktu_build" not in prov
+    assert (
+        state["lock_sha256"]
+        == hashlib.sha256((ROOT / "requirements.lock").read_bytes()).hexdigest()
+    )
 
 
 def test_rebuild_with_nothing_changed_is_up_to_date(project, capsys):
@@ -141,7 +162,7 @@ def forced_rebuild_elsewhere(built_template, tmp_path_factory):
     project = base / "proj"
     shutil.copytree(built_template, project, symlinks=True)
     month = project / "output" / "2022-06"
-    metrics = json.loads((month / "metrics.json").read_text())
+    files = {n: (month / n).read_bytes() for n in DOCUMENTS}
     charts = {p.name: p.read_bytes() for p in (month / "grafik").glob("*.png")}
     elsewhere = base / "disk-lain" / "output"
     elsewhere.parent.mkdir()
@@ -153,16 +174,20 @@ def forced_rebuild_elsewhere(built_template, tmp_path_factory):
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             rc = run("build", "2022-06", "--force", "--renderer", "embedded")
     assert rc == 0, out.getvalue() + err.getvalue()
-    return project, elsewhere, metrics, charts, out.getvalue()
+    return project, elsewhere, files, charts, out.getvalue()
 
 
-def test_same_inputs_same_figures(forced_rebuild_elsewhere):
+# The five files of a month that must be the same bytes whenever its inputs are.
+DOCUMENTS = ("laporan.html", "laporan.pdf", "metrics.json", "tabel.xlsx", "laporan.ipynb")
+
+
+def test_same_inputs_same_bytes(forced_rebuild_elsewhere):
+    """Built in a two-month batch on a warm kernel, then alone with --force, charts drawn
+    ahead, output/ elsewhere and the clock later: the five files are the same bytes."""
     project, _, before, charts, _ = forced_rebuild_elsewhere
     month = project / "output" / "2022-06"
-    after = json.loads((month / "metrics.json").read_text())
-    for d in (before, after):
-        d["provenance"].pop("waktu_build", None)
-    assert before == after
+    after = {n: (month / n).read_bytes() for n in DOCUMENTS}
+    assert [n for n in DOCUMENTS if before[n] != after[n]] == []
     # One month alone: its charts were drawn ahead in the build's own thread (at least the
     # last one), the same bytes as before, and nothing of the drawing is published.
     assert "grafik digambar lebih dulu: harian" in (month / "build.log").read_text()
@@ -352,8 +377,10 @@ def test_month_far_below_earlier_months_builds_with_a_warning_everywhere(project
     assert "PERINGATAN: 2022-06: jumlah laporan 100 jauh lebih sedikit dari median" in out.err
     month = project / "output" / "2022-06"
     assert "PERINGATAN: 2022-06: jumlah laporan 100" in (month / "build.log").read_text()
-    prov = json.loads((month / "metrics.json").read_text())["provenance"]
-    assert "1 bulan sebelumnya (2022-05 s.d. 2022-05)" in prov["peringatan_kewajaran"][0]
+    # A comparison with what is published now: build-info.json, not the month's documents.
+    state = json.loads((month / "build-info.json").read_text())
+    assert "1 bulan sebelumnya (2022-05 s.d. 2022-05)" in state["peringatan_kewajaran"][0]
+    assert "peringatan_kewajaran" not in (month / "metrics.json").read_text()
     assert run("status", "--renderer", "embedded") == 0
     assert "PERINGATAN: 2022-06: jumlah laporan 100" in capsys.readouterr().out
 

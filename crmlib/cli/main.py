@@ -360,7 +360,16 @@ def _signer(tandatangan: Path | None):
     return load_signer(tandatangan, sandi.encode() if sandi else None)
 
 
-def _final_edition(periode: str, renderer: str, oleh, alasan, tandatangan, tunggu: float) -> int:
+_IZINKAN_PERUBAHAN = click.option(
+    "--izinkan-perubahan",
+    is_flag=True,
+    help="Finalkan walau notebook/params/templat/crmlib/lock belum di-commit (dicatat di manifest).",
+)
+
+
+def _final_edition(
+    periode: str, renderer: str, oleh, alasan, tandatangan, tunggu: float, izinkan: bool
+) -> int:
     from crmlib.project import Project
     from crmlib.publish.finalize import finalize
 
@@ -375,6 +384,7 @@ def _final_edition(periode: str, renderer: str, oleh, alasan, tandatangan, tungg
         signer=signer,
         wait=tunggu,
         notify=lambda note: _echo_err(f"catatan: {note}"),
+        izinkan_perubahan=izinkan,
     )
     for warning in r.warnings:
         _echo_err(f"PERINGATAN: {warning}")
@@ -399,11 +409,13 @@ def _final_edition(periode: str, renderer: str, oleh, alasan, tandatangan, tungg
 )
 @_RENDERER
 @_TUNGGU
-def finalize(periode, oleh, tandatangan, renderer, tunggu) -> int:
+@_IZINKAN_PERUBAHAN
+def finalize(periode, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) -> int:
     """Jadikan bulan ini edisi final 1: dibangun sekali lagi tanpa tanda DRAF (PDF/A, lampiran
     metrics.json dan tabel.xlsx), disimpan byte demi byte di terbitan/ dan tidak dibangun ulang lagi.
+    Data kanonik, params dan notebook-nya ikut disimpan, sehingga edisi dapat dibangun ulang.
     """
-    return _final_edition(periode, renderer, oleh, None, tandatangan, tunggu)
+    return _final_edition(periode, renderer, oleh, None, tandatangan, tunggu, izinkan_perubahan)
 
 
 @cli.command()
@@ -418,24 +430,39 @@ def finalize(periode, oleh, tandatangan, renderer, tunggu) -> int:
 )
 @_RENDERER
 @_TUNGGU
-def revise(periode, alasan, oleh, tandatangan, renderer, tunggu) -> int:
+@_IZINKAN_PERUBAHAN
+def revise(periode, alasan, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) -> int:
     """Buat edisi final berikutnya dari data dan params saat ini; edisi lama tetap terbit."""
-    return _final_edition(periode, renderer, oleh, alasan, tandatangan, tunggu)
+    return _final_edition(periode, renderer, oleh, alasan, tandatangan, tunggu, izinkan_perubahan)
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
-def verify(periode: str) -> int:
-    """Periksa setiap edisi final bulan ini: hash SHA-256 setiap berkas dan tanda tangan PDF.
-    Kode keluar 1 bila ada yang tidak cocok."""
+@click.argument("periode", metavar="PERIODE")
+@click.option(
+    "--bangun-ulang",
+    is_flag=True,
+    help="Bangun ulang setiap edisi dari masukan yang disimpan pada commit-nya; bandingkan per byte.",
+)
+def verify(periode: str, bangun_ulang: bool) -> int:
+    """Periksa setiap edisi final bulan ini (PERIODE: YYYY-MM, atau YYYY untuk setahun): hash
+    SHA-256 setiap berkas dan tanda tangan PDF. Kode keluar 1 bila ada yang tidak cocok."""
     from crmlib.project import Project
-    from crmlib.publish.edisi import verify_month
+    from crmlib.publish.bangun_ulang import verify_months
 
     project = Project.find()
-    lines, ok = verify_month(project.root, project.output_dir, periode)
-    _echo("\n".join(lines))
-    _echo(f"{periode}: {'SEMUA COCOK' if ok else 'ADA YANG TIDAK COCOK'}")
-    return 0 if ok else 1
+    return 0 if verify_months(project, periode, bangun_ulang, _echo) else 1
+
+
+@cli.command("bangun-edisi", hidden=True)
+@click.argument("edisi_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("target", type=click.Path(path_type=Path))
+def bangun_edisi(edisi_dir: Path, target: Path) -> int:
+    """(internal, untuk verify --bangun-ulang) Bangun edisi di EDISI_DIR ke TARGET dengan kode ini."""
+    from crmlib.project import Project
+    from crmlib.publish.bangun_ulang import build_kept_edition
+
+    build_kept_edition(Project.find(), edisi_dir, target)
+    return 0
 
 
 @cli.command()

@@ -28,6 +28,10 @@ LAPORAN_COLUMNS = (
 )
 KOORDINASI_COLUMNS = ("nomor_laporan", "ukpd", "waktu_koordinasi", "waktu_proses")
 
+#: The canonical folder's name inside a month being built and inside an edition
+#: (:mod:`crmlib.data.canonical`; named here so that the build imports no pandas for it).
+CANONICAL_FOLDER = "masukan"
+
 
 def persen(bagian: int, total: int) -> float | None:
     """Share of the month's reports, in percent (e.g. responded on time).
@@ -47,4 +51,4 @@ def persen(bagian: int, total: int) -> float | None:
     return 100 * bagian / total if total else None
 
 
-__all__ = ["KOORDINASI_COLUMNS", "LAPORAN_COLUMNS", "STATUSES", "persen"]
+__all__ = ["CANONICAL_FOLDER", "KOORDINASI_COLUMNS", "LAPORAN_COLUMNS", "STATUSES", "persen"]

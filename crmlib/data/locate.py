@@ -63,10 +63,11 @@ def locate_sources(data: Path | str) -> dict[str, SheetSource]:
             ]
         )
     if path.is_dir():
-        csvs = {p.name.lower(): p for p in path.iterdir() if p.suffix.lower() == ".csv"}
-        xlsxs = [
-            p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")
-        ]
+        # Sorted: a folder's listing order differs between file systems, and two names
+        # that differ only in case ("Laporan.csv", "laporan.csv") must resolve the same way.
+        files = sorted(path.iterdir())
+        csvs = {p.name.lower(): p for p in files if p.suffix.lower() == ".csv"}
+        xlsxs = [p for p in files if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")]
         if not csvs and len(xlsxs) == 1:
             return locate_sources(xlsxs[0])
         problems = [

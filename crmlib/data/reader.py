@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlib.data.canonical import reading_record, with_record
 from crmlib.data.headers import map_headers
 from crmlib.data.periode import PERIODE_RE
 from crmlib.data.pii import describe as describe_masked
@@ -119,10 +120,18 @@ def read_month(
     ------
     InputDataError
         With every problem found, each naming file, sheet, row and column.
+
+    Notes
+    -----
+    A canonical folder (:mod:`crmlib.data.canonical`: what a build computes from and
+    a final edition keeps) is read and validated like any CSV export; its
+    provenance (files, row counts, dropped columns, notices) is the one its
+    ``sumber.json`` recorded when the export was read.
     """
     if periode is not None:
         check_periode(periode)
     ref = reference or load_reference(kota)
+    record = reading_record(data)
     sources = locate_sources(data)
     raws = read_raw(sources)
     if not izinkan_kosong and (empty := header_only(raws, sources)):
@@ -139,7 +148,7 @@ def read_month(
     if masked:
         notices.append(describe_masked(masked))
     notices += _new_kategori_notices(kept["laporan"], ref)
-    return MonthData(
+    month = MonthData(
         periode=periode,
         laporan=kept["laporan"],
         koordinasi=kept["koordinasi"],
@@ -148,6 +157,7 @@ def read_month(
         dropped_columns=dropped,
         notices=notices,
     )
+    return with_record(month, record, data) if record is not None else month
 
 
 def _validate_sheets(

@@ -337,6 +337,14 @@ def city_identity(kota: str = DEFAULT_KOTA, reference_dir: Path | str | None = N
     return _read_yaml(city_dir / "kota.yaml")
 
 
+def status_labels(reference_dir: Path | str | None = None) -> dict[str, str]:
+    """Status -> label (``status.csv``) alone, without building the reference tables.
+
+    What the archive's status legend needs, without importing pandas.
+    """
+    return _load_status(Path(reference_dir or REFERENCE_DIR).resolve())[1]
+
+
 def load_reference(kota: str = DEFAULT_KOTA, reference_dir: Path | str | None = None) -> Reference:
     """Load (and cache) the reference data of a city.
 

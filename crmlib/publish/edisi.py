@@ -28,14 +28,16 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crmlib import __version__
 from crmlib.errors import BuildError, ParamsError
+from crmlib.publish.pdfa import pdf_standard, pdfa_problem
 from crmlib.report.escape import teks_data
+from crmlib.report.frontmatter import PDF_STANDARD_KEY
 
 STORE_DIR = "terbitan"
 MANIFEST = "manifest.json"
@@ -51,6 +53,12 @@ _PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _BULAN = (
     "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 ).split()
+# Jakarta's time (no daylight saving): a finalize time reads the same on any machine.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def _now_wib() -> dt.datetime:
+    return dt.datetime.now(WIB).replace(microsecond=0)
 
 
 def sha256(path: Path) -> str:
@@ -104,17 +112,19 @@ class Edition:
     """A final edition about to be made (finalize: edition 1; revise: the next one).
 
     ``alasan`` is the analyst's reason for a revision: plain text, escaped
-    wherever it reaches a document.
+    wherever it reaches a document. ``waktu`` (Jakarta time) is the only time the
+    edition's documents show besides the data's ``per_tanggal``; it is kept with the
+    edition's inputs so that building it again shows the same. ``perubahan`` lists
+    the uncommitted changes the finalizer allowed (``--izinkan-perubahan``).
     """
 
     periode: str
     edisi: int
     oleh: str
     alasan: str | None = None
-    tanggal: dt.date = field(default_factory=dt.date.today)
-    waktu: str = field(
-        default_factory=lambda: dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
-    )
+    tanggal: dt.date = field(default_factory=lambda: _now_wib().date())
+    waktu: str = field(default_factory=lambda: _now_wib().isoformat())
+    perubahan: list[str] = field(default_factory=list)
 
     @property
     def menggantikan(self) -> int | None:
@@ -129,7 +139,7 @@ class Edition:
 
     def front_matter(self) -> dict[str, Any]:
         """Front-matter keys of a final edition: no DRAF mark, PDF/A with attachments."""
-        meta: dict[str, Any] = {"draf": False, "lampiran": True, "pdf-standar": PDF_STANDARD}
+        meta: dict[str, Any] = {"draf": False, "lampiran": True, PDF_STANDARD_KEY: PDF_STANDARD}
         line = self.revision_line()
         if line:
             meta["revisi"] = teks_data(line)  # analyst text is never markup
@@ -137,7 +147,11 @@ class Edition:
 
     def provenance(self) -> dict[str, Any]:
         """Keys added to ``metrics.json``'s ``provenance``."""
-        out: dict[str, Any] = {"edisi": self.edisi, "menggantikan": self.menggantikan}
+        out: dict[str, Any] = {
+            "edisi": self.edisi,
+            "menggantikan": self.menggantikan,
+            "difinalkan_pada": self.waktu,
+        }
         if self.alasan:
             out["alasan_revisi"] = self.alasan
         return out
@@ -208,23 +222,19 @@ def git_commit_full(root: Path) -> str | None:
     return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
 
 
-def pdf_standard(pdf: Path) -> str | None:
-    """The PDF/A identification in a PDF's XMP metadata, e.g. ``PDF/A-3b``; ``None`` if absent."""
-    data = Path(pdf).read_bytes()
-    part = re.search(rb"pdfaid:part(?:>|=\")(\d)", data)
-    level = re.search(rb"pdfaid:conformance(?:>|=\")([ABUabu])", data)
-    if not part:
-        return None
-    return f"PDF/A-{part.group(1).decode()}{(level.group(1).decode() if level else '').lower()}"
-
-
 def store_edition(
-    root: Path, edition: Edition, month_dir: Path, signature: dict | None = None
+    root: Path,
+    edition: Edition,
+    month_dir: Path,
+    signature: dict | None = None,
+    keep: Callable[[Path], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Copy a freshly rendered final month into the store, with its manifest.
 
     Written to a temporary folder and renamed into place, so the store never
-    holds half an edition.
+    holds half an edition. ``keep(folder)`` writes what the edition keeps to be
+    built again into the temporary edition folder and returns the manifest keys
+    that record it (:func:`crmlib.publish.edisi_masukan.keep_inputs`).
 
     Returns
     -------
@@ -234,11 +244,20 @@ def store_edition(
     Raises
     ------
     BuildError
-        When the edition already exists in the store (editions are never rewritten).
+        When the edition already exists in the store (editions are never rewritten),
+        or its PDF is not PDF/A (:func:`crmlib.publish.pdfa.pdfa_problem`): nothing is
+        stored then.
     """
     target = month_store(root, edition.periode) / f"edisi-{edition.edisi}"
     if target.exists():
         raise BuildError(f"{target} sudah ada; edisi final tidak ditimpa.")
+    problem = pdfa_problem(month_dir / "laporan.pdf")
+    if problem:
+        raise BuildError(
+            f"{problem} Edisi {edition.edisi} {edition.periode} tidak disimpan. Bila dibuat "
+            "dengan Quarto: pakai Quarto 1.10 (conda env update -f environment.yml) atau "
+            "finalkan dengan --renderer embedded."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     # Callers hold output/'s lock: a leftover temp edition is a killed run's, never a live one.
     for stale in target.parent.glob(".tmp-edisi-*"):
@@ -264,6 +283,8 @@ def store_edition(
             "pdf_standar": pdf_standard(tmp / "laporan.pdf"),
             "tanda_tangan": signature,
         }
+        if keep is not None:
+            manifest.update(keep(tmp))
         (tmp / MANIFEST).write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -378,12 +399,24 @@ _NAV_SOURCE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 {% if target %}<meta http-equiv="refresh" content="0; url={{ target }}">
-{% endif %}<title>{{ judul }}</title>
+{% endif %}<link rel="icon" href="data:,">
+<title>{{ judul }}</title>
+<style>
+body { margin: 0 auto; max-width: 36rem; padding: 3rem 1.25rem; color: #1d232b;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif;
+  line-height: 1.6; text-align: center; }
+h1 { font-size: 1.25rem; margin: 0 0 1rem; }
+a { color: #0b5394; }
+.tautan a { display: inline-block; margin: 0.3rem; padding: 0.35rem 0.9rem; border: 1px solid #d4d9de;
+  border-radius: 999px; background: #f4f6f8; text-decoration: none; }
+a:focus-visible { outline: 3px solid #0b5394; outline-offset: 2px; }
+</style>
 </head>
 <body>
 <main>
-<p>{% if target %}Menuju <a href="{{ target }}">{{ label }}</a>.{% else %}{{ kosong }}{% endif %}</p>
-<p><a href="{{ arsip }}">Arsip laporan</a></p>
+<h1>{{ judul }}</h1>
+<p>{% if target %}Menuju <a href="{{ target }}">{{ label }}</a>…{% else %}{{ kosong }}{% endif %}</p>
+<p class="tautan"><a href="{{ arsip }}">Arsip laporan</a></p>
 </main>
 </body>
 </html>
@@ -513,8 +546,9 @@ def verify_month(root: Path, output_dir: Path, periode: str) -> tuple[list[str],
     -------
     (list of str, bool)
         Report lines (Indonesian) and whether everything matched: every file's
-        SHA-256 equals the manifest's, every signed PDF's signature is intact,
-        and ``output/<periode>/`` holds the store's bytes. A self-signed
+        SHA-256 equals the manifest's, every PDF declares PDF/A-3
+        (:func:`crmlib.publish.pdfa.pdfa_problem`), every signed PDF's signature
+        is intact, and ``output/<periode>/`` holds the store's bytes. A self-signed
         certificate is reported as not trusted, which is not a mismatch.
 
     Raises
@@ -558,6 +592,10 @@ def _verify_edition(root: Path, periode: str, n: int) -> tuple[bool, list[str]]:
         same = actual == expected
         ok &= same
         lines.append(f"  {name}: {'cocok' if same else 'TIDAK COCOK'} (sha256 {actual[:16]})")
+    pdf = folder / "laporan.pdf"
+    problem = pdfa_problem(pdf)  # what the PDF itself declares, not what the manifest says
+    ok &= problem is None
+    lines.append(f"  PDF/A: TIDAK SESUAI: {problem}" if problem else f"  {pdf_standard(pdf)}")
     sig = check_signature(folder / "laporan.pdf") if (folder / "laporan.pdf").is_file() else None
     if sig is None:
         if manifest.get("tanda_tangan"):

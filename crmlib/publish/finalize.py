@@ -63,6 +63,7 @@ def finalize(
     signer=None,
     wait: float = DEFAULT_WAIT,
     notify=None,
+    izinkan_perubahan: bool = False,
 ) -> MonthResult:
     """Make the month's next final edition from the current inputs (finalize or revise).
 
@@ -71,10 +72,17 @@ def finalize(
     inputs without the DRAF mark, as PDF/A with its figures attached, signed with
     ``signer`` when given, stored in ``terbitan/`` and published from there.
 
+    The notebook, params, templates, crmlib and the lock must be committed
+    (:func:`crmlib.publish.gitstate.uncommitted_changes`): the edition records the
+    commit, and ``verify --bangun-ulang`` builds it again from there.
+    ``izinkan_perubahan`` overrides that; the manifest then lists the changes.
+
     Raises
     ------
     ParamsError
         Finalizing a final month, revising a draft, an empty reason.
+    EditionError
+        Uncommitted changes (named) without ``izinkan_perubahan``.
     BuildError
         The month failed to build (the reason names the step).
     """
@@ -86,6 +94,7 @@ def finalize(
     verb = "revise" if alasan is not None else "finalize"
     with stop_on_sigterm(), writing_output(project, f"{verb} {periode}", wait, notify):
         edition = edisi.new_edition(project.root, periode, oleh, alasan)
+        edition.perubahan = _committed_or_allowed(project, verb, periode, izinkan_perubahan)
         r = build_month(
             str(project.root), periode, renderer, True, warm=False, edition=edition, signer=signer
         )
@@ -95,6 +104,24 @@ def finalize(
             raise err
         refresh_archive(project)
     return r
+
+
+def _committed_or_allowed(project: Project, verb: str, periode: str, allowed: bool) -> list[str]:
+    """The uncommitted changes a final edition is made with: none, or those the analyst allowed."""
+    from crmlib.errors import EditionError
+    from crmlib.publish.gitstate import uncommitted_changes
+
+    changes = uncommitted_changes(project.root)
+    if changes and not allowed:
+        listed = "\n".join(f"  {c}" for c in changes[:30])
+        more = f"\n  ... dan {len(changes) - 30} lagi" if len(changes) > 30 else ""
+        raise EditionError(
+            f"{verb} {periode} ditolak: ada perubahan yang belum di-commit, sehingga edisi ini "
+            f"tidak dapat dibangun ulang dari commit-nya:\n{listed}{more}\n"
+            "Commit dulu (git add ... && git commit), atau tambahkan --izinkan-perubahan "
+            "(dicatat di manifest edisi)."
+        )
+    return changes
 
 
 __all__ = ["finalize", "republish_finals"]

@@ -25,6 +25,8 @@ from crmlib.publish import hashcache
 from crmlib.publish.hashcache import HashCache
 
 STATE_FILE = "build-info.json"
+# The lock of every Python package (`make lock`): its hash is recorded with every build.
+LOCK_FILE = "requirements.lock"
 # What the templates are made of: a change in any of these rebuilds every month.
 TEMPLATE_GLOBS = ("_quarto.yml", "_extensions/**/*")
 
@@ -100,6 +102,12 @@ def code_hash(cache: HashCache | None = None) -> str:
     return _code_hash[0]
 
 
+def lock_sha256(root: Path, cache: HashCache | None = None) -> str | None:
+    """SHA-256 of the project's ``requirements.lock``; ``None`` when there is none."""
+    path = Path(root) / LOCK_FILE
+    return (cache or HashCache(None)).sha256(path) if path.is_file() else None
+
+
 def templates_hash(root: Path, cache: HashCache | None = None) -> str:
     """The templates (``_quarto.yml``, ``_extensions/``): a change rebuilds every month."""
     files = sorted({p for g in TEMPLATE_GLOBS for p in root.glob(g) if p.is_file()})
@@ -152,6 +160,7 @@ def shared_fingerprint(project: Project) -> dict:
         "notebook": _hash_path(project.notebook, cache),
         "templates": templates_hash(project.root, cache),
         "crmlib": code_hash(cache),
+        "lock": lock_sha256(project.root, cache) or "none",
     }
 
 
@@ -181,6 +190,7 @@ _REASONS = {
     "data": "data berubah",
     "notebook": "notebook berubah",
     "templates": "templat berubah",
+    "lock": "lock paket berubah",
     "crmlib": "crmlib berubah",
     "bulan_sebelumnya": "bulan sebelumnya berubah",
     "renderer": "renderer berubah",

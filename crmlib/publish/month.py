@@ -26,12 +26,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from crmlib import __version__
+from crmlib.data.contract import CANONICAL_FOLDER as CANONICAL
 from crmlib.data.params import load_params, raw_params, resolve_data_path
 from crmlib.errors import CrmReportError, StorageError
 from crmlib.project import Project
-from crmlib.publish import riwayat
-from crmlib.publish.edisi import Edition
-from crmlib.publish.fingerprint import month_fingerprint, rebuild_reasons, write_state
+from crmlib.publish import riwayat as riwayat_store
+from crmlib.publish.edisi import FILES, Edition
+from crmlib.publish.edisi_masukan import KeptInputs, StoredInputs, as_json
+from crmlib.publish.fingerprint import lock_sha256, month_fingerprint, rebuild_reasons, write_state
 from crmlib.publish.publishing import publish, temp_folder
 from crmlib.publish.volume import WARNINGS_KEY, volume_warnings
 
@@ -56,10 +58,14 @@ class MonthResult:
 
 
 def git_commit(root: Path) -> str | None:
-    """The project's git commit, when it is a git checkout."""
+    """The project's git commit (12 hex digits), when it is a git checkout.
+
+    A fixed length: git's default abbreviation grows with the number of objects, so
+    a fresh clone and a well-used repository could print the same commit differently.
+    """
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", "rev-parse", "--short=12", "HEAD"],
             cwd=root,
             capture_output=True,
             text=True,
@@ -95,6 +101,7 @@ def notebook_parameters(params: dict, data_rel: str, provenance: dict, riwayat: 
 PIPELINE_MODULES = (
     "crmlib.data.schema",
     "crmlib.data.reader",
+    "crmlib.data.canonical",
     "crmlib.report.laporan",
     "crmlib.report.outputs",
     "crmlib.report.workbook",
@@ -150,23 +157,16 @@ def build_month(
     signed with ``signer`` when given) that is stored in ``terbitan/`` and
     published from there. ``draw_ahead`` draws the charts in a thread of this
     process while the kernel executes the notebook (for a build of one month at a
-    time, where the second core is otherwise idle).
+    time, where the second core is otherwise idle). ``built_at`` is the batch's
+    wall-clock start: it goes to ``build-info.json`` only, never into a document.
     """
     b = _Build(root, periode, edition)
     try:
         b.open_log()
-        with b.step("validasi"):
-            inputs = _validate(b, renderer, force, warm)
-        with b.step("metrik"):
-            provenance, metrics = _compute_metrics(b, inputs, built_at)
-        with b.step("notebook"):
-            ahead = _execute_notebook(b, inputs, provenance, metrics, warm, draw_ahead)
-        with b.step("render"):
-            _render(b, inputs.params, provenance)
-        _log_drawn_ahead(b.log, ahead)
-        _write_build_info(b, inputs, provenance[WARNINGS_KEY], signer)
+        inputs, warnings = _make(b, renderer, force, warm, draw_ahead)
+        _write_build_info(b, inputs, warnings, signer, built_at)
         _publish(b)
-        return _built(b, inputs.reasons, provenance[WARNINGS_KEY])
+        return _built(b, inputs.reasons, warnings)
     except KeyboardInterrupt:
         # Stopped (Ctrl-C, SIGTERM): leave nothing behind and stop the whole batch.
         _close_log(b.log)
@@ -176,13 +176,61 @@ def build_month(
         return _failed(b, exc)
 
 
+def rederive_month(root: str, stored: StoredInputs, target: Path, renderer: str) -> None:
+    """Build a final edition again from what it keeps; its five files go to ``target``.
+
+    The same steps as :func:`build_month`, from the edition's canonical tables,
+    params and notebook (:class:`crmlib.publish.edisi_masukan.StoredInputs`) instead
+    of the project's files, in a fresh kernel; nothing is signed, stored or published.
+
+    Raises
+    ------
+    CrmReportError
+        The month failed to build (the reason names the step).
+    """
+    b = _Build(root, stored.edition.periode, stored.edition, stored)
+    try:
+        b.open_log()
+        _make(b, renderer, True, False, False)
+        _close_log(b.log)
+        Path(target).mkdir(parents=True, exist_ok=True)
+        for name in (*FILES, "build.log"):
+            shutil.move(b.tmp / name, Path(target) / name)
+    finally:
+        _close_log(b.log)
+        shutil.rmtree(b.tmp, ignore_errors=True)
+
+
+def _make(
+    b: _Build, renderer: str, force: bool, warm: bool, draw_ahead: bool
+) -> tuple[_Inputs, list[str]]:
+    """The month's files in its temp folder (the steps every build shares); its plausibility warnings."""
+    with b.step("validasi"):
+        inputs = _validate(b, renderer, force, warm)
+    with b.step("metrik"):
+        provenance, metrics = _compute_metrics(b, inputs)
+    with b.step("notebook"):
+        ahead = _execute_notebook(b, inputs, provenance, metrics, warm, draw_ahead)
+    with b.step("render"):
+        _render(b, inputs.params, provenance)
+    _log_drawn_ahead(b.log, ahead)
+    # Compared with the months published now: a build observation, kept out of the documents.
+    warnings = [] if b.stored else volume_warnings(b.project, b.periode, int(metrics.total_laporan))
+    for w in warnings:
+        b.log.warning("PERINGATAN: %s", w)
+    return inputs, warnings
+
+
 class _Build:
     """One month being built: its temp folder, its log and its steps' times."""
 
-    def __init__(self, root: str, periode: str, edition: Edition | None) -> None:
+    def __init__(
+        self, root: str, periode: str, edition: Edition | None, stored: StoredInputs | None = None
+    ) -> None:
         self.project = Project(Path(root))
         self.periode = periode
         self.edition = edition
+        self.stored = stored  # a final edition built again from what it keeps
         self.start = time.perf_counter()
         self.steps: dict[str, float] = {}
         self.tmp = temp_folder(self.project.output_dir, periode)
@@ -215,9 +263,12 @@ class _Inputs(NamedTuple):
     params: dict
     fingerprint: dict
     reasons: list[str]  # why the month is built
-    data_path: Path
-    month: Any  # crmlib.data.reader's MonthData
+    data_path: Path  # the export (or a kept canonical folder) the month was read from
+    month: Any  # crmlib.data.reader's MonthData, as read back from the canonical folder
     ref: Any  # crmlib.data.refdata's Reference
+    riwayat: list[dict]  # the previous month's headline figures
+    notebook: Path  # the report notebook that runs
+    canonical: dict[str, str]  # SHA-256 of the canonical folder's files, by name
 
 
 def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
@@ -227,35 +278,50 @@ def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
 
     if warm:
         prestart_warm_kernel()
-    params = load_params(b.project.params_dir, b.periode)
     b.renderer = render.pick_renderer(renderer)
-    written = raw_params(b.project.params_dir, b.periode)  # as the up-to-date check sees them
-    fingerprint = month_fingerprint(b.project, b.periode, written, b.renderer)
-    reasons = (
-        [f"edisi final {b.edition.edisi}"]
-        if b.edition
-        else rebuild_reasons(b.project, b.periode, fingerprint, force)
-    )
+    if b.stored is not None:
+        params, fingerprint = b.stored.params, {}
+        reasons = [f"edisi final {b.edition.edisi} dibangun ulang dari terbitan/"]
+        data_path, riwayat, notebook = b.stored.data, b.stored.riwayat, b.stored.notebook
+    else:
+        params = load_params(b.project.params_dir, b.periode)
+        written = raw_params(b.project.params_dir, b.periode)  # as the up-to-date check sees them
+        fingerprint = month_fingerprint(b.project, b.periode, written, b.renderer)
+        reasons = (
+            [f"edisi final {b.edition.edisi}"]
+            if b.edition
+            else rebuild_reasons(b.project, b.periode, fingerprint, force)
+        )
+        data_path = resolve_data_path(params, b.project.root)
+        riwayat, notebook = None, b.project.notebook
     b.log.info("dibangun karena: %s", "; ".join(reasons))
-    data_path = resolve_data_path(params, b.project.root)
-    month, ref = _read_month_logged(params, data_path, b.periode, b.log)
-    return _Inputs(params, fingerprint, reasons, data_path, month, ref)
+    month, ref, canonical = _read_month_logged(params, data_path, b.periode, b.log, b.tmp)
+    if riwayat is None:  # remembered by the previous month's build, else computed
+        riwayat = riwayat_store.previous_headline(b.project, b.periode)
+    # As a kept edition gives them back, so that its second build sees the same values.
+    params, riwayat = as_json(params), as_json(riwayat)
+    return _Inputs(
+        params, fingerprint, reasons, data_path, month, ref, riwayat, notebook, canonical
+    )
 
 
-def _compute_metrics(b: _Build, inputs: _Inputs, built_at: str | None) -> tuple[dict, Any]:
-    """Compute the month into ``metrics.json`` and ``tabel.xlsx``; its provenance and metrics."""
+def _compute_metrics(b: _Build, inputs: _Inputs) -> tuple[dict, Any]:
+    """Compute the month into ``metrics.json`` and ``tabel.xlsx``; its provenance and metrics.
+
+    The provenance says what the month is made of, never when it was built: the
+    wall-clock time goes to ``build-info.json`` and ``build.log`` only.
+    """
     extra = {
-        "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
         "renderer": b.renderer,
         "git_commit": git_commit(b.project.root),
+        # What the figures were computed from (a final edition keeps these files).
+        "masukan_kanonik": inputs.canonical,
         **(b.edition.provenance() if b.edition else {}),
     }
-    provenance, metrics = _write_metrics(
-        b.project, b.periode, inputs.params, inputs.month, inputs.ref, b.tmp, extra
-    )
-    for w in provenance[WARNINGS_KEY]:
-        b.log.warning("PERINGATAN: %s", w)
-    riwayat.remember(b.project, b.periode, metrics)  # the next month's comparison, computed
+    provenance, metrics = _write_metrics(inputs.params, inputs.month, inputs.ref, b.tmp, extra)
+    if b.stored is None:
+        # The next month's comparison, computed (keyed by this month's inputs in the project).
+        riwayat_store.remember(b.project, b.periode, metrics)
     return provenance, metrics
 
 
@@ -263,13 +329,12 @@ def _execute_notebook(
     b: _Build, inputs: _Inputs, provenance: dict, metrics, warm: bool, draw_ahead: bool
 ) -> _DrawAhead | None:
     """Execute the report notebook on the month handed over, the charts drawn ahead when asked to."""
-    parameters = _notebook_parameters(
-        b.project, b.periode, inputs.params, inputs.data_path, provenance
-    )
+    # The kernel reads the month's canonical folder beside it, like the build did.
+    parameters = notebook_parameters(inputs.params, CANONICAL, provenance, inputs.riwayat)
     _hand_over(b, inputs, metrics)
     ahead = _DrawAhead(inputs.month, inputs.ref, metrics, parameters, b.tmp) if draw_ahead else None
     try:
-        _run_notebook(b.project, inputs.params, parameters, b.tmp, warm)
+        _run_notebook(inputs.notebook, inputs.params, parameters, b.tmp, warm)
     finally:
         if ahead is not None:
             ahead.stop.set()
@@ -284,7 +349,7 @@ def _hand_over(b: _Build, inputs: _Inputs, metrics) -> None:
     p = inputs.params
     key = handoff_key(
         b.periode,
-        inputs.data_path,
+        b.tmp / CANONICAL,  # what the kernel reads (notebook_parameters), not the export
         p.get("per_tanggal"),
         p.get("kota"),
         p.get("metrik"),
@@ -332,22 +397,32 @@ def _log_drawn_ahead(log: logging.Logger, ahead: _DrawAhead | None) -> None:
         log.info("menggambar grafik lebih dulu gagal (notebook menggambarnya): %s", ahead.error)
 
 
-def _write_build_info(b: _Build, inputs: _Inputs, warnings: list[str], signer) -> None:
-    """Close the log and write ``build-info.json``; a final edition is signed and stored first."""
+def _write_build_info(
+    b: _Build, inputs: _Inputs, warnings: list[str], signer, built_at: str | None
+) -> None:
+    """Close the log and write ``build-info.json``; a final edition is signed and stored first.
+
+    ``build-info.json`` sits beside the documents and is never part of them: it is
+    where the build's wall-clock time and the lock's hash are recorded.
+    """
     b.log.info("selesai dalam %.2f s", time.perf_counter() - b.start)
     _close_log(b.log)
     state = {
         "fingerprint": inputs.fingerprint,
         "renderer": b.renderer,
         "crmlib": __version__,
+        "waktu_build": built_at or dt.datetime.now().replace(microsecond=0).isoformat(),
+        "lock_sha256": lock_sha256(b.project.root),
         "langkah_detik": b.steps,
         WARNINGS_KEY: warnings,
         "alasan_build": inputs.reasons,
     }
     if b.edition is not None:
-        b.tmp = _store_final(b.project, b.tmp, b.edition, signer, state)
+        kept = KeptInputs(inputs.params, inputs.riwayat, inputs.notebook, b.edition, b.renderer)
+        b.tmp = _store_final(b.project, b.tmp, signer, state, kept)
     else:
         state["status"] = "draf"
+        shutil.rmtree(b.tmp / CANONICAL)  # row-level data stays out of output/
         write_state(b.tmp, state)
 
 
@@ -396,23 +471,12 @@ def _close_log(log: logging.Logger) -> None:
     log.handlers.clear()
 
 
-def _notebook_parameters(
-    project: Project, periode: str, params: dict, data_path: Path, provenance: dict
-) -> dict:
-    """The parameters injected into the notebook for the month built in ``output/<periode>``."""
-    # From where the kernel really runs: output/ may be a symlink to another disk.
-    data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
-    return notebook_parameters(
-        params, data_rel, provenance, riwayat.previous_headline(project, periode)
-    )
-
-
-def _run_notebook(project: Project, params: dict, parameters: dict, tmp: Path, warm: bool) -> None:
+def _run_notebook(notebook: Path, params: dict, parameters: dict, tmp: Path, warm: bool) -> None:
     """Execute the report notebook into ``tmp/laporan.ipynb`` with the month's parameters."""
     from crmlib.render.execute import execute_notebook
 
     execute_notebook(
-        project.notebook,
+        notebook,
         tmp / "laporan.ipynb",
         parameters,
         cwd=tmp,
@@ -457,15 +521,23 @@ class _DrawAhead:
         return self.drawn
 
 
-def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging.Logger):
-    """Read and validate the month's export; counts and notices go to the month's log."""
+def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging.Logger, tmp: Path):
+    """Read and validate the month's export into its canonical folder, and read that back.
+
+    Everything downstream (the metrics here, the notebook's kernel) reads
+    ``tmp/masukan/`` (:mod:`crmlib.data.canonical`), never the export: what a final
+    edition keeps is then exactly what its figures were computed from. Counts and
+    notices go to the month's log.
+    """
+    from crmlib.data.canonical import write_canonical
     from crmlib.data.reader import read_month
     from crmlib.data.refdata import load_reference
 
     ref = load_reference(params.get("kota", "jakarta-timur"))
-    month = read_month(
-        data_path, periode, reference=ref, izinkan_kosong=bool(params.get("izinkan_kosong"))
-    )
+    allow_empty = bool(params.get("izinkan_kosong"))
+    export = read_month(data_path, periode, reference=ref, izinkan_kosong=allow_empty)
+    hashes = write_canonical(export, tmp / CANONICAL)
+    month = read_month(tmp / CANONICAL, periode, reference=ref, izinkan_kosong=allow_empty)
     for sheet, c in month.counts.items():
         log.info(
             "%s: dibaca %d, dipakai %d, di luar periode %d",
@@ -476,16 +548,13 @@ def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging
         )
     for note in month.notices:  # e.g. how many reporter-like values were masked
         log.info("catatan: %s", note)
-    return month, ref
+    return month, ref, hashes
 
 
-def _write_metrics(
-    project: Project, periode: str, params: dict, month, ref, tmp: Path, extra: dict
-) -> tuple[dict, Any]:
+def _write_metrics(params: dict, month, ref, tmp: Path, extra: dict) -> tuple[dict, Any]:
     """Compute the month, write ``metrics.json`` and ``tabel.xlsx`` into ``tmp``; provenance, metrics.
 
-    ``extra`` is added to the provenance (build time, renderer, commit, edition);
-    the plausibility warnings go under :data:`WARNINGS_KEY`.
+    ``extra`` is added to the provenance (renderer, commit, edition).
     """
     from crmlib.report.laporan import compute_month
     from crmlib.report.outputs import month_provenance, write_metrics_json
@@ -494,12 +563,7 @@ def _write_metrics(
     per_tanggal = params.get("per_tanggal")
     metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
     provenance = month_provenance(month, metrics, per_tanggal or None)
-    edition_keys = {
-        k: extra.pop(k) for k in ("edisi", "menggantikan", "alasan_revisi") if k in extra
-    }
     provenance.update(extra)
-    provenance[WARNINGS_KEY] = volume_warnings(project, periode, int(metrics.total_laporan))
-    provenance.update(edition_keys)
     write_metrics_json(metrics, tmp / "metrics.json", provenance)
     write_tables_xlsx(metrics, tmp / "tabel.xlsx")
     return provenance, metrics
@@ -532,13 +596,25 @@ def month_front_matter(
     return meta
 
 
-def _store_final(project: Project, tmp: Path, edition: Edition, signer, state: dict) -> Path:
+def _store_final(project: Project, tmp: Path, signer, state: dict, kept: KeptInputs) -> Path:
     """Sign (optionally) and store a final edition rendered in ``tmp``; the folder to publish.
 
+    The edition keeps its inputs (:mod:`crmlib.publish.edisi_masukan`), and its
+    manifest records them, the lock's hash and the changes the finalizer allowed.
     The published folder is staged from the store, so what goes out is exactly
     what the manifest lists.
     """
     from crmlib.publish import edisi
+    from crmlib.publish.edisi_masukan import keep_inputs
+
+    edition = kept.edition
+
+    def keep(edition_dir: Path) -> dict:
+        return {
+            **keep_inputs(kept, tmp, edition_dir),
+            "lock_sha256": state["lock_sha256"],
+            "perubahan_diizinkan": edition.perubahan,
+        }
 
     signature = None
     if signer is not None:
@@ -546,7 +622,7 @@ def _store_final(project: Project, tmp: Path, edition: Edition, signer, state: d
 
         signature = sign_pdf(tmp / "laporan.pdf", signer)
         signature.update(check_signature(tmp / "laporan.pdf") or {})
-    edisi.store_edition(project.root, edition, tmp, signature)
+    edisi.store_edition(project.root, edition, tmp, signature, keep)
     staged = temp_folder(project.output_dir, edition.periode)
     staged.mkdir()
     try:

@@ -33,7 +33,7 @@ from crmlib.render.markdown import (
     notebook_to_markdown,
 )
 from crmlib.render.typst_compile import compile_typst, start_typst
-from crmlib.report.frontmatter import dump_front_matter
+from crmlib.report.frontmatter import PDF_STANDARD_KEY, dump_front_matter
 
 PANDOC_TIMEOUT = 300
 
@@ -102,7 +102,7 @@ LAMPIRAN = ("metrics.json", "tabel.xlsx")
 
 
 def _siapkan_arsip(meta: dict[str, Any], month_dir: Path, akar: Path) -> list[str] | None:
-    """The PDF standard a final edition asks for (front matter ``pdf-standar``), attachments copied.
+    """The PDF standard a final edition asks for (front matter ``pdf-standard``), attachments copied.
 
     The attachments are the month's own ``metrics.json`` and ``tabel.xlsx``, copied
     into the Typst root (Typst reads nothing outside it).
@@ -110,7 +110,7 @@ def _siapkan_arsip(meta: dict[str, Any], month_dir: Path, akar: Path) -> list[st
     if meta.get("lampiran"):
         for nama in LAMPIRAN:
             shutil.copyfile(month_dir / nama, akar / nama)
-    standar = meta.get("pdf-standar")
+    standar = meta.get(PDF_STANDARD_KEY)
     return [str(standar)] if standar else None
 
 
@@ -126,16 +126,21 @@ def _children_cpu() -> float:
 
 
 def _compile_pdf(
-    akar: Path, pdf: Path, anak: subprocess.Popen, standar: list[str] | None
+    akar: Path, pdf: Path, anak: subprocess.Popen, standar: list[str] | None, waktu: str | None
 ) -> list[str]:
-    """Compile ``laporan.typ``; a final edition that Typst cannot tag (PDF/A-3a) becomes PDF/A-3b."""
+    """Compile ``laporan.typ``; a final edition that Typst cannot tag (PDF/A-3a) becomes PDF/A-3b.
+
+    ``waktu`` is the document's time (front matter ``waktu-dokumen``): its PDF dates.
+    """
     try:
-        return compile_typst(akar / "laporan.typ", pdf, akar, child=anak, standards=standar)
+        return compile_typst(
+            akar / "laporan.typ", pdf, akar, child=anak, standards=standar, waktu=waktu
+        )
     except RenderError as e:
         if standar != ["a-3a"] or "PDF/A" not in str(e):
             raise
         alasan = str(e).strip().splitlines()[0][:200]
-    peringatan = compile_typst(akar / "laporan.typ", pdf, akar, standards=["a-3b"])
+    peringatan = compile_typst(akar / "laporan.typ", pdf, akar, standards=["a-3b"], waktu=waktu)
     return [*peringatan, f"PDF/A-3a tidak tercapai ({alasan}); PDF dibuat sebagai PDF/A-3b"]
 
 
@@ -240,7 +245,9 @@ def _render_embedded(
             pdf_sementara = month_dir / ".laporan.pdf.tmp"
             standar = _siapkan_arsip(meta, month_dir, akar)
             try:
-                peringatan += _compile_pdf(akar, pdf_sementara, anak_typst, standar)
+                peringatan += _compile_pdf(
+                    akar, pdf_sementara, anak_typst, standar, meta.get("waktu-dokumen")
+                )
             except RenderError as e:
                 pdf_sementara.unlink(missing_ok=True)
                 raise RenderError(f"Typst gagal menyusun PDF untuk {nb_path}:\n{e}") from None

@@ -362,3 +362,44 @@ def execute_notebook(
     from crmlib.report.narasi import isi_notebook
 
     isi_notebook(out_path)
+    _without_run_details(out_path)
+
+
+# Papermill's notebook-level record of a run; only these describe the run's inputs.
+_PAPERMILL_KEPT = ("default_parameters", "environment_variables", "parameters", "version")
+
+
+def _without_run_details(path: Path) -> None:
+    """Drop what only says how this run went, so the same inputs give the same notebook bytes.
+
+    Papermill records start/end times, durations and the (temporary) input and output
+    paths; the kernel its message timestamps per cell; a warm kernel counts
+    executions on from the previous month; papermill gives its injected cell a
+    random id; the Python patch release differs between machines. The notebook keeps
+    its parameters, its outputs and the versions of papermill and the language.
+    """
+    import json
+
+    from crmlib.report.ipynb import write_notebook
+
+    path = Path(path)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    meta = nb.get("metadata", {})
+    if isinstance(meta.get("papermill"), dict):
+        meta["papermill"] = {k: v for k, v in meta["papermill"].items() if k in _PAPERMILL_KEPT}
+    if isinstance(meta.get("language_info"), dict):
+        meta["language_info"].pop("version", None)
+    count = 0
+    for cell in nb.get("cells", []):
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+        if cell.get("cell_type") != "code" or cell.get("execution_count") is None:
+            continue
+        count += 1
+        cell["execution_count"] = count
+        for output in cell.get("outputs", []):
+            if "execution_count" in output:
+                output["execution_count"] = count
+    write_notebook(nb, path)

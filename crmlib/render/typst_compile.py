@@ -8,6 +8,7 @@ the ``.typ``), :func:`compile_typst` hands it one job and turns what went wrong 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import resource
@@ -34,8 +35,27 @@ def _typst_error_text(e: Exception) -> str:
     return "\n".join(b for b in bagian if b)
 
 
-def _timestamp() -> int | None:
-    # Reproducible builds: honour SOURCE_DATE_EPOCH for the PDF creation date.
+# Jakarta's offset (no daylight saving): a document's naive times are Jakarta time.
+_WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+def epoch_of(waktu: str | None) -> int | None:
+    """Seconds since 1970 of an ISO time (naive: Jakarta time); ``None`` when there is none.
+
+    What the PDF's dates are made from (the front matter's ``waktu-dokumen``), in the
+    ``SOURCE_DATE_EPOCH`` convention: the same document gets the same dates on any
+    machine, in any time zone, on any day.
+    """
+    if not waktu:
+        return None
+    value = dt.datetime.fromisoformat(str(waktu))
+    return int((value if value.tzinfo else value.replace(tzinfo=_WIB)).timestamp())
+
+
+def _timestamp(waktu: str | None) -> int | None:
+    # The document's own time; without one, SOURCE_DATE_EPOCH from the environment.
+    if waktu:
+        return epoch_of(waktu)
     nilai = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return int(nilai) if nilai.isdigit() else None
 
@@ -107,6 +127,7 @@ def compile_typst(
     memory: int | None = None,
     child: subprocess.Popen | None = None,
     standards: list[str] | None = None,
+    waktu: str | None = None,
 ) -> list[str]:
     """Compile ``source`` to ``pdf`` in a child process bounded in time and memory.
 
@@ -122,6 +143,8 @@ def compile_typst(
         one is started when omitted.
     standards : list of str, optional
         Typst PDF standards, e.g. ``["a-3a"]`` (PDF/A-3a) for a final edition.
+    waktu : str, optional
+        The document's time (ISO, :func:`epoch_of`): the PDF's dates. Never the clock.
 
     Returns
     -------
@@ -136,7 +159,12 @@ def compile_typst(
     timeout = TYPST_TIMEOUT if timeout is None else timeout
     anak = child if child is not None else start_typst(memory, timeout)
     memory = anak.batas_memori  # type: ignore[attr-defined]
-    tugas = {"input": str(source), "output": str(pdf), "root": str(root), "timestamp": _timestamp()}
+    tugas = {
+        "input": str(source),
+        "output": str(pdf),
+        "root": str(root),
+        "timestamp": _timestamp(waktu),
+    }
     if standards:
         tugas["standar"] = list(standards)
     try:

@@ -11,14 +11,18 @@ Metadata keys (all optional for the renderers; see docs/architecture.md):
 ``periode-label`` ("Juni 2022"), ``identitas`` (list of ``{label, nilai}``),
 ``kata-pengantar`` (list of paragraphs, Markdown), ``tempat-tanggal``,
 ``penandatangan`` (``{jabatan: [lines], nama, nip}``), ``kertas`` (``a4``/``f4``),
-``tentang`` (list of ``{label, nilai}``), ``tentang-singkat`` (one line for the PDF
-footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative paths).
+``tentang`` (list of ``{label, nilai}``), ``dibuat-dengan`` (the plain provenance line
+"crm-report versi 1.0.0 (commit 0123456789)"; the templates add the renderer and write
+"Dibuat dengan ..." in "Tentang laporan ini", never in a page footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative paths),
+``waktu-dokumen`` (the document's own date, :func:`document_time`).
+
+No value here comes from the clock: the times a report shows are the data's
+``per_tanggal`` and a final edition's finalize time, both inputs of the build.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -31,6 +35,7 @@ from crmlib.data.periode import PERIODE_RE
 from crmlib.data.yamlio import load_yaml
 from crmlib.errors import ParamsError, RenderError
 from crmlib.report.escape import kode, teks_data, teks_narasi
+from crmlib.report.ipynb import write_notebook
 
 JUDUL_BAKU = "LAPORAN BULANAN CRM"
 KOTA_BAKU = "KOTA ADMINISTRASI JAKARTA TIMUR"
@@ -199,15 +204,26 @@ def _penandatangan(nilai: Any) -> dict[str, Any]:
 _LABEL_JEJAK = {
     "periode": "Periode",
     "per_tanggal": "Data per tanggal",
-    "waktu_build": "Dibangun",
-    "dibangun": "Dibangun",
-    "build_time": "Dibangun",
-    "crmlib_version": "Versi crmlib",
-    "git_commit": "Commit git",
+    "difinalkan_pada": "Difinalkan",
 }
 # Provenance entries that are for metrics.json, not for the reader of the report.
-# ``renderer`` is added by crmlib.render.renderer at render time; ``periode`` is on the cover.
-_JEJAK_DILEWATI = {"renderer", "periode", "parameter", "baris", "kolom_dibuang", "catatan"}
+# ``renderer`` is added by crmlib.render.renderer at render time; ``periode`` is on the cover;
+# the version and commit make the one "Dibuat dengan ..." line (``dibuat-dengan``).
+# A build time is never shown (older notebooks' provenance may still carry one).
+_JEJAK_DILEWATI = {
+    "renderer",
+    "periode",
+    "parameter",
+    "baris",
+    "kolom_dibuang",
+    "catatan",
+    "crmlib_version",
+    "git_commit",
+    "masukan_kanonik",
+    "waktu_build",
+    "dibangun",
+    "build_time",
+}
 
 
 def _tanggal(nilai: Any) -> str:
@@ -222,7 +238,7 @@ def _tanggal(nilai: Any) -> str:
     return _teks(nilai)
 
 
-_WAKTU = ("per_tanggal", "waktu_build", "dibangun", "build_time")
+_WAKTU = ("per_tanggal", "difinalkan_pada")
 
 
 def _waktu(nilai: Any) -> str:
@@ -235,8 +251,25 @@ def _waktu(nilai: Any) -> str:
         return _teks(nilai)
 
 
+# The renderer as a reader understands it (laporan.lua has the same words for the
+# templates, which only know the ``renderer`` metadata).
+RENDERER_TEKS = {"embedded": "pandoc + Typst", "quarto": "Quarto"}
+
+
+def dibuat_dengan(versi: str, commit: Any = None) -> str:
+    """The plain provenance line's subject: "crm-report versi 1.0.0 (commit 0123456789)".
+
+    The templates write it as "Dibuat dengan ..." and add the renderer; the commit is
+    shortened to ten characters (enough to find it, short enough to read).
+    """
+    teks = f"crm-report versi {_teks(versi)}"
+    if commit:
+        teks += f" (commit {_teks(commit)[:10]})"
+    return teks
+
+
 def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
-    """Provenance lines for the "Tentang laporan ini" block and the short footer line."""
+    """Provenance lines for the "Tentang laporan ini" block and its "Dibuat dengan" line."""
     from crmlib import __version__
 
     prov = dict(provenance or {})
@@ -261,9 +294,7 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
                 baris.append({"label": label, "nilai": kode(_teks(sha))})
             continue
         label = teks_data(_LABEL_JEJAK.get(kunci, str(kunci).replace("_", " ").capitalize()))
-        if kunci == "git_commit":
-            teks = kode(_teks(nilai))
-        elif kunci in _WAKTU:
+        if kunci in _WAKTU:
             teks = teks_data(_waktu(nilai))
         elif isinstance(nilai, list | tuple):
             teks = teks_data(", ".join(_teks(v) for v in nilai))
@@ -272,17 +303,7 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
         else:
             teks = teks_data(_teks(nilai))
         baris.append({"label": label, "nilai": teks})
-
-    singkat = []
-    if prov.get("per_tanggal"):
-        singkat.append(f"data per {_waktu(prov['per_tanggal'])}")
-    dibangun = next((prov[k] for k in _WAKTU[1:] if prov.get(k)), None)
-    if dibangun:
-        singkat.append(f"dibangun {_waktu(dibangun)}")
-    singkat.append(f"crmlib {_teks(prov['crmlib_version'])}")
-    if prov.get("git_commit"):
-        singkat.append(f"commit {_teks(prov['git_commit'])[:10]}")
-    return baris, teks_data(" · ".join(singkat))
+    return baris, teks_data(dibuat_dengan(prov["crmlib_version"], prov.get("git_commit")))
 
 
 def _literal(nilai: Any) -> Any:
@@ -327,8 +348,8 @@ def build_front_matter(
     provenance : mapping, optional
         As built by :func:`crmlib.report.outputs.build_provenance` plus the build's
         additions: ``input`` (``[{name, sha256}]``; ``input_sha256`` as
-        ``{file: sha}`` also works), ``per_tanggal``, ``waktu_build`` (or
-        ``dibangun``), ``crmlib_version`` (defaults to the installed one),
+        ``{file: sha}`` also works), ``per_tanggal``, ``difinalkan_pada`` (a final
+        edition's finalize time), ``crmlib_version`` (defaults to the installed one),
         ``git_commit``; other scalar keys are listed under their own name.
         ``renderer`` (set at render time), ``periode``, ``parameter``, ``baris``,
         ``kolom_dibuang`` and ``catatan`` are left to metrics.json.
@@ -349,7 +370,7 @@ def build_front_matter(
     kota = _nama_kota(params)
     kertas = _kertas(params)
     tempat_tanggal = _tempat_tanggal(params, tahun, bulan)
-    tentang, singkat = _tentang(provenance or {})
+    tentang, dibuat = _tentang(provenance or {})
     judul = _teks(params.get("judul") or JUDUL_BAKU)
     # Metadata values are Markdown to pandoc and Quarto: parameters are literal text,
     # the foreword is narrative (emphasis only; crmlib.report.escape).
@@ -366,10 +387,24 @@ def build_front_matter(
         "penandatangan": _literal(_penandatangan(params.get("penandatangan"))),
         "kertas": kertas,
         "tentang": tentang,
-        "tentang-singkat": singkat,
+        "dibuat-dengan": dibuat,
         "tautan": {k: str(v) for k, v in (links or {}).items() if k in TAUTAN and v},
+        "waktu-dokumen": document_time(periode, provenance or {}),
     }
     return meta
+
+
+def document_time(periode: str, provenance: Mapping[str, Any]) -> str:
+    """The date a month's documents carry (PDF dates, workbook dates), ISO: never the clock.
+
+    A final edition's finalize time; otherwise the data's ``per_tanggal``; otherwise
+    the first moment after the period. Naive values are Jakarta time.
+    """
+    for key in ("difinalkan_pada", "per_tanggal"):
+        if provenance.get(key):
+            return datetime.fromisoformat(str(provenance[key]).replace(" ", "T")).isoformat()
+    tahun, bulan = parse_periode(periode)
+    return datetime(tahun + bulan // 12, bulan % 12 + 1, 1).isoformat()
 
 
 def _kata_pengantar(
@@ -466,12 +501,38 @@ def dump_front_matter(meta: Mapping[str, Any]) -> str:
     return f"---\n{teks}---\n"
 
 
-def inject_front_matter(ipynb_path: Path | str, meta: Mapping[str, Any]) -> None:
-    """Merge ``meta`` into the notebook's front-matter cell, in place.
+def merge_front_matter(
+    notebook: dict[str, Any], meta: Mapping[str, Any], asal: str = "notebook"
+) -> None:
+    """Merge ``meta`` into the front-matter cell of the loaded ``notebook``, in place.
 
     The first cell must be a raw cell with YAML front matter; if it is not, a new
     one is inserted at the top. Mappings are merged key by key (``meta`` wins),
-    other values are replaced. The notebook is rewritten atomically.
+    other values are replaced.
+
+    Raises
+    ------
+    RenderError
+        If the notebook's front matter is not valid YAML (``asal`` names the notebook).
+    """
+    cells = notebook.setdefault("cells", [])
+    if cells and cells[0].get("cell_type") == "raw" and _adalah_front_matter(_sumber(cells[0])):
+        cell = cells[0]
+        lama = _baca_yaml(_sumber(cell), asal)
+    else:
+        cell = {"cell_type": "raw", "metadata": {}, "source": []}
+        if (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) >= (4, 5):
+            cell["id"] = "front-matter"
+        cells.insert(0, cell)
+        lama = {}
+    cell["source"] = dump_front_matter(_gabung(lama, meta)).splitlines(keepends=True)
+
+
+def inject_front_matter(ipynb_path: Path | str, meta: Mapping[str, Any]) -> None:
+    """Merge ``meta`` into the front matter of the notebook file at ``ipynb_path``.
+
+    :func:`merge_front_matter` on the file, rewritten atomically through
+    :func:`crmlib.report.ipynb.write_notebook`.
 
     Parameters
     ----------
@@ -483,28 +544,19 @@ def inject_front_matter(ipynb_path: Path | str, meta: Mapping[str, Any]) -> None
     Raises
     ------
     RenderError
-        If the notebook cannot be read or its front matter is not valid YAML.
+        If the notebook cannot be read, its front matter is not valid YAML, or it
+        is not a valid nbformat 4 notebook.
     """
     path = Path(ipynb_path)
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise RenderError(f"Notebook {path} tidak dapat dibaca: {e}") from None
-    cells = nb.setdefault("cells", [])
-    if cells and cells[0].get("cell_type") == "raw" and _adalah_front_matter(_sumber(cells[0])):
-        cell = cells[0]
-        lama = _baca_yaml(_sumber(cell), str(path))
-    else:
-        cell = {"cell_type": "raw", "metadata": {}, "source": []}
-        if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5):
-            cell["id"] = "front-matter"
-        cells.insert(0, cell)
-        lama = {}
-    teks = dump_front_matter(_gabung(lama, meta))
-    cell["source"] = teks.splitlines(keepends=True)
-    sementara = path.with_name(f".{path.name}.tmp")
-    sementara.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(sementara, path)
+    merge_front_matter(nb, meta, str(path))
+    write_notebook(nb, path)
 
 
+# The front-matter key of a final edition's PDF standard (e.g. ``a-3a``): Quarto (>= 1.9)
+# reads it and passes it to Typst, and the embedded renderer reads the same key.
+PDF_STANDARD_KEY = "pdf-standard"
 DRAFT_FRONT_MATTER = {"draf": True}

@@ -9,6 +9,7 @@ Every function returns Markdown (an IPython ``Markdown`` object, or text with
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -281,4 +282,8 @@ def lembar_tahunan(lt: LaporanTahunan) -> list[Sheet]:
 
 def write_tabel_tahunan(lt: LaporanTahunan, path: Path | str) -> Path:
     """``output/<YYYY>/tabel.xlsx``: the annual report's tables for Excel (see :func:`lembar_tahunan`)."""
-    return write_workbook(lembar_tahunan(lt), path, f"Tabel Laporan Tahunan CRM {lt.tahun}")
+    # Dated by its year's end (the first moment after it), never by the clock.
+    akhir = dt.datetime(int(lt.tahun) + 1, 1, 1)
+    return write_workbook(
+        lembar_tahunan(lt), path, f"Tabel Laporan Tahunan CRM {lt.tahun}", created=akhir
+    )

@@ -288,7 +288,10 @@ def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
     always written as text, never as a formula (``=HYPERLINK(...)`` in a category
     stays those characters).
     """
-    created = m.per_tanggal.to_pydatetime() if m.per_tanggal is not None else None
+    if m.per_tanggal is not None:
+        created = m.per_tanggal.to_pydatetime()
+    else:  # no as-of time: the first moment after the period (never the clock)
+        created = (pd.Period(m.periode, "M") + 1).to_timestamp().to_pydatetime()
     title = f"Tabel Laporan Bulanan CRM {m.kota} {m.periode}"
     return write_workbook(_sheets(m), path, title, created)
 
@@ -307,8 +310,9 @@ def write_workbook(
     title : str
         The workbook's document title.
     created : datetime, optional
-        The document's creation date; from the data, not the clock, so that
-        rebuilding the same data changes nothing.
+        The document's creation (and modification) date and the date of every part
+        of the file, naive Jakarta time; from the data, not the clock, so that
+        rebuilding the same data changes nothing. Without one, 1 January 2000.
 
     Returns
     -------
@@ -348,8 +352,43 @@ def write_workbook(
                 elif isinstance(cell.value, float):
                     cell.number_format = _FMT_3
         ws.freeze_panes = "A2"
-    if created is not None:
-        wb.properties.created = created
+    created = created or _NO_DATE
+    # openpyxl would stamp the modification date (and the zip its parts) with the clock.
+    # The document dates are UTC; ``created`` is Jakarta wall time (UTC+7, no DST).
+    utc = created - dt.timedelta(hours=7)
+    wb.properties.created = wb.properties.modified = utc
     wb.properties.creator = f"crmlib {crmlib.__version__}"
     wb.properties.title = title
-    return _atomic_write(Path(path), lambda tmp: wb.save(tmp))
+
+    def write(tmp: Path) -> None:
+        from openpyxl.xml.functions import tostring
+
+        wb.save(tmp)  # stamps the modification date with the clock: put back below
+        wb.properties.modified = utc
+        _rezip(tmp, created, {"docProps/core.xml": tostring(wb.properties.to_tree())})
+
+    return _atomic_write(Path(path), write)
+
+
+_NO_DATE = dt.datetime(2000, 1, 1)
+
+
+def _rezip(path: Path, when: dt.datetime, replace: dict[str, bytes]) -> None:
+    """Rewrite a zip with every part dated ``when`` and stored uncompressed; parts in ``replace`` replaced.
+
+    Same parts in, same bytes out on any machine: no clock, no time zone, and no
+    dependence on the zlib the Python at hand was built with (zlib and zlib-ng
+    deflate the same bytes differently). A workbook of the report is under 100 kB
+    either way.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = [(i.filename, replace.get(i.filename) or z.read(i)) for i in z.infolist()]
+    stamp = when.timetuple()[:6]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3  # Unix, wherever it is written
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
