@@ -12,6 +12,7 @@ from pathlib import Path
 from crmlib.errors import ParamsError
 
 NOTEBOOK = Path("notebooks") / "laporan_bulanan.ipynb"
+CACHE_DIR = ".crm-report-cache"
 
 
 @dataclass
@@ -29,6 +30,11 @@ class Project:
     def output_dir(self) -> Path:
         """``output/``."""
         return self.root / "output"
+
+    @property
+    def cache_dir(self) -> Path:
+        """``.crm-report-cache/``: this machine's caches (file hashes), never published."""
+        return self.root / CACHE_DIR
 
     @property
     def notebook(self) -> Path:

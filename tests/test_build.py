@@ -98,6 +98,10 @@ def test_month_outputs_published(built_template):
         assert (month / name).is_file(), name
     assert (built_template / "output" / "index.html").is_file()
     assert not [p for p in (built_template / "output").iterdir() if _is_temporary(p)]
+    # The kernel took the month the build had read and computed (crmlib.report.handoff),
+    # and nothing of the hand-over is published.
+    assert "bulan diserahkan ke notebook: dipakai" in (month / "build.log").read_text()
+    assert not [p for p in month.rglob(".*")]
     data = json.loads((month / "metrics.json").read_text())
     assert data["total_laporan"] == 508
     prov = data["provenance"]

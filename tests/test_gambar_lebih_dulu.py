@@ -23,6 +23,7 @@ from crmlib.render.execute import _run_in_kernel, _warm, execute_notebook, shutd
 from crmlib.report import charts
 from crmlib.report import figures as report_figures
 from crmlib.report.figures import GRAFIK_DIR, GRAFIK_NOTEBOOK, GRAFIK_SIAP_DIR, gambar_lebih_dulu
+from crmlib.report.handoff import handoff_key, handoff_taken, write_handoff
 from crmlib.report.laporan import (
     compute_month,
     laporan_dari,
@@ -144,7 +145,9 @@ def _forget_drawn_charts_in_kernel() -> None:
 
 
 @pytest.mark.e2e
-def test_the_kernel_takes_the_builds_charts_and_would_draw_the_same_bytes(tmp_path, drawn):
+def test_the_kernel_takes_the_builds_month_and_charts_and_would_draw_the_same_bytes(
+    tmp_path, drawn
+):
     project = Project(ROOT)
     params = load_params(project.params_dir, PERIODE)
     ref = load_reference()
@@ -181,12 +184,28 @@ def test_the_kernel_takes_the_builds_charts_and_would_draw_the_same_bytes(tmp_pa
         siap.mkdir()
         for name, png in ahead.items():
             (siap / name).write_bytes(png + b"diambil")
+        # The month itself handed over as the build hands it, its row counts marked: the
+        # kernel shows what it was handed, it does not read and compute the month again.
+        marked = replace(month, counts={s: {**c, "read": 9999} for s, c in month.counts.items()})
+        key = handoff_key(
+            PERIODE,
+            data,
+            params.get("per_tanggal"),
+            params.get("kota"),
+            params.get("metrik"),
+            params.get("izinkan_kosong"),
+        )
+        write_handoff(dirs["diambil"], key, marked, metrics)
         taken = _execute(dirs["diambil"], parameters)
         assert len(taken) == len(NAMES)
         assert all(png.endswith(b"diambil") for png in taken.values())
+        assert handoff_taken(dirs["diambil"]) is True
+        assert "dibaca 9.999" in (dirs["diambil"] / "laporan.ipynb").read_text(encoding="utf-8")
 
-        # The kernel drawing everything itself gives the very same bytes.
+        # The kernel drawing everything itself gives the very same bytes; given no month,
+        # it reads and computes the month itself.
         _forget_drawn_charts_in_kernel()
         assert set(_execute(dirs["sendiri"], parameters).values()) == set(ahead.values())
+        assert "dibaca 508" in (dirs["sendiri"] / "laporan.ipynb").read_text(encoding="utf-8")
     finally:
         shutdown_warm_kernel()

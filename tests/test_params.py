@@ -187,7 +187,7 @@ def _schema_keys(model, prefix=""):
 
 
 def test_every_key_has_a_description_and_is_in_docs_parameter_md():
-    from crmlib.data.params import Params
+    from crmlib.data.schema import Params
 
     doc = (ROOT / "docs" / "parameter.md").read_text(encoding="utf-8")
     for key, info in _schema_keys(Params):

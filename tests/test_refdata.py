@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from crmlib.data.refdata import REFERENCE_DIR, STATUSES, load_reference
+from crmlib.data.refdata import REFERENCE_DIR, STATUSES, load_reference, status_labels
 from crmlib.errors import ReferenceDataError
 
 
@@ -57,6 +57,12 @@ def test_unit_aliases(ref, raw, expected):
 def test_kecamatan_and_kelurahan_of_same_name_stay_distinct(ref):
     assert ref.canonical_ukpd("KECAMATAN CIPAYUNG") == "KECAMATAN CIPAYUNG"
     assert ref.canonical_ukpd("KELURAHAN CIPAYUNG") == "KELURAHAN CIPAYUNG"
+
+
+def test_status_labels_alone_are_the_reference_tables(ref):
+    # What the archive's status legend reads without building the tables (and pandas).
+    assert status_labels() == ref.status_labels
+    assert list(status_labels()) == list(ref.status_labels)
 
 
 def test_status_and_channel_aliases(ref):

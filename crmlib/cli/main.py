@@ -18,7 +18,6 @@ import json
 import os
 import re
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -251,6 +250,7 @@ def build(
                 on_event=progress.event,
                 wait=tunggu,
                 command=command,
+                warm_after=bool(all_months or years),  # an annual report may follow
             )
         _echo(progress.summary(results))
     _build_annual(project, years, todo, results, all_months, renderer, force, tunggu)
@@ -625,6 +625,8 @@ def main(argv: list[str] | None = None) -> int:
 def _internal_error(exc: Exception, debug: bool) -> int:
     """Report a bug in one line (the traceback only with --debug); call from an except block."""
     if debug:
+        import traceback  # only here: it would cost every command's start-up
+
         traceback.print_exc()
     _echo_err(
         f"Kesalahan internal: {type(exc).__name__}: {exc}\n"

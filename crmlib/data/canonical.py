@@ -34,13 +34,13 @@ from typing import Any
 
 import pandas as pd
 
-from crmlib.data.contract import KOORDINASI_COLUMNS, LAPORAN_COLUMNS
+from crmlib.data.contract import CANONICAL_FOLDER, KOORDINASI_COLUMNS, LAPORAN_COLUMNS
 from crmlib.errors import InputDataError, Problem
 
 __all__ = ["FOLDER", "RECORD", "reading_record", "with_record", "write_canonical"]
 
 #: The canonical folder's name inside a month being built and inside an edition.
-FOLDER = "masukan"
+FOLDER = CANONICAL_FOLDER
 #: How the export was read (provenance of the canonical tables).
 RECORD = "sumber.json"
 _FORMAT = "crm-report/masukan-kanonik/1"

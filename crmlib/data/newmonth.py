@@ -5,7 +5,7 @@ the data (read and validated like ``build`` does) and the file about to be
 written (parsed back and validated against the params schema, including the
 budget year's DPA number). Values are serialised by PyYAML, so a data path such
 as ``data/Juni #2`` survives; every per-month key is listed with its one-line
-description from :class:`crmlib.data.params.Params`. ``--force`` keeps the old file
+description from :class:`crmlib.data.schema.Params`. ``--force`` keeps the old file
 as ``<YYYY-MM>.yaml.bak-<YYYYMMDD-HHMMSS>``.
 """
 
@@ -20,13 +20,13 @@ import yaml
 
 from crmlib.data.params import (
     DEFAULT_FILE,
-    Params,
     load_defaults,
     merge_month,
     resolve_budget_year,
-    validate_params,
 )
 from crmlib.data.periode import next_periode
+from crmlib.data.schema import Params, validate_params
+from crmlib.data.yamlio import load_yaml
 from crmlib.errors import ParamsError
 
 # Keys that change every month, in the order the file lists them. A key without a
@@ -157,7 +157,7 @@ def _check_written(
     text: str, data_text: str, defaults: dict, periode: str, params_dir: Path, path: Path
 ) -> None:
     """Refuse a month file that would not load back exactly as the build will load it."""
-    written = validate_params(yaml.safe_load(text), text, str(path))
+    written = validate_params(load_yaml(text), text, str(path))
     if written.get("data") != data_text:
         raise ParamsError(f"{path}: lokasi data '{data_text}' tidak dapat ditulis apa adanya.")
     merge_month(defaults, written, periode, params_dir, path)

@@ -6,351 +6,91 @@ as-of timestamp, report date, the month's kendala/saran/catatan). Month values
 override defaults (dictionaries are merged key by key).
 
 Every key has a declared type and an Indonesian description in the pydantic
-schema below (:class:`Params`); ``docs/parameter.md`` documents them for the
-analyst and ``crm-report new-month`` writes the descriptions as comments. A wrong
+schema (:class:`crmlib.data.schema.Params`); ``docs/parameter.md`` documents them for
+the analyst and ``crm-report new-month`` writes the descriptions as comments. A wrong
 type is refused with the file, the line (from the YAML node marks) and a fix;
 an unknown key with the closest known key suggested, so a typo never silently
-drops a setting.
+drops a setting. Each file is parsed (libyaml) and validated once per process.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import difflib
 from pathlib import Path
-from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from crmlib.data.periode import PERIODE_RE
+from crmlib.data.yamlio import load_yaml
 from crmlib.errors import ParamsError
 
 DEFAULT_FILE = "_default.yaml"
 KERTAS = ("a4", "f4")
 
 
-def _as_text(value: Any) -> Any:
-    """YAML reads 2022-07-11 as a date and 370 as a number: both are fine as text."""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return value  # "true" is not text anyone meant: refused below
-    if isinstance(value, int | float):
-        return str(value)
-    return value
+# --------------------------------------------------------------------------- files
 
 
-Text = Annotated[str, BeforeValidator(_as_text)]
-Whole = Annotated[int, Field(strict=True)]
-Number = Annotated[float, Field(strict=True)]
-
-
-class _Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Identitas(_Schema):
-    """Identity block on the report's cover, in the official order."""
-
-    unit_kerja: Text | None = Field(None, description="Unit/Satuan Kerja penyusun laporan.")
-    pengguna_anggaran: Text | None = Field(None, description="Pengguna Anggaran (jabatan).")
-    kuasa_pengguna_anggaran: Text | None = Field(
-        None, description="Kuasa Pengguna Anggaran (jabatan)."
-    )
-    program: Text | None = Field(None, description="Nama program anggaran.")
-    kegiatan: Text | None = Field(None, description="Nama kegiatan anggaran.")
-    dpa_nomor: dict[int, Text] | Text | None = Field(
-        None,
-        description="Nomor DPA-SKPD per tahun anggaran, mis. 2022: 370/P-DPA/2022 "
-        "(di _default.yaml wajib per tahun).",
-    )
-    tahun_anggaran: Text | None = Field(
-        None, description="Tahun anggaran; kosong = tahun periode laporan."
-    )
-
-
-class Penandatangan(_Schema):
-    """Signatory of the report."""
-
-    jabatan: list[Text] | None = Field(None, description="Jabatan, satu baris per butir.")
-    nama: Text | None = Field(None, description="Nama lengkap penandatangan.")
-    nip: Text | None = Field(None, description="NIP (18 digit; tulis dalam tanda kutip).")
-
-
-class Metrik(_Schema):
-    """Metric settings (data contract §3)."""
-
-    batas_respon_jam: Number | None = Field(None, gt=0, description="Batas waktu respon (jam).")
-    top_n: Whole | None = Field(None, gt=0, description="Jumlah UKPD/kategori terbanyak.")
-    peringkat_n: Whole | None = Field(
-        None, gt=0, description="Jumlah kelurahan tercepat/terlambat."
-    )
-    ambang_ditolak: Whole | None = Field(
-        None, gt=0, description="TL ditolak sekian kali atau lebih akan didaftar."
-    )
-    langkah_jam: Number | None = Field(
-        None, gt=0, description="TL terlambat: satu langkah penalti per sekian jam."
-    )
-    penalti_per_langkah: Number | None = Field(
-        None, ge=0, description="Pengurang nilai TL per langkah keterlambatan."
-    )
-
-
-class Edisi(_Schema):
-    """Final editions: who finalizes, and whose signatures are trusted (``_default.yaml`` only)."""
-
-    difinalkan_oleh: Text | None = Field(
-        None,
-        description='Yang memfinalkan, sebagai jabatan (mis. "Kasubbag Pelayanan Publik"); '
-        "--oleh menimpanya. Tanpa e-mail.",
-    )
-    akar_terpercaya: Text | None = Field(
-        None,
-        description="Berkas PEM atau folder sertifikat CA terpercaya untuk tanda tangan "
-        "(mis. sertifikat/bsre/ berisi Root CA dan CA BSrE), relatif terhadap folder proyek.",
-    )
+# Params files by (path, text), parsed and validated: each file is parsed once per process
+# and validated once, however many months read ``_default.yaml`` (a no-change
+# ``build --all`` of 12 months parsed it 23 times). Keyed by the text read each time, so an
+# edit is always seen.
+_PARSED: dict[tuple[str, str], dict] = {}
+_VALID: dict[tuple[str, str], dict] = {}
+_CACHE_MAX = 256
 
 
 # Keys that only _default.yaml may set (about the project, not one month's report).
 DEFAULT_ONLY = ("edisi",)
 
 
-class Params(_Schema):
-    """Every key of ``_default.yaml`` and ``<YYYY-MM>.yaml`` (all optional per file)."""
-
-    periode: Text | None = Field(
-        None, description="Bulan laporan YYYY-MM (sama dengan nama berkas)."
-    )
-    kota: Text | None = Field(None, description="Kode kota, folder di crmlib/data/reference/kota/.")
-    judul: Text | None = Field(None, description="Judul di sampul laporan.")
-    data: Text | None = Field(
-        None, description="Lokasi data ekspor CRM bulan ini (.xlsx atau folder CSV)."
-    )
-    per_tanggal: Text | None = Field(
-        None, description='Waktu ekspor data CRM, "YYYY-MM-DD HH:MM" (dasar status "per tanggal").'
-    )
-    tanggal_laporan: Text | None = Field(
-        None, description='Tanggal penandatanganan, "YYYY-MM-DD"; kosong = bulan berikutnya.'
-    )
-    tempat: Text | None = Field(None, description="Tempat di atas tanda tangan, mis. Jakarta.")
-    kertas: Literal["a4", "f4"] | None = Field(None, description="Ukuran kertas PDF: a4 atau f4.")
-    izinkan_kosong: bool | None = Field(
-        None, description="true = bulan ini memang tanpa laporan; data kosong diterima."
-    )
-    identitas: Identitas | None = Field(None, description="Blok identitas di sampul.")
-    penandatangan: Penandatangan | None = Field(None, description="Penandatangan laporan.")
-    metrik: Metrik | None = Field(None, description="Pengaturan perhitungan metrik.")
-    kata_pengantar: list[Text] | Text | None = Field(
-        None, description="Paragraf KATA PENGANTAR ({tahun}, {bulan}, {kota} diisi otomatis)."
-    )
-    kendala: list[Text] | None = Field(
-        None, description="Kendala bulan ini, satu butir per kendala."
-    )
-    saran: list[Text] | None = Field(None, description="Saran bulan ini, satu butir per saran.")
-    catatan: Text | None = Field(
-        None, description="Catatan khusus bulan ini (satu paragraf; Markdown ringan)."
-    )
-    sel_timeout_detik: Whole | None = Field(
-        None, gt=0, description="Batas waktu per sel notebook (detik)."
-    )
-    edisi: Edisi | None = Field(
-        None, description="Edisi final: yang memfinalkan dan akar terpercaya tanda tangan."
-    )
-
-    @field_validator("per_tanggal", "tanggal_laporan")
-    @classmethod
-    def _is_date(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                dt.datetime.fromisoformat(value)
-            except ValueError:
-                raise ValueError(f"{value!r} bukan tanggal; contoh: 2022-07-11 08:34") from None
-        return value
-
-    @field_validator("periode")
-    @classmethod
-    def _is_periode(cls, value: str | None) -> str | None:
-        if value is not None and not PERIODE_RE.match(value):
-            raise ValueError(f"{value!r} bukan bulan; gunakan YYYY-MM, misalnya 2022-06")
-        return value
-
-
-# --------------------------------------------------------------------------- messages
-
-
-def _suggest(key: str, known: list[str]) -> str:
-    hits = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    return (
-        f" Mungkin maksudnya '{hits[0]}'?" if hits else f" Kunci yang dikenal: {', '.join(known)}."
-    )
-
-
-def _node_at(root: yaml.Node | None, loc: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
-    """The value node at ``loc`` and, for a mapping entry, its key node."""
-    node, key_node = root, None
-    for part in loc:
-        key_node = None
-        if isinstance(node, yaml.MappingNode):
-            hit = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
-            if hit is None:
-                return node, None
-            key_node, node = hit
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                return node, None
-            node = node.value[part]
-        else:
-            return node, key_node
-    return node, key_node
-
-
-def _schema_at(loc: tuple) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Params
-    for part in loc:
-        field = model.model_fields.get(str(part)) if model else None
-        if field is None:
-            return None
-        inner = [a for a in getattr(field.annotation, "__args__", ()) if isinstance(a, type)]
-        model = next((a for a in inner if issubclass(a, BaseModel)), None)
-    return model
-
-
-def _explain(err: dict, name: str) -> str:
-    """One Indonesian sentence with a fix for one pydantic error."""
-    kind, value = err["type"], err.get("input")
-    if "[key]" in err["loc"]:
-        return f"kunci '{value}' di '{name.rsplit('.', 1)[0]}' harus tahun, misalnya 2023"
-    if kind == "string_type" and isinstance(value, dict):
-        if isinstance(err["loc"][-1], int):  # a list item
-            return (
-                f"{name} berisi tanda titik dua yang dibaca YAML sebagai pasangan kunci: nilai; "
-                "beri tanda kutip pada baris itu atau hapus titik duanya"
-            )
-        return (
-            f"'{name}' berisi tanda titik dua yang dibaca YAML sebagai pasangan kunci: nilai; "
-            "beri tanda kutip pada nilainya"
-        )
-    if kind == "string_type" and value is None:
-        return f"{name} kosong; isi teksnya atau hapus baris itu"
-    if kind in ("string_type", "union_tag_invalid") and isinstance(value, list):
-        return f"'{name}' harus teks, bukan daftar; tulis sebagai satu baris teks"
-    if kind in ("string_type",):
-        return f"'{name}' harus teks (nilai: {value!r}); tulis di antara tanda kutip"
-    if kind in ("list_type",):
-        return f"'{name}' harus berupa daftar (list): setiap butir di baris sendiri diawali '- '"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"'{name}' harus bilangan bulat (nilai: {value!r}); tulis angka tanpa tanda kutip, misalnya 5"
-    if kind in ("float_type", "float_parsing"):
-        return f"'{name}' harus angka (nilai: {value!r}); tulis angka tanpa tanda kutip, misalnya 6"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"'{name}' harus true atau false (nilai: {value!r})"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"'{name}' harus berisi daftar kunci: nilai (mapping) di baris-baris berikutnya, menjorok ke dalam"
-    if kind == "literal_error":
-        return f"{name} {value!r} tidak dikenal; pilih a4 atau f4"
-    if kind == "greater_than":
-        return f"'{name}' harus lebih dari 0 (nilai: {value!r})"
-    if kind == "greater_than_equal":
-        return f"'{name}' tidak boleh negatif (nilai: {value!r})"
-    if kind == "value_error":
-        return f"'{name}' = {err['msg'].removeprefix('Value error, ')}"
-    return f"'{name}': {err['msg']} (nilai: {value!r})"
-
-
-def _format_error(err: dict, root: yaml.Node | None, file: str) -> str:
-    loc = _clean_loc(err["loc"])
-    name = ""
-    for part in loc:
-        name += f" butir {part + 1}" if isinstance(part, int) else (f".{part}" if name else part)
-    node, key_node = _node_at(root, loc)
-    where = key_node if err["type"] == "extra_forbidden" else (node or key_node)
-    line = f", baris {where.start_mark.line + 1}" if where is not None else ""
-    if err["type"] == "extra_forbidden":
-        model = _schema_at(loc[:-1])
-        known = list(model.model_fields) if model else []
-        return f"{file}{line}: kunci '{name}' tidak dikenal.{_suggest(str(loc[-1]), known)}"
-    return f"{file}{line}: {_explain(err, name)}."
-
-
-def _pick_error(errors: list[dict]) -> dict:
-    """Of a union's alternatives, the error that says the most about what was written."""
-
-    def rank(err: dict) -> tuple:
-        if "[key]" in err["loc"]:
-            return (0, 0)
-        if err["type"] == "extra_forbidden":
-            return (1, 0)
-        if err["type"] == "string_type" and isinstance(err.get("input"), dict):
-            return (2, -len(err["loc"]))
-        return (3, -len(err["loc"]))
-
-    return min(errors, key=rank)
-
-
-def validate_params(data: dict, text: str, file: str) -> dict:
-    """Validate one params file's content against :class:`Params`.
-
-    Parameters
-    ----------
-    data : dict
-        The file as ``yaml.safe_load`` read it.
-    text : str
-        The file's text (for line numbers).
-    file : str
-        The file as shown in messages.
-
-    Returns
-    -------
-    dict
-        Only the keys the file sets, with YAML dates and numbers turned into the
-        declared types.
-    """
+def _read_text(path: Path) -> str:
     try:
-        model = Params.model_validate(data)
-    except ValidationError as exc:
-        try:
-            root = yaml.compose(text)
-        except yaml.YAMLError:
-            root = None
-        err = _pick_error(exc.errors(include_url=False))
-        raise ParamsError(_format_error(err, root, file)) from None
-    return model.model_dump(exclude_unset=True)
-
-
-def _clean_loc(loc: tuple) -> tuple:
-    """The path of keys and list indexes (unions add their branch's type name, e.g.
-    ``list[str]`` or ``[key]``, which no params key looks like)."""
-    return tuple(p for p in loc if isinstance(p, int) or not ("[" in p or "(" in p))
-
-
-# --------------------------------------------------------------------------- files
-
-
-def read_yaml(path: Path) -> dict:
-    """Read and validate a params YAML file, with file and line for every mistake."""
-    try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ParamsError(f"Berkas parameter tidak ditemukan: {path}") from None
     except OSError as exc:
         raise ParamsError(f"Berkas parameter tidak dapat dibaca: {path} ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        hint = next((h for text, h in YAML_HINTS if text in problem), "")
-        raise ParamsError(f"{path}{where}: YAML tidak valid ({problem}){hint}.") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ParamsError(f"{path}: isi berkas harus berupa daftar kunci: nilai.")
-    return validate_params(data, text, str(path))
+
+
+def _parsed(path: Path, text: str) -> dict:
+    """The file's YAML as a mapping (``{}`` when empty), parsed once per text."""
+    key = (str(path), text)
+    if key not in _PARSED:
+        try:
+            data = load_yaml(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f", baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            hint = next((h for text, h in YAML_HINTS if text in problem), "")
+            raise ParamsError(f"{path}{where}: YAML tidak valid ({problem}){hint}.") from None
+        if data is not None and not isinstance(data, dict):
+            raise ParamsError(f"{path}: isi berkas harus berupa daftar kunci: nilai.")
+        if len(_PARSED) >= _CACHE_MAX:
+            _PARSED.clear()
+        _PARSED[key] = data or {}
+    return _PARSED[key]
+
+
+def read_raw(path: Path) -> dict:
+    """A params file's keys as written (parsed, not validated against the schema)."""
+    return copy.deepcopy(_parsed(path, _read_text(path)))
+
+
+def read_yaml(path: Path) -> dict:
+    """Read and validate a params YAML file, with file and line for every mistake."""
+    text = _read_text(path)
+    key = (str(path), text)
+    if key not in _VALID:
+        from crmlib.data.schema import validate_params  # pydantic: only when validating
+
+        valid = validate_params(_parsed(path, text), text, str(path))
+        if len(_VALID) >= _CACHE_MAX:
+            _VALID.clear()
+        _VALID[key] = valid
+    # A copy: callers merge and adjust what they get.
+    return copy.deepcopy(_VALID[key])
 
 
 # PyYAML's problem texts (English) and what the analyst should do about them.
@@ -465,6 +205,33 @@ def load_params(params_dir: Path | str, periode: str) -> dict:
     return merge_month(defaults, month, periode, params_dir, path)
 
 
+def raw_params(params_dir: Path | str, periode: str) -> dict:
+    """Defaults merged with the month file as written, without the schema.
+
+    What the up-to-date check of ``build`` and ``status`` fingerprints: the same merge
+    and budget-year choice as :func:`load_params`, without pydantic. A month whose files
+    are unchanged since it was built is as valid as it was then; a changed one is
+    rebuilt, and the build validates it.
+
+    Raises
+    ------
+    ParamsError
+        A file missing or not YAML, no ``data``, no DPA number for the budget year.
+    """
+    params_dir = Path(params_dir)
+    path = month_file(params_dir, periode)
+    # merge() copies what it takes: the parsed files are not copied first.
+    defaults = _parsed(params_dir / DEFAULT_FILE, _read_text(params_dir / DEFAULT_FILE))
+    params = merge(defaults, _parsed(path, _read_text(path)))
+    params["periode"] = periode
+    if not params.get("data"):
+        raise ParamsError(f"{path}: kunci 'data' (lokasi data CRM bulan ini) wajib diisi.")
+    try:
+        return resolve_budget_year(params, periode, params_dir / DEFAULT_FILE, path)
+    except (AttributeError, TypeError) as exc:  # not the schema's shapes: the build says which
+        raise ParamsError(f"{path}: parameter tidak valid ({exc}).") from None
+
+
 def merge_month(defaults: dict, month: dict, periode: str, params_dir: Path, path: Path) -> dict:
     """Defaults + one month's validated keys, with the month-level checks."""
     for key in DEFAULT_ONLY:
@@ -486,5 +253,5 @@ def merge_month(defaults: dict, month: dict, periode: str, params_dir: Path, pat
 
 def resolve_data_path(params: dict, root: Path) -> Path:
     """The month's data path, relative paths taken from the project root."""
-    data = Path(params["data"])
+    data = Path(str(params["data"]))
     return data if data.is_absolute() else Path(root) / data

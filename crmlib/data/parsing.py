@@ -33,15 +33,19 @@ def is_blank(series: pd.Series) -> pd.Series:
     return series.isna().to_numpy() | (as_text.fillna("") == "").to_numpy()
 
 
-def parse_datetimes(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def parse_datetimes(
+    series: pd.Series, blank: np.ndarray | None = None
+) -> tuple[pd.Series, np.ndarray]:
     """Parse ISO, day-first and native Excel datetimes.
+
+    ``blank`` is :func:`is_blank` of ``series`` when the caller has it already.
 
     Returns
     -------
     parsed : Series of datetime64[ns] (NaT where blank or invalid)
     invalid : bool array, True where a non-blank value could not be parsed
     """
-    blank = is_blank(series)
+    blank = is_blank(series) if blank is None else blank
     out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     todo = ~blank
     if not todo.any():
@@ -92,9 +96,14 @@ def _parse_text_datetimes(values: pd.Series, out: pd.Series, blank: np.ndarray):
     return out, invalid
 
 
-def parse_numbers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse numbers (decimal dot, or a lone decimal comma as Indonesian exports write it)."""
-    blank = is_blank(series)
+def parse_numbers(
+    series: pd.Series, blank: np.ndarray | None = None
+) -> tuple[pd.Series, np.ndarray]:
+    """Parse numbers (decimal dot, or a lone decimal comma as Indonesian exports write it).
+
+    ``blank`` is :func:`is_blank` of ``series`` when the caller has it already.
+    """
+    blank = is_blank(series) if blank is None else blank
     text = series.astype("string").str.strip().fillna("")
     # "67,5" -> "67.5", but "1,234.5" keeps its meaning.
     text = text.where(

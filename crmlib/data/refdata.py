@@ -13,12 +13,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
 from crmlib.data.contract import STATUSES
+from crmlib.data.yamlio import load_yaml
 from crmlib.errors import ReferenceDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 DEFAULT_KOTA = "jakarta-timur"
@@ -49,7 +53,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ReferenceDataError(
             f"Berkas data referensi tidak dapat dibaca: {path} ({exc})"
@@ -87,6 +91,8 @@ class Reference:
     _kanal_lookup: dict[str, str] = field(repr=False)
     _status_lookup: dict[str, str] = field(repr=False)
     _kategori_lookup: dict[str, str] = field(repr=False)
+    # Category -> its hours, filled on first use (every read asks once per category).
+    _kategori_max: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     # -- canonicalisation -------------------------------------------------
     def canonical_ukpd(self, raw: object) -> str | None:
@@ -108,8 +114,12 @@ class Reference:
 
     def max_waktu_tl_jam(self, kategori: str) -> float:
         """Default maximum follow-up hours of a category."""
-        hit = self.kategori.loc[self.kategori["kategori"] == kategori, "max_waktu_tl_jam"]
-        return float(hit.iloc[0]) if len(hit) else self.default_max_waktu_tl_jam
+        if not self._kategori_max:
+            for k, hours in zip(
+                self.kategori["kategori"], self.kategori["max_waktu_tl_jam"], strict=True
+            ):
+                self._kategori_max.setdefault(k, float(hours))  # the first row of a name counts
+        return self._kategori_max.get(kategori, self.default_max_waktu_tl_jam)
 
     # -- suggestions ------------------------------------------------------
     @staticmethod
@@ -195,6 +205,8 @@ def _city_dir(base: Path, kota: str) -> Path:
 
 def _load_ukpd(city_dir: Path) -> pd.DataFrame:
     """The city's units in official order; a missing column or a doubled unit refused."""
+    import pandas as pd
+
     ukpd_rows = _read_csv(city_dir / "ukpd.csv")
     ukpd = pd.DataFrame(ukpd_rows)
     missing = {"urutan", "ukpd", "tingkat", "nama", "kecamatan"} - set(ukpd.columns)
@@ -249,6 +261,8 @@ def _ukpd_spellings(
 
 def _load_kanal(base: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     """Channels in official order, and every code, description and alias -> code."""
+    import pandas as pd
+
     kanal_rows = _read_csv(base / "kanal.csv")
     kanal = pd.DataFrame(kanal_rows)[["kanal", "urutan", "keterangan"]]
     kanal["urutan"] = kanal["urutan"].astype(int)
@@ -283,6 +297,8 @@ def _load_status(base: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 def _load_kategori(base: Path) -> tuple[pd.DataFrame, float, dict[str, str]]:
     """Categories with their hours, the ``*`` default hours, and misspelling -> category."""
+    import pandas as pd
+
     kat_rows = _read_csv(base / "kategori.csv")
     kategori = pd.DataFrame(kat_rows)
     kategori["max_waktu_tl_jam"] = kategori["max_waktu_tl_jam"].astype(float)
@@ -310,6 +326,23 @@ def _load_headers(base: Path) -> tuple[dict[str, dict[str, str]], frozenset[str]
         header_alias[sheet] = mapping
     pelapor = frozenset(normalize_header(h) for h in headers.get("pelapor") or [])
     return header_alias, pelapor
+
+
+def city_identity(kota: str = DEFAULT_KOTA, reference_dir: Path | str | None = None) -> dict:
+    """The city's identity (``kota.yaml``: ``kota``, ``nama_resmi``, ``kantor_kota``) alone.
+
+    What the archive needs, without building the reference tables (and importing pandas).
+    """
+    city_dir = _city_dir(Path(reference_dir or REFERENCE_DIR).resolve(), kota)
+    return _read_yaml(city_dir / "kota.yaml")
+
+
+def status_labels(reference_dir: Path | str | None = None) -> dict[str, str]:
+    """Status -> label (``status.csv``) alone, without building the reference tables.
+
+    What the archive's status legend needs, without importing pandas.
+    """
+    return _load_status(Path(reference_dir or REFERENCE_DIR).resolve())[1]
 
 
 def load_reference(kota: str = DEFAULT_KOTA, reference_dir: Path | str | None = None) -> Reference:

@@ -9,100 +9,16 @@ that is not UTF-8 or has a broken row, a sheet with a header and no data.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from crmlib.data.locate import SHEETS, SheetSource, locate_sources, sha256_file
 from crmlib.data.parsing import is_blank
 from crmlib.errors import InputDataError, Problem
 
-SHEETS = ("laporan", "koordinasi")
-
-
-@dataclass
-class SheetSource:
-    """Where one sheet came from, as the user names it in messages."""
-
-    file: str
-    sheet: str | None
-    path: Path
-    delimiter: str = ","
-
-    def problem(self, message: str, **kwargs) -> Problem:
-        """A :class:`Problem` located in this sheet."""
-        return Problem(file=self.file, sheet=self.sheet, message=message, **kwargs)
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 hex digest of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def locate_sources(data: Path | str) -> dict[str, SheetSource]:
-    """Find the two sheets of a month's data path.
-
-    Parameters
-    ----------
-    data : path
-        An ``.xlsx`` file, or a folder with ``laporan.csv`` and ``koordinasi.csv``
-        (a folder holding a single ``.xlsx`` and no CSV is accepted too).
-    """
-    path = Path(data)
-    shown = str(data)
-    if not path.exists():
-        raise InputDataError(
-            [
-                Problem(
-                    file=shown,
-                    message="berkas atau folder data tidak ditemukan",
-                    expected="berkas .xlsx (sheet laporan & koordinasi) atau folder berisi "
-                    "laporan.csv dan koordinasi.csv",
-                )
-            ]
-        )
-    if path.is_dir():
-        # Sorted: a folder's listing order differs between file systems, and two names
-        # that differ only in case ("Laporan.csv", "laporan.csv") must resolve the same way.
-        files = sorted(path.iterdir())
-        csvs = {p.name.lower(): p for p in files if p.suffix.lower() == ".csv"}
-        xlsxs = [p for p in files if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")]
-        if not csvs and len(xlsxs) == 1:
-            return locate_sources(xlsxs[0])
-        problems = [
-            Problem(
-                file=str(Path(shown) / f"{s}.csv"),
-                message="berkas tidak ditemukan",
-                expected=f"{s}.csv (UTF-8, dipisah koma atau titik koma, baris judul di baris 1)",
-            )
-            for s in SHEETS
-            if f"{s}.csv" not in csvs
-        ]
-        if problems:
-            raise InputDataError(problems)
-        return {
-            s: SheetSource(str(Path(shown) / csvs[f"{s}.csv"].name), None, csvs[f"{s}.csv"])
-            for s in SHEETS
-        }
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return {s: SheetSource(shown, s, path) for s in SHEETS}
-    raise InputDataError(
-        [
-            Problem(
-                file=shown,
-                message="jenis berkas tidak didukung",
-                expected="berkas .xlsx atau folder berisi laporan.csv dan koordinasi.csv",
-            )
-        ]
-    )
+__all__ = ["SHEETS", "SheetSource", "header_only", "locate_sources", "read_raw", "sha256_file"]
 
 
 def read_raw(sources: dict[str, SheetSource]) -> dict[str, pd.DataFrame]:
@@ -272,8 +188,9 @@ def header_only(raws: dict[str, pd.DataFrame], sources: dict[str, SheetSource]) 
     """A sheet or CSV with a header row and not one row of data."""
     problems = []
     for sheet, raw in raws.items():
-        rows = len(raw) and ~np.logical_and.reduce([is_blank(raw[c]) for c in raw.columns])
-        if len(raw.columns) and not np.any(rows):
+        # Some cell of some row has a value: stops at the first column that has one.
+        has_data = any(not is_blank(raw[c]).all() for c in raw.columns)
+        if len(raw.columns) and not has_data:
             src = sources[sheet]
             problems.append(
                 src.problem(

@@ -57,6 +57,11 @@ class _Sheet:
     src: SheetSource
     shown: dict[str, str]
     problems: list[Problem]
+    blanks: dict[str, np.ndarray]  # per column: where a cell is blank (found once per sheet)
+
+    def blank(self, column: str) -> np.ndarray:
+        """Where ``column``'s cells are blank (:func:`crmlib.data.parsing.is_blank`)."""
+        return self.blanks[column]
 
     def bad(self, mask: np.ndarray, column: str, message: str, expected: str, values=None) -> None:
         """One problem per row where ``mask`` is True, showing the cell as written."""
@@ -143,19 +148,21 @@ def _non_empty_rows(
 ) -> _Sheet:
     """The rows with any value, numbered as the user sees them (the header is row 1)."""
     rows = pd.Series(np.arange(len(raw)) + 2, index=raw.index)
+    blanks = {c: is_blank(raw[c]) for c in raw.columns}
     empty_row = (
-        np.logical_and.reduce([is_blank(raw[c]) for c in raw.columns])
+        np.logical_and.reduce(list(blanks.values()))
         if len(raw.columns)
         else np.ones(len(raw), dtype=bool)
     )
-    return _Sheet(raw.loc[~empty_row], rows.loc[~empty_row], src, shown, problems)
+    kept = {c: b[~empty_row] for c, b in blanks.items()}
+    return _Sheet(raw.loc[~empty_row], rows.loc[~empty_row], src, shown, problems, kept)
 
 
 def _check_required(s: _Sheet, sheet: str) -> None:
     """A problem for every blank cell of a required column."""
     for col in REQUIRED[sheet]:
         if col in s.raw.columns:
-            blank = is_blank(s.raw[col])
+            blank = s.blank(col)
             if blank.any():
                 idx = s.raw.index[blank]
                 for i in idx:
@@ -175,7 +182,7 @@ def _canonical_ukpd(s: _Sheet, ref: Reference, out: pd.DataFrame) -> None:
     """Canonical unit names and their kecamatan; an unknown unit refused with suggestions."""
     # Units: map the distinct values once (exports repeat a handful of names).
     ukpd_raw = s.raw["ukpd"]
-    distinct = pd.unique(ukpd_raw[~is_blank(ukpd_raw)].astype(str))
+    distinct = pd.unique(ukpd_raw[~s.blank("ukpd")].astype(str))
     ukpd_map = {v: ref.canonical_ukpd(v) for v in distinct}
     out["ukpd"] = ukpd_raw.astype(str).map(ukpd_map)
     for v, canon in ukpd_map.items():
@@ -209,7 +216,7 @@ def _canonical_kanal_status(s: _Sheet, ref: Reference, out: pd.DataFrame) -> Non
         ),
     ):
         col_raw = s.raw[col]
-        distinct = pd.unique(col_raw[~is_blank(col_raw)].astype(str))
+        distinct = pd.unique(col_raw[~s.blank(col)].astype(str))
         cmap = {v: canon_fn(v) for v in distinct}
         out[col] = col_raw.astype(str).map(cmap)
         for v, canon in cmap.items():
@@ -226,19 +233,19 @@ def _canonical_kanal_status(s: _Sheet, ref: Reference, out: pd.DataFrame) -> Non
 def _kategori_rincian(s: _Sheet, ref: Reference, out: pd.DataFrame) -> None:
     """Categories with known misspellings corrected (an open set) and the complaint text."""
     kat_raw = s.raw["kategori"]
-    distinct = pd.unique(kat_raw[~is_blank(kat_raw)].astype(str))
+    distinct = pd.unique(kat_raw[~s.blank("kategori")].astype(str))
     kmap = {v: ref.canonical_kategori(v) for v in distinct}
     out["kategori"] = kat_raw.astype(str).map(kmap)
     rincian = s.raw["rincian_masalah"]
     text = rincian.astype("string").str.strip()
-    out["rincian_masalah"] = text.where(~is_blank(rincian)).astype("str")
+    out["rincian_masalah"] = text.where(~s.blank("rincian_masalah")).astype("str")
 
 
 def _datetimes(s: _Sheet, sheet: str, out: pd.DataFrame, notices: list[str] | None) -> None:
     """Parsed datetime columns; an unreadable one refused, offset conversions noticed."""
     src = s.src
     for col in DATETIME_COLUMNS[sheet]:
-        parsed, invalid = parse_datetimes(s.raw[col])
+        parsed, invalid = parse_datetimes(s.raw[col], s.blank(col))
         out[col] = parsed
         converted = int((has_offset(s.raw[col]) & ~invalid).sum())
         if converted and notices is not None:
@@ -258,7 +265,7 @@ def _datetimes(s: _Sheet, sheet: str, out: pd.DataFrame, notices: list[str] | No
 
 def _max_waktu_tl_jam(s: _Sheet, ref: Reference, out: pd.DataFrame) -> None:
     """Maximum follow-up hours, > 0; blank -> the category's default."""
-    max_jam, invalid = parse_numbers(s.raw["max_waktu_tl_jam"])
+    max_jam, invalid = parse_numbers(s.raw["max_waktu_tl_jam"], s.blank("max_waktu_tl_jam"))
     s.bad(invalid, "max_waktu_tl_jam", "bukan angka", "jumlah jam, misalnya 48")
     neg = (max_jam <= 0).to_numpy()
     s.bad(neg, "max_waktu_tl_jam", "waktu maksimal TL harus lebih dari 0", "jumlah jam > 0")
@@ -270,7 +277,7 @@ def _max_waktu_tl_jam(s: _Sheet, ref: Reference, out: pd.DataFrame) -> None:
 
 def _jumlah_tl_ditolak(s: _Sheet, out: pd.DataFrame) -> None:
     """Rejected follow-ups: a whole number ≥ 0; blank -> 0."""
-    ditolak, invalid = parse_numbers(s.raw["jumlah_tl_ditolak"])
+    ditolak, invalid = parse_numbers(s.raw["jumlah_tl_ditolak"], s.blank("jumlah_tl_ditolak"))
     s.bad(invalid, "jumlah_tl_ditolak", "bukan angka", "bilangan bulat ≥ 0")
     notint = (ditolak.notna() & (ditolak != ditolak.round())).to_numpy()
     s.bad(notint, "jumlah_tl_ditolak", "bukan bilangan bulat", "bilangan bulat ≥ 0")
@@ -281,7 +288,7 @@ def _jumlah_tl_ditolak(s: _Sheet, out: pd.DataFrame) -> None:
 
 def _nilai_tl(s: _Sheet, out: pd.DataFrame) -> None:
     """Follow-up score, 0–100; blank stays missing."""
-    nilai, invalid = parse_numbers(s.raw["nilai_tl"])
+    nilai, invalid = parse_numbers(s.raw["nilai_tl"], s.blank("nilai_tl"))
     s.bad(invalid, "nilai_tl", "bukan angka", "angka 0–100")
     outside = ((nilai < 0) | (nilai > 100)).to_numpy()
     s.bad(outside, "nilai_tl", "di luar rentang 0–100", "angka 0–100")

@@ -41,12 +41,14 @@ and follow-up times, ``nilai_tl``, capaian), ``rankings`` (top-N lists and the
 kelurahan time rankings), ``lists`` (rejected follow-ups, scores below 100),
 ``series`` (per channel, per day), ``per_ukpd`` (every figure per unit), ``month``
 (:class:`Metrics` and :func:`compute_all`) and ``_helpers`` (the shared primitives:
-column checks, value codes, whole-second times).
+column checks, value codes, whole-second times). :func:`persen` is the data contract's
+(``crmlib.data.contract``, standard library only, so the archive needs no pandas for it),
+re-exported here.
 """
 
 from __future__ import annotations
 
-from crmlib.data.contract import KOORDINASI_COLUMNS, LAPORAN_COLUMNS, STATUSES
+from crmlib.data.contract import KOORDINASI_COLUMNS, LAPORAN_COLUMNS, STATUSES, persen
 from crmlib.metrics.lists import (
     NILAI_COLUMNS,
     TL_DITOLAK_COLUMNS,
@@ -70,7 +72,6 @@ from crmlib.metrics.times import (
     compute_respon,
     compute_waktu_respon_jam,
     compute_waktu_tl_jam,
-    persen,
 )
 
 __all__ = [

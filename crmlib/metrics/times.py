@@ -19,24 +19,6 @@ def _respon_split(respon_sec: np.ndarray, batas_jam: float) -> dict[str, Any]:
     return {"batas_jam": batas_jam, "tepat_waktu": tepat, "terlambat": len(respon_sec) - tepat}
 
 
-def persen(bagian: int, total: int) -> float | None:
-    """Share of the month's reports, in percent (e.g. responded on time).
-
-    Parameters
-    ----------
-    bagian : int
-        Reports in the share, e.g. ``respon["tepat_waktu"]``.
-    total : int
-        All reports of the month.
-
-    Returns
-    -------
-    float or None
-        ``100 × bagian / total``, unrounded; None for a month without reports.
-    """
-    return 100 * bagian / total if total else None
-
-
 def compute_respon(laporan: pd.DataFrame, batas_jam: float = 6.0) -> dict[str, Any]:
     """Split the month's reports into responded on time and late.
 

@@ -137,9 +137,9 @@ def kolom_bulanan(peringkat: bool) -> list[dict[str, Any]]:
 
 @functools.cache
 def _keterangan_status() -> str:
-    from crmlib.data.refdata import load_reference
+    from crmlib.data.refdata import status_labels
 
-    return keterangan_status(load_reference().status_labels)
+    return keterangan_status(status_labels())
 
 
 @functools.cache

@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from crmlib.data.params import list_months, load_params
+from crmlib.data.params import list_months, raw_params
 from crmlib.errors import CrmReportError, ParamsError
 from crmlib.project import Project
+from crmlib.publish import hashcache
 from crmlib.publish.finalize import republish_finals
 from crmlib.publish.fingerprint import is_up_to_date, month_fingerprint, shared_fingerprint
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult, drop_failed_log
-from crmlib.publish.navigation import write_nav_pages
-from crmlib.publish.pool import build_parallel, build_serial, stop_on_sigterm
+from crmlib.publish.navigation import nav_pages_current, write_nav_pages
+from crmlib.publish.pool import stop_on_sigterm
 from crmlib.publish.publishing import refresh_archive, writing_output
 
 
@@ -60,7 +61,7 @@ def check_up_to_date(
     todo, fresh = [], []
     for periode in months:
         try:
-            params = load_params(project.params_dir, periode)
+            params = raw_params(project.params_dir, periode)
             fp = month_fingerprint(project, periode, params, chosen, shared)
         except CrmReportError:
             todo.append(periode)
@@ -69,6 +70,7 @@ def check_up_to_date(
             fresh.append(MonthResult(periode, "terkini", 0.0, renderer=chosen))
         else:
             todo.append(periode)
+    hashcache.for_project(project).save()
     return todo, fresh
 
 
@@ -94,12 +96,15 @@ def build(
     on_event=None,
     wait: float = DEFAULT_WAIT,
     command: str = "build",
+    warm_after: bool = False,
 ) -> list[MonthResult]:
     """Build months in a process pool; returns one result per month, oldest first.
 
     ``on_event(kind, result_or_periode)`` is called in this process only, so the
     caller decides how to show progress (a bar on a terminal, plain lines in CI).
     The whole run holds ``output/``'s lock (waiting up to ``wait`` seconds for it).
+    ``warm_after``: the caller executes a notebook next (an annual report), so this
+    process's kernel boots while the pool's last months are still being built.
     Ctrl-C or SIGTERM stops the whole batch: nothing more is published, temp
     folders, workers and kernels are cleaned up, and ``KeyboardInterrupt`` is raised.
     """
@@ -127,10 +132,12 @@ def build(
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
         args = (str(project.root), renderer, force, built_at)
         try:
+            from crmlib.publish.pool import build_parallel, build_serial
+
             if jobs == 1 or len(todo) == 1:
                 build_serial(todo, args, emit, results)
             elif todo:
-                build_parallel(project, todo, jobs, args, emit, results)
+                build_parallel(project, todo, jobs, args, emit, results, warm_after)
         except KeyboardInterrupt:
             # The index must list exactly the months that are published, also when stopped.
             if any(r.published for r in results):
@@ -140,7 +147,7 @@ def build(
         # or when a run was killed between publishing a month and refreshing the archive.
         if any(r.published for r in results) or archive_behind(project.output_dir):
             refresh_archive(project)
-        else:
+        elif not nav_pages_current(project.output_dir):
             write_nav_pages(project.output_dir)  # a month removed by hand: neighbours change
     return sorted(results, key=lambda r: r.periode)
 

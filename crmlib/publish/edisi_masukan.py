@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crmlib.data.canonical import FOLDER as CANONICAL
+from crmlib.data.contract import CANONICAL_FOLDER as CANONICAL
 from crmlib.errors import EditionError
 from crmlib.publish.edisi import Edition
 

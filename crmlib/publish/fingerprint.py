@@ -4,19 +4,25 @@ A month is rebuilt only when something it depends on changed: its data, its
 params, the previous month's inputs, the notebook, the templates, crmlib's own
 code or the renderer. The fingerprint a month was built from is kept in its
 ``build-info.json`` (:data:`STATE_FILE`), with the hash of every published file.
+Files are hashed through the project's stat-keyed cache (:mod:`crmlib.publish.hashcache`):
+an unchanged file is not read again, so a no-change check reads no data and no report.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from crmlib import __version__
-from crmlib.data.params import DEFAULT_ONLY, load_params, resolve_data_path
+from crmlib.data.locate import locate_sources
+from crmlib.data.params import DEFAULT_ONLY, raw_params, resolve_data_path
 from crmlib.data.periode import previous_periode
 from crmlib.errors import CrmReportError
 from crmlib.project import Project
+from crmlib.publish import hashcache
+from crmlib.publish.hashcache import HashCache
 
 STATE_FILE = "build-info.json"
 # The lock of every Python package (`make lock`): its hash is recorded with every build.
@@ -32,30 +38,28 @@ def hash_bytes(*chunks: bytes) -> str:
     return h.hexdigest()
 
 
-def _hash_path(path: Path) -> str:
+def _hash_path(path: Path, cache: HashCache) -> str:
     """Content hash of a file or of every file in a folder (names included)."""
     if path.is_file():
-        return hash_bytes(path.read_bytes())
+        return cache.sha256(path)
     if path.is_dir():
         parts = []
         for p in sorted(path.rglob("*")):
             if p.is_file() and not p.name.startswith("."):
-                parts.append(str(p.relative_to(path)).encode() + b"\0" + p.read_bytes())
+                parts.append(str(p.relative_to(path)).encode() + b"\0" + cache.sha256(p).encode())
         return hash_bytes(*parts)
     return "missing"
 
 
-def _hash_data(path: Path) -> str:
+def data_hash(path: Path, cache: HashCache) -> str:
     """Hash of exactly the files the reader would read from a month's data path.
 
     The path is located (and so validated) first: a wrong ``data:`` such as a big
     folder is never read, and the build then reports it through the reader.
     """
-    from crmlib.data.sources import locate_sources
-
     try:
         files = sorted({src.path for src in locate_sources(path).values()})
-        return hash_bytes(*(f.name.encode() + b"\0" + f.read_bytes() for f in files))
+        return hash_bytes(*(f.name.encode() + b"\0" + cache.sha256(f).encode() for f in files))
     except CrmReportError:
         return "tidak-valid"
     except OSError:
@@ -71,28 +75,43 @@ def _file_hashes(month_dir: Path) -> dict[str, str]:
     }
 
 
-def code_hash() -> str:
-    """crmlib's own code and reference data: a change rebuilds every month."""
-    pkg = Path(__file__).resolve().parents[1]  # the crmlib package
-    files = sorted(
-        p
-        for p in pkg.rglob("*")
-        if p.is_file() and p.suffix in {".py", ".csv", ".yaml", ".mplstyle", ".typ", ".css"}
-    )
-    return hash_bytes(
-        __version__.encode(), *(str(p.relative_to(pkg)).encode() + p.read_bytes() for p in files)
-    )
+def _named_hashes(root: Path, files: list[Path], cache: HashCache) -> list[bytes]:
+    return [str(p.relative_to(root)).encode() + cache.sha256(p).encode() for p in files]
 
 
-def lock_sha256(root: Path) -> str | None:
+_CODE_SUFFIXES = (".py", ".csv", ".yaml", ".mplstyle", ".typ", ".css")
+_code_hash: list[str] = []
+
+
+def code_hash(cache: HashCache | None = None) -> str:
+    """crmlib's own code and reference data: a change rebuilds every month.
+
+    Computed once per process: the code this process runs is the code it loaded, and a
+    build's months, its annual report and ``status`` all ask for it.
+    """
+    if not _code_hash:
+        pkg = Path(__file__).resolve().parents[1]  # the crmlib package
+        files = sorted(
+            Path(folder, name)
+            for folder, _dirs, names in os.walk(pkg)
+            for name in names
+            if name.endswith(_CODE_SUFFIXES)
+        )
+        hashes = _named_hashes(pkg, files, cache or HashCache(None))
+        _code_hash.append(hash_bytes(__version__.encode(), *hashes))
+    return _code_hash[0]
+
+
+def lock_sha256(root: Path, cache: HashCache | None = None) -> str | None:
     """SHA-256 of the project's ``requirements.lock``; ``None`` when there is none."""
     path = Path(root) / LOCK_FILE
-    return hash_bytes(path.read_bytes()) if path.is_file() else None
+    return (cache or HashCache(None)).sha256(path) if path.is_file() else None
 
 
-def templates_hash(root: Path) -> str:
+def templates_hash(root: Path, cache: HashCache | None = None) -> str:
+    """The templates (``_quarto.yml``, ``_extensions/``): a change rebuilds every month."""
     files = sorted({p for g in TEMPLATE_GLOBS for p in root.glob(g) if p.is_file()})
-    return hash_bytes(*(str(p.relative_to(root)).encode() + p.read_bytes() for p in files))
+    return hash_bytes(*_named_hashes(root, files, cache or HashCache(None)))
 
 
 def month_fingerprint(
@@ -100,19 +119,21 @@ def month_fingerprint(
 ) -> dict:
     """Everything a month's output depends on, as hashes.
 
-    The previous month's data and params are included because the report
-    compares the month with the one before.
+    ``params`` are the month's params as written (:func:`crmlib.data.params.raw_params`:
+    no schema, no pydantic). The previous month's data and params are included
+    because the report compares the month with the one before.
     """
     shared = shared or shared_fingerprint(project)
+    cache = hashcache.for_project(project)
     prev = previous_periode(periode)
     prev_file = project.params_dir / f"{prev}.yaml"
     prev_part = "none"
     if prev_file.exists():
         try:
-            prev_params = load_params(project.params_dir, prev)
+            prev_params = raw_params(project.params_dir, prev)
             prev_part = hash_bytes(
-                prev_file.read_bytes(),
-                _hash_data(resolve_data_path(prev_params, project.root)).encode(),
+                cache.sha256(prev_file).encode(),
+                data_hash(resolve_data_path(prev_params, project.root), cache).encode(),
             )
         except CrmReportError:
             prev_part = "invalid"
@@ -120,27 +141,28 @@ def month_fingerprint(
     params = {k: v for k, v in params.items() if k not in DEFAULT_ONLY}
     return {
         "periode": periode,
-        "data": _hash_data(resolve_data_path(params, project.root)),
-        "params": _hash_json(params),
+        "data": data_hash(resolve_data_path(params, project.root), cache),
+        "params": hash_json(params),
         # Per key, so a rebuild can say which parameters changed.
-        "params_kunci": {k: _hash_json(v) for k, v in sorted(params.items())},
+        "params_kunci": {k: hash_json(v) for k, v in sorted(params.items())},
         "bulan_sebelumnya": prev_part,
         "renderer": renderer,
         **shared,
     }
 
 
-def _hash_json(value) -> str:
+def hash_json(value) -> str:
     return hash_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode())
 
 
 def shared_fingerprint(project: Project) -> dict:
     """The parts of the fingerprint every month shares (computed once per run)."""
+    cache = hashcache.for_project(project)
     return {
-        "notebook": _hash_path(project.notebook),
-        "templates": templates_hash(project.root),
-        "crmlib": code_hash(),
-        "lock": lock_sha256(project.root) or "none",
+        "notebook": _hash_path(project.notebook, cache),
+        "templates": templates_hash(project.root, cache),
+        "crmlib": code_hash(cache),
+        "lock": lock_sha256(project.root, cache) or "none",
     }
 
 
@@ -151,6 +173,7 @@ def is_up_to_date(project: Project, periode: str, fingerprint: dict) -> bool:
     the state file): a truncated PDF or an emptied workbook makes the month stale.
     """
     month_dir = project.output_dir / periode
+    cache = hashcache.for_project(project)
     try:
         state = json.loads((month_dir / STATE_FILE).read_text(encoding="utf-8"))
         files = state.get("berkas") or {}
@@ -158,7 +181,7 @@ def is_up_to_date(project: Project, periode: str, fingerprint: dict) -> bool:
         return (
             state.get("fingerprint") == fingerprint
             and all(n in files for n in needed)
-            and all(hash_bytes((month_dir / n).read_bytes()) == h for n, h in files.items())
+            and all(cache.sha256(month_dir / n) == h for n, h in files.items())
         )
     except (OSError, ValueError, AttributeError):
         return False

@@ -26,16 +26,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from crmlib import __version__
-from crmlib.data.canonical import FOLDER as CANONICAL
-from crmlib.data.params import load_params, resolve_data_path
+from crmlib.data.contract import CANONICAL_FOLDER as CANONICAL
+from crmlib.data.params import load_params, raw_params, resolve_data_path
 from crmlib.errors import CrmReportError, EditionError, StorageError
 from crmlib.project import Project
+from crmlib.publish import riwayat as riwayat_store
 from crmlib.publish.edisi import FILES, Edition
 from crmlib.publish.edisi_masukan import KeptInputs, StoredInputs, as_json
 from crmlib.publish.fingerprint import lock_sha256, month_fingerprint, rebuild_reasons, write_state
 from crmlib.publish.publishing import publish, temp_folder
 from crmlib.publish.volume import WARNINGS_KEY, volume_warnings
-from crmlib.report.frontmatter import DRAFT_FRONT_MATTER
 
 # Failed months' build.log, kept outside the published months: output/_log/<YYYY-MM>-gagal.log.
 LOG_DIR = "_log"
@@ -95,6 +95,48 @@ def notebook_parameters(params: dict, data_rel: str, provenance: dict, riwayat: 
         "riwayat": riwayat,
         "provenance": provenance,
     }
+
+
+# What a month's build imports (pandas, the reader, the report's modules, Arrow, the
+# charts' matplotlib), and what imports them: see import_pipeline().
+PIPELINE_MODULES = (
+    "crmlib.data.schema",
+    "crmlib.data.reader",
+    "crmlib.data.canonical",
+    "crmlib.report.laporan",
+    "crmlib.report.outputs",
+    "crmlib.report.workbook",
+    "crmlib.report.frontmatter",
+    "crmlib.report.handoff",
+    "pyarrow.feather",
+    "crmlib.report.narasi",
+    "crmlib.report.figures",
+    "crmlib.report.charts",
+    "jinja2.sandbox",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.style",
+    "openpyxl.writer.excel",
+    "python_calamine",
+    "pypandoc",
+    "crmlib.render.renderer",
+)
+
+
+def import_pipeline() -> None:
+    """Import the month pipeline's modules now, in this thread, before a month starts.
+
+    The no-change path imports none of them, so a build imports them here, before its
+    first month (and while its kernel boots). Imported in the middle of a month, they
+    would meet a Ctrl-C there: a ``KeyboardInterrupt`` raised inside a C extension's
+    initialisation makes CPython end the process by SIGINT even after the build stopped
+    cleanly (exit -2 instead of 130), and an import in the drawing thread could leave
+    the import locks held.
+    """
+    import importlib
+
+    for name in PIPELINE_MODULES:
+        importlib.import_module(name)
 
 
 def build_month(
@@ -253,7 +295,8 @@ def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
         data_path, riwayat, notebook = b.stored.data, b.stored.riwayat, b.stored.notebook
     else:
         params = load_params(b.project.params_dir, b.periode)
-        fingerprint = month_fingerprint(b.project, b.periode, params, b.renderer)
+        written = raw_params(b.project.params_dir, b.periode)  # as the up-to-date check sees them
+        fingerprint = month_fingerprint(b.project, b.periode, written, b.renderer)
         reasons = (
             [f"edisi final {b.edition.edisi}"]
             if b.edition
@@ -263,10 +306,8 @@ def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
         riwayat, notebook = None, b.project.notebook
     b.log.info("dibangun karena: %s", "; ".join(reasons))
     month, ref, canonical = _read_month_logged(params, data_path, b.periode, b.log, b.tmp)
-    if riwayat is None:
-        from crmlib.report.laporan import previous_month_headline
-
-        riwayat = previous_month_headline(b.project, b.periode)
+    if riwayat is None:  # remembered by the previous month's build, else computed
+        riwayat = riwayat_store.previous_headline(b.project, b.periode)
     # As a kept edition gives them back, so that its second build sees the same values.
     params, riwayat = as_json(params), as_json(riwayat)
     return _Inputs(
@@ -287,22 +328,62 @@ def _compute_metrics(b: _Build, inputs: _Inputs) -> tuple[dict, Any]:
         "masukan_kanonik": inputs.canonical,
         **(b.edition.provenance() if b.edition else {}),
     }
-    return _write_metrics(inputs.params, inputs.month, inputs.ref, b.tmp, extra)
+    provenance, metrics = _write_metrics(inputs.params, inputs.month, inputs.ref, b.tmp, extra)
+    if b.stored is None:
+        # The next month's comparison, computed (keyed by this month's inputs in the project).
+        riwayat_store.remember(b.project, b.periode, metrics)
+    return provenance, metrics
 
 
 def _execute_notebook(
     b: _Build, inputs: _Inputs, provenance: dict, metrics, warm: bool, draw_ahead: bool
 ) -> _DrawAhead | None:
-    """Execute the report notebook, the charts drawn ahead in a thread when asked to."""
+    """Execute the report notebook on the month handed over, the charts drawn ahead when asked to."""
     # The kernel reads the month's canonical folder beside it, like the build did.
     parameters = notebook_parameters(inputs.params, CANONICAL, provenance, inputs.riwayat)
+    _hand_over(b, inputs, metrics)
     ahead = _DrawAhead(inputs.month, inputs.ref, metrics, parameters, b.tmp) if draw_ahead else None
     try:
         _run_notebook(inputs.notebook, inputs.params, parameters, b.tmp, warm)
     finally:
         if ahead is not None:
             ahead.stop.set()
+        _log_handed_over(b)
     return ahead
+
+
+def _hand_over(b: _Build, inputs: _Inputs, metrics) -> None:
+    """Leave the month read and computed here for the kernel (:mod:`crmlib.report.handoff`)."""
+    from crmlib.report.handoff import handoff_key, write_handoff
+
+    p = inputs.params
+    key = handoff_key(
+        b.periode,
+        b.tmp / CANONICAL,  # what the kernel reads (notebook_parameters), not the export
+        p.get("per_tanggal"),
+        p.get("kota"),
+        p.get("metrik"),
+        p.get("izinkan_kosong"),
+    )
+    try:
+        write_handoff(b.tmp, key, inputs.month, metrics)
+    except (TypeError, ValueError) as exc:  # the notebook then reads and computes it itself
+        b.log.info("bulan tidak diserahkan ke notebook: %s", exc)
+
+
+def _log_handed_over(b: _Build) -> None:
+    """Whether the kernel took the month handed over; the hand-off folder goes."""
+    from crmlib.report.handoff import HANDOFF_DIR, handoff_taken
+
+    taken = handoff_taken(b.tmp)
+    if taken is not None:
+        b.log.info(
+            "bulan diserahkan ke notebook: %s",
+            "dipakai (tidak dibaca dan dihitung ulang)"
+            if taken
+            else "tidak dipakai (notebook membaca dan menghitung sendiri)",
+        )
+    shutil.rmtree(b.tmp / HANDOFF_DIR, ignore_errors=True)
 
 
 def _render(b: _Build, params: dict, provenance: dict) -> None:
@@ -512,7 +593,7 @@ def month_front_matter(
     beside the report (written at archive time, :func:`crmlib.publish.navigation.write_nav_pages`),
     never to a month directly: the report's bytes never go stale.
     """
-    from crmlib.report.frontmatter import build_front_matter
+    from crmlib.report.frontmatter import DRAFT_FRONT_MATTER, build_front_matter
 
     links = {
         "pdf": "laporan.pdf",

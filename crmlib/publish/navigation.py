@@ -7,42 +7,59 @@ refresh to point at the neighbour that is published now.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-
-from jinja2 import Environment, select_autoescape
-
-from crmlib.report.fmt import format_bulan_tahun
 
 _EDITION_DIR = re.compile(r"^edisi-([1-9][0-9]*)$")
 _PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 NAV_PAGES = ("sebelumnya.html", "berikutnya.html")
 
-_env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-
-_NAV_TEMPLATE = _env.from_string(
-    """<!DOCTYPE html>
+_NAV_SOURCE = """<!DOCTYPE html>
 <html lang="id">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 {% if target %}<meta http-equiv="refresh" content="0; url={{ target }}">
-{% endif %}<title>{{ judul }}</title>
+{% endif %}<link rel="icon" href="data:,">
+<title>{{ judul }}</title>
+<style>
+body { margin: 0 auto; max-width: 36rem; padding: 3rem 1.25rem; color: #1d232b;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif;
+  line-height: 1.6; text-align: center; }
+h1 { font-size: 1.25rem; margin: 0 0 1rem; }
+a { color: #0b5394; }
+.tautan a { display: inline-block; margin: 0.3rem; padding: 0.35rem 0.9rem; border: 1px solid #d4d9de;
+  border-radius: 999px; background: #f4f6f8; text-decoration: none; }
+a:focus-visible { outline: 3px solid #0b5394; outline-offset: 2px; }
+</style>
 </head>
 <body>
 <main>
-<p>{% if target %}Menuju <a href="{{ target }}">{{ label }}</a>.{% else %}{{ kosong }}{% endif %}</p>
-<p><a href="{{ arsip }}">Arsip laporan</a></p>
+<h1>{{ judul }}</h1>
+<p>{% if target %}Menuju <a href="{{ target }}">{{ label }}</a>…{% else %}{{ kosong }}{% endif %}</p>
+<p class="tautan"><a href="{{ arsip }}">Arsip laporan</a></p>
 </main>
 </body>
 </html>
 """
-)
+
+
+@functools.cache
+def _nav_template():
+    # Jinja2 only when a page is written: a no-change build finds them current without it.
+    from jinja2 import Environment, select_autoescape
+
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    return env.from_string(_NAV_SOURCE)
 
 
 def _nav_page(target: str | None, label: str, kosong: str, judul: str, arsip: str) -> str:
-    return _NAV_TEMPLATE.render(target=target, label=label, kosong=kosong, judul=judul, arsip=arsip)
+    return _nav_template().render(
+        target=target, label=label, kosong=kosong, judul=judul, arsip=arsip
+    )
 
 
 def published_months(output_dir: Path) -> list[str]:
@@ -66,24 +83,55 @@ def write_nav_pages(output_dir: Path | str) -> None:
     (``edisi-<N>/``) get the same pages, and their month an ``index.html`` that
     leads to the archive, since their report links ``../index.html``.
     """
-    output_dir = Path(output_dir)
+    for folder, prev, nxt, up in _nav_folders(Path(output_dir)):
+        _write_nav(folder, prev, nxt, up)
+        if up == "../" and _editions_of(folder):
+            # An earlier edition's report links ../index.html: the month's own landing page.
+            target = f"../index.html#bulan-{folder.name}"
+            page = _nav_page(target, "arsip laporan", "", "Arsip laporan", "../index.html")
+            _write_text(folder / "index.html", page)
+
+
+def _editions_of(month_dir: Path) -> list[Path]:
+    return [c for c in month_dir.iterdir() if c.is_dir() and _EDITION_DIR.match(c.name)]
+
+
+def _nav_folders(output_dir: Path) -> Iterator[tuple[Path, str | None, str | None, str]]:
+    """Every folder that gets navigation pages: (folder, previous, next month, way up)."""
     months = published_months(output_dir)
     for i, periode in enumerate(months):
         prev = months[i - 1] if i > 0 else None
         nxt = months[i + 1] if i + 1 < len(months) else None
         month_dir = output_dir / periode
-        _write_nav(month_dir, prev, nxt, "../")
-        editions = [c for c in month_dir.iterdir() if c.is_dir() and _EDITION_DIR.match(c.name)]
-        for child in editions:
-            _write_nav(child, prev, nxt, "../../")
-        if editions:
-            # An earlier edition's report links ../index.html: the month's own landing page.
-            target = f"../index.html#bulan-{periode}"
-            page = _nav_page(target, "arsip laporan", "", "Arsip laporan", "../index.html")
-            _write_text(month_dir / "index.html", page)
+        yield month_dir, prev, nxt, "../"
+        for child in _editions_of(month_dir):
+            yield child, prev, nxt, "../../"
+
+
+def nav_pages_current(output_dir: Path | str) -> bool:
+    """True when every navigation page exists and leads to the neighbour published now.
+
+    Read, not rendered (no Jinja2, no Babel): what a no-change ``build`` checks before
+    deciding that :func:`write_nav_pages` has nothing to do. A page's wording only
+    changes with crmlib, and a crmlib change rebuilds every month (and so rewrites them).
+    """
+    for folder, prev, nxt, up in _nav_folders(Path(output_dir)):
+        for name, neighbour in (("sebelumnya.html", prev), ("berikutnya.html", nxt)):
+            try:
+                page = (folder / name).read_text(encoding="utf-8")
+            except OSError:
+                return False
+            leads = f'url={up}{neighbour}/laporan.html"' if neighbour else None
+            if (leads not in page) if leads else ("http-equiv" in page):
+                return False
+        if up == "../" and _editions_of(folder) and not (folder / "index.html").is_file():
+            return False
+    return True
 
 
 def _write_nav(folder: Path, prev: str | None, nxt: str | None, up: str) -> None:
+    from crmlib.report.fmt import format_bulan_tahun
+
     arsip = f"{up}index.html"
     for name, neighbour, kata in (
         ("sebelumnya.html", prev, "sebelumnya"),
@@ -110,4 +158,4 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-__all__ = ["NAV_PAGES", "published_months", "write_nav_pages"]
+__all__ = ["NAV_PAGES", "nav_pages_current", "published_months", "write_nav_pages"]

@@ -8,19 +8,21 @@ month pipeline itself is :func:`crmlib.publish.month.build_month`.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmlib.project import Project
-from crmlib.publish.month import MonthResult, build_month
+from crmlib.publish.month import MonthResult, build_month, import_pipeline
 from crmlib.publish.publishing import recover_output
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 # A stopped pool worker exits after at most this many seconds, its cleanup done or not.
 WORKER_STOP_SECONDS = 2.0
@@ -36,6 +38,7 @@ def build_serial(todo: list[str], args: tuple, emit, results: list[MonthResult])
     # Boot the kernel now, while this process still imports the build steps.
     prestart_warm_kernel(papermill=True)
     try:
+        import_pipeline()
         for periode in todo:
             emit("mulai", periode)
             r = build_month(root, periode, renderer, force, built_at, draw_ahead=True)
@@ -47,9 +50,24 @@ def build_serial(todo: list[str], args: tuple, emit, results: list[MonthResult])
 
 
 def build_parallel(
-    project: Project, todo: list[str], jobs: int, args: tuple, emit, results: list[MonthResult]
+    project: Project,
+    todo: list[str],
+    jobs: int,
+    args: tuple,
+    emit,
+    results: list[MonthResult],
+    warm_after: bool = False,
 ) -> None:
-    """Build months in a pool of worker processes, each with its own warm kernel."""
+    """Build months in a pool of worker processes, each with its own warm kernel.
+
+    ``warm_after``: this process executes a notebook afterwards (the annual report); its
+    kernel boots as soon as a worker has no month left, on the core that has gone idle.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from crmlib.render.execute import kill_warm_kernel, prestart_warm_kernel
+
     root, renderer, force, built_at = args
     # forkserver: workers start from a clean process, not a fork of this one, so they
     # inherit no kernel sockets or event loops; the server preloads crmlib once.
@@ -71,7 +89,10 @@ def build_parallel(
                 r = MonthResult(futures[fut], "gagal", reason=f"proses pekerja berhenti: {exc}")
             results.append(r)
             emit("selesai", r)
+            if warm_after and len(futures) - sum(f.done() for f in futures) < jobs:
+                prestart_warm_kernel()
     except BaseException:
+        kill_warm_kernel()
         _stop_pool(pool)
         # Workers are gone and the lock is still ours: their temp folders can go.
         recover_output(project.output_dir)

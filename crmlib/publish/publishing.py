@@ -132,15 +132,17 @@ def writing_output(
 
 def refresh_archive(project: Project) -> Path:
     """Rebuild ``output/index.html`` from the published months."""
-    from crmlib.data.refdata import load_reference
+    from crmlib.data.params import DEFAULT_FILE, read_raw
+    from crmlib.data.refdata import city_identity
     from crmlib.publish.archive import build_archive_index
 
     kota = "jakarta-timur"
     try:
-        kota = load_params_default(project).get("kota", kota)
+        # As written: the city's code is all the archive needs (no schema, no pydantic).
+        kota = str(read_raw(project.params_dir / DEFAULT_FILE).get("kota") or kota)
     except CrmReportError:
         pass
-    label = load_reference(kota).kota.get("nama_resmi", "")
+    label = city_identity(kota).get("nama_resmi", "")
     index = build_archive_index(project.output_dir, label)
     write_nav_pages(project.output_dir)
     return index

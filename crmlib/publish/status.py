@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from crmlib.data.params import list_months, load_params
+from crmlib.data.params import list_months, load_params, raw_params
 from crmlib.errors import CrmReportError
 from crmlib.project import Project
-from crmlib.publish import edisi, history
+from crmlib.publish import edisi, hashcache, history
 from crmlib.publish.finals import daftar_edisi
 from crmlib.publish.fingerprint import (
     STATE_FILE,
@@ -71,11 +71,15 @@ def _reasons(
     if renderer is None:
         return ["renderer tidak tersedia"]
     try:
-        params = load_params(project.params_dir, periode)
-        fp = month_fingerprint(project, periode, params, renderer, shared)
+        fp = month_fingerprint(
+            project, periode, raw_params(project.params_dir, periode), renderer, shared
+        )
+        reasons = rebuild_reasons(project, periode, fp)
+        if reasons:  # would be built: say now whether its params would pass (pydantic only here)
+            load_params(project.params_dir, periode)
     except CrmReportError as e:
         return [f"params tidak valid: {e}"]
-    return rebuild_reasons(project, periode, fp)
+    return reasons
 
 
 def month_statuses(project: Project, renderer: str = "auto") -> list[MonthStatus]:
@@ -89,7 +93,7 @@ def month_statuses(project: Project, renderer: str = "auto") -> list[MonthStatus
     shared = shared_fingerprint(project)
     ever = history.editions_ever_held(project.root, edisi.STORE_DIR)
     try:
-        roots = configured_roots(project.root)
+        roots = configured_roots(project.root, validate=False)
     except CrmReportError:
         roots = None  # a broken setting is reported by build and verify
     out = []
@@ -108,6 +112,7 @@ def month_statuses(project: Project, renderer: str = "auto") -> list[MonthStatus
         if n is not None and s.current:
             s.tanda_tangan = signature_line(project, periode)
         out.append(s)
+    hashcache.for_project(project).save()
     return out
 
 

@@ -33,7 +33,6 @@ from crmlib.publish.edisi import (
     sha256,
     write_manifest,
 )
-from crmlib.report.fmt import format_bulan_tahun
 
 
 @dataclass
@@ -100,6 +99,7 @@ def prepare_edition(
             manifest.update(keep(prepared.folder))
         if signer is not None:
             from crmlib.publish import tandatangan
+            from crmlib.report.fmt import format_bulan_tahun
 
             reason = tandatangan.binding_reason(
                 format_bulan_tahun(edition.periode), edition.edisi, manifest_digest(manifest)

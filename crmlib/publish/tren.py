@@ -12,7 +12,6 @@ import functools
 import math
 from typing import Any
 
-from crmlib.metrics import MetricParams
 from crmlib.report.fmt import (
     format_angka,
     format_bulan_tahun,
@@ -64,6 +63,13 @@ _UKURAN_TREN = {
 }
 
 
+def _default_batas() -> float:
+    """The response limit shown on an empty chart: the metrics' default (pandas only then)."""
+    from crmlib.metrics import MetricParams
+
+    return MetricParams().batas_respon_jam
+
+
 def trend_chart(
     months: list[dict[str, Any]], ident: str = "tren", judul: str = "", ukuran: str = "lebar"
 ) -> dict:
@@ -84,7 +90,7 @@ def trend_chart(
     vmax = _axis_max(max([m["total"] or 0 for m in data] + [1]))
     slot = pw / max(n, 1)
     bar = min(slot * 0.6, 48)
-    batas = format_angka(data[-1]["batas_jam"] if data else MetricParams().batas_respon_jam)
+    batas = format_angka(data[-1]["batas_jam"] if data else _default_batas())
     label_every = max(1, -(-n // geo["label"]))
     bars, points = [], []
     tahun_tampil = None  # the year of the last month labelled

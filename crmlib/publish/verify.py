@@ -43,20 +43,27 @@ from crmlib.publish.edisi import (
 )
 from crmlib.publish.pdfa import pdf_standard, pdfa_problem
 from crmlib.publish.pdfinfo import DRAFT_KEYWORD, read_pdf_facts
-from crmlib.report.fmt import format_bulan_tahun, format_tanggal_waktu
 
 ATTACHED = ("metrics.json", "tabel.xlsx")
 _DRAFT_BANNER = 'class="draf"'
 
 
-def configured_roots(root: Path, override: Path | None = None) -> list:
-    """The trusted roots: ``override`` (``verify --akar``), else ``edisi.akar_terpercaya``."""
+def configured_roots(root: Path, override: Path | None = None, validate: bool = True) -> list:
+    """The trusted roots: ``override`` (``verify --akar``), else ``edisi.akar_terpercaya``.
+
+    ``validate=False`` reads ``_default.yaml`` as written, without the params schema
+    (``status``: a no-change path that imports no pydantic; build and verify report a
+    broken setting).
+    """
     if override is None:
-        from crmlib.data.params import load_defaults
+        from crmlib.data.params import DEFAULT_FILE, load_defaults, read_raw
         from crmlib.project import Project
 
-        value = (load_defaults(Project(root).params_dir).get("edisi") or {}).get("akar_terpercaya")
-        override = Path(root) / value if value else None
+        params_dir = Project(root).params_dir
+        defaults = load_defaults(params_dir) if validate else read_raw(params_dir / DEFAULT_FILE)
+        edisi_block = defaults.get("edisi") if isinstance(defaults, dict) else None
+        value = edisi_block.get("akar_terpercaya") if isinstance(edisi_block, dict) else None
+        override = Path(root) / str(value) if value else None
     return tandatangan.load_trust_roots(override)
 
 
@@ -146,6 +153,8 @@ def _check_hashes(check: EditionCheck, folder: Path) -> None:
 
 def _check_pdf(check: EditionCheck, folder: Path, periode: str, n: int) -> None:
     """What the PDF says about itself, and the files it carries, against the stored ones."""
+    from crmlib.report.fmt import format_bulan_tahun  # Babel: only when a PDF is checked
+
     label = format_bulan_tahun(periode)
     before = len(check.masalah)
     facts = read_pdf_facts(folder / "laporan.pdf")
@@ -209,6 +218,8 @@ def _check_signature(check: EditionCheck, folder: Path, roots: list) -> None:
     check.tanda_tangan = {"utuh": False, "sah": False, "terpercaya": False, "sesuai_catatan": False}
     if sig.jumlah < 0:
         return
+    from crmlib.report.fmt import format_tanggal_waktu
+
     when = f"{format_tanggal_waktu(sig.waktu)} UTC" if sig.waktu else "waktu tidak diketahui"
     binds = sig.manifest_sha256 == manifest_digest(check.manifest)
     if not binds:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from crmlib import __version__
 from crmlib.project import Project
+from crmlib.publish import hashcache
 from crmlib.publish.fingerprint import STATE_FILE, code_hash, hash_bytes, templates_hash
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.publishing import (
@@ -44,11 +45,12 @@ def year_months(project: Project, tahun: str) -> list[Path]:
 def year_fingerprint(project: Project, tahun: str, renderer: str) -> dict[str, str]:
     """What the annual report is made of (compared with its ``build-info.json``)."""
     months = year_months(project, tahun)
+    cache = hashcache.for_project(project)
     return {
-        "bulan": hash_bytes(*(p.parent.name.encode() + p.read_bytes() for p in months)),
-        "notebook": hash_bytes((project.root / NOTEBOOK).read_bytes()),
-        "templates": templates_hash(project.root),
-        "crmlib": code_hash(),
+        "bulan": hash_bytes(*(p.parent.name.encode() + cache.sha256(p).encode() for p in months)),
+        "notebook": cache.sha256(project.root / NOTEBOOK),
+        "templates": templates_hash(project.root, cache),
+        "crmlib": code_hash(cache),
         "renderer": renderer,
     }
 
@@ -92,9 +94,6 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
     any published month is not built.
     """
     from crmlib.render import renderer as render
-    from crmlib.render.execute import execute_notebook
-    from crmlib.report.frontmatter import inject_front_matter
-    from crmlib.report.tahunan import siapkan_tahunan, write_tabel_tahunan
 
     if not year_months(project, tahun):
         return "kosong"
@@ -103,6 +102,11 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
     final = project.output_dir / tahun
     if not force and _up_to_date(final, fingerprint):
         return "terkini"
+    # Only now: a year that is up to date costs no notebook, report or pandas import.
+    from crmlib.render.execute import execute_notebook
+    from crmlib.report.frontmatter import inject_front_matter
+    from crmlib.report.tahunan import siapkan_tahunan, write_tabel_tahunan
+
     tmp = temp_folder(project.output_dir, tahun)
     try:
         tmp.mkdir(parents=True)
@@ -138,6 +142,7 @@ def build_years(
     with writing_output(project, "build " + " ".join(years), wait or DEFAULT_WAIT):
         for tahun in years:
             results[tahun] = build_year(project, tahun, renderer, force)
+        hashcache.for_project(project).save()
         if any(s == "dibangun" for s in results.values()):
             refresh_archive(project)
     return results

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from crmlib.data.yamlio import load_yaml
 from crmlib.errors import RenderError
 from crmlib.report.frontmatter import front_matter_of
 
@@ -42,7 +43,7 @@ def cell_options(source: str) -> dict[str, Any]:
     if not baris:
         return {}
     try:
-        opsi = yaml.safe_load("\n".join(baris))
+        opsi = load_yaml("\n".join(baris))
     except yaml.YAMLError:
         return {}
     return opsi if isinstance(opsi, dict) else {}

@@ -18,8 +18,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from crmlib.metrics import STATUSES, MetricParams, persen
-from crmlib.metrics import persen as hitung_persen  # read_month_summary has a local `persen`
+from crmlib.data.contract import STATUSES, persen
+from crmlib.data.contract import persen as hitung_persen  # read_month_summary has a local `persen`
 from crmlib.report.escape import seperti_rumus
 from crmlib.report.fmt import format_ukpd
 
@@ -316,4 +316,8 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
 def _batas_jam(respon: dict) -> float:
     """The month's response limit; a 0 h limit stays 0 (only a missing one is defaulted)."""
     batas = _number(respon.get("batas_jam"))
-    return MetricParams().batas_respon_jam if batas is None else batas
+    if batas is None:  # a metrics.json from before the limit was recorded: the default
+        from crmlib.metrics import MetricParams
+
+        return MetricParams().batas_respon_jam
+    return batas

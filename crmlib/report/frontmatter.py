@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from crmlib.data.periode import PERIODE_RE
+from crmlib.data.yamlio import load_yaml
 from crmlib.errors import ParamsError, RenderError
 from crmlib.report.escape import kode, teks_data, teks_narasi
 from crmlib.report.ipynb import write_notebook
@@ -455,7 +456,7 @@ def _baca_yaml(sumber: str, asal: str) -> dict[str, Any]:
     if baris and baris[-1].strip() in ("---", "..."):
         baris = baris[:-1]
     try:
-        data = yaml.safe_load("\n".join(baris)) or {}
+        data = load_yaml("\n".join(baris)) or {}
     except yaml.YAMLError as e:
         raise RenderError(
             f"{asal}: front matter (sel pertama) bukan YAML yang valid: {e}"

@@ -249,6 +249,8 @@ def siapkan_laporan(
     Arguments left at None are taken from the project's params files (see
     :func:`parameter_bulan`): the notebook's ``parameters`` cell defaults to None
     everywhere, so run on its own it shows the latest month with its real params.
+    When the build has read and computed this very month already, it left it in
+    ``output_dir`` (:mod:`crmlib.report.handoff`) and it is taken from there instead.
 
     Parameters
     ----------
@@ -289,10 +291,7 @@ def siapkan_laporan(
     )
     periode = a["periode"]
     reference = load_reference(a["kota"] or "jakarta-timur", reference_dir)
-    month = read_month(
-        a["data"], periode, reference=reference, izinkan_kosong=bool(a["izinkan_kosong"])
-    )
-    metrics = compute_month(month, reference, metrik=a["metrik"], per_tanggal=a["per_tanggal"])
+    month, metrics = _bulan(a, reference, output_dir, reference_dir)
     return laporan_dari(
         month,
         reference,
@@ -303,6 +302,28 @@ def siapkan_laporan(
         if a["riwayat"] is not None
         else read_riwayat(arsip_dir, periode),
     )
+
+
+def _bulan(a: dict, reference: Reference, output_dir, reference_dir) -> tuple[MonthData, Metrics]:
+    """The month read and computed: handed over by the build when it did exactly that already."""
+    from crmlib.report.handoff import handoff_key, read_handoff
+
+    key = handoff_key(
+        a["periode"],
+        a["data"],
+        a["per_tanggal"],
+        a["kota"],
+        a["metrik"],
+        a["izinkan_kosong"],
+        reference_dir,
+    )
+    handed = read_handoff(Path(output_dir) if output_dir is not None else None, key)
+    if handed is not None:
+        return handed
+    month = read_month(
+        a["data"], a["periode"], reference=reference, izinkan_kosong=bool(a["izinkan_kosong"])
+    )
+    return month, compute_month(month, reference, metrik=a["metrik"], per_tanggal=a["per_tanggal"])
 
 
 def laporan_dari(
@@ -338,8 +359,6 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
     from crmlib.data.reader import read_month
     from crmlib.data.refdata import load_reference
     from crmlib.errors import CrmReportError
-    from crmlib.metrics import persen
-    from crmlib.report.laporan import compute_month
 
     prev = previous_periode(periode)
     if not (project.params_dir / f"{prev}.yaml").exists():
@@ -355,17 +374,19 @@ def previous_month_headline(project: Project, periode: str) -> list[dict]:
         )
     except CrmReportError:
         return []
-    m = compute_month(month, ref, metrik=params.get("metrik"))
-    total = int(m.total_laporan)
-    tepat = int(m.respon["tepat_waktu"])
-    return [
-        {
-            "periode": prev,
-            "total_laporan": total,
-            "capaian_persen": m.capaian_persen,
-            "persen_tepat_waktu": persen(tepat, total),
-        }
-    ]
+    return [headline(compute_month(month, ref, metrik=params.get("metrik")))]
+
+
+def headline(metrics: Metrics) -> dict:
+    """A month's headline figures as the next month's report compares them (``riwayat``)."""
+    total = int(metrics.total_laporan)
+    tepat = int(metrics.respon["tepat_waktu"])
+    return {
+        "periode": metrics.periode,
+        "total_laporan": total,
+        "capaian_persen": metrics.capaian_persen,
+        "persen_tepat_waktu": persen(tepat, total),
+    }
 
 
 # --------------------------------------------------------------------------- narrative
