@@ -57,7 +57,7 @@ from crmlib.report.fmt import (
 
 log = logging.getLogger(__name__)
 
-_BULAN_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_BULAN_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\Z")
 _TAHUN_DIR = re.compile(r"^\d{4}$")
 _ANNUAL_FILES = (
     ("laporan.html", "Laporan tahunan (HTML)"),

@@ -34,6 +34,8 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from crmlib import __version__
+from crmlib.data.params import NARASI_MAKS_KARAKTER, TEKS_MAKS_KARAKTER
+from crmlib.data.periode import parse_periode
 from crmlib.errors import BuildError, ParamsError
 from crmlib.report.escape import teks_data
 from crmlib.report.fmt import format_bulan_tahun
@@ -48,7 +50,7 @@ PDF_STANDARD = "a-3a"
 PDF_STANDARD_FALLBACK = "a-3b"
 NAV_PAGES = ("sebelumnya.html", "berikutnya.html")
 _EDITION_DIR = re.compile(r"^edisi-([1-9][0-9]*)$")
-_PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\Z")
 _BULAN = (
     "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 ).split()
@@ -68,8 +70,8 @@ def tanggal_label(tanggal: dt.date) -> str:
 
 
 def month_store(root: Path, periode: str) -> Path:
-    """``terbitan/<YYYY-MM>/`` of a project."""
-    return Path(root) / STORE_DIR / periode
+    """``terbitan/<YYYY-MM>/`` of a project (``periode`` checked first: it becomes a path)."""
+    return Path(root) / STORE_DIR / parse_periode(periode)
 
 
 def edition_numbers(root: Path, periode: str) -> list[int]:
@@ -147,6 +149,11 @@ class Edition:
 def finalizer_name(root: Path, oleh: str | None) -> str:
     """Who finalizes: ``--oleh``, else git's ``user.name <user.email>``."""
     if oleh and oleh.strip():
+        if len(oleh.strip()) > TEKS_MAKS_KARAKTER:
+            raise ParamsError(
+                f"--oleh terlalu panjang ({len(oleh.strip())} karakter, paling banyak "
+                f"{TEKS_MAKS_KARAKTER}): tulis nama dan, bila perlu, e-mail."
+            )
         return oleh.strip()
     parts = []
     for key in ("user.name", "user.email"):
@@ -191,6 +198,11 @@ def new_edition(root: Path, periode: str, oleh: str | None, alasan: str | None) 
         )
     if not alasan.strip():
         raise ParamsError("Alasan revisi (--alasan) tidak boleh kosong.")
+    if len(alasan.strip()) > NARASI_MAKS_KARAKTER:
+        raise ParamsError(
+            f"Alasan revisi (--alasan) terlalu panjang ({len(alasan.strip())} karakter, paling "
+            f"banyak {NARASI_MAKS_KARAKTER}): alasan tercetak di sampul, persingkat."
+        )
     return Edition(periode, current + 1, finalizer_name(root, oleh), alasan.strip())
 
 
