@@ -4,8 +4,8 @@
 ``output/`` and publishes it with one atomic swap only when every step succeeded,
 so a failed or killed build never touches what is already published. It runs in
 a worker process or in the build process itself and never prints: each step's
-time and notices go to the month's ``build.log`` (kept in ``output/_log/`` when
-the month fails) and to the returned :class:`MonthResult`.
+time and notices go to the month's ``build.log`` (kept in ``.crm-report/log/``, outside
+the published ``output/``, when the month fails) and to the returned :class:`MonthResult`.
 """
 
 from __future__ import annotations
@@ -34,9 +34,6 @@ from crmlib.publish.fingerprint import month_fingerprint, rebuild_reasons, write
 from crmlib.publish.publishing import publish, temp_folder
 from crmlib.publish.volume import WARNINGS_KEY, volume_warnings
 from crmlib.report.frontmatter import DRAFT_FRONT_MATTER
-
-# Failed months' build.log, kept outside the published months: output/_log/<YYYY-MM>-gagal.log.
-LOG_DIR = "_log"
 
 
 @dataclass
@@ -177,6 +174,8 @@ class _Inputs(NamedTuple):
     data_path: Path
     month: Any  # crmlib.data.reader's MonthData
     ref: Any  # crmlib.data.refdata's Reference
+    riwayat: list[dict]  # the month before's headline figures (empty: not compared)
+    warnings: list[str]  # published with the month: the month before unreadable, odd dates
 
 
 def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
@@ -197,7 +196,17 @@ def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
     b.log.info("dibangun karena: %s", "; ".join(reasons))
     data_path = resolve_data_path(params, b.project.root)
     month, ref = _read_month_logged(params, data_path, b.periode, b.log)
-    return _Inputs(params, fingerprint, reasons, data_path, month, ref)
+    riwayat, warnings = _input_warnings(b.project, b.periode, params)
+    return _Inputs(params, fingerprint, reasons, data_path, month, ref, riwayat, warnings)
+
+
+def _input_warnings(project: Project, periode: str, params: dict) -> tuple[list[dict], list[str]]:
+    """The month before's figures, and the warnings on the inputs that do not stop the month."""
+    from crmlib.data.params import date_warnings
+    from crmlib.report.laporan import previous_month
+
+    riwayat, unreadable = previous_month(project, periode)
+    return riwayat, [*date_warnings(params, periode), *([unreadable] if unreadable else [])]
 
 
 def _compute_metrics(b: _Build, inputs: _Inputs, built_at: str | None) -> tuple[dict, Any]:
@@ -208,9 +217,7 @@ def _compute_metrics(b: _Build, inputs: _Inputs, built_at: str | None) -> tuple[
         "git_commit": git_commit(b.project.root),
         **(b.edition.provenance() if b.edition else {}),
     }
-    provenance, metrics = _write_metrics(
-        b.project, b.periode, inputs.params, inputs.month, inputs.ref, b.tmp, extra
-    )
+    provenance, metrics = _write_metrics(b.project, b.periode, inputs, b.tmp, extra)
     for w in provenance[WARNINGS_KEY]:
         b.log.warning("PERINGATAN: %s", w)
     return provenance, metrics
@@ -220,9 +227,7 @@ def _execute_notebook(
     b: _Build, inputs: _Inputs, provenance: dict, metrics, warm: bool, draw_ahead: bool
 ) -> _DrawAhead | None:
     """Execute the report notebook, the charts drawn ahead in a thread when asked to."""
-    parameters = _notebook_parameters(
-        b.project, b.periode, inputs.params, inputs.data_path, provenance
-    )
+    parameters = _notebook_parameters(b.project, b.periode, inputs, provenance)
     ahead = _DrawAhead(inputs.month, inputs.ref, metrics, parameters, b.tmp) if draw_ahead else None
     try:
         _run_notebook(b.project, inputs.params, parameters, b.tmp, warm)
@@ -293,7 +298,7 @@ def _built(b: _Build, reasons: list[str], warnings: list[str]) -> MonthResult:
 
 
 def _failed(b: _Build, exc: Exception) -> MonthResult:
-    """The result of a month that failed: its log kept in ``output/_log/``, its temp folder gone."""
+    """The result of a month that failed: its log kept in ``.crm-report/log/``, its temp folder gone."""
     reason, code = _failure(exc, b.log)
     result = MonthResult(
         b.periode,
@@ -317,17 +322,11 @@ def _close_log(log: logging.Logger) -> None:
     log.handlers.clear()
 
 
-def _notebook_parameters(
-    project: Project, periode: str, params: dict, data_path: Path, provenance: dict
-) -> dict:
+def _notebook_parameters(project: Project, periode: str, inputs: _Inputs, provenance: dict) -> dict:
     """The parameters injected into the notebook for the month built in ``output/<periode>``."""
-    from crmlib.report.laporan import previous_month_headline
-
     # From where the kernel really runs: output/ may be a symlink to another disk.
-    data_rel = os.path.relpath(data_path.resolve(), project.output_dir.resolve() / periode)
-    return notebook_parameters(
-        params, data_rel, provenance, previous_month_headline(project, periode)
-    )
+    data_rel = os.path.relpath(inputs.data_path.resolve(), project.output_dir.resolve() / periode)
+    return notebook_parameters(inputs.params, data_rel, provenance, inputs.riwayat)
 
 
 def _run_notebook(project: Project, params: dict, parameters: dict, tmp: Path, warm: bool) -> None:
@@ -403,25 +402,29 @@ def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging
 
 
 def _write_metrics(
-    project: Project, periode: str, params: dict, month, ref, tmp: Path, extra: dict
+    project: Project, periode: str, inputs: _Inputs, tmp: Path, extra: dict
 ) -> tuple[dict, Any]:
     """Compute the month, write ``metrics.json`` and ``tabel.xlsx`` into ``tmp``; provenance, metrics.
 
-    ``extra`` is added to the provenance (build time, renderer, commit, edition);
-    the plausibility warnings go under :data:`WARNINGS_KEY`.
+    ``extra`` is added to the provenance (build time, renderer, commit, edition); the
+    plausibility warnings and the inputs' warnings go under :data:`WARNINGS_KEY`.
     """
     from crmlib.report.laporan import compute_month
     from crmlib.report.outputs import month_provenance, write_metrics_json
     from crmlib.report.workbook import write_tables_xlsx
 
+    params, month = inputs.params, inputs.month
     per_tanggal = params.get("per_tanggal")
-    metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
+    metrics = compute_month(month, inputs.ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
     provenance = month_provenance(month, metrics, per_tanggal or None)
     edition_keys = {
         k: extra.pop(k) for k in ("edisi", "menggantikan", "alasan_revisi") if k in extra
     }
     provenance.update(extra)
-    provenance[WARNINGS_KEY] = volume_warnings(project, periode, int(metrics.total_laporan))
+    provenance[WARNINGS_KEY] = [
+        *volume_warnings(project, periode, int(metrics.total_laporan)),
+        *inputs.warnings,
+    ]
     provenance.update(edition_keys)
     write_metrics_json(metrics, tmp / "metrics.json", provenance)
     write_tables_xlsx(metrics, tmp / "tabel.xlsx")
@@ -496,21 +499,24 @@ def _failure(exc: Exception, log: logging.Logger) -> tuple[str, int]:
 
 
 def drop_failed_log(project: Project, periode: str) -> None:
-    """The month is published: its last failure's log (and an empty ``_log/``) goes."""
-    log_dir = project.output_dir / LOG_DIR
-    (log_dir / f"{periode}-gagal.log").unlink(missing_ok=True)
+    """The month is published: its last failure's log (and an empty log folder) goes."""
+    (project.log_dir / f"{periode}-gagal.log").unlink(missing_ok=True)
     with contextlib.suppress(OSError):
-        log_dir.rmdir()  # only when empty
+        project.log_dir.rmdir()  # only when empty
 
 
 def _keep_failed_log(project: Project, periode: str, tmp: Path) -> str:
-    """Move a failed month's build.log to ``output/_log/<periode>-gagal.log``; its path, or ""."""
+    """Move a failed month's build.log to ``.crm-report/log/<periode>-gagal.log``; its path, or "".
+
+    Outside ``output/``: the log holds tracebacks with the machine's paths, and
+    ``output/`` holds only what readers may see.
+    """
     source = tmp / "build.log"
     if not source.is_file():
         return ""
-    target = project.output_dir / LOG_DIR / f"{periode}-gagal.log"
+    target = project.log_dir / f"{periode}-gagal.log"
     try:
-        target.parent.mkdir(exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
     except OSError:
         return ""

@@ -359,4 +359,6 @@ def month_provenance(month: Any, m: Metrics, per_tanggal: object = None) -> dict
     )
     provenance["periode"] = month.periode
     provenance["per_tanggal"] = m.per_tanggal.isoformat() if per_tanggal is not None else None
+    if getattr(month, "dinyatakan_kosong", False):
+        provenance["dinyatakan_kosong"] = True  # the archive card says so
     return provenance
