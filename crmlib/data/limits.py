@@ -32,8 +32,8 @@ import stat
 import zipfile
 from pathlib import Path
 
-#: Largest data file (CSV or .xlsx) read, in bytes: 100 MiB (a month is under 1 MiB).
-FILE_MAX_BYTES = 100 * 2**20
+#: Largest data file (CSV or .xlsx) read, in bytes: 100 MB (a month is under 1 MB).
+FILE_MAX_BYTES = 100 * 10**6
 #: Largest total of an .xlsx's unpacked parts, from its zip directory: 200 MB.
 XLSX_MAX_UNPACKED_BYTES = 200 * 10**6
 #: Largest ratio of unpacked to packed size of an .xlsx (an export packs about 8:1).

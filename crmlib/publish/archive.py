@@ -34,6 +34,7 @@ from typing import Any
 import jinja2
 
 from crmlib import __version__
+from crmlib.errors import StorageError
 from crmlib.metrics import MetricParams
 from crmlib.publish.edisi import daftar_edisi
 from crmlib.report.archive_data import (
@@ -407,7 +408,7 @@ def _write(target: Path, text: str, *, only_if_changed: bool = False) -> bool:
     # A name of its own per write: readers only ever see a whole file, old or new.
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with StorageError.writing(target), os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the page from a web server
         os.replace(tmp, target)

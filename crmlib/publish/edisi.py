@@ -36,7 +36,7 @@ from jinja2 import Environment, select_autoescape
 from crmlib import __version__
 from crmlib.data.params import NARASI_MAKS_KARAKTER, TEKS_MAKS_KARAKTER
 from crmlib.data.periode import parse_periode
-from crmlib.errors import BuildError, ParamsError
+from crmlib.errors import BuildError, ParamsError, StorageError
 from crmlib.report.escape import teks_data
 from crmlib.report.fmt import format_bulan_tahun
 
@@ -277,9 +277,10 @@ def store_edition(
             "pdf_standar": pdf_standard(tmp / "laporan.pdf"),
             "tanda_tangan": signature,
         }
-        (tmp / MANIFEST).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        with StorageError.writing(tmp / MANIFEST):
+            (tmp / MANIFEST).write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
         os.rename(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -324,10 +325,11 @@ def stage_final(root: Path, periode: str, tmp: Path) -> None:
         listing.append(
             edition_summary(read_manifest(root, periode, n), "" if n == current else f"edisi-{n}/")
         )
-    (tmp / EDITIONS_FILE).write_text(
-        json.dumps({"periode": periode, "edisi": listing}, indent=2, ensure_ascii=False) + "\n",
-        encoding="utf-8",
-    )
+    with StorageError.writing(tmp / EDITIONS_FILE):
+        (tmp / EDITIONS_FILE).write_text(
+            json.dumps({"periode": periode, "edisi": listing}, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
 
 
 def published_matches_store(root: Path, output_dir: Path, periode: str) -> bool:
@@ -471,7 +473,8 @@ def _write_text(path: Path, text: str) -> None:
     except OSError:
         pass
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    with StorageError.writing(path):
+        tmp.write_text(text, encoding="utf-8")
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 

@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -151,7 +152,7 @@ class _Build:
     def open_log(self) -> None:
         """Create the temp folder and the month's ``build.log`` in it."""
         self.tmp.mkdir(parents=True)
-        handler = logging.FileHandler(self.tmp / "build.log", encoding="utf-8")
+        handler = _LogFile(self.tmp / "build.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
         self.log.addHandler(handler)
         self.log.info("crm-report %s: membangun %s", __version__, self.periode)
@@ -163,6 +164,24 @@ class _Build:
         yield
         self.steps[name] = round(time.perf_counter() - t0, 3)
         self.log.info("%-10s %.2f s", name, self.steps[name])
+        for handler in self.log.handlers:
+            if isinstance(handler, _LogFile) and handler.error is not None:
+                raise handler.error  # build.log could not be written: the disk is full
+
+
+class _LogFile(logging.FileHandler):
+    """``build.log``. A write that fails (a full disk) is kept for the build to fail with,
+    instead of logging's own traceback on the terminal."""
+
+    error: OSError | None = None
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, OSError):
+            super().handleError(record)
+        elif self.error is None:
+            exc.filename = exc.filename or self.baseFilename
+            self.error = exc
 
 
 class _Inputs(NamedTuple):

@@ -19,7 +19,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from crmlib.errors import NotebookError, NotebookTimeoutError
+from crmlib.errors import NotebookError, NotebookTimeoutError, StorageError
 
 KERNEL_NAME = "python3"
 # Imported once when a warm kernel starts, so the first month doesn't pay for them.
@@ -289,6 +289,20 @@ def _warm_kernel(cwd: Path, retry: bool = True):
     return km
 
 
+# An OSError as a cell reports it: "[Errno 28] No space left on device: 'grafik/kanal.png'".
+_CELL_OSERROR = re.compile(r"\[Errno (\d+)\] ([^:]+)(?:: '(.*)')?")
+_OSERROR_NAMES = {"OSError", "IOError", "PermissionError"}
+
+
+def _cell_storage_error(ename: str, evalue: str, cwd: Path) -> StorageError | None:
+    """The storage error a failed cell reported, with its file under ``cwd``; else ``None``."""
+    m = _CELL_OSERROR.match(evalue)
+    if not m or ename not in _OSERROR_NAMES:
+        return None
+    path = cwd / m.group(3) if m.group(3) else cwd
+    return StorageError.from_oserror(OSError(int(m.group(1)), m.group(2), str(path)))
+
+
 def execute_notebook(
     notebook: Path, out_path: Path, parameters: dict, cwd: Path, timeout: int, warm: bool = False
 ) -> None:
@@ -338,6 +352,11 @@ def execute_notebook(
     except PapermillExecutionError as exc:
         if warm:
             shutdown_warm_kernel()
+        # A cell could not write a file (a chart) for lack of disk space or permission:
+        # the machine's problem, not the notebook's (exit 74, naming the file).
+        storage = _cell_storage_error(exc.ename, _strip_ansi(exc.evalue), Path(cwd))
+        if storage is not None:
+            raise storage from None
         cell = f"sel #{exc.exec_count}" if exc.exec_count else f"sel {exc.cell_index}"
         raise NotebookError(
             f"Notebook gagal di {cell}: {exc.ename}: {_strip_ansi(exc.evalue)}"
@@ -355,6 +374,10 @@ def execute_notebook(
             raise NotebookError(
                 f"Kernel notebook berhenti saat dijalankan: {_strip_ansi(exc)}"
             ) from None
+        if isinstance(exc, OSError) and StorageError.from_oserror(exc) is not None:
+            if exc.filename is None:
+                exc.filename = str(out_path)  # papermill writing the executed notebook
+            raise
         if isinstance(exc, FileNotFoundError | PermissionError):
             raise NotebookError(f"Notebook tidak dapat dibuka: {exc}") from None
         raise

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from crmlib.data.periode import PERIODE_RE
-from crmlib.errors import ParamsError, RenderError
+from crmlib.errors import ParamsError, RenderError, StorageError
 from crmlib.report.escape import kode, teks_data, teks_narasi
 
 JUDUL_BAKU = "LAPORAN BULANAN CRM"
@@ -502,7 +502,8 @@ def inject_front_matter(ipynb_path: Path | str, meta: Mapping[str, Any]) -> None
     teks = dump_front_matter(_gabung(lama, meta))
     cell["source"] = teks.splitlines(keepends=True)
     sementara = path.with_name(f".{path.name}.tmp")
-    sementara.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    with StorageError.writing(path):
+        sementara.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(sementara, path)
 
 

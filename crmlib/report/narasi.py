@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from crmlib.errors import NarasiError
+from crmlib.errors import NarasiError, StorageError
 from crmlib.metrics import persen
 from crmlib.report import fmt
 from crmlib.report.escape import Markup, teks_data, teks_narasi
@@ -457,5 +457,6 @@ def isi_notebook(path: Path | str) -> bool:
         return False
     isi_sel(nb, values)
     meta["narasi_terisi"] = True
-    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    with StorageError.writing(path):
+        path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return True

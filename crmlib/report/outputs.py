@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 import crmlib
+from crmlib.errors import StorageError
 from crmlib.metrics import STATUSES, MetricParams, Metrics
 
 __all__ = [
@@ -242,7 +243,8 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        write(tmp)
+        with StorageError.writing(path):  # a full disk names the file, not the temp name
+            write(tmp)
         # mkstemp creates 0600; published files must be readable by a static web server.
         umask = os.umask(0)
         os.umask(umask)
