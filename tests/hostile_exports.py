@@ -9,6 +9,7 @@ small on disk: the zip bombs are a few hundred kilobytes, the oversized CSV is s
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import zipfile
@@ -111,6 +112,24 @@ def _workbook_cases(base: Path) -> dict[str, Case]:
             b"</sheetData>",
         ),
     )
+    wide = write_month(base / "sel-lebar", _rows(), [koordinasi_row()], "xlsx")
+    _sheet_xml(
+        wide,
+        lambda x: x.replace(
+            b"</sheetData>",
+            b'<row r="1000"><c r="XFD1000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+        ),
+    )
+    # Cells without an address (allowed by the format): placed one after the other.
+    unaddressed = write_month(base / "tanpa-alamat", _rows(), [koordinasi_row()], "xlsx")
+    _sheet_xml(unaddressed, lambda x: re.sub(rb' r="[A-Z]+[0-9]+"', b"", x))
+    counted = write_month(base / "tanpa-alamat-jauh", _rows(), [koordinasi_row()], "xlsx")
+    _sheet_xml(
+        counted,
+        lambda x: x.replace(
+            b"</sheetData>", b'<row r="100000">' + b"<c><v>1</v></c>" * 41 + b"</row></sheetData>"
+        ),
+    )
     near = write_month(
         base / "judul-mirip",
         [{**laporan_row(), "Kategori ": "Jalan"}],
@@ -130,6 +149,15 @@ def _workbook_cases(base: Path) -> dict[str, Case]:
         ),
         "sel di XFD1048576": Case(
             far, False, ("sel-jauh.xlsx", "sheet 'laporan'", "baris 1048576", "kolom 'XFD'")
+        ),
+        "sel di XFD1000 (terlalu banyak sel)": Case(
+            wide,
+            False,
+            ("sel-lebar.xlsx", "sheet 'laporan'", "baris 1000", "kolom 'XFD'", "4 juta sel"),
+        ),
+        "sel tanpa alamat": Case(unaddressed, True, ("tanpa-alamat.xlsx",)),
+        "sel tanpa alamat, jauh": Case(
+            counted, False, ("tanpa-alamat-jauh.xlsx", "baris 100000", "kolom 'AO'")
         ),
         "judul kolom mirip (xlsx)": Case(
             near, False, ("judul-mirip.xlsx", "sheet 'laporan'", "[C]", "[M]", "berarti sama")

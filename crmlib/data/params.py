@@ -262,7 +262,7 @@ def _explain(err: dict, name: str) -> str:
         return f"'{name}' harus lebih dari 0 (nilai: {value!r})"
     if kind == "greater_than_equal":
         return f"'{name}' tidak boleh negatif (nilai: {value!r})"
-    if kind == "string_too_long":
+    if kind in ("string_too_long", "too_long") and isinstance(value, str):
         return (
             f"'{name}' terlalu panjang ({len(value)} karakter, paling banyak "
             f"{err['ctx']['max_length']}); persingkat, atau pecah menjadi beberapa butir"

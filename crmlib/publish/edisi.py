@@ -231,6 +231,12 @@ def pdf_standard(pdf: Path) -> str | None:
     return f"PDF/A-{part.group(1).decode()}{(level.group(1).decode() if level else '').lower()}"
 
 
+def copy_file(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target``; a full disk names ``target``, the file being written."""
+    with StorageError.writing(target):
+        shutil.copyfile(source, target)
+
+
 def store_edition(
     root: Path, edition: Edition, month_dir: Path, signature: dict | None = None
 ) -> dict[str, Any]:
@@ -260,7 +266,7 @@ def store_edition(
     tmp.mkdir()
     try:
         for name in FILES:
-            shutil.copyfile(month_dir / name, tmp / name)
+            copy_file(month_dir / name, tmp / name)
         metrics = json.loads((tmp / "metrics.json").read_text(encoding="utf-8"))
         prov = metrics.get("provenance") or {}
         manifest = {
@@ -321,7 +327,7 @@ def stage_final(root: Path, periode: str, tmp: Path) -> None:
         dest = tmp if n == current else tmp / f"edisi-{n}"
         dest.mkdir(parents=True, exist_ok=True)
         for name in (*FILES, MANIFEST):
-            shutil.copyfile(store / f"edisi-{n}" / name, dest / name)
+            copy_file(store / f"edisi-{n}" / name, dest / name)
         listing.append(
             edition_summary(read_manifest(root, periode, n), "" if n == current else f"edisi-{n}/")
         )

@@ -175,13 +175,23 @@ class _LogFile(logging.FileHandler):
 
     error: OSError | None = None
 
-    def handleError(self, record: logging.LogRecord) -> None:
-        exc = sys.exc_info()[1]
-        if not isinstance(exc, OSError):
-            super().handleError(record)
-        elif self.error is None:
+    def close(self) -> None:
+        try:
+            super().close()  # flushes: where a full disk shows last
+        except OSError as exc:
+            self._keep(exc)
+
+    def _keep(self, exc: OSError) -> None:
+        if self.error is None:
             exc.filename = exc.filename or self.baseFilename
             self.error = exc
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            self._keep(exc)
+        else:
+            super().handleError(record)
 
 
 class _Inputs(NamedTuple):
@@ -280,7 +290,9 @@ def _log_drawn_ahead(log: logging.Logger, ahead: _DrawAhead | None) -> None:
 def _write_build_info(b: _Build, inputs: _Inputs, warnings: list[str], signer) -> None:
     """Close the log and write ``build-info.json``; a final edition is signed and stored first."""
     b.log.info("selesai dalam %.2f s", time.perf_counter() - b.start)
-    _close_log(b.log)
+    failed_write = _close_log(b.log)
+    if failed_write is not None:
+        raise failed_write  # build.log is incomplete: the disk is full
     state = {
         "fingerprint": inputs.fingerprint,
         "renderer": b.renderer,
@@ -334,11 +346,17 @@ def _failed(b: _Build, exc: Exception) -> MonthResult:
     return result
 
 
-def _close_log(log: logging.Logger) -> None:
-    """Close the month's ``build.log`` (before it is hashed, moved or removed)."""
+def _close_log(log: logging.Logger) -> OSError | None:
+    """Close the month's ``build.log`` (before it is hashed, moved or removed).
+
+    Returns the error of a write to it that failed (a full disk), if any.
+    """
+    failed = None
     for h in log.handlers:
         h.close()
+        failed = failed or getattr(h, "error", None)
     log.handlers.clear()
+    return failed
 
 
 def _notebook_parameters(project: Project, periode: str, inputs: _Inputs, provenance: dict) -> dict:
