@@ -3,9 +3,9 @@
 Every text cell of the contract's columns passes through :func:`clean_sheet` before it
 is validated, so what ``validate`` accepts is what every output can hold
 (``tabel.xlsx`` refuses control characters, and a right-to-left override turns
-"gnp.exe" into "exe.png" on the page). Chosen rule (docs/format-data.md, "Karakter
-khusus"): nothing is refused, everything is counted in the validation summary with
-its rows:
+"gnp.exe" into "exe.png" on the page). Chosen rule (docs/format-data.md, "Control and
+bidi characters"): nothing is refused, everything is counted in the validation summary
+with its rows:
 
 - control characters that separate text (:data:`SEPARATING`: vertical tab, form feed,
   the C0 separators U+001C–U+001F, NEL U+0085, line and paragraph separators
@@ -79,6 +79,10 @@ def clean_sheet(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[Counte
     """
     found: dict[str, tuple[Counter, list[int]]] = {}
     out = raw
+    # Almost every export has none: one search over all the text first.
+    texts = [v for col in raw.columns for v in raw[col].tolist() if isinstance(v, str)]
+    if not _ANY.search("".join(texts)):
+        return raw, found
     for col in raw.columns:
         values = raw[col]
         hit = _hits(values)

@@ -4,7 +4,7 @@ A CRM export is a few hundred to a few thousand rows; a file that would take
 gigabytes of memory or never end (a named pipe, ``/dev/zero``, a zip bomb, a sheet
 with one cell at XFD1048576) is refused with a message naming the file, before
 pandas or calamine see it. Each limit is a named constant, listed for the analyst
-in ``docs/format-data.md`` ("Batas ukuran data"):
+in ``docs/format-data.md`` ("Size limits"):
 
 - the data path is a regular file or a folder (:func:`check_path`, by ``stat``
   only: cheap enough for the up-to-date check, never opens a pipe or a device);
@@ -51,11 +51,10 @@ _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml\Z")
 # Start tags of rows and cells (any namespace prefix); a cell written <c .../> has no value.
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(\s[^>]*?)?(/?)>")
 _REF = re.compile(rb'\sr="([A-Z]*)([0-9]*)"')
-# Fast path: every filled cell carries its address r="B7" (Excel and openpyxl write it).
-_FILLED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:\s[^>]*?)?(?<!/)>")
-_FILLED_REF = re.compile(
-    rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>'
-)
+# Fast path: every cell carries its address as its first attribute (<c r="B7" ...>, as
+# Excel and openpyxl write it) and no tag has a namespace prefix.
+_FIRST_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
 
 
 class LimitExceeded(Exception):
@@ -172,14 +171,18 @@ def _check_sheet_extent(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """
     rows = cols = 0
     for data in _chunks(book, info):
-        refs = _FILLED_REF.findall(data)
-        if len(refs) != len(_FILLED.findall(data)):
+        refs = _FIRST_REF.findall(data)
+        if len(refs) != data.count(b"<c ") + data.count(b"<c>") or _PREFIXED.search(data):
             _check_sheet_extent_counted(book, info)
             return
         if refs:
             rows = max(rows, *(int(n) for n in {n for _, n in refs}))
             cols = max(cols, *(_column_number(c) for c in {c for c, _ in refs}))
-            _check_extent(rows, cols, info.filename)
+        if rows - 1 > MAX_ROWS or rows * cols > XLSX_MAX_CELLS:
+            # Counted over every cell, empty ones too: count again, filled cells only
+            # (calamine's extent), before refusing.
+            _check_sheet_extent_counted(book, info)
+            return
 
 
 def _check_sheet_extent_counted(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:

@@ -97,23 +97,22 @@ def check_cell_lengths(
     """
     found = False
     for col in raw.columns:
-        values = raw[col]
-        if values.dtype == object:  # Excel: text, numbers and dates mixed
-            lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
-        else:
-            lengths = values.str.len().fillna(0).to_numpy()
-        for pos in np.flatnonzero(lengths > CELL_MAX_CHARS):
-            found = True
-            problems.append(
-                src.problem(
-                    f"isi sel terlalu panjang ({int(lengths[pos]):,} karakter)".replace(",", "."),
-                    row=int(pos) + 2,
-                    column=shown.get(col, col),
-                    expected=f"paling banyak {CELL_MAX_CHARS:,} karakter per sel (batas Excel)".replace(
-                        ",", "."
-                    ),
+        values = raw[col].tolist()
+        # Almost always nothing is that long: one pass over the text, then rows only if needed.
+        if max((len(v) for v in values if isinstance(v, str)), default=0) <= CELL_MAX_CHARS:
+            continue
+        for pos, v in enumerate(values):
+            if isinstance(v, str) and len(v) > CELL_MAX_CHARS:
+                found = True
+                problems.append(
+                    src.problem(
+                        f"isi sel terlalu panjang ({len(v):,} karakter)".replace(",", "."),
+                        row=pos + 2,
+                        column=shown.get(col, col),
+                        expected=f"paling banyak {CELL_MAX_CHARS:,} karakter per sel "
+                        "(batas Excel)".replace(",", "."),
+                    )
                 )
-            )
     return found
 
 
