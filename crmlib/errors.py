@@ -10,8 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -135,19 +133,13 @@ class StorageError(CrmReportError):
     exit_code = 74
 
     @staticmethod
-    @contextmanager
-    def writing(path: object) -> Iterator[None]:
-        """Name ``path`` in an ``OSError`` raised while writing it.
+    def writing(path: object) -> _Writing:
+        """A context that names ``path`` in an ``OSError`` raised while writing it.
 
         A failed ``write()`` or ``close()`` (where a full disk shows) raises an ``OSError``
         that names no file; the message must say which file was being written.
         """
-        try:
-            yield
-        except OSError as exc:
-            if exc.filename is None:
-                exc.filename = str(path)
-            raise
+        return _Writing(path)
 
     @classmethod
     def from_tool_output(cls, text: str, path: object) -> StorageError | None:
@@ -190,6 +182,21 @@ class StorageError(CrmReportError):
                 "folder itu (mis. output/), lalu jalankan ulang."
             )
         return None
+
+
+class _Writing:
+    """:meth:`StorageError.writing`'s context (a class: this module imports no contextlib)."""
+
+    def __init__(self, path: object) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(self.path)
+        return False  # the error goes on, now naming its file
 
 
 class DiskFullError(StorageError):
