@@ -5,7 +5,7 @@ in one child process, so that what it costs can be bounded: no case may take mor
 than :data:`CPU_BOUND` seconds of CPU, the child no more than :data:`MEMORY_BOUND_MB`
 of memory at its peak, and a case that blocks (a named pipe read to its end) fails the
 run instead of hanging it. These are bounds on runaway inputs, not speed targets.
-Exports with long values are the layout's corpus (tests/test_layout_long_values.py).
+Exports with long values are the layout's corpus (tests/test_tata_letak_pdf.py).
 """
 
 from __future__ import annotations
