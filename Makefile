@@ -60,6 +60,7 @@ bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_archive.py
+	$(BIN)/python bench/bench_inputs.py
 
 # Mutation testing (docs/mutasi.md): slow, so not part of `make test`. Narrow it with
 # e.g. `make mutate MUTANTS='crmlib.report.fmt.*'`; MUTATE_JOBS=2 on a quiet machine.

@@ -12,6 +12,8 @@ from pathlib import Path
 from crmlib.errors import ParamsError
 
 NOTEBOOK = Path("notebooks") / "laporan_bulanan.ipynb"
+# The project's own working files (git-ignored), outside the published output/.
+STATE_DIR = Path(".crm-report")
 
 
 @dataclass
@@ -29,6 +31,11 @@ class Project:
     def output_dir(self) -> Path:
         """``output/``."""
         return self.root / "output"
+
+    @property
+    def log_dir(self) -> Path:
+        """``.crm-report/log/``: failed months' logs (tracebacks, local paths), never published."""
+        return self.root / STATE_DIR / "log"
 
     @property
     def notebook(self) -> Path:

@@ -516,15 +516,16 @@ def test_failed_month_keeps_its_log_and_prints_its_reason_once(project, capsys):
     out = capsys.readouterr()
     text = out.out + out.err
     assert text.count("kolom 'status'") == 1, text
-    assert "log: output/_log/2022-06-gagal.log" in out.out
+    assert "log: .crm-report/log/2022-06-gagal.log" in out.out
     assert "Arsip:" not in text  # a failed build does not look like a success
-    log = (project / "output" / "_log" / "2022-06-gagal.log").read_text()
+    log = (project / ".crm-report" / "log" / "2022-06-gagal.log").read_text()
+    assert not (project / "output" / "_log").exists()  # output/ holds what readers may see
     assert "GAGAL" in log and "kolom 'status'" in log
     # Once the month builds again, its failure log goes.
     shutil.rmtree(project / "data" / "2022-06")
     shutil.copytree(ROOT / "data" / "sample" / "2022-06", project / "data" / "2022-06")
     assert run("build", "2022-06", "--renderer", "embedded") == 0
-    assert not (project / "output" / "_log").exists()
+    assert not (project / ".crm-report" / "log").exists()
 
 
 def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypatch):
@@ -537,7 +538,7 @@ def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypa
     assert run("build", "2022-06", "--force", "--renderer", "embedded") == 1
     out = capsys.readouterr().out
     assert "kesalahan internal: ZeroDivisionError: bug di crmlib" in out
-    log = (project / "output" / "_log" / "2022-06-gagal.log").read_text()
+    log = (project / ".crm-report" / "log" / "2022-06-gagal.log").read_text()
     assert "Traceback" in log and "ZeroDivisionError" in log
 
 

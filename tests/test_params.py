@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
 import pytest
 from conftest import ROOT
 
-from crmlib.data.params import list_months, load_params
+from crmlib.data.params import (
+    NARASI_MAKS_BUTIR,
+    NARASI_MAKS_KARAKTER,
+    PARAMS_MAKS_BYTE,
+    TANGGAL_JENDELA_HARI,
+    TEKS_MAKS_KARAKTER,
+    date_warnings,
+    list_months,
+    load_params,
+)
 from crmlib.errors import ParamsError
 
 
@@ -207,3 +217,95 @@ def test_common_yaml_slips_get_a_fix(params_dir, text, message):
     (params_dir / "2022-06.yaml").write_text(text)
     with pytest.raises(ParamsError, match=message):
         load_params(params_dir, "2022-06")
+
+
+# --------------------------------------------------------------------------- bounded text
+
+
+def test_a_narrative_text_over_its_length_is_refused_naming_key_and_limit(params_dir):
+    long = "a" * (NARASI_MAKS_KARAKTER + 1)
+    (params_dir / "2022-06.yaml").write_text(f'data: x\ncatatan: "{long}"\n')
+    with pytest.raises(ParamsError, match=rf"baris 2: 'catatan' terlalu panjang \({len(long)} "):
+        load_params(params_dir, "2022-06")
+    (params_dir / "2022-06.yaml").write_text(f'data: x\nkendala:\n  - pendek\n  - "{long}"\n')
+    with pytest.raises(ParamsError, match="kendala butir 2' terlalu panjang"):
+        load_params(params_dir, "2022-06")
+    (params_dir / "2022-06.yaml").write_text(f'data: x\ncatatan: "{long[1:]}"\n')
+    assert len(load_params(params_dir, "2022-06")["catatan"]) == NARASI_MAKS_KARAKTER
+
+
+def test_a_list_with_too_many_items_is_refused(params_dir):
+    items = "".join(f"  - saran {i}\n" for i in range(NARASI_MAKS_BUTIR + 1))
+    (params_dir / "2022-06.yaml").write_text(f"data: x\nsaran:\n{items}")
+    with pytest.raises(ParamsError, match=f"'saran' berisi {NARASI_MAKS_BUTIR + 1} butir"):
+        load_params(params_dir, "2022-06")
+
+
+def test_a_short_text_over_its_length_is_refused(params_dir):
+    (params_dir / "2022-06.yaml").write_text(
+        f'data: x\njudul: "{"J" * (TEKS_MAKS_KARAKTER + 1)}"\n'
+    )
+    with pytest.raises(ParamsError, match="'judul' terlalu panjang"):
+        load_params(params_dir, "2022-06")
+
+
+def test_a_huge_params_file_is_refused_before_yaml_reads_it(params_dir):
+    # 10 MB of catatan ran pandoc for 335 s before ending in an internal error.
+    path = params_dir / "2022-06.yaml"
+    path.write_text('data: x\ncatatan: "' + "a" * 10 * 2**20 + '"\n')
+    with pytest.raises(
+        ParamsError, match=f"terlalu besar .*paling banyak {PARAMS_MAKS_BYTE // 1024} KB"
+    ):
+        load_params(params_dir, "2022-06")
+
+
+def test_a_params_file_that_is_a_pipe_is_refused_without_blocking(params_dir):
+    path = params_dir / "2022-06.yaml"
+    path.unlink()
+    os.mkfifo(path)
+    with pytest.raises(ParamsError, match="bukan berkas biasa"):
+        load_params(params_dir, "2022-06")
+
+
+# --------------------------------------------------------------------------- plausible dates
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("per_tanggal", "1999-01-01"),
+        ("tanggal_laporan", "1990-01-01"),
+        ("per_tanggal", "2022-06-30 23:59"),
+    ],
+)
+def test_a_date_before_the_period_ends_is_refused_naming_both_dates(params_dir, key, value):
+    (params_dir / "2022-06.yaml").write_text(f'data: x\n{key}: "{value}"\n')
+    with pytest.raises(ParamsError) as err:
+        load_params(params_dir, "2022-06")
+    assert f"{key} {value} jatuh sebelum periode 2022-06 berakhir (2022-07-01)" in str(err.value)
+
+
+def test_dates_after_the_period_end_are_accepted(params_dir):
+    (params_dir / "2022-06.yaml").write_text(
+        'data: x\nper_tanggal: "2022-07-01 00:00"\ntanggal_laporan: "2022-07-01"\n'
+    )
+    params = load_params(params_dir, "2022-06")
+    assert date_warnings(params, "2022-06") == []
+
+
+def test_unusual_dates_are_warned_about_with_the_dates_named(params_dir):
+    (params_dir / "2022-06.yaml").write_text(
+        'data: x\nper_tanggal: "2023-06-01 08:00"\ntanggal_laporan: "2022-07-15"\n'
+    )
+    warnings = date_warnings(load_params(params_dir, "2022-06"), "2022-06")
+    assert warnings == [
+        f"per_tanggal 2023-06-01 08:00 lebih dari {TANGGAL_JENDELA_HARI} hari setelah periode "
+        "2022-06 berakhir (2022-07-01); periksa apakah tanggalnya benar",
+        "tanggal_laporan 2022-07-15 lebih awal dari per_tanggal 2023-06-01 08:00: laporan "
+        "ditandatangani sebelum datanya diekspor",
+    ]
+
+
+def test_the_sample_months_have_plausible_dates():
+    for periode in list_months(ROOT / "params"):
+        assert date_warnings(load_params(ROOT / "params", periode), periode) == []

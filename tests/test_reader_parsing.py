@@ -567,9 +567,9 @@ def test_two_headers_meaning_one_column_are_refused_by_name(month_factory):
         (
             "laporan.csv",
             None,
-            "kanal",
-            "dua kolom berarti sama: 'Kanal Laporan' dan 'kanal'",
-            "satu kolom kanal",
+            "kanal [C]",
+            "dua kolom berarti sama: 'Kanal Laporan' [A] dan 'kanal' [C]",
+            "satu kolom kanal; hapus atau ganti judul salah satunya",
         )
     ]
 

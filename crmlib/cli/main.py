@@ -26,7 +26,8 @@ import click
 from crmlib import __version__
 from crmlib.cli import click_id as cli_id
 from crmlib.cli.progress import terminal_safe
-from crmlib.errors import CrmReportError, StorageError
+from crmlib.data.periode import TAHUN_MAX, TAHUN_MIN, parse_periode
+from crmlib.errors import CrmReportError, ParamsError, StorageError
 from crmlib.publish.lock import DEFAULT_WAIT
 
 EXIT_INTERNAL = 70
@@ -45,6 +46,46 @@ def _echo(text: str, err: bool = False) -> None:
 
 def _echo_err(text: str) -> None:
     _echo(text, err=True)
+
+
+class _Periode(click.ParamType):
+    """A report month, checked by the one parser (:func:`parse_periode`) before any use."""
+
+    name = "YYYY-MM"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_periode(value, "bulan")
+        except ParamsError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+PERIODE = _Periode()
+
+
+class _PeriodeAtauTahun(click.ParamType):
+    """A report month (``YYYY-MM``) or a year (``YYYY``), both checked strictly before any use."""
+
+    name = "YYYY-MM|YYYY"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
+            if TAHUN_MIN <= int(value) <= TAHUN_MAX:
+                return value
+            self.fail(
+                f"tahun {value!r} tidak valid: tulis tepat YYYY (tahun {TAHUN_MIN}–{TAHUN_MAX}).",
+                param,
+                ctx,
+            )
+        return PERIODE.convert(value, param, ctx)
+
+
+PERIODE_ATAU_TAHUN = _PeriodeAtauTahun()
+
+
+def _months_or_years(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """``build``'s arguments: each a year (``YYYY``) or a month (``YYYY-MM``), checked strictly."""
+    return tuple(v if re.fullmatch(r"\d{4}", v) else PERIODE.convert(v, param, ctx) for v in values)
 
 
 _RENDERER = click.option(
@@ -93,7 +134,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option(
-    "--periode", metavar="YYYY-MM", help="Bulan laporan; bila kosong, bulan terbanyak di data."
+    "--periode", type=PERIODE, help="Bulan laporan; bila kosong, bulan terbanyak di data."
 )
 @click.option(
     "--kota", default="jakarta-timur", show_default=True, help="Kode kota (data referensi)."
@@ -114,7 +155,7 @@ def validate(data: Path, periode: str | None, kota: str, izinkan_kosong: bool) -
 
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option("--periode", required=True, metavar="YYYY-MM", help="Bulan laporan.")
+@click.option("--periode", required=True, type=PERIODE, help="Bulan laporan.")
 @click.option(
     "-o",
     "--output",
@@ -182,7 +223,7 @@ def metrics(
 
 
 @cli.command()
-@click.argument("months", nargs=-1, metavar="[YYYY-MM ...]")
+@click.argument("months", nargs=-1, metavar="[YYYY-MM ...]", callback=_months_or_years)
 @click.option(
     "--all", "all_months", is_flag=True, help="Semua bulan yang punya params/YYYY-MM.yaml."
 )
@@ -290,7 +331,7 @@ def _build_annual(project, years, todo, results, all_months, renderer, force, tu
 
 
 @cli.command("new-month")
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", type=PERIODE)
 @click.option(
     "--data",
     "data",
@@ -398,7 +439,7 @@ def _final_edition(
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", type=PERIODE)
 @_OLEH
 @click.option(
     "--tandatangan",
@@ -419,7 +460,7 @@ def finalize(periode, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) ->
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", type=PERIODE)
 @click.option("--alasan", required=True, help="Alasan revisi (tercetak di sampul edisi baru).")
 @_OLEH
 @click.option(
@@ -437,7 +478,7 @@ def revise(periode, alasan, oleh, tandatangan, renderer, tunggu, izinkan_perubah
 
 
 @cli.command()
-@click.argument("periode", metavar="PERIODE")
+@click.argument("periode", type=PERIODE_ATAU_TAHUN)
 @click.option(
     "--bangun-ulang",
     is_flag=True,
@@ -466,7 +507,7 @@ def bangun_edisi(edisi_dir: Path, target: Path) -> int:
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", type=PERIODE)
 def nilai(periode: str) -> int:
     """Tampilkan setiap nama isian sel Markdown notebook ({{ nama }}) dengan nilai bulan itu."""
     from crmlib.report.laporan import siapkan_laporan
@@ -493,7 +534,7 @@ def render(notebook: Path, renderer: str) -> int:
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", type=PERIODE)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def preview(periode: str, port: int) -> int:
     """Pratinjau langsung: susun bulan itu ke .preview/YYYY-MM/ dan tampilkan di

@@ -16,6 +16,12 @@ Only the HTML is rendered (pandoc, no Typst); the PDF is ``crm-report build``'s.
 The page polls ``/versi`` and reloads itself when a rebuild finished. A broken
 edit leaves the last good page up, with the error in a box on top of it and on
 the terminal.
+
+For this machine only: the server listens on 127.0.0.1 and answers only requests
+whose ``Host`` is ``127.0.0.1:PORT`` or ``localhost:PORT`` (a web page the analyst
+visits cannot reach it through a DNS name that points at 127.0.0.1), and its error
+texts name files relative to the project. The month and the port are checked before
+anything is built: a month without params, or a port in use, is refused (exit 2).
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from crmlib.errors import CrmReportError, RenderError
+from crmlib.data.periode import parse_periode
+from crmlib.errors import CrmReportError, ParamsError, RenderError
 
 PREVIEW_DIR = ".preview"
 POLL_SECONDS = 0.2
@@ -144,6 +151,9 @@ class Preview:
     _stop: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
 
+    def __post_init__(self) -> None:
+        self.periode = parse_periode(self.periode)
+
     # ------------------------------------------------------------------ paths
 
     @property
@@ -187,7 +197,7 @@ class Preview:
         from crmlib.project import Project
         from crmlib.publish.month import notebook_parameters
         from crmlib.render.execute import execute_notebook
-        from crmlib.report.laporan import previous_month_headline
+        from crmlib.report.laporan import previous_month
 
         params = self._params()
         self.draft.mkdir(parents=True, exist_ok=True)
@@ -195,7 +205,9 @@ class Preview:
 
         data_rel = os.path.relpath(resolve_data_path(params, self.root).resolve(), self.draft)
         if self._riwayat is None:  # the previous month is not watched: computed once
-            self._riwayat = previous_month_headline(Project(self.root), self.periode)
+            self._riwayat, warning = previous_month(Project(self.root), self.periode)
+            if warning:
+                self.log(f"PERINGATAN: {self.relative(warning)}")
         riwayat = self._riwayat
         source = json.loads(self.notebook.read_text(encoding="utf-8"))
         target = self.draft / "dieksekusi.ipynb"
@@ -272,7 +284,7 @@ class Preview:
             self.galat = ""
             self.log(f"pratinjau diperbarui ({what}) dalam {time.perf_counter() - t0:.2f} s")
         except Exception as exc:  # any broken edit: keep serving the last good page
-            self.galat = (
+            self.galat = self.relative(
                 str(exc) if isinstance(exc, CrmReportError) else f"{type(exc).__name__}: {exc}"
             )
             self.log(f"GAGAL ({what}): {self.galat}")
@@ -301,11 +313,43 @@ class Preview:
             body = body.replace("<body>", "<body>" + kotak, 1) if "<body>" in body else kotak + body
         return body.replace("</body>", extra + "</body>").encode("utf-8")
 
+    def relative(self, text: str) -> str:
+        """``text`` with the project's absolute path left out (paths read from the project)."""
+        for root in sorted({str(self.root), str(self.root.resolve())}, key=len, reverse=True):
+            text = text.replace(root + os.sep, "").replace(root, ".")
+        return text
+
+    def allowed_hosts(self) -> set[str]:
+        """The ``Host`` headers this server answers: this machine by address or by name."""
+        port = self._server.server_address[1] if self._server else self.port
+        return {f"127.0.0.1:{port}", f"localhost:{port}"}
+
     def start(self) -> None:
-        """Build once, then serve and watch in background threads."""
+        """Check the month and the port, build once, then serve and watch in background threads.
+
+        Raises
+        ------
+        ParamsError
+            The month has no params file, or the port is in use (before anything is built).
+        """
+        from crmlib.data.params import month_file
+
+        if not month_file(self.root / "params", self.periode).is_file():
+            raise ParamsError(
+                f"Tidak ada berkas parameter untuk {self.periode} "
+                f"(params/{self.periode}.yaml): buat dengan crm-report new-month "
+                f"{self.periode} --data PATH."
+            )
+        try:
+            self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
+        except OSError as exc:
+            raise ParamsError(
+                f"Port {self.port} tidak dapat dipakai ({exc.strerror}): mungkin pratinjau lain "
+                "sedang berjalan. Hentikan dulu, atau pilih port lain, mis. --port "
+                f"{self.port + 1 if 0 < self.port < 65535 else 8001}."
+            ) from None
         self._seen = {k: _mtimes(v) for k, v in self._watched().items()}
         self.rebuild("semua")
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         threading.Thread(target=self._watch, daemon=True).start()
 
@@ -320,7 +364,11 @@ class Preview:
 def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            if self.path.split("?")[0] == "/":
+            # DNS rebinding: a page on any site may send requests to a name that points
+            # at 127.0.0.1; only a request addressed to this machine itself is answered.
+            if self.headers.get("Host", "").lower() not in preview.allowed_hosts():
+                self._send(403, "text/plain; charset=utf-8", b"Host tidak diizinkan.\n")
+            elif self.path.split("?")[0] == "/":
                 self._send(200, "text/html; charset=utf-8", preview.page())
             elif self.path.split("?")[0] == "/versi":
                 data = {"versi": preview.versi, "galat": preview.galat}

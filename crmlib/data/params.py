@@ -18,17 +18,29 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import stat
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
-from crmlib.data.periode import PERIODE_RE
+from crmlib.data.periode import is_periode, parse_periode
 from crmlib.errors import ParamsError
 
 DEFAULT_FILE = "_default.yaml"
 KERTAS = ("a4", "f4")
+#: A per_tanggal or tanggal_laporan more than this many days after the period's end is
+#: printed anyway, with a warning naming both dates (docs/parameter.md).
+TANGGAL_JENDELA_HARI = 92
 
 
 def _as_text(value: Any) -> Any:
@@ -44,7 +56,21 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_as_text)]
+#: Longest narrative text, in characters: one kata_pengantar paragraph, one kendala or saran
+#: item, the catatan (the report's own paragraphs are under 400).
+NARASI_MAKS_KARAKTER = 2_000
+#: Most items in a list (kata_pengantar, kendala, saran, penandatangan.jabatan).
+NARASI_MAKS_BUTIR = 20
+#: Longest short text, in characters: titles, names, positions, places, numbers.
+TEKS_MAKS_KARAKTER = 300
+#: Largest params file read, in bytes; a bigger one is refused before YAML parses it.
+PARAMS_MAKS_BYTE = 256 * 1024
+
+Text = Annotated[str, BeforeValidator(_as_text), StringConstraints(max_length=TEKS_MAKS_KARAKTER)]
+Narasi = Annotated[
+    str, BeforeValidator(_as_text), StringConstraints(max_length=NARASI_MAKS_KARAKTER)
+]
+NarasiList = Annotated[list[Narasi], Field(max_length=NARASI_MAKS_BUTIR)]
 Whole = Annotated[int, Field(strict=True)]
 Number = Annotated[float, Field(strict=True)]
 
@@ -76,7 +102,9 @@ class Identitas(_Schema):
 class Penandatangan(_Schema):
     """Signatory of the report."""
 
-    jabatan: list[Text] | None = Field(None, description="Jabatan, satu baris per butir.")
+    jabatan: Annotated[list[Text], Field(max_length=NARASI_MAKS_BUTIR)] | None = Field(
+        None, description="Jabatan, satu baris per butir."
+    )
     nama: Text | None = Field(None, description="Nama lengkap penandatangan.")
     nip: Text | None = Field(None, description="NIP (18 digit; tulis dalam tanda kutip).")
 
@@ -108,7 +136,7 @@ class Params(_Schema):
     )
     kota: Text | None = Field(None, description="Kode kota, folder di crmlib/data/reference/kota/.")
     judul: Text | None = Field(None, description="Judul di sampul laporan.")
-    data: Text | None = Field(
+    data: Narasi | None = Field(
         None, description="Lokasi data ekspor CRM bulan ini (.xlsx atau folder CSV)."
     )
     per_tanggal: Text | None = Field(
@@ -125,14 +153,14 @@ class Params(_Schema):
     identitas: Identitas | None = Field(None, description="Blok identitas di sampul.")
     penandatangan: Penandatangan | None = Field(None, description="Penandatangan laporan.")
     metrik: Metrik | None = Field(None, description="Pengaturan perhitungan metrik.")
-    kata_pengantar: list[Text] | Text | None = Field(
+    kata_pengantar: NarasiList | Narasi | None = Field(
         None, description="Paragraf KATA PENGANTAR ({tahun}, {bulan}, {kota} diisi otomatis)."
     )
-    kendala: list[Text] | None = Field(
+    kendala: NarasiList | None = Field(
         None, description="Kendala bulan ini, satu butir per kendala."
     )
-    saran: list[Text] | None = Field(None, description="Saran bulan ini, satu butir per saran.")
-    catatan: Text | None = Field(
+    saran: NarasiList | None = Field(None, description="Saran bulan ini, satu butir per saran.")
+    catatan: Narasi | None = Field(
         None, description="Catatan khusus bulan ini (satu paragraf; Markdown ringan)."
     )
     sel_timeout_detik: Whole | None = Field(
@@ -152,7 +180,7 @@ class Params(_Schema):
     @field_validator("periode")
     @classmethod
     def _is_periode(cls, value: str | None) -> str | None:
-        if value is not None and not PERIODE_RE.match(value):
+        if value is not None and not is_periode(value):
             raise ValueError(f"{value!r} bukan bulan; gunakan YYYY-MM, misalnya 2022-06")
         return value
 
@@ -234,6 +262,16 @@ def _explain(err: dict, name: str) -> str:
         return f"'{name}' harus lebih dari 0 (nilai: {value!r})"
     if kind == "greater_than_equal":
         return f"'{name}' tidak boleh negatif (nilai: {value!r})"
+    if kind in ("string_too_long", "too_long") and isinstance(value, str):
+        return (
+            f"'{name}' terlalu panjang ({len(value)} karakter, paling banyak "
+            f"{err['ctx']['max_length']}); persingkat, atau pecah menjadi beberapa butir"
+        )
+    if kind == "too_long":
+        return (
+            f"'{name}' berisi {len(value)} butir (paling banyak {err['ctx']['max_length']}); "
+            "gabungkan atau hapus sebagian"
+        )
     if kind == "value_error":
         return f"'{name}' = {err['msg'].removeprefix('Value error, ')}"
     return f"'{name}': {err['msg']} (nilai: {value!r})"
@@ -309,8 +347,20 @@ def _clean_loc(loc: tuple) -> tuple:
 
 
 def read_yaml(path: Path) -> dict:
-    """Read and validate a params YAML file, with file and line for every mistake."""
+    """Read and validate a params YAML file, with file and line for every mistake.
+
+    A file that is not a regular file (a pipe would block) or is over
+    :data:`PARAMS_MAKS_BYTE` is refused before it is read.
+    """
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ParamsError(f"{path}: bukan berkas biasa (pipa atau perangkat); tidak dibaca.")
+        if info.st_size > PARAMS_MAKS_BYTE:
+            raise ParamsError(
+                f"{path}: berkas parameter terlalu besar ({info.st_size // 1024} KB, paling "
+                f"banyak {PARAMS_MAKS_BYTE // 1024} KB); teks narasi yang panjang dipersingkat."
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ParamsError(f"Berkas parameter tidak ditemukan: {path}") from None
@@ -363,7 +413,7 @@ def month_file(params_dir: Path, periode: str) -> Path:
 
 def list_months(params_dir: Path) -> list[str]:
     """Every ``YYYY-MM`` that has a month file, oldest first."""
-    return sorted(p.stem for p in Path(params_dir).glob("*.yaml") if PERIODE_RE.match(p.stem))
+    return sorted(p.stem for p in Path(params_dir).glob("*.yaml") if is_periode(p.stem))
 
 
 def resolve_budget_year(params: dict, periode: str, default_file: Path, month_path: Path) -> dict:
@@ -426,10 +476,7 @@ def load_params(params_dir: Path | str, periode: str) -> dict:
         The merged parameters; ``periode`` is set and ``identitas.dpa_nomor`` is
         the number of the month's budget year.
     """
-    if not isinstance(periode, str) or not PERIODE_RE.match(periode):
-        raise ParamsError(
-            f"Periode '{periode}' tidak valid: gunakan format YYYY-MM, misalnya 2022-06."
-        )
+    parse_periode(periode, "Periode")
     params_dir = Path(params_dir)
     defaults = load_defaults(params_dir)
     path = month_file(params_dir, periode)
@@ -453,7 +500,67 @@ def merge_month(defaults: dict, month: dict, periode: str, params_dir: Path, pat
     params["periode"] = periode
     if not params.get("data"):
         raise ParamsError(f"{path}: kunci 'data' (lokasi data CRM bulan ini) wajib diisi.")
+    check_dates(params, periode, path)
     return resolve_budget_year(params, periode, Path(params_dir) / DEFAULT_FILE, path)
+
+
+def period_end(periode: str) -> dt.datetime:
+    """The first moment after the report month (``2022-06`` -> 2022-07-01 00:00)."""
+    y, m = int(periode[:4]), int(periode[5:])
+    return dt.datetime(y + m // 12, m % 12 + 1, 1)
+
+
+def _dates(params: dict) -> dict[str, dt.datetime]:
+    """The month's ``per_tanggal`` and ``tanggal_laporan`` that are set, as datetimes."""
+    return {
+        key: dt.datetime.fromisoformat(str(params[key]))
+        for key in ("per_tanggal", "tanggal_laporan")
+        if params.get(key)
+    }
+
+
+def check_dates(params: dict, periode: str, path: Path) -> None:
+    """Refuse an as-of time or a signing date before the report month has ended.
+
+    The CRM export of a month is taken after the month ends, and the report is signed
+    after that: ``per_tanggal: 1999-01-01`` or ``tanggal_laporan: 1990-01-01`` on a
+    2022-06 report is a typo, not a date to print on the cover.
+    """
+    end = period_end(periode)
+    wrong = [
+        f"{path}: {key} {params[key]} jatuh sebelum periode {periode} berakhir "
+        f"({end:%Y-%m-%d}); {'data ekspor diambil' if key == 'per_tanggal' else 'laporan ditandatangani'} "
+        f'setelah bulan itu selesai, mis. {key}: "{end + dt.timedelta(days=10):%Y-%m-%d}"'
+        for key, when in _dates(params).items()
+        if when < end
+    ]
+    if wrong:
+        raise ParamsError("\n".join(wrong))
+
+
+def date_warnings(params: dict, periode: str) -> list[str]:
+    """Warnings for dates that are possible but unusual (printed anyway), each naming its dates.
+
+    A date more than :data:`TANGGAL_JENDELA_HARI` days after the period's end, and a
+    report signed before its data was exported.
+    """
+    end = period_end(periode)
+    dates = _dates(params)
+    out = [
+        f"{key} {params[key]} lebih dari {TANGGAL_JENDELA_HARI} hari setelah periode {periode} "
+        f"berakhir ({end:%Y-%m-%d}); periksa apakah tanggalnya benar"
+        for key, when in dates.items()
+        if when > end + dt.timedelta(days=TANGGAL_JENDELA_HARI)
+    ]
+    if (
+        "tanggal_laporan" in dates
+        and dates["tanggal_laporan"].date() < dates.get("per_tanggal", end).date()
+    ):
+        out.append(
+            f"tanggal_laporan {params['tanggal_laporan']} lebih awal dari per_tanggal "
+            f"{params['per_tanggal']}: laporan ditandatangani sebelum datanya diekspor"
+        )
+    return out
 
 
 def resolve_data_path(params: dict, root: Path) -> Path:

@@ -33,6 +33,7 @@ import jinja2
 from markupsafe import Markup
 
 from crmlib import __version__
+from crmlib.errors import StorageError
 from crmlib.publish.edisi import daftar_edisi
 from crmlib.publish.tren import _fmt_int, _fmt_pct, trend_chart, trend_charts
 from crmlib.report.archive_data import (
@@ -56,7 +57,7 @@ from crmlib.report.istilah import keterangan_status
 
 log = logging.getLogger(__name__)
 
-_BULAN_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_BULAN_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\Z")
 _TAHUN_DIR = re.compile(r"^\d{4}$")
 _ANNUAL_FILES = (
     ("laporan.html", "Laporan tahunan (HTML)"),
@@ -403,7 +404,7 @@ def _write(target: Path, text: str, *, only_if_changed: bool = False) -> bool:
     # A name of its own per write: readers only ever see a whole file, old or new.
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with StorageError.writing(target), os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the page from a web server
         os.replace(tmp, target)

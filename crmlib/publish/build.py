@@ -27,7 +27,7 @@ from crmlib.publish.publishing import refresh_archive, writing_output
 
 def plan(project: Project, months: list[str], all_months: bool) -> list[str]:
     """The months to consider, oldest first, validated as YYYY-MM with a params file."""
-    from crmlib.data.periode import PERIODE_RE
+    from crmlib.data.periode import parse_periode
 
     available = list_months(project.params_dir)
     if all_months:
@@ -37,10 +37,7 @@ def plan(project: Project, months: list[str], all_months: bool) -> list[str]:
     if not months:
         raise ParamsError("Sebutkan bulan yang dibangun (mis. 2022-06) atau gunakan --all.")
     for m in months:
-        if not PERIODE_RE.match(m):
-            raise ParamsError(
-                f"'{m}' bukan bulan yang valid: gunakan format YYYY-MM, misalnya 2022-06."
-            )
+        parse_periode(m)
     return sorted(dict.fromkeys(months))
 
 

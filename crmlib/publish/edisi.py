@@ -35,7 +35,9 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from crmlib import __version__
-from crmlib.errors import BuildError, ParamsError
+from crmlib.data.params import NARASI_MAKS_KARAKTER, TEKS_MAKS_KARAKTER
+from crmlib.data.periode import parse_periode
+from crmlib.errors import BuildError, ParamsError, StorageError
 from crmlib.publish.pdfa import pdf_standard, pdfa_problem
 from crmlib.report.escape import teks_data
 from crmlib.report.fmt import format_bulan_tahun
@@ -51,7 +53,7 @@ PDF_STANDARD = "a-3a"
 PDF_STANDARD_FALLBACK = "a-3b"
 NAV_PAGES = ("sebelumnya.html", "berikutnya.html")
 _EDITION_DIR = re.compile(r"^edisi-([1-9][0-9]*)$")
-_PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\Z")
 _BULAN = (
     "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 ).split()
@@ -77,8 +79,8 @@ def tanggal_label(tanggal: dt.date) -> str:
 
 
 def month_store(root: Path, periode: str) -> Path:
-    """``terbitan/<YYYY-MM>/`` of a project."""
-    return Path(root) / STORE_DIR / periode
+    """``terbitan/<YYYY-MM>/`` of a project (``periode`` checked first: it becomes a path)."""
+    return Path(root) / STORE_DIR / parse_periode(periode)
 
 
 def edition_numbers(root: Path, periode: str) -> list[int]:
@@ -162,6 +164,11 @@ class Edition:
 def finalizer_name(root: Path, oleh: str | None) -> str:
     """Who finalizes: ``--oleh``, else git's ``user.name <user.email>``."""
     if oleh and oleh.strip():
+        if len(oleh.strip()) > TEKS_MAKS_KARAKTER:
+            raise ParamsError(
+                f"--oleh terlalu panjang ({len(oleh.strip())} karakter, paling banyak "
+                f"{TEKS_MAKS_KARAKTER}): tulis nama dan, bila perlu, e-mail."
+            )
         return oleh.strip()
     parts = []
     for key in ("user.name", "user.email"):
@@ -206,6 +213,11 @@ def new_edition(root: Path, periode: str, oleh: str | None, alasan: str | None) 
         )
     if not alasan.strip():
         raise ParamsError("Alasan revisi (--alasan) tidak boleh kosong.")
+    if len(alasan.strip()) > NARASI_MAKS_KARAKTER:
+        raise ParamsError(
+            f"Alasan revisi (--alasan) terlalu panjang ({len(alasan.strip())} karakter, paling "
+            f"banyak {NARASI_MAKS_KARAKTER}): alasan tercetak di sampul, persingkat."
+        )
     return Edition(periode, current + 1, finalizer_name(root, oleh), alasan.strip())
 
 
@@ -222,6 +234,12 @@ def git_commit_full(root: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target``; a full disk names ``target``, the file being written."""
+    with StorageError.writing(target):
+        shutil.copyfile(source, target)
 
 
 def store_edition(
@@ -268,7 +286,7 @@ def store_edition(
     tmp.mkdir()
     try:
         for name in FILES:
-            shutil.copyfile(month_dir / name, tmp / name)
+            copy_file(month_dir / name, tmp / name)
         metrics = json.loads((tmp / "metrics.json").read_text(encoding="utf-8"))
         prov = metrics.get("provenance") or {}
         manifest = {
@@ -287,9 +305,10 @@ def store_edition(
         }
         if keep is not None:
             manifest.update(keep(tmp))
-        (tmp / MANIFEST).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        with StorageError.writing(tmp / MANIFEST):
+            (tmp / MANIFEST).write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
         os.rename(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -330,14 +349,15 @@ def stage_final(root: Path, periode: str, tmp: Path) -> None:
         dest = tmp if n == current else tmp / f"edisi-{n}"
         dest.mkdir(parents=True, exist_ok=True)
         for name in (*FILES, MANIFEST):
-            shutil.copyfile(store / f"edisi-{n}" / name, dest / name)
+            copy_file(store / f"edisi-{n}" / name, dest / name)
         listing.append(
             edition_summary(read_manifest(root, periode, n), "" if n == current else f"edisi-{n}/")
         )
-    (tmp / EDITIONS_FILE).write_text(
-        json.dumps({"periode": periode, "edisi": listing}, indent=2, ensure_ascii=False) + "\n",
-        encoding="utf-8",
-    )
+    with StorageError.writing(tmp / EDITIONS_FILE):
+        (tmp / EDITIONS_FILE).write_text(
+            json.dumps({"periode": periode, "edisi": listing}, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
 
 
 def published_matches_store(root: Path, output_dir: Path, periode: str) -> bool:
@@ -493,7 +513,8 @@ def _write_text(path: Path, text: str) -> None:
     except OSError:
         pass
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    with StorageError.writing(path):
+        tmp.write_text(text, encoding="utf-8")
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 

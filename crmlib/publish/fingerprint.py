@@ -15,7 +15,7 @@ from pathlib import Path
 from crmlib import __version__
 from crmlib.data.params import load_params, resolve_data_path
 from crmlib.data.periode import previous_periode
-from crmlib.errors import CrmReportError
+from crmlib.errors import CrmReportError, StorageError
 from crmlib.project import Project
 
 STATE_FILE = "build-info.json"
@@ -201,6 +201,7 @@ def rebuild_reasons(
 def write_state(folder: Path, state: dict) -> None:
     """``build-info.json``: the fingerprint, the files' hashes, draft or final."""
     state = {**state, "berkas": _file_hashes(folder)}
-    (folder / STATE_FILE).write_text(
-        json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    with StorageError.writing(folder / STATE_FILE):
+        (folder / STATE_FILE).write_text(
+            json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )

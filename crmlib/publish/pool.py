@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,7 +50,42 @@ def build_serial(todo: list[str], args: tuple, emit, results: list[MonthResult])
 def build_parallel(
     project: Project, todo: list[str], jobs: int, args: tuple, emit, results: list[MonthResult]
 ) -> None:
-    """Build months in a pool of worker processes, each with its own warm kernel."""
+    """Build months in a pool of worker processes, each with its own warm kernel.
+
+    A worker that dies (killed, out of memory, a crash in a native library) breaks the
+    whole pool, and every month still in it would fail with it. The months the break
+    caught are therefore built again, each in a pool of its own: a month that kills
+    its worker again fails alone, and the others are built.
+    """
+    caught = _run_pool(project, todo, jobs, args, emit, results)
+    for periode in caught:
+        for again in _run_pool(project, [periode], 1, args, emit, results, isolated=True):
+            r = MonthResult(again, "gagal", reason=_died_reason(again), exit_code=70)
+            results.append(r)
+            emit("selesai", r)
+
+
+def _died_reason(periode: str) -> str:
+    return (
+        f"proses pekerja yang membangun {periode} berhenti mendadak, juga ketika bulan ini "
+        "dibangun sendiri (kemungkinan kehabisan memori atau dihentikan dari luar); bulan "
+        "lain tidak terpengaruh. Jalankan ulang: crm-report build " + periode
+    )
+
+
+def _run_pool(
+    project: Project,
+    todo: list[str],
+    jobs: int,
+    args: tuple,
+    emit,
+    results: list[MonthResult],
+    isolated: bool = False,
+) -> list[str]:
+    """Build ``todo`` in one pool; the months a dead worker took down with the pool.
+
+    Each month that finishes (built or failed) is appended to ``results`` and emitted.
+    """
     root, renderer, force, built_at = args
     # forkserver: workers start from a clean process, not a fork of this one, so they
     # inherit no kernel sockets or event loops; the server preloads crmlib once.
@@ -60,6 +96,7 @@ def build_parallel(
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
     )
+    caught: list[str] = []
     try:
         futures = {
             pool.submit(_build_month_in_worker, root, p, renderer, force, built_at): p for p in todo
@@ -67,7 +104,10 @@ def build_parallel(
         for fut in as_completed(futures):
             try:
                 r = fut.result()
-            except Exception as exc:  # a worker died (killed, out of memory)
+            except BrokenProcessPool:  # a worker died: this month may not be the one
+                caught.append(futures[fut])
+                continue
+            except Exception as exc:  # the result could not come back
                 r = MonthResult(futures[fut], "gagal", reason=f"proses pekerja berhenti: {exc}")
             results.append(r)
             emit("selesai", r)
@@ -77,6 +117,10 @@ def build_parallel(
         recover_output(project.output_dir)
         raise
     pool.shutdown(wait=True)
+    if caught:
+        # The dead worker's temp folder (it could not remove it) goes before a new try.
+        recover_output(project.output_dir)
+    return sorted(caught)
 
 
 def _stop_pool(pool: ProcessPoolExecutor, grace: float = WORKER_STOP_SECONDS + 1) -> None:

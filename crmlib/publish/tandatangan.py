@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from crmlib.errors import SignatureError
+from crmlib.errors import SignatureError, StorageError
 
 SANDI_ENV = "CRM_TTE_SANDI"
 FIELD_NAME = "TandaTanganElektronik"
@@ -68,7 +68,8 @@ def sign_pdf(pdf: Path, signer) -> dict[str, Any]:
         writer = IncrementalPdfFileWriter(fh)
         out = io.BytesIO()
         signers.sign_pdf(writer, meta, signer=signer, output=out)
-    pdf.write_bytes(out.getvalue())
+    with StorageError.writing(pdf):
+        pdf.write_bytes(out.getvalue())
     return {"penandatangan": _subject_name(signer.signing_cert), "standar": "PAdES-B-B"}
 
 

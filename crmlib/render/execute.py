@@ -19,7 +19,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from crmlib.errors import NotebookError, NotebookTimeoutError
+from crmlib.errors import NotebookError, NotebookTimeoutError, StorageError
 
 KERNEL_NAME = "python3"
 # Imported once when a warm kernel starts, so the first month doesn't pay for them.
@@ -289,6 +289,50 @@ def _warm_kernel(cwd: Path, retry: bool = True):
     return km
 
 
+def _execution_failure(exc: Exception, timeout: int, cwd: Path, out_path: Path) -> Exception:
+    """What a failed execution raises: the cell's own error (not papermill's wrapper), a
+    timeout, a dead kernel, a full disk naming its file; ``exc`` itself for anything else."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        # A cell could not write a file (a chart) for lack of disk space or permission:
+        # the machine's problem, not the notebook's (exit 74, naming the file).
+        storage = _cell_storage_error(exc.ename, _strip_ansi(exc.evalue), cwd)
+        if storage is not None:
+            return storage
+        cell = f"sel #{exc.exec_count}" if exc.exec_count else f"sel {exc.cell_index}"
+        return NotebookError(f"Notebook gagal di {cell}: {exc.ename}: {_strip_ansi(exc.evalue)}")
+    name = type(exc).__name__
+    if name in ("CellTimeoutError", "TimeoutError"):
+        return NotebookTimeoutError(
+            f"Sebuah sel notebook berjalan lebih dari {timeout} detik dan dihentikan "
+            "(atur 'sel_timeout_detik' di params)."
+        )
+    if name == "DeadKernelError":
+        return NotebookError(f"Kernel notebook berhenti saat dijalankan: {_strip_ansi(exc)}")
+    if isinstance(exc, OSError) and StorageError.from_oserror(exc) is not None:
+        if exc.filename is None:
+            exc.filename = str(out_path)  # papermill writing the executed notebook
+        return exc
+    if isinstance(exc, FileNotFoundError | PermissionError):
+        return NotebookError(f"Notebook tidak dapat dibuka: {exc}")
+    return exc
+
+
+# An OSError as a cell reports it: "[Errno 28] No space left on device: 'grafik/kanal.png'".
+_CELL_OSERROR = re.compile(r"\[Errno (\d+)\] ([^:]+)(?:: '(.*)')?")
+_OSERROR_NAMES = {"OSError", "IOError", "PermissionError"}
+
+
+def _cell_storage_error(ename: str, evalue: str, cwd: Path) -> StorageError | None:
+    """The storage error a failed cell reported, with its file under ``cwd``; else ``None``."""
+    m = _CELL_OSERROR.match(evalue)
+    if not m or ename not in _OSERROR_NAMES:
+        return None
+    path = cwd / m.group(3) if m.group(3) else cwd
+    return StorageError.from_oserror(OSError(int(m.group(1)), m.group(2), str(path)))
+
+
 def execute_notebook(
     notebook: Path, out_path: Path, parameters: dict, cwd: Path, timeout: int, warm: bool = False
 ) -> None:
@@ -319,8 +363,6 @@ def execute_notebook(
         When a cell runs longer than ``timeout``.
     """
     pm = _import_papermill()
-    from papermill.exceptions import PapermillExecutionError
-
     extra = {"km": _warm_kernel(Path(cwd).resolve())} if warm else {}
     try:
         pm.execute_notebook(
@@ -335,29 +377,13 @@ def execute_notebook(
             request_save_on_cell_execute=False,
             **extra,
         )
-    except PapermillExecutionError as exc:
-        if warm:
-            shutdown_warm_kernel()
-        cell = f"sel #{exc.exec_count}" if exc.exec_count else f"sel {exc.cell_index}"
-        raise NotebookError(
-            f"Notebook gagal di {cell}: {exc.ename}: {_strip_ansi(exc.evalue)}"
-        ) from None
     except Exception as exc:
         if warm:
             shutdown_warm_kernel()
-        name = type(exc).__name__
-        if name in ("CellTimeoutError", "TimeoutError"):
-            raise NotebookTimeoutError(
-                f"Sebuah sel notebook berjalan lebih dari {timeout} detik dan dihentikan "
-                "(atur 'sel_timeout_detik' di params)."
-            ) from None
-        if name == "DeadKernelError":
-            raise NotebookError(
-                f"Kernel notebook berhenti saat dijalankan: {_strip_ansi(exc)}"
-            ) from None
-        if isinstance(exc, FileNotFoundError | PermissionError):
-            raise NotebookError(f"Notebook tidak dapat dibuka: {exc}") from None
-        raise
+        failure = _execution_failure(exc, timeout, Path(cwd), Path(out_path))
+        if failure is exc:
+            raise
+        raise failure from None
     # The Markdown cells are templates: fill them with the values the notebook computed.
     from crmlib.report.narasi import isi_notebook
 

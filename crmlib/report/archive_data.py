@@ -281,7 +281,8 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
     dict or None
         ``periode``, ``total`` (int), ``capaian`` (percent), ``tepat_waktu_persen``
         (share answered within the response limit, percent), ``batas_jam``,
-        ``per_tanggal``, ``files`` (names of the month's files that exist) and
+        ``per_tanggal``, ``dinyatakan_kosong`` (the month was declared without reports),
+        ``files`` (names of the month's files that exist) and
         ``per_ukpd`` (the month's per-unit entries, empty when the file has none).
     """
     data = _read_json(month_dir / "metrics.json")
@@ -306,6 +307,7 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
         "tepat_waktu_persen": persen,
         "batas_jam": _batas_jam(respon),
         "per_tanggal": data.get("per_tanggal"),
+        "dinyatakan_kosong": bool((data.get("provenance") or {}).get("dinyatakan_kosong")),
         "files": [name for name, _ in MONTH_FILES if (month_dir / name).is_file()],
         "per_ukpd": [u for u in per_ukpd if isinstance(u, dict)]
         if isinstance(per_ukpd, list)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 import crmlib
+from crmlib.errors import StorageError
 from crmlib.metrics import STATUSES, MetricParams, Metrics
 
 __all__ = [
@@ -242,7 +243,8 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        write(tmp)
+        with StorageError.writing(path):  # a full disk names the file, not the temp name
+            write(tmp)
         # mkstemp creates 0600; published files must be readable by a static web server.
         umask = os.umask(0)
         os.umask(umask)
@@ -359,4 +361,6 @@ def month_provenance(month: Any, m: Metrics, per_tanggal: object = None) -> dict
     )
     provenance["periode"] = month.periode
     provenance["per_tanggal"] = m.per_tanggal.isoformat() if per_tanggal is not None else None
+    if getattr(month, "dinyatakan_kosong", False):
+        provenance["dinyatakan_kosong"] = True  # the archive card says so
     return provenance
