@@ -199,8 +199,8 @@ def test_every_key_has_a_description_and_is_in_docs_parameter_md():
     ("text", "message"),
     [
         ("data: x\nkendala:\n  -\n", r"baris 3: kendala butir 1 kosong; isi teksnya atau hapus"),
-        ("data: x\nmetrik:\n\ttop_n: 3\n", r"baris 3, kolom 1: YAML tidak valid .*pakai spasi"),
-        ("data: x\nkendala: [a, b\n", r"YAML tidak valid .*kurung \[ \] tidak ditutup"),
+        ("data: x\nmetrik:\n\ttop_n: 3\n", r"baris 3, kolom 1: YAML tidak valid.*pakai spasi"),
+        ("data: x\nkendala: [a, b\n", r"YAML tidak valid.*kurung \[ \] tidak ditutup"),
     ],
 )
 def test_common_yaml_slips_get_a_fix(params_dir, text, message):
