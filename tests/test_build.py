@@ -448,7 +448,7 @@ def test_reporter_data_never_reaches_output(project, capsys):
 )
 def test_damaged_published_file_makes_the_month_stale(project, name, damage):
     damage(project / "output" / "2022-06" / name)
-    todo, fresh = check_up_to_date(Project(project), list(MONTHS), "embedded", force=False)
+    todo, fresh, _ = check_up_to_date(Project(project), list(MONTHS), "embedded", force=False)
     assert todo == ["2022-06"] and [r.periode for r in fresh] == ["2022-05"]
 
 
