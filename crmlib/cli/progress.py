@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from pathlib import Path
 
 import click
 
@@ -110,3 +112,26 @@ class BuildProgress:
             for r in failed:
                 lines.append(f"\n== {r.periode} ==\n{r.reason}")
         return "\n".join(lines)
+
+
+def published_files(output_dir: Path, results, years: dict[str, str]) -> str:
+    """Where the reports are: the archive, each published month and annual report.
+
+    Paths are relative to the working directory when they are inside it (the analyst
+    opens them from there), absolute otherwise.
+    """
+
+    def shown(path: Path) -> str:
+        relative = os.path.relpath(path)
+        return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+    lines = ["Hasil (buka di peramban web atau pembaca PDF):"]
+    lines.append(f"  {'arsip':<15} {shown(output_dir / 'index.html')}")
+    published = [(r.periode, r.periode) for r in results if r.status != "gagal"]
+    published += [(y, f"{y} (tahunan)") for y, st in sorted(years.items()) if st != "kosong"]
+    for name, label in published:
+        folder = output_dir / name
+        lines.append(
+            f"  {label:<15} {shown(folder / 'laporan.html')}  ·  {shown(folder / 'laporan.pdf')}"
+        )
+    return "\n".join(lines)
