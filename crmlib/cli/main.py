@@ -541,15 +541,21 @@ def preview(periode: str, port: int | None) -> int:
 
     from crmlib.cli.preview import DEFAULT_PORT, Preview
     from crmlib.project import Project
+    from crmlib.publish.lock import stop_on_signals
 
     root = Project.find().root
     pv = Preview(root, periode, port or DEFAULT_PORT, log=_echo, next_free_port=port is None)
-    try:
-        pv.start()
-        while True:
-            time.sleep(3600)
-    finally:
-        pv.stop()
+    # Ctrl-C, SIGTERM and the terminal closing (SIGHUP) stop it alike.
+    with stop_on_signals():
+        try:
+            pv.start()
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            _echo_err("Pratinjau dihentikan.")
+            return runlog.EXIT_INTERRUPTED
+        finally:
+            pv.stop()
 
 
 @cli.command()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -21,6 +24,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def terminal_safe(text: object) -> str:
     """``text`` without control characters, as everything the CLI prints is shown."""
     return _CONTROL.sub("", _ESCAPE.sub("", str(text)))
+
+
+@contextlib.contextmanager
+def _unless_terminal_gone() -> Iterator[None]:
+    """Drop a progress line when the terminal window was closed (EIO) or the pipe's reader
+    left (EPIPE): the build goes on stopping or finishing, the line has nowhere to go."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.EIO, errno.EPIPE):
+            raise
 
 
 class BuildProgress:
@@ -56,14 +70,16 @@ class BuildProgress:
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
-            self.bar.close()
+            with _unless_terminal_gone():
+                self.bar.close()
 
     def _line(self, text: str) -> None:
         text = terminal_safe(text)
-        if self.bar is not None:
-            self.bar.write(text, file=self.stream)
-        else:
-            click.echo(text, file=self.stream)
+        with _unless_terminal_gone():
+            if self.bar is not None:
+                self.bar.write(text, file=self.stream)
+            else:
+                click.echo(text, file=self.stream)
 
     def event(self, kind: str, payload) -> None:
         """Handle one event from :func:`crmlib.publish.build.build`."""

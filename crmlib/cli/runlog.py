@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import io
 import logging
 import os
+import sys
 import tempfile
 import traceback
 import warnings
@@ -72,12 +74,28 @@ def _exit_code(command: click.Command, args: list[str]) -> int:
         _say(STOPPED)
         rc = EXIT_INTERRUPTED
     except OSError as exc:
+        if exc.errno in (errno.EIO, errno.EPIPE):  # the terminal closed, or the pipe's reader left
+            return _output_gone(exc)
         storage = StorageError.from_oserror(exc)
         if storage is None:
             raise
         _say(f"GAGAL: {storage}")
         rc = storage.exit_code
     return int(rc or 0)
+
+
+def _output_gone(exc: OSError) -> int:
+    """Nowhere left to write: end quietly (130 when the run was being stopped, else 1)."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            os.dup2(devnull, stream.fileno())  # no "Exception ignored" when Python exits
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, KeyboardInterrupt):
+            return EXIT_INTERRUPTED
+        cause = cause.__context__
+    return 1
 
 
 def _internal_error(exc: Exception, debug: bool, log: RunLog, args: list[str]) -> int:
