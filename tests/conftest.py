@@ -119,6 +119,7 @@ def valid_month(month_factory):
 # ends on short ones instead of one worker finishing a long file alone.
 SLOW_FIRST = (
     "test_edisi.py",
+    "test_first_hour.py",
     "test_notebook_exec.py",
     "test_build.py",
     "test_build_stop.py",
