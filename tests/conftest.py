@@ -113,6 +113,17 @@ def valid_month(month_factory):
     )
 
 
+@pytest.fixture
+def quarto_standin(tmp_path_factory, monkeypatch):
+    """A stand-in of the Quarto 1.10 CLI first on PATH (tests/quarto_standin.py)."""
+    from quarto_standin import install
+
+    bin_dir = tmp_path_factory.mktemp("quarto-bin")
+    script = install(bin_dir)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return script
+
+
 # The slowest modules, slowest first (CPU and wall per file: bench/RESULTS.md, "Test-suite
 # time"). `make test` hands whole files to its workers in collection order
 # (`--dist loadfile --no-loadscope-reorder`), so the long ones start early and the run

@@ -65,3 +65,21 @@ def built_two_months(tmp_path_factory) -> Path:
             ]
             done.write_text("")
     return root
+
+
+# What the build hands its renderer in a month's folder (the rest is made by rendering).
+RENDER_INPUTS = ("laporan.ipynb", "grafik", "metrics.json", "tabel.xlsx")
+
+
+def built_month_inputs(tmp_path_factory, dest: Path, periode: str = "2022-06") -> Path:
+    """``dest`` holding what the build rendered for ``periode``: its own notebook and files.
+
+    The notebook the build wrote (executed, templates filled, front matter merged),
+    its charts, ``metrics.json`` and ``tabel.xlsx``, copied from the run's built
+    project: what a renderer receives is what users' builds give it.
+    """
+    month = built_two_months(tmp_path_factory) / "output" / periode
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in RENDER_INPUTS:
+        (shutil.copytree if (month / name).is_dir() else shutil.copyfile)(month / name, dest / name)
+    return dest

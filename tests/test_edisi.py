@@ -15,6 +15,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ from test_build import quarto_on_path  # noqa: F401  (autouse: a failing `quarto
 from crmlib.cli.main import main
 from crmlib.errors import ParamsError
 from crmlib.project import Project
+from crmlib.publish import edisi
 from crmlib.publish.edisi import FILES, daftar_edisi, pdf_standard, read_manifest
 from crmlib.publish.finalize import finalize
 from crmlib.publish.tandatangan import check_signature
@@ -264,6 +266,42 @@ def test_verify_fails_on_a_changed_stored_file(project, capsys):
     assert "tabel.xlsx: TIDAK COCOK" in out and "ADA YANG TIDAK COCOK" in out
 
 
+def test_verify_fails_on_a_final_pdf_that_is_not_pdfa(project, capsys):
+    # A final stored before issue 22 (Quarto read no `pdf-standard`): its bytes match its
+    # manifest, its PDF declares no PDF/A.
+    edition = project / "terbitan" / "2022-06" / "edisi-1"
+    shutil.copyfile(project / "output" / "2022-05" / "laporan.pdf", edition / "laporan.pdf")
+    manifest = json.loads((edition / "manifest.json").read_text(encoding="utf-8"))
+    manifest["berkas"]["laporan.pdf"] = sha(edition / "laporan.pdf")
+    manifest["tanda_tangan"] = None
+    (edition / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    shutil.copyfile(edition / "laporan.pdf", project / "output" / "2022-06" / "laporan.pdf")
+    assert main(["verify", "2022-06"]) == 1
+    out = capsys.readouterr().out
+    assert "laporan.pdf: cocok" in out and "output/2022-06: sama persis" in out
+    assert "PDF/A: TIDAK SESUAI: laporan.pdf bukan PDF/A" in out
+    assert "ADA YANG TIDAK COCOK" in out
+
+
+def test_finalize_refuses_a_pdf_that_is_not_pdfa_and_stores_nothing(project, monkeypatch, capsys):
+    # A renderer that never received the PDF standard, as Quarto did before issue 22.
+    monkeypatch.setattr(edisi, "PDF_STANDARD", None)
+    before = {n: sha(project / "output" / "2022-05" / n) for n in FILES}
+    assert main(["finalize", "2022-05", "--oleh", OLEH, "--renderer", "embedded"]) == 1
+    said = "".join(capsys.readouterr())
+    assert "laporan.pdf bukan PDF/A" in said and "Edisi 1 2022-05 tidak disimpan" in said, said
+    assert not (project / "terbitan" / "2022-05").exists()
+    assert {n: sha(project / "output" / "2022-05" / n) for n in FILES} == before
+
+
+def test_bare_quarto_render_and_preview_leave_finals_verifiable(project, quarto_standin, capsys):
+    for args in (["render"], ["preview", "--no-browser"]):
+        done = subprocess.run(["quarto", *args], cwd=project, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    assert main(["verify", "2022-06"]) == 0
+    assert "SEMUA COCOK" in capsys.readouterr().out
+
+
 # ------------------------------------------------------------------ signature
 
 
@@ -324,6 +362,7 @@ def test_signed_final_verifies_and_a_flipped_byte_fails(project, capsys):
     assert main(["verify", "2022-06"]) == 0
     out = capsys.readouterr().out
     assert "tanda tangan Kepala Subbagian Uji: utuh; sertifikat tidak terpercaya" in out
+    assert "  PDF/A-3a\n" in out  # read from the stored PDF itself
 
     data = bytearray(stored.read_bytes())
     data[len(data) // 3] ^= 0x01

@@ -51,3 +51,15 @@ def test_conda_route_installs_the_project_and_quarto():
 def test_python_floor_matches():
     assert _pyproject()["requires-python"] == ">=3.11"
     assert "python>=3.11" in (ROOT / "environment.yml").read_text()
+
+
+def test_quarto_is_pinned_to_the_version_the_templates_are_tested_with():
+    from crmlib.render.quarto import QUARTO_VERSION
+
+    env, _, _ = _environment()
+    quarto = [d for d in env["dependencies"] if isinstance(d, str) and _name(d) == "quarto"]
+    assert quarto == [f"quarto={QUARTO_VERSION}.*"]  # a pin, not a lower bound
+    extension = yaml.safe_load(
+        (ROOT / "_extensions" / "laporan-crm" / "_extension.yml").read_text()
+    )
+    assert extension["quarto-required"] == f">={QUARTO_VERSION}.0"

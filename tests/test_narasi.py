@@ -131,14 +131,22 @@ def test_source_notebook_keeps_placeholders_and_fills_without_error(nilai_juni):
 def test_fill_executed_notebook_once(tmp_path, nilai_juni):
     nb = {
         "cells": [
-            {"cell_type": "markdown", "metadata": {}, "source": ["Total {{ total_laporan }}."]},
+            {
+                "cell_type": "markdown",
+                "id": "teks",
+                "metadata": {},
+                "source": ["Total {{ total_laporan }}.\n", "\n", "1. Butir {{ total_laporan }}."],
+            },
             {
                 "cell_type": "code",
+                "execution_count": 1,
+                "id": "nilai",
                 "metadata": {},
                 "source": "narasi.simpan_nilai(lap)",
                 "outputs": [
                     {
                         "output_type": "execute_result",
+                        "execution_count": 1,
                         "data": {narasi.MIME: nilai_juni},
                         "metadata": {},
                     }
@@ -146,11 +154,18 @@ def test_fill_executed_notebook_once(tmp_path, nilai_juni):
             },
         ],
         "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
     path = tmp_path / "laporan.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert narasi.isi_notebook(path) is True
-    assert json.loads(path.read_text())["cells"][0]["source"] == "Total 508."
+    # Stored as nbformat stores it, line by line (Quarto reads one string as one line).
+    assert json.loads(path.read_text())["cells"][0]["source"] == [
+        "Total 508.\n",
+        "\n",
+        "1. Butir 508.",
+    ]
     assert narasi.isi_notebook(path) is False
 
 

@@ -9,8 +9,12 @@ import shutil
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from conftest import ROOT
 from fixtures_readme import Session, fresh_clone, path_without, readme_steps, section
+from notebook_checks import assert_written_by_nbformat, lines_quarto_runs_together
+
+from crmlib.cli.main import cli
 
 pytestmark = pytest.mark.e2e
 
@@ -97,6 +101,25 @@ def test_render_gives_the_report_with_front_matter_and_comparison(executed):
     ]
     nb = json.loads(out.read_text(encoding="utf-8"))
     assert nb["metadata"]["papermill"]["parameters"]["periode"] == "2022-07"
+
+
+def test_render_hands_quarto_a_notebook_nbformat_wrote(
+    executed, tmp_path, monkeypatch, quarto_standin
+):
+    # What `crm-report render` gives Quarto: written by nbformat, every line on its own line.
+    out, *_ = executed
+    assert_written_by_nbformat(out)  # papermill's own output
+    copy = tmp_path / "juli.ipynb"
+    shutil.copyfile(out, copy)
+    monkeypatch.setenv("QUARTO_STANDIN_KEEP", str(tmp_path / "diterima"))
+    result = CliRunner().invoke(
+        cli, ["render", str(copy), "--renderer", "quarto"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    received = tmp_path / "diterima" / "laporan.ipynb"
+    assert_written_by_nbformat(received)
+    assert lines_quarto_runs_together(json.loads(received.read_text(encoding="utf-8"))) == []
+    assert copy.with_suffix(".html").is_file() and copy.with_suffix(".pdf").is_file()
 
 
 def test_without_parameters_the_notebook_previews_the_latest_month(tmp_path):

@@ -1,7 +1,9 @@
-"""The Quarto renderer: `quarto render laporan.ipynb --to laporan-crm-html|typst`.
+"""The Quarto renderer with a real Quarto 1.10: `quarto render laporan.ipynb --to laporan-crm-html|typst`.
 
-Skipped when the Quarto CLI is not on PATH (the embedded renderer is tested in
-test_render.py with the same fixture, and the last test compares the two).
+Skipped when the Quarto CLI is not on PATH (tests/test_quarto_setup.py checks the
+project's side against a stand-in). The notebook is the one the build wrote for
+2022-06 (tests/fixtures_built.py), so what is rendered here is what users render;
+the embedded renderer's output of that same notebook is the build's own.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from fixtures_render import prepare_month
+from fixtures_built import built_month_inputs, built_two_months
 from pypdf import PdfReader
 
+from crmlib.publish.edisi import Edition
+from crmlib.publish.pdfa import pdf_standard
 from crmlib.render.renderer import render_month
+from crmlib.report.frontmatter import inject_front_matter
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,20 +42,33 @@ def _project(base: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def months(tmp_path_factory):
+    """(Quarto's 2022-06, its render result, the build's embedded 2022-06)."""
     proj = _project(tmp_path_factory.mktemp("proyek"))
-    quarto = prepare_month(proj / "output" / "2022-06")
+    quarto = built_month_inputs(tmp_path_factory, proj / "output" / "2022-06")
     result = render_month(quarto, renderer="quarto")
-    embedded = prepare_month(tmp_path_factory.mktemp("embedded") / "2022-06")
-    render_month(embedded, renderer="embedded")
-    return quarto, result, embedded
+    return quarto, result, built_two_months(tmp_path_factory) / "output" / "2022-06"
 
 
 def _t(el):
     return " ".join(el.get_text(" ").split())
 
 
+def _soup(month: Path) -> BeautifulSoup:
+    return BeautifulSoup((month / "laporan.html").read_text(encoding="utf-8"), "lxml")
+
+
+def _body_headings(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    """The report body's headings (not the title block's, not the table of contents')."""
+    return [
+        (h.name, _t(h))
+        for h in soup.find_all(["h1", "h2", "h3", "h4"])
+        if not h.find_parent(["header", "nav"])
+    ]
+
+
 def _pdf_text(path):
-    return [p.extract_text() or "" for p in PdfReader(path).pages]
+    """Each page's text, without the draft's watermark line (the built month is a draft)."""
+    return [(p.extract_text() or "").removeprefix("DRAF\n") for p in PdfReader(path).pages]
 
 
 def test_outputs_and_no_leftovers(months):
@@ -62,23 +80,26 @@ def test_outputs_and_no_leftovers(months):
     assert not (month / "_extensions").exists()
     assert not (month / "laporan-layout.typ").exists()
     assert not (month / "laporan.typ").exists()
+    assert not (month / "laporan_files").exists()
 
 
 def test_html(months):
     month, _, _ = months
-    soup = BeautifulSoup((month / "laporan.html").read_text(encoding="utf-8"), "lxml")
+    soup = _soup(month)
     assert soup.html["lang"] == "id"
     assert _t(soup.select_one("header#title-block-header h1.title")) == "LAPORAN BULANAN CRM"
     assert len(soup.select("table.identitas tr")) == 7
     assert _t(soup.select_one("nav#TOC h2")) == "DAFTAR ISI"
-    h1 = [_t(h) for h in soup.find_all("h1") if "title" not in (h.get("class") or [])]
-    assert h1[0] == "BAB I PENDAHULUAN" and h1[-1] == "BAB III PENUTUP"
-    tables = [t for t in soup.find_all("table") if "identitas" not in (t.get("class") or [])]
-    assert len(tables) == 3
-    assert len(tables[0].select("tr.baris-kecamatan")) == 2
-    assert "Grand Total" in _t(tables[0].select("tr.baris-total")[0])
+    # judul-html.lua: the title is the page's one h1, chapters are h2, their sections h3.
+    headings = _body_headings(soup)
+    chapters = [text for name, text in headings if name == "h2"]
+    assert chapters[0] == "BAB I PENDAHULUAN" and chapters[-1] == "BAB III PENUTUP", chapters
+    assert ("h3", "A. Latar Belakang") in headings
+    assert not [text for name, text in headings if name == "h1"]
+    assert all(len(text) < 200 for _, text in headings)  # no chapter swallowed its text
+    assert len(soup.find_all("ol")) >= 3
     caption = _t(soup.find(id="tbl-rekap"))
-    assert caption.startswith("Tabel") and "Rekap Pengaduan Bulan Juni 2022" in caption
+    assert caption.startswith("Tabel") and "Rekap pengaduan bulan Juni 2022" in caption
     assert "Gambar" in _t(soup.find(id="fig-kecamatan"))
     assert "from crmlib import" not in _t(soup) and "UserWarning" not in _t(soup)
     for tag in soup.find_all(["link", "script", "img", "iframe", "source"]):
@@ -95,8 +116,8 @@ def test_pdf(months):
     texts = _pdf_text(month / "laporan.pdf")
     joined = "\n".join(texts)
     assert "KATA PENGANTAR" in texts[1] and texts[2].lstrip().startswith("DAFTAR ISI")
-    assert "Tabel 2.1: Rekap Pengaduan Bulan Juni 2022" in joined
-    assert "Gambar 2.1: Jumlah laporan per kecamatan menurut status" in joined
+    assert "Tabel 2.1: Rekap pengaduan bulan Juni 2022" in joined
+    assert "Gambar 2.1:" in joined
     assert "renderer quarto" in joined
     starts = [i for i, t in enumerate(texts) if re.match(r"\s*BAB (I|II|III)\n", t)]
     assert len(starts) == 3
@@ -104,22 +125,35 @@ def test_pdf(months):
 
 def test_both_renderers_give_the_same_report(months):
     month, _, embedded = months
-    q, e = _pdf_text(month / "laporan.pdf"), _pdf_text(embedded / "laporan.pdf")
-    assert abs(len(q) - len(e)) <= 1
+    q, e = _soup(month), _soup(embedded)
+    assert _body_headings(q) == _body_headings(e)
+    assert [_t(c) for c in q.find_all("caption")] == [_t(c) for c in e.find_all("caption")]
+    assert len(q.find_all("table")) == len(e.find_all("table"))
+    qp, ep = _pdf_text(month / "laporan.pdf"), _pdf_text(embedded / "laporan.pdf")
+    assert abs(len(qp) - len(ep)) <= 1
 
     def outline(texts):
         return [t.split("\n")[0].strip() for t in texts[3:] if re.match(r"\s*BAB ", t)]
 
-    assert outline(q) == outline(e)
+    assert outline(qp) == outline(ep)
     captions = re.compile(r"(?:Tabel|Gambar) \d+\.\d+: [^\n]+")
-    assert captions.findall("\n".join(q)) == captions.findall("\n".join(e))
+    assert captions.findall("\n".join(qp)) == captions.findall("\n".join(ep))
 
 
-def test_month_in_a_hidden_build_folder(tmp_path):
+def test_month_in_a_hidden_build_folder(tmp_path, tmp_path_factory):
     # crmlib.publish.build renders in output/.tmp-<month>-<pid>/ before publishing.
     proj = _project(tmp_path)
-    month = prepare_month(proj / "output" / ".tmp-2022-06-1")
+    month = built_month_inputs(tmp_path_factory, proj / "output" / ".tmp-2022-06-1")
     render_month(month, renderer="quarto", kertas="f4")
     box = PdfReader(month / "laporan.pdf").pages[0].mediabox
     assert float(box.height) == pytest.approx(330 / 25.4 * 72, abs=1)
     assert not (month / "_extensions").exists()
+
+
+def test_a_final_edition_is_pdfa_with_its_attachments(tmp_path, tmp_path_factory):
+    proj = _project(tmp_path)
+    month = built_month_inputs(tmp_path_factory, proj / "output" / ".tmp-2022-06-2")
+    inject_front_matter(month / "laporan.ipynb", Edition("2022-06", 1, "uji").front_matter())
+    render_month(month, renderer="quarto")
+    assert pdf_standard(month / "laporan.pdf") == "PDF/A-3a"
+    assert sorted(PdfReader(month / "laporan.pdf").attachments) == ["metrics.json", "tabel.xlsx"]

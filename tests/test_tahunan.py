@@ -16,6 +16,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 from fixtures_archive import MONTHS, sample_output
+from notebook_checks import assert_written_by_nbformat
 
 from crmlib.report import tahunan as t
 from crmlib.report.fmt import format_angka
@@ -119,6 +120,13 @@ def built_year(output, tmp_path_factory):
         mp.chdir(root)
         rc = main(["build", "2022", "--renderer", "embedded"])
     return root, rc, stdout.getvalue()
+
+
+@pytest.mark.e2e
+def test_annual_notebook_is_written_by_nbformat(built_year):
+    built, rc, _ = built_year
+    assert rc == 0
+    assert_written_by_nbformat(built / "output" / "2022" / "laporan.ipynb")
 
 
 def _copy(project, tmp_path):

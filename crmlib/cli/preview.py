@@ -259,16 +259,16 @@ class Preview:
         from crmlib.report.frontmatter import (
             DRAFT_FRONT_MATTER,
             build_front_matter,
-            inject_front_matter,
+            merge_front_matter,
         )
+        from crmlib.report.ipynb import write_notebook
 
         params = self._params()
         meta = build_front_matter(params, self.periode, {}, {})
         meta["tentang"] = []
         meta.update(DRAFT_FRONT_MATTER)  # a preview is a draft, marked as such
-        path = self.draft / render.NOTEBOOK
-        path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-        inject_front_matter(path, meta)
+        merge_front_matter(nb, meta, str(self.notebook))
+        write_notebook(nb, self.draft / render.NOTEBOOK)
         html_path = render_html(self.draft, self.root)
         self._html = html_path.read_bytes()
 

@@ -35,8 +35,10 @@ from jinja2 import Environment, select_autoescape
 
 from crmlib import __version__
 from crmlib.errors import BuildError, ParamsError
+from crmlib.publish.pdfa import pdf_standard, pdfa_problem
 from crmlib.report.escape import teks_data
 from crmlib.report.fmt import format_bulan_tahun
+from crmlib.report.frontmatter import PDF_STANDARD_KEY
 
 STORE_DIR = "terbitan"
 MANIFEST = "manifest.json"
@@ -130,7 +132,7 @@ class Edition:
 
     def front_matter(self) -> dict[str, Any]:
         """Front-matter keys of a final edition: no DRAF mark, PDF/A with attachments."""
-        meta: dict[str, Any] = {"draf": False, "lampiran": True, "pdf-standar": PDF_STANDARD}
+        meta: dict[str, Any] = {"draf": False, "lampiran": True, PDF_STANDARD_KEY: PDF_STANDARD}
         line = self.revision_line()
         if line:
             meta["revisi"] = teks_data(line)  # analyst text is never markup
@@ -209,16 +211,6 @@ def git_commit_full(root: Path) -> str | None:
     return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
 
 
-def pdf_standard(pdf: Path) -> str | None:
-    """The PDF/A identification in a PDF's XMP metadata, e.g. ``PDF/A-3b``; ``None`` if absent."""
-    data = Path(pdf).read_bytes()
-    part = re.search(rb"pdfaid:part(?:>|=\")(\d)", data)
-    level = re.search(rb"pdfaid:conformance(?:>|=\")([ABUabu])", data)
-    if not part:
-        return None
-    return f"PDF/A-{part.group(1).decode()}{(level.group(1).decode() if level else '').lower()}"
-
-
 def store_edition(
     root: Path, edition: Edition, month_dir: Path, signature: dict | None = None
 ) -> dict[str, Any]:
@@ -235,11 +227,20 @@ def store_edition(
     Raises
     ------
     BuildError
-        When the edition already exists in the store (editions are never rewritten).
+        When the edition already exists in the store (editions are never rewritten),
+        or its PDF is not PDF/A (:func:`crmlib.publish.pdfa.pdfa_problem`): nothing is
+        stored then.
     """
     target = month_store(root, edition.periode) / f"edisi-{edition.edisi}"
     if target.exists():
         raise BuildError(f"{target} sudah ada; edisi final tidak ditimpa.")
+    problem = pdfa_problem(month_dir / "laporan.pdf")
+    if problem:
+        raise BuildError(
+            f"{problem} Edisi {edition.edisi} {edition.periode} tidak disimpan. Bila dibuat "
+            "dengan Quarto: pakai Quarto 1.10 (conda env update -f environment.yml) atau "
+            "finalkan dengan --renderer embedded."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     # Callers hold output/'s lock: a leftover temp edition is a killed run's, never a live one.
     for stale in target.parent.glob(".tmp-edisi-*"):
@@ -476,8 +477,9 @@ def verify_month(root: Path, output_dir: Path, periode: str) -> tuple[list[str],
     -------
     (list of str, bool)
         Report lines (Indonesian) and whether everything matched: every file's
-        SHA-256 equals the manifest's, every signed PDF's signature is intact,
-        and ``output/<periode>/`` holds the store's bytes. A self-signed
+        SHA-256 equals the manifest's, every PDF declares PDF/A-3
+        (:func:`crmlib.publish.pdfa.pdfa_problem`), every signed PDF's signature
+        is intact, and ``output/<periode>/`` holds the store's bytes. A self-signed
         certificate is reported as not trusted, which is not a mismatch.
 
     Raises
@@ -521,6 +523,10 @@ def _verify_edition(root: Path, periode: str, n: int) -> tuple[bool, list[str]]:
         same = actual == expected
         ok &= same
         lines.append(f"  {name}: {'cocok' if same else 'TIDAK COCOK'} (sha256 {actual[:16]})")
+    pdf = folder / "laporan.pdf"
+    problem = pdfa_problem(pdf)  # what the PDF itself declares, not what the manifest says
+    ok &= problem is None
+    lines.append(f"  PDF/A: TIDAK SESUAI: {problem}" if problem else f"  {pdf_standard(pdf)}")
     sig = check_signature(folder / "laporan.pdf") if (folder / "laporan.pdf").is_file() else None
     if sig is None:
         if manifest.get("tanda_tangan"):

@@ -31,7 +31,7 @@ from crmlib.render.markdown import (
     notebook_to_markdown,
 )
 from crmlib.render.typst_compile import compile_typst, start_typst
-from crmlib.report.frontmatter import dump_front_matter
+from crmlib.report.frontmatter import PDF_STANDARD_KEY, dump_front_matter
 
 PANDOC_TIMEOUT = 300
 
@@ -100,7 +100,7 @@ LAMPIRAN = ("metrics.json", "tabel.xlsx")
 
 
 def _siapkan_arsip(meta: dict[str, Any], month_dir: Path, akar: Path) -> list[str] | None:
-    """The PDF standard a final edition asks for (front matter ``pdf-standar``), attachments copied.
+    """The PDF standard a final edition asks for (front matter ``pdf-standard``), attachments copied.
 
     The attachments are the month's own ``metrics.json`` and ``tabel.xlsx``, copied
     into the Typst root (Typst reads nothing outside it).
@@ -108,7 +108,7 @@ def _siapkan_arsip(meta: dict[str, Any], month_dir: Path, akar: Path) -> list[st
     if meta.get("lampiran"):
         for nama in LAMPIRAN:
             shutil.copyfile(month_dir / nama, akar / nama)
-    standar = meta.get("pdf-standar")
+    standar = meta.get(PDF_STANDARD_KEY)
     return [str(standar)] if standar else None
 
 

@@ -99,8 +99,9 @@ def render_notebook(path: Path | str, renderer: str = "auto") -> dict[str, Path]
     from crmlib.report.frontmatter import (
         DRAFT_FRONT_MATTER,
         build_front_matter,
-        inject_front_matter,
+        merge_front_matter,
     )
+    from crmlib.report.ipynb import write_notebook
 
     path = Path(path).resolve()
     try:
@@ -125,11 +126,11 @@ def render_notebook(path: Path | str, renderer: str = "auto") -> dict[str, Path]
     meta.update(DRAFT_FRONT_MATTER)  # only `crm-report finalize` makes an edition final
     with tempfile.TemporaryDirectory(prefix=f".{stem}-render-", dir=path.parent) as tmp:
         kerja = Path(tmp)
-        (kerja / render.NOTEBOOK).write_text(json.dumps(nb, ensure_ascii=False), "utf-8")
+        merge_front_matter(nb, meta, str(path))
+        write_notebook(nb, kerja / render.NOTEBOOK)  # what the renderer (Quarto) reads
         grafik = path.parent / f"{stem}_grafik"
         if grafik.is_dir():
             shutil.copytree(grafik, kerja / grafik.name)
-        inject_front_matter(kerja / render.NOTEBOOK, meta)
         hasil = render.render_month(kerja, renderer=renderer, kertas=params.get("kertas"))
         out = {}
         for kind in ("html", "pdf"):

@@ -18,7 +18,6 @@ footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative p
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -30,6 +29,7 @@ import yaml
 from crmlib.data.periode import PERIODE_RE
 from crmlib.errors import ParamsError, RenderError
 from crmlib.report.escape import kode, teks_data, teks_narasi
+from crmlib.report.ipynb import write_notebook
 
 JUDUL_BAKU = "LAPORAN BULANAN CRM"
 KOTA_BAKU = "KOTA ADMINISTRASI JAKARTA TIMUR"
@@ -465,12 +465,38 @@ def dump_front_matter(meta: Mapping[str, Any]) -> str:
     return f"---\n{teks}---\n"
 
 
-def inject_front_matter(ipynb_path: Path | str, meta: Mapping[str, Any]) -> None:
-    """Merge ``meta`` into the notebook's front-matter cell, in place.
+def merge_front_matter(
+    notebook: dict[str, Any], meta: Mapping[str, Any], asal: str = "notebook"
+) -> None:
+    """Merge ``meta`` into the front-matter cell of the loaded ``notebook``, in place.
 
     The first cell must be a raw cell with YAML front matter; if it is not, a new
     one is inserted at the top. Mappings are merged key by key (``meta`` wins),
-    other values are replaced. The notebook is rewritten atomically.
+    other values are replaced.
+
+    Raises
+    ------
+    RenderError
+        If the notebook's front matter is not valid YAML (``asal`` names the notebook).
+    """
+    cells = notebook.setdefault("cells", [])
+    if cells and cells[0].get("cell_type") == "raw" and _adalah_front_matter(_sumber(cells[0])):
+        cell = cells[0]
+        lama = _baca_yaml(_sumber(cell), asal)
+    else:
+        cell = {"cell_type": "raw", "metadata": {}, "source": []}
+        if (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) >= (4, 5):
+            cell["id"] = "front-matter"
+        cells.insert(0, cell)
+        lama = {}
+    cell["source"] = dump_front_matter(_gabung(lama, meta)).splitlines(keepends=True)
+
+
+def inject_front_matter(ipynb_path: Path | str, meta: Mapping[str, Any]) -> None:
+    """Merge ``meta`` into the front matter of the notebook file at ``ipynb_path``.
+
+    :func:`merge_front_matter` on the file, rewritten atomically through
+    :func:`crmlib.report.ipynb.write_notebook`.
 
     Parameters
     ----------
@@ -482,28 +508,19 @@ def inject_front_matter(ipynb_path: Path | str, meta: Mapping[str, Any]) -> None
     Raises
     ------
     RenderError
-        If the notebook cannot be read or its front matter is not valid YAML.
+        If the notebook cannot be read, its front matter is not valid YAML, or it
+        is not a valid nbformat 4 notebook.
     """
     path = Path(ipynb_path)
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise RenderError(f"Notebook {path} tidak dapat dibaca: {e}") from None
-    cells = nb.setdefault("cells", [])
-    if cells and cells[0].get("cell_type") == "raw" and _adalah_front_matter(_sumber(cells[0])):
-        cell = cells[0]
-        lama = _baca_yaml(_sumber(cell), str(path))
-    else:
-        cell = {"cell_type": "raw", "metadata": {}, "source": []}
-        if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5):
-            cell["id"] = "front-matter"
-        cells.insert(0, cell)
-        lama = {}
-    teks = dump_front_matter(_gabung(lama, meta))
-    cell["source"] = teks.splitlines(keepends=True)
-    sementara = path.with_name(f".{path.name}.tmp")
-    sementara.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(sementara, path)
+    merge_front_matter(nb, meta, str(path))
+    write_notebook(nb, path)
 
 
+# The front-matter key of a final edition's PDF standard (e.g. ``a-3a``): Quarto (>= 1.9)
+# reads it and passes it to Typst, and the embedded renderer reads the same key.
+PDF_STANDARD_KEY = "pdf-standard"
 DRAFT_FRONT_MATTER = {"draf": True}

@@ -43,6 +43,7 @@ from crmlib.errors import NarasiError
 from crmlib.metrics import persen
 from crmlib.report import fmt
 from crmlib.report.escape import Markup, teks_data, teks_narasi
+from crmlib.report.ipynb import write_notebook
 
 MIME = "application/vnd.crm-report.narasi+json"
 META_KEY = "crm_report"
@@ -492,5 +493,5 @@ def isi_notebook(path: Path | str) -> bool:
         return False
     isi_sel(nb, values)
     meta["narasi_terisi"] = True
-    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_notebook(nb, path)  # as nbformat stores it: Quarto needs sources as lists of lines
     return True
