@@ -49,6 +49,18 @@ def test_make_lab_installs_only_when_the_install_changed(tmp_path):
     assert [x for x in _make_n(tmp_path, "lab") if "pip install" in x and "lab]" in x]
 
 
+# What JupyterLab's frontend writes into the notebook on every save: the kernel's language_info.
+LAB_LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+    "version": "3.11.2",
+}
+
+
 def test_a_lab_save_keeps_the_committed_metadata():
     """What JupyterLab's frontend adds on save (the kernel's language_info) is dropped."""
     import json
@@ -57,15 +69,7 @@ def test_a_lab_save_keeps_the_committed_metadata():
 
     committed = json.loads((ROOT / "notebooks" / "laporan_bulanan.ipynb").read_text())
     saved = json.loads(json.dumps(committed))
-    saved["metadata"]["language_info"] = {
-        "codemirror_mode": {"name": "ipython", "version": 3},
-        "file_extension": ".py",
-        "mimetype": "text/x-python",
-        "name": "python",
-        "nbconvert_exporter": "python",
-        "pygments_lexer": "ipython3",
-        "version": "3.11.2",
-    }
+    saved["metadata"]["language_info"] = dict(LAB_LANGUAGE_INFO)
     model = {"type": "notebook", "content": saved}
     sebelum_simpan(model=model, path="notebooks/laporan_bulanan.ipynb", contents_manager=None)
     assert model["content"] == committed

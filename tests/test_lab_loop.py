@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_lab import LAB_LANGUAGE_INFO
 from test_preview import fetch, make_project, wait_for
 
 from crmlib.cli.main import main
@@ -149,15 +150,7 @@ def test_rewording_in_jupyterlab_reaches_preview_then_html_and_pdf(lab_and_previ
     assert changed == 2  # the BAB II summary cell and the Kesimpulan cell
     # What JupyterLab's frontend adds on every save: the kernel's language_info.
     committed_metadata = json.loads((root / NOTEBOOK).read_text(encoding="utf-8"))["metadata"]
-    nb["metadata"]["language_info"] = {
-        "codemirror_mode": {"name": "ipython", "version": 3},
-        "file_extension": ".py",
-        "mimetype": "text/x-python",
-        "name": "python",
-        "nbconvert_exporter": "python",
-        "pygments_lexer": "ipython3",
-        "version": sys.version.split()[0],
-    }
+    nb["metadata"]["language_info"] = dict(LAB_LANGUAGE_INFO)
     saved = lab.api(f"contents/{NOTEBOOK}", {"type": "notebook", "format": "json", "content": nb})
     assert saved["name"] == "laporan_bulanan.ipynb"
 

@@ -302,16 +302,16 @@ def _build_annual(project, years, todo, results, all_months, renderer, force, tu
     return statuses
 
 
+def _data_option(flag: str, dest: str, help: str):
+    """A required option naming a month's export (an .xlsx file or a CSV folder)."""
+    return click.option(
+        flag, dest, required=True, type=click.Path(path_type=Path), metavar="DATA", help=help
+    )
+
+
 @cli.command("new-month")
 @click.argument("periode", metavar="YYYY-MM")
-@click.option(
-    "--data",
-    "data",
-    required=True,
-    type=click.Path(path_type=Path),
-    metavar="DATA",
-    help="Data ekspor CRM bulan ini (.xlsx atau folder CSV).",
-)
+@_data_option("--data", "data", "Data ekspor CRM bulan ini (.xlsx atau folder CSV).")
 @click.option("--per-tanggal", metavar='"YYYY-MM-DD HH:MM"', help="Waktu ekspor data CRM.")
 @click.option(
     "--force",
@@ -343,13 +343,10 @@ def new_month(
 
 @cli.command()
 @click.argument("periode", metavar="YYYY-MM")
-@click.option(
+@_data_option(
     "--ke",
     "tujuan",
-    required=True,
-    type=click.Path(path_type=Path),
-    metavar="DATA",
-    help="Tujuan: nama berakhiran .xlsx = satu berkas Excel (sheet laporan dan koordinasi); "
+    "Tujuan: nama berakhiran .xlsx = satu berkas Excel (sheet laporan dan koordinasi); "
     "selain itu folder berisi laporan.csv dan koordinasi.csv.",
 )
 @click.option("--force", is_flag=True, help="Timpa berkas atau folder yang sudah ada di tujuan.")
