@@ -1,10 +1,11 @@
 """``crm-report``: the command line of the monthly CRM report.
 
-Thin by design: parse arguments, call crmlib, map crmlib's errors to exit codes.
+Thin by design: parse arguments, call crmlib; :mod:`crmlib.cli.runlog` maps crmlib's
+errors to exit codes and keeps everything but the command's own lines off the terminal.
 Exit codes: 0 ok, 1 invalid data or a failed build, 2 invalid parameters,
 3 renderer missing, 70 internal error (a bug: please report it), 74 disk full or
 no permission to write, 75 output/ in use by another run, 130 interrupted
-(Ctrl-C or SIGTERM).
+(Ctrl-C, SIGTERM, or the terminal closing: SIGHUP).
 
 Everything printed goes through :func:`_echo`, which strips control characters
 (values from the data must not drive the terminal); click's own words are
