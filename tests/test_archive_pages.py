@@ -72,7 +72,7 @@ def test_rawamangun_page_shows_each_months_own_figures(archive):
             f"{format_angka(e['peringkat_laporan'])} dari {format_angka(ranked)}",
             f"{format_angka(e['peringkat_penyelesaian'])} dari {format_angka(ranked_tl)}",
         ], periode
-    bars = soup.select("figure.grafik-tren svg rect > title")
+    bars = soup.select("figure.grafik-tren svg.tren-lebar rect > title")
     totals = [_entry(archive, p, RAWAMANGUN)[1]["total"] for p in MONTHS]
     assert [_t(b).split(": ")[1].split(" laporan")[0] for b in bars] == [
         format_angka(t) for t in totals

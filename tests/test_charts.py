@@ -135,7 +135,13 @@ def test_kecamatan_status_structure(df_kecamatan):
     assert labels[0] == "Matraman" and "Pulo Gadung" in labels and labels[-1] == "Kantor Walikota"
     assert ax.get_xlabel() == "Jumlah laporan"
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend == ["Selesai", "Disposisi", "Dalam Proses", "Menunggu"]
+    # The codes of Tabel 2.1 with their meaning (one set of names, explained).
+    assert legend == [
+        "Complete (Selesai)",
+        "Disposisi",
+        "In Progres (Dalam Proses)",
+        "Wait (Menunggu)",
+    ]
 
 
 def test_kecamatan_status_stacks_add_up(df_kecamatan):

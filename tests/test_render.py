@@ -121,7 +121,7 @@ def test_build_front_matter_is_tolerant_and_validates():
     assert meta["identitas"] == [{"label": "Tahun Anggaran", "nilai": "2022"}]
     assert meta["kata-pengantar"] == [] and meta["penandatangan"] == {}
     assert meta["tautan"] == {}
-    assert "crmlib" in meta["tentang-singkat"]
+    assert meta["dibuat-dengan"].startswith("crm-report versi ")
 
     with pytest.raises(ParamsError, match="kertas"):
         build_front_matter({"kertas": "letter"}, "2022-06")
@@ -159,11 +159,11 @@ def test_provenance_lines():
     assert tentang["SHA-256 crm\\_juni\\_2022.xlsx"] == f"`{'ab' * 32}`"
     assert tentang["Data per tanggal"] == "11 Juli 2022 08:34"
     assert tentang["Dibangun"] == "11 Juli 2022 09:00"
-    assert tentang["Commit git"].startswith("`0123456789")
+    # Version, commit and renderer are one plain line, not rows of jargon.
+    assert "Commit git" not in tentang and "Versi crmlib" not in tentang
     assert "Renderer" not in tentang  # added at render time
     assert "Parameter" not in tentang and "Baris" not in tentang
-    assert "data per 11 Juli 2022 08:34" in meta["tentang-singkat"]
-    assert "commit 0123456789" in meta["tentang-singkat"]
+    assert re.fullmatch(r"crm-report versi \S+ \(commit 0123456789\)", meta["dibuat-dengan"])
 
 
 def test_inject_front_matter_merges_and_is_idempotent(tmp_path):
@@ -385,7 +385,11 @@ def test_html_header_block(soup):
     assert "NIP 197509061994031001" in ttd
     tentang = header.select_one("details.tentang").get_text(" ", strip=True)
     assert "SHA-256 crm_juni_2022.xlsx" in tentang and "ab" * 32 in tentang
-    assert "Renderer embedded" in tentang
+    assert "Renderer" not in tentang
+    line = header.select_one("details.tentang p.dibuat-dengan").get_text(" ", strip=True)
+    assert re.fullmatch(
+        r"Dibuat dengan crm-report versi \S+ \(commit \w+\) dan pandoc \+ Typst\.", line
+    )
 
 
 def test_html_links(soup):
@@ -525,10 +529,14 @@ def test_pdf_captions_are_numbered_by_chapter(pdf):
 
 def test_pdf_footer_and_provenance(pdf):
     texts = _texts(pdf)
-    assert "renderer embedded" in texts[3]
-    assert "commit 0123456789" in texts[3]
-    last = texts[-1]
+    # The footer is the page number only; the provenance is one plain line at the end.
+    assert [i for i, t in enumerate(texts) if "commit" in t] == [len(texts) - 1]
+    assert not any("renderer" in t.lower() for t in texts)
+    last = " ".join(texts[-1].split())
     assert "Tentang laporan ini" in last and "ab" * 32 in last
+    assert re.search(
+        r"Dibuat dengan crm-report versi \S+ \(commit 0123456789\) dan pandoc \+ Typst\.", last
+    )
 
 
 def _fonts(obj, seen):

@@ -147,6 +147,8 @@ local function text_em(s)
   return w * 1.08 -- bold headers, kerning: err on the wide side
 end
 
+local KATA_MAKS_EM = 8.5
+
 local function set_widths(t)
   local n = #t.colspecs
   local isi, kata = {}, {}
@@ -160,7 +162,9 @@ local function set_widths(t)
           local s = stringify(cell.contents)
           isi[i] = math.max(isi[i], text_em(s))
           for w in s:gmatch("%S+") do
-            kata[i] = math.max(kata[i], text_em(w))
+            -- laporan-layout.typ breaks an unbroken run of 16 characters or more every
+            -- 8 (a URL, a long code), so no word needs more room than that.
+            kata[i] = math.max(kata[i], math.min(text_em(w), KATA_MAKS_EM))
           end
         end
       end
@@ -196,6 +200,59 @@ local function set_widths(t)
   end
 end
 
+-- HTML cells, for laporan.css. Header cells say what they head (screen readers).
+-- Every body cell carries its column's name (`data-label`): on a phone each row is
+-- shown as a card of labelled figures. Right-aligned columns are figures (`angka`:
+-- right-aligned, tabular, never wrapped); the first left-aligned column that is not
+-- a row number names the row (`judul-baris`, the card's title); long free text
+-- (`sel-panjang`) may wrap anywhere, names and dates only at spaces.
+local function is_number_header(s)
+  return s:match("^No%.?$") ~= nil
+end
+
+local function label_cells(t, rows)
+  local names, judul = {}, nil
+  for _, row in ipairs(t.head.rows) do
+    for i, cell in ipairs(row.cells) do
+      cell.attr.attributes["scope"] = "col"
+      names[i] = trim(stringify(cell.contents))
+    end
+  end
+  for i, spec in ipairs(t.colspecs) do
+    local align = spec[1]
+    if judul == nil and align ~= "AlignRight" and not is_number_header(names[i] or "") then
+      judul = i
+    end
+  end
+  local function mark(cell, i)
+    local teks = stringify(cell.contents)
+    if (utf8.len(teks) or #teks) > 40 then
+      cell.attr.classes:insert("sel-panjang")
+    end
+    local align = t.colspecs[i] and t.colspecs[i][1]
+    if align == "AlignRight" then
+      cell.attr.classes:insert("angka")
+    elseif i == judul then
+      cell.attr.classes:insert("judul-baris")
+    elseif is_number_header(names[i] or "") then
+      cell.attr.classes:insert("nomor")
+    end
+  end
+  for _, row in ipairs(t.head.rows) do
+    for i, cell in ipairs(row.cells) do
+      mark(cell, i)
+    end
+  end
+  for _, row in ipairs(rows) do
+    for i, cell in ipairs(row.cells) do
+      mark(cell, i)
+      if names[i] and names[i] ~= "" then
+        cell.attr.attributes["data-label"] = names[i]
+      end
+    end
+  end
+end
+
 local function mark_rekap(div)
   if not div.classes:includes("tabel-rekap") then
     return nil
@@ -221,29 +278,8 @@ local function style_table(t)
     end
   end
 
-  -- Long text cells may wrap in HTML; the others stay on one line (laporan.css).
-  -- Header cells say what they head, for screen readers.
   if HTML then
-    for _, row in ipairs(t.head.rows) do
-      for _, cell in ipairs(row.cells) do
-        cell.attr.attributes["scope"] = "col"
-      end
-    end
-    local semua = {}
-    for _, row in ipairs(t.head.rows) do
-      table.insert(semua, row)
-    end
-    for _, row in ipairs(rows) do
-      table.insert(semua, row)
-    end
-    for _, row in ipairs(semua) do
-      for _, cell in ipairs(row.cells) do
-        local teks = stringify(cell.contents)
-        if (utf8.len(teks) or #teks) > 40 then
-          cell.attr.classes:insert("sel-panjang")
-        end
-      end
-    end
+    label_cells(t, rows)
   end
 
   local sorot, tebal = {}, {}
@@ -414,8 +450,10 @@ end
 -- vowels split unless they form a diphthong (ai, au, ei, oi); kh, ng, ny and sy are
 -- one consonant. (The id_ID patterns of LibreOffice/pyphen break "ma-sya-ra-k-at" and
 -- "ke-lu-r-ah-an", and pandoc's Lua has no access to them under Quarto anyway.)
--- Only plain lower-case words of 6 letters or more (a first capital allowed); names
--- in capitals, numbers, codes and headings are left alone.
+-- Only plain lower-case words of 6 letters or more: names (a unit, a month, a place:
+-- "Rawamangun", "September") are broken only at spaces, as are words in capitals,
+-- numbers, codes and headings. laporan-layout.typ keeps the soft hyphens out of the
+-- PDF's text, so every word is copied and found whole.
 
 local VOWEL = { a = true, i = true, u = true, e = true, o = true }
 local DIGRAPH = { kh = true, ng = true, ny = true, sy = true }
@@ -466,7 +504,7 @@ end
 
 local function hyphenate_str(el)
   local lead, word, tail = el.text:match("^(%p*)(%a+)(%p*)$")
-  if word == nil or #word < 6 or word:sub(2):match("%u") then
+  if word == nil or #word < 6 or word:match("%u") then
     return nil
   end
   el.text = lead .. syllables(word) .. tail
@@ -580,7 +618,22 @@ local function number_floats(doc)
   })
 end
 
+-- 8. The renderer in plain words ------------------------------------------------------
+-- "Tentang laporan ini" ends with "Dibuat dengan crm-report versi ... dan <renderer>."
+-- (typst-show.typ, title-block.html): the `renderer` metadata ("embedded", "quarto")
+-- is a build setting, `renderer-teks` what it means to a reader.
+local RENDERER_TEKS = { embedded = "pandoc + Typst", quarto = "Quarto" }
+
+local function renderer_words(meta)
+  local r = meta.renderer and stringify(meta.renderer) or ""
+  if RENDERER_TEKS[r] then
+    meta["renderer-teks"] = pandoc.MetaInlines({ pandoc.Str(RENDERER_TEKS[r]) })
+  end
+  return meta
+end
+
 function Pandoc(doc)
+  doc.meta = renderer_words(doc.meta)
   doc = doc:walk({ Div = unwrap_cell, Cite = literal_cite })
   doc = doc:walk({ Div = mark_rekap })
   doc = doc:walk({ Div = note_box })

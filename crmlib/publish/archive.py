@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import math
 import os
 import re
 import tempfile
@@ -32,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from crmlib import __version__
-from crmlib.metrics import MetricParams
 from crmlib.publish.edisi import daftar_edisi
+from crmlib.publish.tren import _fmt_int, _fmt_pct, trend_chart, trend_charts
 from crmlib.report.archive_data import (
     MONTH_FILES,
     UnitSeries,
@@ -50,10 +50,10 @@ from crmlib.report.fmt import (
     format_bulan_tahun_singkat,
     format_durasi_jam,
     format_menit,
-    format_persen,
     format_tanggal_waktu,
     format_ukpd,
 )
+from crmlib.report.istilah import keterangan_status
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,10 @@ _ANNUAL_FILES = (
     ("tabel.xlsx", "Tabel (.xlsx)"),
 )
 CSV_PATH = "data/ukpd_bulanan.csv"
+# The CSV's column documentation (the "ukpd_bulanan.csv" section of docs/unduhan.md),
+# published beside it so that every mention of it can link it.
+KOLOM_PATH = "data/ukpd_bulanan.html"
+_KOLOM_BAGIAN = re.compile(r"^## `ukpd_bulanan\.csv`\n(.*?)(?=^## |\Z)", re.S | re.M)
 
 
 def collect_months(output_dir: Path) -> list[dict[str, Any]]:
@@ -85,16 +89,6 @@ def collect_months(output_dir: Path) -> list[dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=65536, typed=True)
-def _fmt_int(value: Any) -> str:
-    return format_angka(value) if value is not None else "–"
-
-
-@functools.lru_cache(maxsize=65536, typed=True)
-def _fmt_pct(value: Any) -> str:
-    return format_persen(value, 2) if value is not None else "–"
-
-
-@functools.lru_cache(maxsize=65536, typed=True)
 def _fmt_menit(value: Any) -> str:
     return format_menit(value) if value is not None else "–"
 
@@ -107,6 +101,46 @@ def _fmt_jam_dari_menit(value: Any) -> str:
 @functools.lru_cache(maxsize=65536, typed=True)
 def _fmt_peringkat(value: Any, dari: Any) -> str:
     return f"{format_angka(value)} dari {format_angka(dari)}" if value else "–"
+
+
+# The columns of a unit's / kecamatan's monthly table: heading and value. The template
+# writes each heading once in the header row and again as the cell's label, which a
+# phone shows above the figure (laporan.css: tables as cards).
+_KOLOM_BULANAN = (
+    ("Laporan", lambda b: _fmt_int(b["total"])),
+    ("Complete", lambda b: _fmt_int(b["complete"])),
+    ("Direspon ≤ batas", lambda b: _fmt_pct(b["tepat_waktu_persen"])),
+    ("Capaian", lambda b: _fmt_pct(b["capaian_persen"])),
+    ("Koordinasi (menit)", lambda b: _fmt_menit(b["koordinasi_rerata_menit"])),
+    ("Penyelesaian (jam)", lambda b: _fmt_jam_dari_menit(b["penyelesaian_rerata_menit"])),
+    ("TL ditolak", lambda b: _fmt_int(b["tl_ditolak"])),
+    ("Nilai < 100", lambda b: _fmt_int(b["nilai_dibawah_100"])),
+)
+_KOLOM_PERINGKAT = (
+    (
+        "Peringkat jumlah",
+        lambda b: _fmt_peringkat(b["peringkat_laporan"], b["jumlah_berperingkat_laporan"]),
+    ),
+    (
+        "Peringkat penyelesaian",
+        lambda b: _fmt_peringkat(
+            b["peringkat_penyelesaian"], b["jumlah_berperingkat_penyelesaian"]
+        ),
+    ),
+)
+
+
+def kolom_bulanan(peringkat: bool) -> list[dict[str, Any]]:
+    """Heading and value function of every column of the monthly table."""
+    kolom = _KOLOM_BULANAN + (_KOLOM_PERINGKAT if peringkat else ())
+    return [{"judul": judul, "nilai": nilai} for judul, nilai in kolom]
+
+
+@functools.cache
+def _keterangan_status() -> str:
+    from crmlib.data.refdata import load_reference
+
+    return keterangan_status(load_reference().status_labels)
 
 
 @functools.cache
@@ -127,106 +161,12 @@ def _env() -> jinja2.Environment:
         bulan_tahun=format_bulan_tahun,
         ukpd=format_ukpd,
     )
+    env.globals["kolom_bulanan"] = kolom_bulanan
     return env
 
 
 def _render(template: str, **context: Any) -> str:
     return _env().get_template(f"arsip/{template}").render(versi=__version__, **context)
-
-
-# --- trend chart ---------------------------------------------------------------
-
-
-def _axis_max(vmax: float) -> float:
-    """A round upper bound for the left axis whose quarters are whole numbers."""
-    step = 10 ** max(len(str(int(vmax))) - 1, 0)
-    for k in (1, 2, 4, 6, 8, 10):
-        if vmax <= k * step and (k * step) % 4 == 0:
-            return k * step
-    return 4 * math.ceil(vmax / 4)
-
-
-def _trend_desc(data: list[dict[str, Any]], batas: str) -> str:
-    return (
-        "Batang: jumlah laporan per bulan. Garis: persentase laporan yang direspon dalam "
-        f"{batas} jam. "
-        + "; ".join(
-            f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
-            f"{_fmt_pct(m['tepat_waktu_persen'])} direspon dalam {batas} jam"
-            for m in data
-        )
-        + "."
-    )
-
-
-def trend_chart(months: list[dict[str, Any]], ident: str = "tren", judul: str = "") -> dict:
-    """Geometry of the trend chart (bars: reports; line: share answered in time).
-
-    ``months`` (any order) need ``folder``, ``periode``, ``total``,
-    ``tepat_waktu_persen`` and ``batas_jam``; the chart runs oldest to newest. The
-    result feeds the ``tren`` macro of ``arsip/_grafik.html.j2``.
-    """
-    data = sorted(months, key=lambda m: m["folder"])
-    n = len(data)
-    w, h = 640, 296
-    left, right, top, bottom = 52, 44, 26, 70
-    pw, ph = w - left - right, h - top - bottom
-    vmax = _axis_max(max([m["total"] or 0 for m in data] + [1]))
-    slot = pw / max(n, 1)
-    bar = min(slot * 0.6, 48)
-    batas = format_angka(data[-1]["batas_jam"] if data else MetricParams().batas_respon_jam)
-    label_every = max(1, -(-n // 12))
-    bars, points = [], []
-    for i, m in enumerate(data):
-        cx = left + slot * (i + 0.5)
-        bh = ph * (m["total"] or 0) / vmax
-        bulan, tahun = format_bulan_tahun_singkat(m["periode"]).split()
-        show = i % label_every == 0 or i == n - 1
-        new_year = i == 0 or m["periode"][:4] != data[i - 1]["periode"][:4]
-        bars.append(
-            {
-                "cx": f"{cx:.1f}",
-                "x": f"{cx - bar / 2:.1f}",
-                "y": f"{top + ph - bh:.1f}",
-                "w": f"{bar:.1f}",
-                "h": f"{bh:.1f}",
-                "ny": f"{top + ph - bh - 5:.1f}",
-                "nilai": _fmt_int(m["total"]) if n <= 12 else None,
-                "judul": f"{format_bulan_tahun(m['periode'])}: {_fmt_int(m['total'])} laporan, "
-                f"{_fmt_pct(m['tepat_waktu_persen'])} direspon ≤ {batas} jam",
-                # Month on one line, the year under it where the year changes.
-                "bulan": bulan if show else "",
-                "tahun": tahun if show and new_year else "",
-            }
-        )
-        if m["tepat_waktu_persen"] is not None:
-            points.append((f"{cx:.1f}", f"{top + ph - ph * m['tepat_waktu_persen'] / 100:.1f}"))
-    grid = [
-        {
-            "y": f"{top + ph - ph * i / 4:.1f}",
-            "ty": f"{top + ph - ph * i / 4 + 4:.1f}",
-            "label": format_angka(round(vmax * i / 4)),
-            "persen": 25 * i,
-        }
-        for i in range(5)
-    ]
-    return {
-        "id": ident,
-        "judul": judul or "Tren jumlah laporan dan respon tepat waktu",
-        "desc": _trend_desc(data, batas),
-        "w": w,
-        "h": h,
-        "left": left,
-        "right_x": left + pw,
-        "base_y": top + ph,
-        "label_y": top + ph + 18,
-        "ly": h - 12,
-        "batas": batas,
-        "grid": grid,
-        "bars": bars,
-        "points": points,
-        "polyline": " ".join(f"{x},{y}" for x, y in points),
-    }
 
 
 def trend_svg(months: list[dict[str, Any]]) -> str:
@@ -238,12 +178,16 @@ def trend_svg(months: list[dict[str, Any]]) -> str:
 # --- pages ---------------------------------------------------------------------------
 
 
-def _stylesheet(output_dir: Path) -> str:
+def _stylesheet(output_dir: Path) -> Markup:
     from crmlib.render.extension import EXTENSION, find_project_root
 
     try:
         root = find_project_root(output_dir)
-        return (root / "_extensions" / EXTENSION / "laporan.css").read_text(encoding="utf-8")
+        css = (root / "_extensions" / EXTENSION / "laporan.css").read_text(encoding="utf-8")
+        # The project's own stylesheet, not data: written as is into <style> (escaped, its
+        # quoted font names broke the font-family rule and every page fell back to the
+        # browser's default serif). A "</" could still end the element early.
+        return Markup(css.replace("</", "<\\/"))
     except Exception as e:  # the page is still usable unstyled
         log.warning("laporan.css tidak ditemukan (%s); arsip tanpa gaya", e)
         return ""
@@ -333,7 +277,8 @@ def render_index(
             {
                 "href": CSV_PATH,
                 "label": "ukpd_bulanan.csv",
-                "keterangan": "angka setiap UKPD per bulan (CSV, kolom dijelaskan di dokumentasi)",
+                "keterangan": "angka setiap UKPD per bulan (CSV)",
+                "dok": KOLOM_PATH,
             }
         )
     return _render(
@@ -343,7 +288,7 @@ def render_index(
         judul_halaman=f"{judul} — {kota}" if kota else judul,
         subjudul=kota.upper(),
         ringkas=ringkas,
-        grafik=trend_chart(months) if months else None,
+        grafik=trend_charts(months) if months else None,
         tahunan=_years(output_dir, months) if output_dir else [],
         kecamatan=kec,
         unit_lain=lain,
@@ -367,7 +312,7 @@ def _series_page(label: str, baris: list[dict], kota_label: str, css: str) -> di
         "judul_halaman": f"{label} — Arsip CRM {kota_label}".strip(),
         "subjudul": kota_label.strip().upper(),
         "ringkas": _range_text(baris),
-        "grafik": trend_chart(baris, judul=f"Tren laporan {label}"),
+        "grafik": trend_charts(baris, judul=f"Tren laporan {label}"),
         "baris": baris,
     }
 
@@ -379,6 +324,7 @@ def render_unit_page(unit: UnitSeries, kota_label: str, css: str, induk: dict | 
         **_series_page(unit["label"], unit["baris"], kota_label, css),
         induk=induk,
         peringkat=unit["tingkat"] == "kelurahan",
+        keterangan_status=_keterangan_status(),
     )
 
 
@@ -393,6 +339,58 @@ def render_kecamatan_page(kec: dict[str, Any], kota_label: str, css: str) -> str
 
 
 # --- writing ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _markdown_html(markdown: str) -> str:
+    """``markdown`` (the project's own docs, not data) as an HTML fragment, by pandoc."""
+    import subprocess
+
+    from crmlib.render.embedded import _pandoc
+
+    done = subprocess.run(
+        [_pandoc(), "--from=gfm", "--to=html5", "--sandbox"],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    # Column names are long words joined by "_": a line may break after each "_".
+    return re.sub(
+        r"<code>([^<]*)</code>",
+        lambda m: "<code>" + m.group(1).replace("_", "_<wbr>") + "</code>",
+        done.stdout,
+    )
+
+
+def render_column_page(output_dir: Path, kota_label: str, css: str) -> str | None:
+    """The page documenting ``ukpd_bulanan.csv``'s columns (None without docs/unduhan.md)."""
+    from crmlib.render.extension import find_project_root
+
+    # The project's docs, else those of the checkout that holds crmlib (as for the
+    # templates: a project made by copying notebooks and params has no docs/ of its own).
+    tempat = [Path(__file__).resolve().parents[2] / "docs" / "unduhan.md"]
+    try:
+        tempat.insert(0, find_project_root(output_dir) / "docs" / "unduhan.md")
+    except Exception:  # the checkout's copy is tried next
+        pass
+    doc = next((p.read_text(encoding="utf-8") for p in tempat if p.is_file()), None)
+    if doc is None:  # the archive is still complete without it
+        log.warning("docs/unduhan.md tidak ditemukan; penjelasan kolom tidak diterbitkan")
+        return None
+    bagian = _KOLOM_BAGIAN.search(doc)
+    if bagian is None:
+        return None
+    return _render(
+        "kolom.html.j2",
+        css=css,
+        judul="Kolom ukpd_bulanan.csv",
+        judul_halaman=f"Kolom ukpd_bulanan.csv — Arsip CRM {kota_label}".strip(),
+        subjudul=kota_label.strip().upper(),
+        ringkas="Penjelasan setiap kolom unduhan data per UKPD per bulan",
+        isi=Markup(_markdown_html(bagian.group(1))),
+    )
 
 
 def _write(target: Path, text: str, *, only_if_changed: bool = False) -> bool:
@@ -463,6 +461,9 @@ def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
         )
         csv_path = output_dir / CSV_PATH
         _write(csv_path, ukpd_csv_text(units), only_if_changed=True)
+        kolom = render_column_page(output_dir, kota_label, css)
+        if kolom is not None:
+            _write(output_dir / KOLOM_PATH, kolom, only_if_changed=True)
     page = render_index(
         months, kota_label, css, output_dir=output_dir, units=units, kecamatan=kecamatan
     )

@@ -383,12 +383,24 @@ _NAV_TEMPLATE = _env.from_string(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 {% if target %}<meta http-equiv="refresh" content="0; url={{ target }}">
-{% endif %}<title>{{ judul }}</title>
+{% endif %}<link rel="icon" href="data:,">
+<title>{{ judul }}</title>
+<style>
+body { margin: 0 auto; max-width: 36rem; padding: 3rem 1.25rem; color: #1d232b;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif;
+  line-height: 1.6; text-align: center; }
+h1 { font-size: 1.25rem; margin: 0 0 1rem; }
+a { color: #0b5394; }
+.tautan a { display: inline-block; margin: 0.3rem; padding: 0.35rem 0.9rem; border: 1px solid #d4d9de;
+  border-radius: 999px; background: #f4f6f8; text-decoration: none; }
+a:focus-visible { outline: 3px solid #0b5394; outline-offset: 2px; }
+</style>
 </head>
 <body>
 <main>
-<p>{% if target %}Menuju <a href="{{ target }}">{{ label }}</a>.{% else %}{{ kosong }}{% endif %}</p>
-<p><a href="{{ arsip }}">Arsip laporan</a></p>
+<h1>{{ judul }}</h1>
+<p>{% if target %}Menuju <a href="{{ target }}">{{ label }}</a>…{% else %}{{ kosong }}{% endif %}</p>
+<p class="tautan"><a href="{{ arsip }}">Arsip laporan</a></p>
 </main>
 </body>
 </html>

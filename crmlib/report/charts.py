@@ -58,6 +58,7 @@ from crmlib.report.chart_base import (
     _kosong,
     _warna,
 )
+from crmlib.report.istilah import status_dengan_arti
 
 if TYPE_CHECKING:  # pragma: no cover - typing only, keeps matplotlib out of import time
     from matplotlib.axes import Axes
@@ -134,8 +135,9 @@ def plot_kecamatan_status(df: pd.DataFrame, labels: Mapping[str, str] | None = N
         status (``Complete``, ``Disposisi``, ``In Progres``, ``Wait``; a missing
         column counts as 0, other columns such as ``total`` are ignored).
     labels : mapping, optional
-        Legend label per status; defaults to ``reference/status.csv``
-        (Selesai, Disposisi, Dalam Proses, Menunggu).
+        Legend label per status; defaults to the code with its meaning from
+        ``reference/status.csv`` ("Complete (Selesai)", "Disposisi", "In Progres
+        (Dalam Proses)", "Wait (Menunggu)"), as the legend under Tabel 2.1 names them.
 
     Returns
     -------
@@ -158,7 +160,9 @@ def plot_kecamatan_status(df: pd.DataFrame, labels: Mapping[str, str] | None = N
         label_col = "kecamatan" if "kecamatan" in df.columns else "kelompok"
         names = [fmt.format_ukpd(k) for k in df[label_col]]
         y = np.arange(n)
-        label_of = {**_status_labels(), **(labels or {})}
+        # The table above keeps the CRM's codes: the legend names both ("Complete (Selesai)").
+        arti = _status_labels()
+        label_of = {st: status_dengan_arti(st, arti) for st in STATUS_URUTAN} | dict(labels or {})
         left = np.zeros(n)
         for status in STATUS_URUTAN:
             width = counts[status].to_numpy(dtype=float)

@@ -149,8 +149,10 @@ def grafik_kecamatan(lap: Laporan, as_text: bool = False):
 def grafik_kategori(lap: Laporan, as_text: bool = False):
     """The busiest categories."""
     from crmlib.report import charts
+    from crmlib.report.istilah import potong_teks
 
-    top = lap.metrics.top_kategori
+    # Category names are free text: cut as in the tables (the chart's labels wrap).
+    top = lap.metrics.top_kategori.assign(kategori=lambda d: d["kategori"].map(potong_teks))
     alt = _teks_alternatif(
         "Jumlah laporan pada kategori aduan terbanyak",
         [f"{k} {fmt.format_angka(j)}" for k, j in zip(top["kategori"], top["jumlah"], strict=True)],

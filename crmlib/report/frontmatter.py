@@ -11,8 +11,9 @@ Metadata keys (all optional for the renderers; see docs/architecture.md):
 ``periode-label`` ("Juni 2022"), ``identitas`` (list of ``{label, nilai}``),
 ``kata-pengantar`` (list of paragraphs, Markdown), ``tempat-tanggal``,
 ``penandatangan`` (``{jabatan: [lines], nama, nip}``), ``kertas`` (``a4``/``f4``),
-``tentang`` (list of ``{label, nilai}``), ``tentang-singkat`` (one line for the PDF
-footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative paths).
+``tentang`` (list of ``{label, nilai}``), ``dibuat-dengan`` (the plain provenance line
+"crm-report versi 1.0.0 (commit 0123456789)"; the templates add the renderer and write
+"Dibuat dengan ..." in "Tentang laporan ini", never in a page footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative paths).
 """
 
 from __future__ import annotations
@@ -201,12 +202,20 @@ _LABEL_JEJAK = {
     "waktu_build": "Dibangun",
     "dibangun": "Dibangun",
     "build_time": "Dibangun",
-    "crmlib_version": "Versi crmlib",
-    "git_commit": "Commit git",
 }
 # Provenance entries that are for metrics.json, not for the reader of the report.
-# ``renderer`` is added by crmlib.render.renderer at render time; ``periode`` is on the cover.
-_JEJAK_DILEWATI = {"renderer", "periode", "parameter", "baris", "kolom_dibuang", "catatan"}
+# ``renderer`` is added by crmlib.render.renderer at render time; ``periode`` is on the cover;
+# the version and commit make the one "Dibuat dengan ..." line (``dibuat-dengan``).
+_JEJAK_DILEWATI = {
+    "renderer",
+    "periode",
+    "parameter",
+    "baris",
+    "kolom_dibuang",
+    "catatan",
+    "crmlib_version",
+    "git_commit",
+}
 
 
 def _tanggal(nilai: Any) -> str:
@@ -234,8 +243,25 @@ def _waktu(nilai: Any) -> str:
         return _teks(nilai)
 
 
+# The renderer as a reader understands it (laporan.lua has the same words for the
+# templates, which only know the ``renderer`` metadata).
+RENDERER_TEKS = {"embedded": "pandoc + Typst", "quarto": "Quarto"}
+
+
+def dibuat_dengan(versi: str, commit: Any = None) -> str:
+    """The plain provenance line's subject: "crm-report versi 1.0.0 (commit 0123456789)".
+
+    The templates write it as "Dibuat dengan ..." and add the renderer; the commit is
+    shortened to ten characters (enough to find it, short enough to read).
+    """
+    teks = f"crm-report versi {_teks(versi)}"
+    if commit:
+        teks += f" (commit {_teks(commit)[:10]})"
+    return teks
+
+
 def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
-    """Provenance lines for the "Tentang laporan ini" block and the short footer line."""
+    """Provenance lines for the "Tentang laporan ini" block and its "Dibuat dengan" line."""
     from crmlib import __version__
 
     prov = dict(provenance or {})
@@ -260,9 +286,7 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
                 baris.append({"label": label, "nilai": kode(_teks(sha))})
             continue
         label = teks_data(_LABEL_JEJAK.get(kunci, str(kunci).replace("_", " ").capitalize()))
-        if kunci == "git_commit":
-            teks = kode(_teks(nilai))
-        elif kunci in _WAKTU:
+        if kunci in _WAKTU:
             teks = teks_data(_waktu(nilai))
         elif isinstance(nilai, list | tuple):
             teks = teks_data(", ".join(_teks(v) for v in nilai))
@@ -271,17 +295,7 @@ def _tentang(provenance: Mapping[str, Any]) -> tuple[list[dict[str, str]], str]:
         else:
             teks = teks_data(_teks(nilai))
         baris.append({"label": label, "nilai": teks})
-
-    singkat = []
-    if prov.get("per_tanggal"):
-        singkat.append(f"data per {_waktu(prov['per_tanggal'])}")
-    dibangun = next((prov[k] for k in _WAKTU[1:] if prov.get(k)), None)
-    if dibangun:
-        singkat.append(f"dibangun {_waktu(dibangun)}")
-    singkat.append(f"crmlib {_teks(prov['crmlib_version'])}")
-    if prov.get("git_commit"):
-        singkat.append(f"commit {_teks(prov['git_commit'])[:10]}")
-    return baris, teks_data(" · ".join(singkat))
+    return baris, teks_data(dibuat_dengan(prov["crmlib_version"], prov.get("git_commit")))
 
 
 def _literal(nilai: Any) -> Any:
@@ -348,7 +362,7 @@ def build_front_matter(
     kota = _nama_kota(params)
     kertas = _kertas(params)
     tempat_tanggal = _tempat_tanggal(params, tahun, bulan)
-    tentang, singkat = _tentang(provenance or {})
+    tentang, dibuat = _tentang(provenance or {})
     judul = _teks(params.get("judul") or JUDUL_BAKU)
     # Metadata values are Markdown to pandoc and Quarto: parameters are literal text,
     # the foreword is narrative (emphasis only; crmlib.report.escape).
@@ -365,7 +379,7 @@ def build_front_matter(
         "penandatangan": _literal(_penandatangan(params.get("penandatangan"))),
         "kertas": kertas,
         "tentang": tentang,
-        "tentang-singkat": singkat,
+        "dibuat-dengan": dibuat,
         "tautan": {k: str(v) for k, v in (links or {}).items() if k in TAUTAN and v},
     }
     return meta

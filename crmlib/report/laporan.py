@@ -402,13 +402,14 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
         f"{fmt.format_angka(c['koordinasi']['kept'])}"
     )
     from crmlib import __version__
+    from crmlib.report.frontmatter import RENDERER_TEKS, dibuat_dengan
 
-    lines.append(f"- Disusun dengan crmlib {__version__}")
-    for key, label in (
-        ("git_commit", "Commit"),
-        ("renderer", "Renderer"),
-        ("waktu_build", "Waktu penyusunan"),
-    ):
-        if provenance and provenance.get(key):
-            lines.append(f"- {label}: {teks_data(provenance[key])}")
+    prov = provenance or {}
+    if prov.get("waktu_build"):
+        lines.append(f"- Waktu penyusunan: {teks_data(prov['waktu_build'])}")
+    # One plain line for the technical provenance (never in a page footer).
+    dibuat = dibuat_dengan(__version__, prov.get("git_commit"))
+    if prov.get("renderer"):
+        dibuat += f" dan {RENDERER_TEKS.get(prov['renderer'], prov['renderer'])}"
+    lines.append(f"- Dibuat dengan {teks_data(dibuat)}.")
     return _md("\n".join(lines) + "\n", as_text)

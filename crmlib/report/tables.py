@@ -13,6 +13,7 @@ import pandas as pd
 
 from crmlib.report import fmt
 from crmlib.report.escape import Markup, teks_data
+from crmlib.report.istilah import keterangan_status, potong_teks
 from crmlib.report.laporan import Laporan, _md
 
 
@@ -89,7 +90,9 @@ def tabel_rekap_status(lap: Laporan, as_text: bool = False):
     caption = f"Rekap pengaduan bulan {lap.bulan}: kondisi laporan Walikota Jakarta Timur{sub}"
     head = ["No.", "UKPD", *statuses, "Total"]
     text = pipe_table(head, rows, "llrrrrr", caption, "tbl-rekap", classes="tabel-rekap")
-    return _md(text, as_text)
+    # The official codes stay in the table; their meaning is given once, right under it.
+    legend = teks_data(keterangan_status(lap.reference.status_labels))
+    return _md(f"{text}\n::: {{.keterangan-status}}\n{legend}\n:::\n", as_text)
 
 
 def tabel_top_ukpd(lap: Laporan, as_text: bool = False):
@@ -117,7 +120,9 @@ def tabel_top_kategori(lap: Laporan, as_text: bool = False):
     entries = lap.m["top_kategori"]
     if not entries:
         return _md("", as_text)
-    rows = [[e["peringkat"], e["kategori"], fmt.format_angka(e["jumlah"])] for e in entries]
+    rows = [
+        [e["peringkat"], potong_teks(e["kategori"]), fmt.format_angka(e["jumlah"])] for e in entries
+    ]
     table = pipe_table(
         ["No", "Kategori Aduan", "Jumlah Aduan"],
         rows,
@@ -173,9 +178,9 @@ def tabel_tl_ditolak(lap: Laporan, as_text: bool = False):
         [
             i,
             fmt.format_ukpd(e["ukpd"]),
-            e["nomor_laporan"],
+            potong_teks(e["nomor_laporan"]),
             e["kanal"],
-            e["kategori"],
+            potong_teks(e["kategori"]),
             labels.get(e["status"], e["status"]),
             fmt.format_angka(e["jumlah_ditolak"]),
         ]
@@ -197,10 +202,10 @@ def tabel_nilai_dibawah_100(lap: Laporan, as_text: bool = False):
     rows = [
         [
             i,
-            e["nomor_laporan"],
+            potong_teks(e["nomor_laporan"]),
             fmt.format_ukpd(e["ukpd"]),
-            e["kategori"],
-            e["rincian_masalah"] or "–",
+            potong_teks(e["kategori"]),
+            potong_teks(e["rincian_masalah"]) if e["rincian_masalah"] else "–",
             fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_masuk"])),
             fmt.format_tanggal_waktu(pd.Timestamp(e["waktu_selesai"])),
             fmt.format_angka(e["max_waktu_tl_jam"]),
