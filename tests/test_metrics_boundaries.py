@@ -22,6 +22,7 @@ from fixtures_metrics import (
 from crmlib import metrics as M
 from crmlib.errors import CrmReportError, MetricsInputError
 from crmlib.metrics import MetricParams
+from crmlib.metrics._helpers import _unit_table
 
 S = 1 / 3600  # one second in hours
 
@@ -740,7 +741,7 @@ def test_an_unknown_channel_is_named():
 
 
 def test_unknown_codes_are_listed_once_sorted_and_at_most_ten():
-    first_unit = M._unit_table(UKPD_REF)["ukpd"].iloc[0]  # code 0: a valid unit
+    first_unit = _unit_table(UKPD_REF)["ukpd"].iloc[0]  # code 0: a valid unit
     month = laporan_frame([{"ukpd": first_unit}, {}, {}, {}])
     month["ukpd"] = month["ukpd"].astype(object)
     month.loc[1:, "ukpd"] = ["ZETA", np.nan, "ATLANTIS"]
