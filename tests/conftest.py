@@ -131,6 +131,7 @@ def quarto_standin(tmp_path_factory, monkeypatch):
 SLOW_FIRST = (
     "test_bangun_ulang.py",
     "test_edisi.py",
+    "test_first_hour.py",
     "test_notebook_exec.py",
     "test_build.py",
     "test_build_stop.py",

@@ -30,6 +30,7 @@ COMMANDS = {
     "verify": lambda m: ["verify", m],
     "preview": lambda m: ["preview", m, "--port", "0"],
     "nilai": lambda m: ["nilai", m],
+    "contoh": lambda m: ["contoh", m, "--ke", "data/contoh.xlsx"],
 }
 
 

@@ -63,7 +63,9 @@ def edit_notebook(path, old: str, new: str) -> None:
 def preview(tmp_path_factory):
     """One preview for the module: the tests below run in order and edit its files."""
     root = make_project(tmp_path_factory.mktemp("proyek"))
-    pv = Preview(root, "2022-06", port=0, log=lambda _: None)
+    said: list[str] = []
+    pv = Preview(root, "2022-06", port=0, log=said.append)
+    pv.said = said
     pv.start()
     try:
         yield pv
@@ -82,6 +84,35 @@ def test_serves_the_draft_on_localhost_only(preview):
     assert not (preview.root / "output").exists()
 
 
+def test_the_first_build_says_each_step_after_the_address(preview):
+    assert preview.said[0].startswith(f"Pratinjau 2022-06: {preview.url}")
+    steps = [x for x in preview.said if x.startswith("pratinjau 2022-06: ")]
+    assert [x.split(": ", 1)[1].split()[0] for x in steps] == ["membaca", "menjalankan", "mengisi"]
+    assert preview.said[len(steps) + 1].startswith("pratinjau diperbarui (semua)")
+
+
+def test_a_taken_port_is_refused_or_the_next_free_one_used(preview, capsys, monkeypatch):
+    import socket
+
+    from crmlib.cli.main import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.chdir(preview.root)
+        assert main(["preview", "2022-06", "--port", str(port)]) == 2  # asked for: refused
+        err = capsys.readouterr().err
+        assert f"Port {port} sedang dipakai program lain" in err and "--port" in err
+        # The default port, when taken, gives way to the next free one.
+        other = Preview(preview.root, "2022-06", port=port, next_free_port=True)
+        server = other._bind()
+        try:
+            assert port < server.server_address[1] < port + 20
+        finally:
+            server.server_close()
+
+
 def test_markdown_edit_is_served_and_a_broken_one_keeps_the_last_page(preview):
     nb = preview.notebook
     edit_notebook(nb, "Berdasarkan tabel rekapitulasi di atas", "Menurut tabel rekapitulasi")
@@ -97,10 +128,9 @@ def test_markdown_edit_is_served_and_a_broken_one_keeps_the_last_page(preview):
 
 def test_params_edit_executes_again(preview):
     path = preview.root / "params" / "2022-06.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8") + '\ncatatan: "Catatan khusus pratinjau."\n',
-        encoding="utf-8",
-    )
+    # June's note replaced (a second `catatan:` key would be refused as written twice).
+    june = path.read_text(encoding="utf-8").split("\ncatatan:")[0]
+    path.write_text(june + '\ncatatan: "Catatan khusus pratinjau."\n', encoding="utf-8")
     wait_for(preview.url, lambda p: "Catatan khusus pratinjau." in p)
 
 
@@ -156,7 +186,7 @@ def test_a_port_in_use_is_refused_before_anything_is_built(project_dir, capsys):
         port = taken.getsockname()[1]
         assert main(["preview", "2022-06", "--port", str(port)]) == 2
     err = capsys.readouterr().err
-    assert f"Port {port} tidak dapat dipakai" in err and "--port" in err
+    assert f"Port {port} sedang dipakai program lain" in err and "--port" in err
     assert "Kesalahan internal" not in err
     assert not (project_dir / ".preview").exists()  # nothing was built
 

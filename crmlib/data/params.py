@@ -19,6 +19,7 @@ import copy
 import datetime as dt
 import difflib
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -33,6 +34,7 @@ from pydantic import (
     field_validator,
 )
 
+from crmlib.data.paramsyaml import ParamsProblem, read_yaml_text
 from crmlib.data.periode import is_periode, parse_periode
 from crmlib.errors import ParamsError
 
@@ -277,19 +279,21 @@ def _explain(err: dict, name: str) -> str:
     return f"'{name}': {err['msg']} (nilai: {value!r})"
 
 
-def _format_error(err: dict, root: yaml.Node | None, file: str) -> str:
+def _problem(err: dict, root: yaml.Node | None, file: str) -> ParamsProblem:
     loc = _clean_loc(err["loc"])
     name = ""
     for part in loc:
         name += f" butir {part + 1}" if isinstance(part, int) else (f".{part}" if name else part)
     node, key_node = _node_at(root, loc)
     where = key_node if err["type"] == "extra_forbidden" else (node or key_node)
-    line = f", baris {where.start_mark.line + 1}" if where is not None else ""
+    line = where.start_mark.line + 1 if where is not None else None
     if err["type"] == "extra_forbidden":
         model = _schema_at(loc[:-1])
         known = list(model.model_fields) if model else []
-        return f"{file}{line}: kunci '{name}' tidak dikenal.{_suggest(str(loc[-1]), known)}"
-    return f"{file}{line}: {_explain(err, name)}."
+        return ParamsProblem(
+            file, line, f"kunci '{name}' tidak dikenal.{_suggest(str(loc[-1]), known)}"
+        )
+    return ParamsProblem(file, line, f"{_explain(err, name)}.")
 
 
 def _pick_error(errors: list[dict]) -> dict:
@@ -307,8 +311,60 @@ def _pick_error(errors: list[dict]) -> dict:
     return min(errors, key=rank)
 
 
+def _one_per_key(errors: list[dict]) -> list[dict]:
+    """One error per key written: a union's alternatives all fail for the same value."""
+    groups: dict[tuple, list[dict]] = {}
+    for err in errors:
+        loc = err["loc"]
+        branch = next((i for i, p in enumerate(loc) if _is_branch(p)), len(loc))
+        groups.setdefault(tuple(loc[:branch]), []).append(err)
+    return [_pick_error(group) for group in groups.values()]
+
+
+def _is_branch(part: Any) -> bool:
+    # Unions add their branch's type name (``list[str]``, ``[key]``), which no key looks like.
+    return isinstance(part, str) and ("[" in part or "(" in part)
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """The path of keys and list indexes, without the unions' branch names."""
+    return tuple(p for p in loc if not _is_branch(p))
+
+
+def schema_problems(
+    data: dict, root: yaml.Node | None, file: str
+) -> tuple[dict, list[ParamsProblem]]:
+    """Validate one params file's content against :class:`Params`; every problem at once.
+
+    This is the frame every params rule plugs into: a constraint or validator added to
+    the schema is reported here, with the line of its key and beside every other problem
+    of the file.
+
+    Parameters
+    ----------
+    data : dict
+        The file as YAML read it.
+    root : yaml.Node or None
+        The composed document (for line numbers).
+    file : str
+        The file as shown in messages.
+
+    Returns
+    -------
+    (values, problems)
+        Only the keys the file sets, with YAML dates and numbers turned into the
+        declared types (``{}`` when there are problems), and one problem per key.
+    """
+    try:
+        model = Params.model_validate(data)
+    except ValidationError as exc:
+        errors = _one_per_key(exc.errors(include_url=False))
+        return {}, [_problem(err, root, file) for err in errors]
+    return model.model_dump(exclude_unset=True), []
+
+
 def validate_params(data: dict, text: str, file: str) -> dict:
-    """Validate one params file's content against :class:`Params`.
+    """Validate one params file's content; :class:`ParamsError` lists every problem.
 
     Parameters
     ----------
@@ -326,28 +382,41 @@ def validate_params(data: dict, text: str, file: str) -> dict:
         declared types.
     """
     try:
-        model = Params.model_validate(data)
-    except ValidationError as exc:
-        try:
-            root = yaml.compose(text)
-        except yaml.YAMLError:
-            root = None
-        err = _pick_error(exc.errors(include_url=False))
-        raise ParamsError(_format_error(err, root, file)) from None
-    return model.model_dump(exclude_unset=True)
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        root = None
+    values, problems = schema_problems(data, root, file)
+    if problems:
+        raise params_error(problems)
+    return values
 
 
-def _clean_loc(loc: tuple) -> tuple:
-    """The path of keys and list indexes (unions add their branch's type name, e.g.
-    ``list[str]`` or ``[key]``, which no params key looks like)."""
-    return tuple(p for p in loc if isinstance(p, int) or not ("[" in p or "(" in p))
+def params_error(problems: list[ParamsProblem]) -> ParamsError:
+    """One :class:`ParamsError` naming every problem (one line when there is one)."""
+    if len(problems) == 1:
+        return ParamsError(str(problems[0]))
+    lines = [f"{len(problems)} masalah di berkas parameter; perbaiki semuanya, lalu jalankan lagi:"]
+    lines += [f"  - {p}" for p in problems]
+    return ParamsError("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- files
 
 
-def read_yaml(path: Path) -> dict:
-    """Read and validate a params YAML file, with file and line for every mistake.
+@dataclass
+class ParamsFile:
+    """One params file as read: its valid values, or what is wrong with it."""
+
+    path: Path
+    values: dict  # validated keys; {} when the file has problems
+    raw: dict  # what YAML read (repaired where a line had to be), for checks across files
+    root: yaml.Node | None
+    problems: list[ParamsProblem]
+    complete: bool  # no line had to be dropped to read the rest
+
+
+def check_file(path: Path) -> ParamsFile:
+    """Read a params file and collect every problem in it (syntax, keys, types, duplicates).
 
     A file that is not a regular file (a pipe would block) or is over
     :data:`PARAMS_MAKS_BYTE` is refused before it is read.
@@ -366,33 +435,20 @@ def read_yaml(path: Path) -> dict:
         raise ParamsError(f"Berkas parameter tidak ditemukan: {path}") from None
     except OSError as exc:
         raise ParamsError(f"Berkas parameter tidak dapat dibaca: {path} ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        hint = next((h for text, h in YAML_HINTS if text in problem), "")
-        raise ParamsError(f"{path}{where}: YAML tidak valid ({problem}){hint}.") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ParamsError(f"{path}: isi berkas harus berupa daftar kunci: nilai.")
-    return validate_params(data, text, str(path))
+    parsed = read_yaml_text(text, str(path))
+    values, schema = schema_problems(parsed.data, parsed.root, str(path))
+    # A line whose value the YAML repair had to reword is reported once, for its YAML.
+    problems = parsed.problems + [p for p in schema if p.line not in parsed.reworded]
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    return ParamsFile(path, values, parsed.data, parsed.root, problems, parsed.complete)
 
 
-# PyYAML's problem texts (English) and what the analyst should do about them.
-YAML_HINTS = (
-    (
-        "mapping values are not allowed",
-        "; ada tanda titik dua di tengah nilai: beri tanda kutip pada nilai yang berisi ': '",
-    ),
-    ("cannot start any token", "; jangan memakai tab untuk menjorokkan baris, pakai spasi"),
-    ("expected <block end>", "; jorokan (spasi di awal baris) tidak konsisten"),
-    ("expected ',' or ']'", "; tanda kurung [ ] tidak ditutup"),
-    ("expected ',' or '}'", "; tanda kurung { } tidak ditutup"),
-    ("found unexpected end of stream", "; tanda kutip tidak ditutup"),
-)
+def read_yaml(path: Path) -> dict:
+    """Read and validate a params YAML file; :class:`ParamsError` names every problem in it."""
+    checked = check_file(path)
+    if checked.problems:
+        raise params_error(checked.problems)
+    return checked.values
 
 
 def merge(base: dict, override: dict) -> dict:
@@ -416,6 +472,42 @@ def list_months(params_dir: Path) -> list[str]:
     return sorted(p.stem for p in Path(params_dir).glob("*.yaml") if is_periode(p.stem))
 
 
+def _key_line(root: yaml.Node | None, *loc: str) -> int | None:
+    node, key_node = _node_at(root, loc)
+    where = key_node or (node if node is not root else None)
+    return where.start_mark.line + 1 if where is not None else None
+
+
+def _budget_year_problem(
+    params: dict, periode: str, default_file: Path, month_path: Path, root: yaml.Node | None = None
+) -> ParamsProblem | None:
+    """The month's budget year without a DPA number in the per-year mapping, as a problem."""
+    identitas = params.get("identitas") if isinstance(params.get("identitas"), dict) else {}
+    dpa = identitas.get("dpa_nomor")
+    tahun_text = str(identitas.get("tahun_anggaran") or periode[:4])
+    if not isinstance(dpa, dict):
+        return None
+    try:
+        tahun = int(tahun_text)
+    except ValueError:
+        return ParamsProblem(
+            str(month_path),
+            None,
+            f"identitas.tahun_anggaran '{tahun_text}' harus tahun, misalnya 2023.",
+        )
+    if tahun in dpa:
+        return None
+    ada = ", ".join(str(y) for y in sorted(dpa, key=str)) or "-"
+    return ParamsProblem(
+        str(default_file),
+        _key_line(root, "identitas", "dpa_nomor"),
+        f"Nomor DPA-SKPD untuk tahun anggaran {tahun} belum ada (sudah ada: {ada}). "
+        f"Tambahkan di {default_file}, di bawah 'identitas:' → 'dpa_nomor:', baris "
+        f'  {tahun}: "<nomor DPA-SKPD {tahun}>"  (menjorok seperti tahun lainnya), '
+        "lalu jalankan lagi.",
+    )
+
+
 def resolve_budget_year(params: dict, periode: str, default_file: Path, month_path: Path) -> dict:
     """Pick the month's own DPA number from the per-year mapping, or refuse.
 
@@ -423,45 +515,42 @@ def resolve_budget_year(params: dict, periode: str, default_file: Path, month_pa
     printed ``370/P-DPA/2022`` on 2023 covers. ``identitas.dpa_nomor`` in
     ``_default.yaml`` is therefore a mapping ``{year: number}``.
     """
-    identitas = params.get("identitas") or {}
-    dpa = identitas.get("dpa_nomor")
-    tahun_text = str(identitas.get("tahun_anggaran") or periode[:4])
+    problem = _budget_year_problem(params, periode, default_file, month_path)
+    if problem is not None:
+        raise ParamsError(str(problem))
+    dpa = (params.get("identitas") or {}).get("dpa_nomor")
     if not isinstance(dpa, dict):
         return params
-    try:
-        tahun = int(tahun_text)
-    except ValueError:
-        raise ParamsError(
-            f"{month_path}: identitas.tahun_anggaran '{tahun_text}' harus tahun, misalnya 2023."
-        ) from None
-    if tahun not in dpa:
-        ada = ", ".join(str(y) for y in sorted(dpa)) or "-"
-        raise ParamsError(
-            f"Nomor DPA-SKPD untuk tahun anggaran {tahun} belum ada (sudah ada: {ada}). "
-            f"Tambahkan di {default_file}, di bawah 'identitas:' → 'dpa_nomor:', baris "
-            f'  {tahun}: "<nomor DPA-SKPD {tahun}>"  (menjorok seperti tahun lainnya), '
-            "lalu jalankan lagi."
-        )
     params = copy.deepcopy(params)
+    tahun = int(str(params["identitas"].get("tahun_anggaran") or periode[:4]))
     params["identitas"]["dpa_nomor"] = dpa[tahun]
     return params
 
 
+def _dpa_as_text_problem(defaults: ParamsFile) -> ParamsProblem | None:
+    identitas = defaults.raw.get("identitas")
+    dpa = identitas.get("dpa_nomor") if isinstance(identitas, dict) else None
+    if not isinstance(dpa, str):
+        return None
+    return ParamsProblem(
+        str(defaults.path),
+        _key_line(defaults.root, "identitas", "dpa_nomor"),
+        f'identitas.dpa_nomor harus per tahun anggaran, misalnya\n  dpa_nomor:\n    2022: "{dpa}"\n'
+        "agar tahun baru tidak memakai nomor tahun lalu.",
+    )
+
+
 def load_defaults(params_dir: Path | str) -> dict:
     """``_default.yaml`` alone, validated (its DPA number must be given per year)."""
-    path = Path(params_dir) / DEFAULT_FILE
-    defaults = read_yaml(path)
-    dpa = (defaults.get("identitas") or {}).get("dpa_nomor")
-    if isinstance(dpa, str):
-        raise ParamsError(
-            f"{path}: identitas.dpa_nomor harus per tahun anggaran, misalnya\n"
-            f'  dpa_nomor:\n    2022: "{dpa}"\nagar tahun baru tidak memakai nomor tahun lalu.'
-        )
-    return defaults
+    defaults = check_file(Path(params_dir) / DEFAULT_FILE)
+    problems = [*defaults.problems, *filter(None, [_dpa_as_text_problem(defaults)])]
+    if problems:
+        raise params_error(problems)
+    return defaults.values
 
 
 def load_params(params_dir: Path | str, periode: str) -> dict:
-    """Defaults merged with the month file, validated.
+    """Defaults merged with the month file, validated; every problem of both in one error.
 
     Parameters
     ----------
@@ -478,7 +567,6 @@ def load_params(params_dir: Path | str, periode: str) -> dict:
     """
     parse_periode(periode, "Periode")
     params_dir = Path(params_dir)
-    defaults = load_defaults(params_dir)
     path = month_file(params_dir, periode)
     if not path.exists():
         known = ", ".join(list_months(params_dir)) or "-"
@@ -486,20 +574,56 @@ def load_params(params_dir: Path | str, periode: str) -> dict:
             f"Tidak ada berkas parameter untuk {periode}: {path}. Buat dengan "
             f"'crm-report new-month {periode} --data PATH'. Bulan yang ada: {known}."
         )
-    month = read_yaml(path)
-    return merge_month(defaults, month, periode, params_dir, path)
+    defaults, month = check_file(params_dir / DEFAULT_FILE), check_file(path)
+    problems = [*defaults.problems, *filter(None, [_dpa_as_text_problem(defaults)])]
+    problems += month.problems
+    problems += _month_problems(defaults, month, periode)
+    if problems:
+        raise params_error(problems)
+    return merge_month(defaults.values, month.values, periode, params_dir, path)
+
+
+def _month_problems(defaults: ParamsFile, month: ParamsFile, periode: str) -> list[ParamsProblem]:
+    """What only the two files together can be wrong in (read as far as they could be)."""
+    problems = []
+    written = month.raw.get("periode")
+    if is_periode(written) and written != periode:
+        problems.append(_periode_mismatch(month.path, written, periode, month.root))
+    if month.complete and not month.raw.get("data") and not defaults.raw.get("data"):
+        problems.append(_data_missing(month.path))
+    merged = merge(defaults.raw, month.raw)
+    budget = _budget_year_problem(merged, periode, defaults.path, month.path, defaults.root)
+    if budget is not None and not _dpa_as_text_problem(defaults):
+        problems.append(budget)
+    return problems
+
+
+def _periode_mismatch(path: Path, written: str, periode: str, root=None) -> ParamsProblem:
+    return ParamsProblem(
+        str(path),
+        _key_line(root, "periode"),
+        f"periode '{written}' tidak cocok dengan nama berkas ({periode}); "
+        f"tulis periode: '{periode}' atau hapus baris itu.",
+    )
+
+
+def _data_missing(path: Path) -> ParamsProblem:
+    return ParamsProblem(
+        str(path),
+        None,
+        "kunci 'data' (lokasi data CRM bulan ini) wajib diisi; tambahkan baris "
+        "data: data/<berkas ekspor>.xlsx (atau folder berisi laporan.csv dan koordinasi.csv).",
+    )
 
 
 def merge_month(defaults: dict, month: dict, periode: str, params_dir: Path, path: Path) -> dict:
     """Defaults + one month's validated keys, with the month-level checks."""
     if month.get("periode") not in (None, periode):
-        raise ParamsError(
-            f"{path}: periode '{month['periode']}' tidak cocok dengan nama berkas ({periode})."
-        )
+        raise ParamsError(str(_periode_mismatch(path, month["periode"], periode)))
     params = merge(defaults, month)
     params["periode"] = periode
     if not params.get("data"):
-        raise ParamsError(f"{path}: kunci 'data' (lokasi data CRM bulan ini) wajib diisi.")
+        raise ParamsError(str(_data_missing(path)))
     check_dates(params, periode, path)
     return resolve_budget_year(params, periode, Path(params_dir) / DEFAULT_FILE, path)
 

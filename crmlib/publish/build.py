@@ -18,10 +18,16 @@ from crmlib.errors import CrmReportError, ParamsError
 from crmlib.project import Project
 from crmlib.publish.edisi import write_nav_pages
 from crmlib.publish.finalize import republish_finals
-from crmlib.publish.fingerprint import is_up_to_date, month_fingerprint, shared_fingerprint
+from crmlib.publish.fingerprint import (
+    is_up_to_date,
+    month_fingerprint,
+    rebuild_reasons,
+    shared_change_note,
+    shared_fingerprint,
+)
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult, drop_failed_log
-from crmlib.publish.pool import build_parallel, build_serial, stop_on_sigterm
+from crmlib.publish.pool import build_parallel, build_serial
 from crmlib.publish.publishing import refresh_archive, writing_output
 
 
@@ -43,18 +49,25 @@ def plan(project: Project, months: list[str], all_months: bool) -> list[str]:
 
 def check_up_to_date(
     project: Project, months: list[str], renderer: str, force: bool
-) -> tuple[list[str], list[MonthResult]]:
-    """Split months into those to build and those already up to date (no execution, no rendering)."""
+) -> tuple[list[str], list[MonthResult], dict[str, list[str]]]:
+    """Split months into those to build and those already up to date (no execution, no rendering).
+
+    Returns
+    -------
+    (todo, fresh, reasons)
+        The months to build, the results of those up to date, and why each month to
+        build is built (when its fingerprint could be computed; empty with ``force``).
+    """
     from crmlib.render import renderer as render
 
     if force:
-        return months, []
+        return months, [], {}
     try:
         chosen = render.pick_renderer(renderer)
     except CrmReportError:
-        return months, []  # let the build report the missing renderer per month
+        return months, [], {}  # let the build report the missing renderer per month
     shared = shared_fingerprint(project)
-    todo, fresh = [], []
+    todo, fresh, reasons = [], [], {}
     for periode in months:
         try:
             params = load_params(project.params_dir, periode)
@@ -66,7 +79,8 @@ def check_up_to_date(
             fresh.append(MonthResult(periode, "terkini", 0.0, renderer=chosen))
         else:
             todo.append(periode)
-    return todo, fresh
+            reasons[periode] = rebuild_reasons(project, periode, fp)
+    return todo, fresh, reasons
 
 
 def build(
@@ -85,8 +99,9 @@ def build(
     ``on_event(kind, result_or_periode)`` is called in this process only, so the
     caller decides how to show progress (a bar on a terminal, plain lines in CI).
     The whole run holds ``output/``'s lock (waiting up to ``wait`` seconds for it).
-    Ctrl-C or SIGTERM stops the whole batch: nothing more is published, temp
-    folders, workers and kernels are cleaned up, and ``KeyboardInterrupt`` is raised.
+    Ctrl-C, SIGTERM or SIGHUP stops the whole batch (the lock's
+    :func:`crmlib.publish.lock.stop_on_signals`): nothing more is published, temp folders,
+    workers and kernels are cleaned up, and ``KeyboardInterrupt`` is raised.
     """
     from crmlib.render import renderer as render
 
@@ -97,13 +112,16 @@ def build(
     if renderer != "auto":
         render.pick_renderer(renderer)  # fail once, early, with the install hint
     results: list[MonthResult] = []
-    with stop_on_sigterm(), writing_output(project, command, wait, lambda n: emit("catatan", n)):
+    with writing_output(project, command, wait, lambda n: emit("catatan", n)):
         # Final editions are never rebuilt, not even with --force: republished from the store.
         for r in republish_finals(project, months):
             results.append(r)
             emit("selesai", r)
         months = [m for m in months if m not in {r.periode for r in results}]
-        todo, fresh = check_up_to_date(project, months, renderer, force)
+        todo, fresh, reasons = check_up_to_date(project, months, renderer, force)
+        note = shared_change_note(reasons)
+        if note and len(todo) > 1:  # said before the drafts are rebuilt, not after
+            emit("catatan", note)
         for r in fresh:
             drop_failed_log(project, r.periode)  # what is published is what was asked for
             results.append(r)

@@ -15,7 +15,6 @@ from crmlib.project import Project
 from crmlib.publish.fingerprint import write_state
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult, build_month
-from crmlib.publish.pool import stop_on_sigterm
 from crmlib.publish.publishing import publish, refresh_archive, temp_folder, writing_output
 
 
@@ -92,7 +91,7 @@ def finalize(
     if renderer != "auto":
         render.pick_renderer(renderer)
     verb = "revise" if alasan is not None else "finalize"
-    with stop_on_sigterm(), writing_output(project, f"{verb} {periode}", wait, notify):
+    with writing_output(project, f"{verb} {periode}", wait, notify):
         edition = edisi.new_edition(project.root, periode, oleh, alasan)
         edition.perubahan = _committed_or_allowed(project, verb, periode, izinkan_perubahan)
         r = build_month(

@@ -1,9 +1,9 @@
 """Running months: one after the other, or in a pool of worker processes, and stopping them.
 
-Ctrl-C or SIGTERM stops a whole batch: queued months are dropped, workers are
-terminated (each discards its temp folder and kernel) and killed if they linger,
-and a worker whose build process died, even by ``kill -9``, stops by itself. The
-month pipeline itself is :func:`crmlib.publish.month.build_month`.
+Ctrl-C, SIGTERM or SIGHUP (the terminal closed) stops a whole batch: queued months are
+dropped, workers are terminated (each discards its temp folder and kernel) and killed if
+they linger, and a worker whose build process died, even by ``kill -9``, stops by itself.
+The month pipeline itself is :func:`crmlib.publish.month.build_month`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from pathlib import Path
 
 from crmlib.project import Project
+from crmlib.publish.lock import STOP_SIGNALS
 from crmlib.publish.month import MonthResult, build_month
 from crmlib.publish.publishing import recover_output
 
@@ -145,43 +144,19 @@ def _stop_pool(pool: ProcessPoolExecutor, grace: float = WORKER_STOP_SECONDS + 1
             signal.signal(signal.SIGINT, previous)
 
 
-@contextmanager
-def stop_on_sigterm() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while a build runs (main thread only).
-
-    SIGINT gets Python's own Ctrl-C handler too: a process started in the background
-    by a shell without job control inherits SIGINT *ignored*, and then its pool
-    workers (which install their own handlers) would stop while the build went on.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
-
-
 _worker = {"busy": False, "stopping": False}
 
 
 def _init_worker(build_pid: int) -> None:
-    """Pool worker start-up: stop on SIGINT/SIGTERM and when the parent dies; clean up the kernel."""
+    """Pool worker start-up: stop on SIGINT/SIGTERM/SIGHUP and when the parent dies; clean up the kernel."""
     from multiprocessing import util
 
     from crmlib.render.execute import shutdown_warm_kernel
 
     # atexit does not run in pool workers; multiprocessing's own finalizers do.
     util.Finalize(None, shutdown_warm_kernel, exitpriority=10)
-    signal.signal(signal.SIGINT, _worker_stop)
-    signal.signal(signal.SIGTERM, _worker_stop)
+    for sig in (signal.SIGINT, *STOP_SIGNALS):
+        signal.signal(sig, _worker_stop)
     _die_with_parent(build_pid)
 
 
@@ -257,4 +232,4 @@ def _die_with_parent(build_pid: int) -> None:
     threading.Thread(target=watch, name="build-watchdog", daemon=True).start()
 
 
-__all__ = ["WORKER_STOP_SECONDS", "build_parallel", "build_serial", "stop_on_sigterm"]
+__all__ = ["WORKER_STOP_SECONDS", "build_parallel", "build_serial"]

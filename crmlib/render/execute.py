@@ -111,16 +111,28 @@ def _import_papermill():
     return papermill
 
 
-def _start_kernel(box: dict | None = None):
-    # An *async* kernel manager, like the one nbclient makes for itself: with a blocking one,
-    # nbclient's per-cell timeout never fires.
+def _quiet_kernel(cwd: Path | None = None):
+    """A started kernel (working directory ``cwd``) whose own output never reaches the terminal.
+
+    An *async* kernel manager, like the one nbclient makes for itself: with a blocking
+    one, nbclient's per-cell timeout never fires. The kernel's chatter ("[IPKernelApp]
+    WARNING | Kernel is running over TCP without encryption", "ERROR | KeyboardInterrupt
+    caught in kernel" when it is stopped) is English noise on a run that succeeded; what
+    the notebook itself prints reaches papermill through the kernel's messages, not
+    through these streams. (ipykernel exits by itself within a second when this process
+    dies: JPY_PARENT_PID.)
+    """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     km = AsyncKernelManager(kernel_name=KERNEL_NAME, client_class=f"{__name__}.ReadyClient")
-    # The kernel's own start-up chatter (TCP warning) would interleave with the progress output.
-    # (ipykernel exits by itself within a second when this process dies: JPY_PARENT_PID.)
-    run_sync(km.start_kernel)(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    where = {"cwd": str(cwd)} if cwd is not None else {}
+    run_sync(km.start_kernel)(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **where)
+    return km
+
+
+def _start_kernel(box: dict | None = None):
+    km = _quiet_kernel()
     if box is not None:
         box["km"] = km  # visible to kill_warm_kernel() while the imports below run
     _run_in_kernel(km, WARM_UP, timeout=120)
@@ -352,7 +364,8 @@ def execute_notebook(
     timeout : int
         Per-cell timeout in seconds.
     warm : bool
-        Reuse this process's warm kernel (batch builds).
+        Reuse this process's warm kernel (batch builds); otherwise a fresh kernel of its
+        own, stopped afterwards. Either way the kernel's own log lines stay off the terminal.
 
     Raises
     ------
@@ -363,7 +376,7 @@ def execute_notebook(
         When a cell runs longer than ``timeout``.
     """
     pm = _import_papermill()
-    extra = {"km": _warm_kernel(Path(cwd).resolve())} if warm else {}
+    km = _warm_kernel(Path(cwd).resolve()) if warm else _quiet_kernel(Path(cwd).resolve())
     try:
         pm.execute_notebook(
             str(notebook),
@@ -375,7 +388,7 @@ def execute_notebook(
             log_output=False,
             execution_timeout=timeout,
             request_save_on_cell_execute=False,
-            **extra,
+            km=km,
         )
     except Exception as exc:
         if warm:
@@ -384,6 +397,9 @@ def execute_notebook(
         if failure is exc:
             raise
         raise failure from None
+    finally:
+        if not warm:
+            _kill(km)
     # The Markdown cells are templates: fill them with the values the notebook computed.
     from crmlib.report.narasi import isi_notebook
 
