@@ -415,7 +415,9 @@ def _write_metrics(
     from crmlib.report.workbook import write_tables_xlsx
 
     per_tanggal = params.get("per_tanggal")
-    metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
+    metrics = compute_month(
+        month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal, tiket=True
+    )
     provenance = month_provenance(month, metrics, per_tanggal or None)
     edition_keys = {
         k: extra.pop(k) for k in ("edisi", "menggantikan", "alasan_revisi") if k in extra
