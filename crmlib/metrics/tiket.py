@@ -192,6 +192,8 @@ def _report_of(laporan: pd.DataFrame, nomor: pd.Series) -> np.ndarray:
     numbers = laporan["nomor_laporan"]
     first = np.flatnonzero(~numbers.duplicated().to_numpy())
     found = pd.Index(numbers.to_numpy()[first]).get_indexer(pd.Index(nomor.to_numpy()))
+    if first.size == 0:  # no reports: coordination rows without their report
+        return np.full(len(nomor), -1, dtype=np.intp)
     return np.where(found >= 0, first[np.maximum(found, 0)], -1)
 
 
