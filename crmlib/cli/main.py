@@ -215,7 +215,7 @@ def metrics(
             ) from None
     ref = load_reference(kota)
     month = read_month(data, periode, reference=ref, izinkan_kosong=izinkan_kosong)
-    m = compute_month(month, ref, per_tanggal=when)
+    m = compute_month(month, ref, per_tanggal=when, tiket=True)
     provenance = month_provenance(month, m, when)
     if output is None:
         # Printed, not written into output/: the published month only changes through `build`.

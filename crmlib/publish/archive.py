@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from crmlib import __version__
 from crmlib.errors import StorageError
+from crmlib.publish.arsip_tiket import daftar_tiket, tautan_tiket
 from crmlib.publish.edisi import daftar_edisi
 from crmlib.publish.tren import _fmt_int, _fmt_pct, trend_chart, trend_charts
 from crmlib.report.archive_data import (
@@ -162,6 +163,7 @@ def _env() -> jinja2.Environment:
         ukpd=format_ukpd,
     )
     env.globals["kolom_bulanan"] = kolom_bulanan
+    env.globals["tautan_tiket"] = tautan_tiket
     return env
 
 
@@ -317,13 +319,19 @@ def _series_page(label: str, baris: list[dict], kota_label: str, css: str) -> di
 
 
 def render_unit_page(unit: UnitSeries, kota_label: str, css: str, induk: dict | None = None) -> str:
-    """The page of one UKPD: chart and table of its monthly series."""
+    """The page of one UKPD: chart and table of its monthly series, the tickets behind them."""
+    tiket = [
+        {"folder": b["folder"], "periode": b["periode"], "daftar": daftar_tiket(b, unit["label"])}
+        for b in reversed(unit["baris"])
+        if b.get("tiket") is not None
+    ]
     return _render(
         "ukpd.html.j2",
         **_series_page(unit["label"], unit["baris"], kota_label, css),
         induk=induk,
         peringkat=unit["tingkat"] == "kelurahan",
         keterangan_status=_keterangan_status(),
+        tiket=tiket,
     )
 
 

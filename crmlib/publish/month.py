@@ -542,7 +542,9 @@ def _write_metrics(inputs: _Inputs, tmp: Path, extra: dict) -> tuple[dict, Any]:
 
     params, month = inputs.params, inputs.month
     per_tanggal = params.get("per_tanggal")
-    metrics = compute_month(month, inputs.ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
+    metrics = compute_month(
+        month, inputs.ref, metrik=params.get("metrik"), per_tanggal=per_tanggal, tiket=True
+    )
     provenance = month_provenance(month, metrics, per_tanggal or None)
     provenance.update(extra)
     if inputs.warnings:

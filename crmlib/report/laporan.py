@@ -99,6 +99,7 @@ def compute_month(
     reference: Reference,
     metrik: dict | None = None,
     per_tanggal: str | pd.Timestamp | None = None,
+    tiket: bool = False,
 ) -> Metrics:
     """Every figure of a month already read: the one call the notebook, the build and the CLI share.
 
@@ -112,6 +113,9 @@ def compute_month(
         The ``metrik`` block of the params files (contract defaults when omitted).
     per_tanggal : str or Timestamp, optional
         As-of timestamp of the export.
+    tiket : bool
+        Also list the tickets behind the per-unit figures (``Metrics.tiket``): what
+        ``metrics.json`` and ``tabel.xlsx`` publish; the notebook's text needs none.
     """
     return compute_all(
         month.laporan,
@@ -122,6 +126,7 @@ def compute_month(
         kota=reference.kota.get("kota", ""),
         per_tanggal=pd.Timestamp(per_tanggal) if per_tanggal else None,
         params=metric_params(metrik),
+        tiket=tiket,
     )
 
 
