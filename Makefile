@@ -80,15 +80,12 @@ mutate: $(STAMP) ## Mutation testing of metrics, fmt and the reader's parsing (s
 # --allow-root: containers and this machine run as root. --ServerApp.root_dir=. opens Lab at the
 # project root so params/ and docs/ are reachable; the pre-save hook keeps Lab's saves to the
 # notebook's committed metadata (crmlib/cli/lab.py); LAB_ARGS passes further options, e.g.
-# make lab LAB_ARGS="--no-browser --port 8899". JupyterLab is installed once (its stamp),
-# again only when the project's install changes.
+# make lab LAB_ARGS="--no-browser --port 8899". JupyterLab is pinned in the lock (the `lab`
+# extra), so `make install` installs it: Lab installs nothing more, and installs again only
+# when the lock or pyproject.toml changed (the install stamp).
 LAB_ARGS ?=
-LAB_STAMP := $(VENV)/.lab-installed-stamp
-$(LAB_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
-	@touch $(LAB_STAMP)
 
-lab: $(LAB_STAMP) ## Open JupyterLab at the project root on the report notebook (LAB_ARGS=... passes options)
+lab: $(STAMP) ## Open JupyterLab at the project root on the report notebook (LAB_ARGS=... passes options)
 	$(BIN)/jupyter lab --allow-root --ServerApp.root_dir=. \
 		--ContentsManager.pre_save_hook=crmlib.cli.lab.sebelum_simpan \
 		$(LAB_ARGS) notebooks/laporan_bulanan.ipynb

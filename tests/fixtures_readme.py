@@ -167,7 +167,7 @@ def fresh_clone(dest: Path, source: Path, extra: tuple[str, ...] = ()) -> Path:
     stamp = ROOT / ".venv" / ".installed-stamp"
     if stamp.exists():  # what make's install compares with: this clone's install is current
         older = stamp.stat().st_mtime - 60
-        for name in ("pyproject.toml", "Makefile"):
+        for name in ("pyproject.toml", "Makefile", "requirements.lock"):
             if (dest / name).exists():
                 os.utime(dest / name, (older, older))
     git = ["git", "-c", "user.name=Uji", "-c", "user.email=uji@contoh.id"]

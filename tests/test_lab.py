@@ -34,19 +34,18 @@ def test_make_lab_command_line():
 
 
 def test_make_lab_installs_only_when_the_install_changed(tmp_path):
-    # A project whose .venv was installed (both stamps newer than pyproject.toml).
-    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    # A project whose .venv was installed (its stamp newer than the lock and pyproject.toml).
+    for name in ("Makefile", "pyproject.toml", "requirements.lock"):
+        shutil.copy(ROOT / name, tmp_path / name)
     venv = tmp_path / ".venv"
     (venv / "bin").mkdir(parents=True)
-    for i, name in enumerate(
-        ("pyproject.toml", ".venv/.installed-stamp", ".venv/.lab-installed-stamp")
-    ):
-        (tmp_path / name).touch()
+    (venv / ".installed-stamp").touch()
+    for i, name in enumerate(("requirements.lock", "pyproject.toml", ".venv/.installed-stamp")):
         os.utime(tmp_path / name, (1_000_000 + i, 1_000_000 + i))
-    assert not [x for x in _make_n(tmp_path, "lab") if "pip install" in x]
+    assert not [x for x in _make_n(tmp_path, "lab") if "pip " in x]
     os.utime(tmp_path / "pyproject.toml", (2_000_000, 2_000_000))  # the dependencies changed
-    assert [x for x in _make_n(tmp_path, "lab") if "pip install" in x and "lab]" in x]
+    # JupyterLab comes from the lock, like every other package.
+    assert [x for x in _make_n(tmp_path, "lab") if "pip sync" in x and "requirements.lock" in x]
 
 
 # What JupyterLab's frontend writes into the notebook on every save: the kernel's language_info.
