@@ -40,6 +40,7 @@ lock: ## Refresh requirements.lock from pyproject.toml (uv pip compile, hashes) 
 
 report: $(STAMP) ## Build every sample month (HTML, PDF, metrics.json, tables) and the archive index
 	$(BIN)/crm-report build --all --jobs $(JOBS)
+	@echo "Perintah crm-report di terminal ini: source $(VENV)/bin/activate (sekali per terminal)."
 
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
@@ -60,6 +61,7 @@ bench: $(STAMP) ## Run the benchmarks (results go to bench/RESULTS.md by hand)
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_archive.py
+	$(BIN)/python bench/bench_inputs.py
 
 # Mutation testing (docs/mutasi.md): slow, so not part of `make test`. Narrow it with
 # e.g. `make mutate MUTANTS='crmlib.report.fmt.*'`; MUTATE_JOBS=2 on a quiet machine.
@@ -76,12 +78,17 @@ mutate: $(STAMP) ## Mutation testing of metrics, fmt and the reader's parsing (s
 	$(BIN)/mutmut results
 
 # --allow-root: containers and this machine run as root. --ServerApp.root_dir=. opens Lab at the
-# project root so params/ and docs/ are reachable; LAB_ARGS passes further options, e.g.
-# make lab LAB_ARGS="--no-browser --port 8899".
+# project root so params/ and docs/ are reachable; the pre-save hook keeps Lab's saves to the
+# notebook's committed metadata (crmlib/cli/lab.py); LAB_ARGS passes further options, e.g.
+# make lab LAB_ARGS="--no-browser --port 8899". JupyterLab is pinned in the lock (the `lab`
+# extra), so `make install` installs it: Lab installs nothing more, and installs again only
+# when the lock or pyproject.toml changed (the install stamp).
 LAB_ARGS ?=
+
 lab: $(STAMP) ## Open JupyterLab at the project root on the report notebook (LAB_ARGS=... passes options)
-	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
-	$(BIN)/jupyter lab --allow-root --ServerApp.root_dir=. $(LAB_ARGS) notebooks/laporan_bulanan.ipynb
+	$(BIN)/jupyter lab --allow-root --ServerApp.root_dir=. \
+		--ContentsManager.pre_save_hook=crmlib.cli.lab.sebelum_simpan \
+		$(LAB_ARGS) notebooks/laporan_bulanan.ipynb
 
 clean-output: ## Remove everything generated under output/ (keeps output/README.md)
 	find output -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

@@ -273,7 +273,7 @@ def _one_month_steps(project: Project, periode: str, work: Path) -> dict[str, fl
         return m, prov
 
     (metrics, prov), cpu["metrik"] = _cpu(outputs)
-    parameters = notebook_parameters(p, CANONICAL, prov, previous_headline(project, periode))
+    parameters = notebook_parameters(p, CANONICAL, prov, previous_headline(project, periode)[0])
     lap = laporan_dari(month, ref, metrics, output_dir=folder, riwayat=parameters["riwayat"])
     figures._GRAFIK_CACHE.clear()
     _, cpu["grafik"] = _cpu(figures.gambar_lebih_dulu, lap)

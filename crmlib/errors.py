@@ -8,6 +8,8 @@ classes to exit codes; nothing below the CLI prints.
 from __future__ import annotations
 
 import errno
+import os
+import re
 from dataclasses import dataclass
 
 
@@ -117,26 +119,84 @@ class OutputLockedError(CrmReportError):
     exit_code = 75
 
 
+# Disk full (or quota, or a file beyond the size the disk or a limit allows) and no permission.
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+PERMISSION_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
+# How a child tool reports one of them: Python "[Errno 28]", Rust "(os error 28)", or
+# the C library's words (pandoc: "resource exhausted (No space left on device)").
+_TOOL_ERRNO = re.compile(r"\[Errno (\d+)\]|\(os error (\d+)\)")
+
+
 class StorageError(CrmReportError):
     """Writing a file failed because of the machine, not the data (disk, permissions)."""
 
     exit_code = 74
 
+    @staticmethod
+    def writing(path: object) -> _Writing:
+        """A context that names ``path`` in an ``OSError`` raised while writing it.
+
+        A failed ``write()`` or ``close()`` (where a full disk shows) raises an ``OSError``
+        that names no file; the message must say which file was being written.
+        """
+        return _Writing(path)
+
+    @classmethod
+    def from_tool_output(cls, text: str, path: object) -> StorageError | None:
+        """The error for a child tool (pandoc, Typst) that failed to write ``path`` for lack
+        of disk space or permission, read from its message; ``None`` for any other failure."""
+        m = _TOOL_ERRNO.search(text)
+        if m:
+            code = int(m.group(1) or m.group(2))
+        else:
+            code = next(
+                (c for c in (*DISK_FULL_ERRNOS, *PERMISSION_ERRNOS) if os.strerror(c) in text),
+                None,
+            )
+        if code is None:
+            return None
+        return cls.from_oserror(OSError(code, os.strerror(code), str(path)))
+
     @classmethod
     def from_oserror(cls, exc: OSError) -> StorageError | None:
-        """The analyst-facing error for a disk-full or permission ``OSError``, else ``None``."""
-        where = exc.filename or "berkas"
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        """The analyst-facing error for a disk-full or permission ``OSError``, else ``None``.
+
+        The file named is the one being written: for a copy or a rename, the target
+        (``filename2``), not the source.
+        """
+        where = exc.filename2 or exc.filename or "berkas"
+        if exc.errno == errno.EFBIG:
+            return DiskFullError(
+                f"Berkas melebihi batas ukuran (disk atau sistem) saat menulis {where}: "
+                "kosongkan ruang atau naikkan batasnya, lalu jalankan ulang. Hasil yang sudah "
+                "terbit tidak diubah."
+            )
+        if exc.errno in DISK_FULL_ERRNOS:
             return DiskFullError(
                 f"Disk penuh saat menulis {where}: kosongkan ruang disk (atau kuota), lalu "
                 "jalankan ulang. Hasil yang sudah terbit tidak diubah."
             )
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        if exc.errno in PERMISSION_ERRNOS:
             return StoragePermissionError(
                 f"Tidak ada izin menulis {where} ({exc.strerror}): periksa pemilik dan izin "
                 "folder itu (mis. output/), lalu jalankan ulang."
             )
         return None
+
+
+class _Writing:
+    """:meth:`StorageError.writing`'s context (a class: this module imports no contextlib)."""
+
+    def __init__(self, path: object) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(self.path)
+        return False  # the error goes on, now naming its file
 
 
 class DiskFullError(StorageError):

@@ -13,6 +13,8 @@ from crmlib.errors import ParamsError
 
 NOTEBOOK = Path("notebooks") / "laporan_bulanan.ipynb"
 CACHE_DIR = ".crm-report-cache"
+# The project's own working files (git-ignored), outside the published output/.
+STATE_DIR = Path(".crm-report")
 
 
 @dataclass
@@ -35,6 +37,11 @@ class Project:
     def cache_dir(self) -> Path:
         """``.crm-report-cache/``: this machine's caches (file hashes), never published."""
         return self.root / CACHE_DIR
+
+    @property
+    def log_dir(self) -> Path:
+        """``.crm-report/log/``: failed months' logs (tracebacks, local paths), never published."""
+        return self.root / STATE_DIR / "log"
 
     @property
     def notebook(self) -> Path:

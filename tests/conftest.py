@@ -134,6 +134,7 @@ SLOW_FIRST = (
     "test_finalize_stop.py",
     "test_edisi.py",
     "test_edisi_serangan.py",
+    "test_first_hour.py",
     "test_notebook_exec.py",
     "test_build.py",
     "test_build_stop.py",

@@ -29,7 +29,7 @@ def _compute_metrics(out: Path) -> None:
         source = SAMPLE / f"{periode}.xlsx"
         if not source.exists():
             source = SAMPLE / periode
-        m = compute_month(read_month(source, periode, reference=ref), ref)
+        m = compute_month(read_month(source, periode, reference=ref), ref, tiket=True)
         write_metrics_json(m, out / periode / "metrics.json")
 
 

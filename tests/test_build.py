@@ -15,6 +15,9 @@ import io
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -142,7 +145,8 @@ def test_rebuild_with_nothing_changed_is_up_to_date(project, capsys):
 
 def test_params_change_rebuilds_only_that_month_and_the_next(project, capsys):
     p = project / "params" / "2022-06.yaml"
-    p.write_text(p.read_text() + 'catatan: "Catatan baru bulan ini."\n')
+    # June's note replaced (a second `catatan:` key would be refused as written twice).
+    p.write_text(p.read_text().split("\ncatatan:")[0] + '\ncatatan: "Catatan baru bulan ini."\n')
     assert run("build", *MONTHS, "--jobs", "1", "--renderer", "embedded") == 0
     err = capsys.readouterr().err
     assert "2022-05: terkini" in err and "2022-06: selesai" in err
@@ -363,9 +367,40 @@ def test_status_after_build_shows_months_current_then_stale(project, capsys):
     out = capsys.readouterr().out
     assert "2022-05  terkini" in out and "2022-06  terkini" in out
     p = project / "params" / "2022-06.yaml"
-    p.write_text(p.read_text() + "catatan: Ada gangguan aplikasi.\n")
+    p.write_text(p.read_text().split("\ncatatan:")[0] + "\ncatatan: Ada gangguan aplikasi.\n")
     assert run("status", "--renderer", "embedded") == 0
     assert "2022-06  perlu dibangun ulang" in capsys.readouterr().out
+
+
+def test_a_notebook_edit_says_how_many_drafts_it_rebuilds_before_rebuilding(project, capsys):
+    nb = project / "notebooks" / "laporan_bulanan.ipynb"
+    nb.write_text(nb.read_text().replace("PENDAHULUAN", "PENDAHULUAN (diubah)", 1))
+    assert run("status", "--renderer", "embedded") == 0
+    out = capsys.readouterr().out
+    assert "PERHATIAN: notebook berubah: 2 draf perlu dibangun ulang (2022-05 s.d. 2022-06)" in out
+    assert "'crm-report build --all' akan membangun ulang semuanya" in out
+    # build --all says it before the first month starts; stopped there, nothing is rebuilt.
+    before = snapshot(project / "output")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crmlib.cli.main", "build", "--all", "--renderer", "embedded"],
+        cwd=project,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    said = []
+    try:
+        for line in proc.stderr:
+            said.append(line)
+            if "draf akan dibangun ulang" in line or line.startswith("["):
+                break
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        said.append(proc.communicate(timeout=60)[1])
+    first = said[0]
+    assert first.startswith("catatan: notebook berubah: 2 draf akan dibangun ulang"), said
+    assert _published(snapshot(project / "output")) == _published(before)
 
 
 def test_month_far_below_earlier_months_builds_with_a_warning_everywhere(project, capsys):
@@ -479,7 +514,7 @@ def test_reporter_data_never_reaches_output(project, capsys):
 )
 def test_damaged_published_file_makes_the_month_stale(project, name, damage):
     damage(project / "output" / "2022-06" / name)
-    todo, fresh = check_up_to_date(Project(project), list(MONTHS), "embedded", force=False)
+    todo, fresh, _ = check_up_to_date(Project(project), list(MONTHS), "embedded", force=False)
     assert todo == ["2022-06"] and [r.periode for r in fresh] == ["2022-05"]
 
 
@@ -520,15 +555,16 @@ def test_failed_month_keeps_its_log_and_prints_its_reason_once(project, capsys):
     out = capsys.readouterr()
     text = out.out + out.err
     assert text.count("kolom 'status'") == 1, text
-    assert "log: output/_log/2022-06-gagal.log" in out.out
+    assert "log: .crm-report/log/2022-06-gagal.log" in out.out
     assert "Arsip:" not in text  # a failed build does not look like a success
-    log = (project / "output" / "_log" / "2022-06-gagal.log").read_text()
+    log = (project / ".crm-report" / "log" / "2022-06-gagal.log").read_text()
+    assert not (project / "output" / "_log").exists()  # output/ holds what readers may see
     assert "GAGAL" in log and "kolom 'status'" in log
     # Once the month builds again, its failure log goes.
     shutil.rmtree(project / "data" / "2022-06")
     shutil.copytree(ROOT / "data" / "sample" / "2022-06", project / "data" / "2022-06")
     assert run("build", "2022-06", "--renderer", "embedded") == 0
-    assert not (project / "output" / "_log").exists()
+    assert not (project / ".crm-report" / "log").exists()
 
 
 def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypatch):
@@ -541,7 +577,7 @@ def test_internal_error_keeps_the_traceback_in_the_log(project, capsys, monkeypa
     assert run("build", "2022-06", "--force", "--renderer", "embedded") == 1
     out = capsys.readouterr().out
     assert "kesalahan internal: ZeroDivisionError: bug di crmlib" in out
-    log = (project / "output" / "_log" / "2022-06-gagal.log").read_text()
+    log = (project / ".crm-report" / "log" / "2022-06-gagal.log").read_text()
     assert "Traceback" in log and "ZeroDivisionError" in log
 
 

@@ -1,4 +1,4 @@
-"""One build at a time, and stops that stop: the output/ lock, Ctrl-C/SIGTERM, parent death.
+"""One build at a time, and stops that stop: the output/ lock, Ctrl-C/SIGTERM/SIGHUP, parent death.
 
 The lock cases run in-process on a project that is copied but not built (the
 lock is refused before anything is read). The stop cases start ``crm-report``
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import shutil
 import signal
 import subprocess
@@ -198,11 +199,15 @@ def _start_build(
     )
 
 
-def _wait_until_building(proc: subprocess.Popen, output: Path, kernels: int) -> list:
+def _wait_until_building(
+    proc: subprocess.Popen, output: Path, kernels: int, seen: list[bytes] | None = None
+) -> list:
     """Wait until months are being built (temp folders and kernels exist); the descendants."""
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stdout.read()
+        if proc.poll() is not None:
+            said = proc.stdout.read() if proc.stdout else b"".join(seen or []).decode()
+            raise AssertionError(said)
         procs = _descendants(proc.pid)
         n_kernels = sum("ipykernel" in _cmdline(p) for p in procs)
         if n_kernels >= kernels and list(output.glob(".tmp-*")):
@@ -256,6 +261,57 @@ def test_stop_signal_stops_the_batch_cleanly(three_month_project, jobs, sig, tar
     ]
     assert published_after == []
     assert not (output / "2022-07").exists()  # the batch did not go on to the next month
+
+
+@pytest.mark.e2e
+def test_terminal_closed_during_a_parallel_build_cleans_up_like_ctrl_c(three_month_project):
+    """The analyst closes the terminal window: the build's terminal is gone (writes fail with
+    EIO) and its process group gets SIGHUP. Nothing half-built and no lock note stay behind."""
+    output = three_month_project / "output"
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [*CRM_REPORT, "build", "--all", "--force", "--renderer", "embedded", "--jobs", "2"],
+        cwd=three_month_project,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
+    os.close(slave)
+    seen = []
+    reader = threading.Thread(target=_drain, args=(master, seen), daemon=True)
+    reader.start()
+    procs = _wait_until_building(proc, output, kernels=2, seen=seen)
+    t_signal = time.time()
+    os.close(master)  # the window closes ...
+    os.killpg(proc.pid, signal.SIGHUP)  # ... and the terminal hangs up on its process group
+    try:
+        rc = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    assert rc == 130, b"".join(seen).decode(errors="replace")
+    assert _wait_gone(procs, bound=5) == []
+    left = [p.name for p in output.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+    assert left == []
+    assert not (output / HOLDER_NAME).exists()  # no note naming a dead process
+    assert not (output / "_log").exists()  # a stop is not an internal error
+    published_after = [
+        p.name for p in output.glob("20*-*") if (p / "build-info.json").stat().st_mtime > t_signal
+    ]
+    assert published_after == []
+
+
+def _drain(fd: int, into: list[bytes]) -> None:
+    """Read a pty's output until it is closed (a terminal that nobody reads fills up)."""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            return
+        if not chunk:
+            return
+        into.append(chunk)
 
 
 @pytest.mark.e2e

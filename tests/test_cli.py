@@ -176,3 +176,37 @@ def test_new_month_of_a_year_without_dpa_number_refused(project, capsys):
     assert main(["new-month", "2023-01", "--data", "data/2023-01-ekspor"]) == 2
     assert "DPA-SKPD untuk tahun anggaran 2023 belum ada" in capsys.readouterr().err
     assert not (project / "params" / "2023-01.yaml").exists()
+
+
+# ------------------------------------------------------------------ crm-report contoh
+
+
+def test_contoh_writes_a_month_any_month_the_reader_accepts(tmp_path, capsys):
+    folder = tmp_path / "data" / "2024-02"
+    assert main(["contoh", "2024-02", "--ke", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "sintetis" in out and f"crm-report validate {folder} --periode 2024-02" in out
+    assert sorted(p.name for p in folder.iterdir()) == ["koordinasi.csv", "laporan.csv"]
+    assert main(["validate", str(folder), "--periode", "2024-02"]) == 0
+    assert "Data valid untuk periode 2024-02." in capsys.readouterr().out
+    # The same month gives the same data; what is there is not overwritten unasked.
+    first = (folder / "laporan.csv").read_bytes()
+    assert main(["contoh", "2024-02", "--ke", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "sudah ada" in err and "--force" in err
+    assert main(["contoh", "2024-02", "--ke", str(folder), "--force"]) == 0
+    assert (folder / "laporan.csv").read_bytes() == first
+
+
+def test_contoh_of_a_sample_month_is_the_sample(tmp_path):
+    dest = tmp_path / "2022-07.xlsx"
+    assert main(["contoh", "2022-07", "--ke", str(dest)]) == 0
+    assert dest.read_bytes() == (ROOT / "data" / "sample" / "2022-07.xlsx").read_bytes()
+
+
+def test_a_missing_data_path_suggests_the_sample_of_that_name(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["validate", "data/2022-07.xlsx", "--periode", "2022-07"]) == 1
+    err = capsys.readouterr().err
+    assert "tidak ditemukan; mungkin maksudnya: data/sample/2022-07.xlsx" in err
+    assert "crm-report contoh YYYY-MM --ke data/2022-07.xlsx" in err

@@ -67,3 +67,103 @@ def test_progress_lines_strip_control_characters():
 def test_terminal_safe_keeps_text_tabs_and_newlines():
     assert terminal_safe("Jakarta\tTimur\nbaris 2 — ✓") == "Jakarta\tTimur\nbaris 2 — ✓"
     assert terminal_safe("\x1b[31mmerah\x1b[0m\x1b]8;;http://x\x1b\\tautan") == "merahtautan"
+
+
+# ------------------------------------------------------------------ --help, to the last word
+
+# click's own English, as its help shows it: type metavars, ranges, its few sentences.
+CLICK_ENGLISH = re.compile(
+    r"\b(TEXT|INTEGER|FLOAT|RANGE|PATH|FILENAME|FILE|DIRECTORY|BOOLEAN|CHOICE|UUID)\b"
+    r"|x[<>]=?|[<>]=?x\b|default:|required|Show this|Usage|Options|Commands"
+)
+
+
+def _commands():
+    from crmlib.cli.main import cli
+
+    return [("", cli), *((name, cmd) for name, cmd in sorted(cli.commands.items()))]
+
+
+@pytest.mark.parametrize("name", [name for name, _ in _commands()])
+def test_every_help_is_indonesian_to_the_last_metavar(capsys, name):
+    assert main([*([name] if name else []), "--help"]) == 0
+    out = capsys.readouterr().out
+    assert CLICK_ENGLISH.findall(out) == [], out
+
+
+@pytest.mark.parametrize(("name", "command"), _commands())
+def test_every_option_says_what_it_is_for(name, command):
+    import click
+
+    options = [p for p in command.params if isinstance(p, click.Option)]
+    assert [o.name for o in options if not (o.help or "").strip()] == [], name
+
+
+def test_top_level_help_walks_the_whole_month(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    workflow = out[out.index("Alur kerja bulanan:") : out.index("Opsi:")]
+    steps = ("validate", "new-month", "build", "preview", "status", "finalize", "git add")
+    steps += ("verify", "revise", "contoh")
+    for step in steps:
+        assert step in workflow, step
+    assert workflow.index("build") < workflow.index("finalize") < workflow.index("git add")
+
+
+def test_number_ranges_are_said_in_indonesian(capsys):
+    assert main(["build", "--jobs", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "di luar rentang yang diizinkan (paling sedikit 1)" in err, err
+    assert main(["preview", "2022-06", "--port", "x"]) == 2
+    assert "bukan bilangan yang valid (bilangan bulat)" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ quiet success, one-line failure
+
+
+def test_library_warnings_and_log_lines_never_reach_the_terminal(capsys, monkeypatch):
+    """A command that meets a library's warning and log record prints only its own lines."""
+    import logging
+    import warnings
+
+    import crmlib.report.narasi
+
+    def nilai_with_noise(lap):
+        warnings.warn("DSA is deprecated and support will be removed", UserWarning, stacklevel=1)
+        logging.getLogger("pyhanko.sign").warning("certificate is not trusted")
+        return "baris milik perintah ini"
+
+    monkeypatch.setattr(crmlib.report.narasi, "teks_daftar_nilai", nilai_with_noise)
+    monkeypatch.setattr("crmlib.report.laporan.siapkan_laporan", lambda **kw: None)
+    assert main(["nilai", "2022-06"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "baris milik perintah ini\n" and err == ""
+
+
+def test_an_internal_error_is_one_indonesian_line_naming_its_log_file(
+    tmp_path, capsys, monkeypatch
+):
+    import crmlib.report.narasi
+
+    def bug(lap):
+        import warnings
+
+        warnings.warn("a library's warning, kept for the log", UserWarning, stacklevel=1)
+        raise ZeroDivisionError("bug di crmlib")
+
+    monkeypatch.setattr(crmlib.report.narasi, "teks_daftar_nilai", bug)
+    monkeypatch.setattr("crmlib.report.laporan.siapkan_laporan", lambda **kw: None)
+    (tmp_path / "params").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "laporan_bulanan.ipynb").write_text("{}")
+    monkeypatch.chdir(tmp_path)  # a project: the log goes beside its failed months' logs
+    assert main(["nilai", "2022-06"]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "ZeroDivisionError" not in err
+    (line,) = err.strip().splitlines()
+    assert line.startswith("Kesalahan internal crm-report (bukan kesalahan data")
+    log = re.search(r"tersimpan di (\S+\.log);", line).group(1)
+    assert log.startswith(str(tmp_path / ".crm-report" / "log" / "crm-report-"))
+    text = open(log, encoding="utf-8").read()
+    assert "Traceback" in text and "ZeroDivisionError: bug di crmlib" in text
+    assert "a library's warning, kept for the log" in text

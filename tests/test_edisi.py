@@ -372,8 +372,8 @@ def test_wrong_passphrase_is_one_line_and_the_traceback_is_in_the_log(
     err = capsys.readouterr().err
     assert "tidak dapat dibuka: kata sandi salah" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    log = (project / "output" / "_log" / "2022-05-gagal.log").read_text(encoding="utf-8")
-    assert "Traceback" in log and "output/_log/2022-05-gagal.log" in err
+    log = (project / ".crm-report" / "log" / "2022-05-gagal.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and ".crm-report/log/2022-05-gagal.log" in err
     assert not (project / "terbitan" / "2022-05").exists()
 
 

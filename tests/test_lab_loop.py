@@ -1,7 +1,7 @@
 """The analyst's loop through JupyterLab itself: reword, save, see it in the preview, build.
 
 JupyterLab is started the way ``make lab`` starts it (as root, at the project
-root). Saving goes through the Jupyter server's contents API, exactly what
+root, with the pre-save hook that keeps the committed metadata). Saving goes through the Jupyter server's contents API, exactly what
 JupyterLab's save does. The two sentences of issue 11's acceptance are reworded:
 the BAB II summary and the second Kesimpulan item. Nothing in ``crmlib/`` is touched.
 """
@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_lab import LAB_LANGUAGE_INFO
 from test_preview import fetch, make_project, wait_for
 
 from crmlib.cli.main import main
@@ -60,6 +61,7 @@ class Lab:
                 "lab",
                 "--allow-root",
                 "--ServerApp.root_dir=.",
+                "--ContentsManager.pre_save_hook=crmlib.cli.lab.sebelum_simpan",
                 "--no-browser",
                 "--ServerApp.ip=127.0.0.1",
                 f"--ServerApp.port={self.port}",
@@ -146,6 +148,9 @@ def test_rewording_in_jupyterlab_reaches_preview_then_html_and_pdf(lab_and_previ
             changed += source != cell["source"]
             cell["source"] = source
     assert changed == 2  # the BAB II summary cell and the Kesimpulan cell
+    # What JupyterLab's frontend adds on every save: the kernel's language_info.
+    committed_metadata = json.loads((root / NOTEBOOK).read_text(encoding="utf-8"))["metadata"]
+    nb["metadata"]["language_info"] = dict(LAB_LANGUAGE_INFO)
     saved = lab.api(f"contents/{NOTEBOOK}", {"type": "notebook", "format": "json", "content": nb})
     assert saved["name"] == "laporan_bulanan.ipynb"
 
@@ -156,6 +161,7 @@ def test_rewording_in_jupyterlab_reaches_preview_then_html_and_pdf(lab_and_previ
     # Lab's save keeps what papermill needs, and the build takes the reworded notebook.
     on_disk = json.loads((root / NOTEBOOK).read_text(encoding="utf-8"))
     assert on_disk["metadata"]["kernelspec"]["name"] == "python3"
+    assert on_disk["metadata"] == committed_metadata  # no diff but the reworded cells
     monkeypatch.chdir(root)
     assert main(["build", "2022-06", "--renderer", "embedded", "-j", "1"]) == 0
     html = (root / "output" / "2022-06" / "laporan.html").read_text(encoding="utf-8")

@@ -42,25 +42,56 @@ def test_formatted_and_raw_values_side_by_side(nilai_juni):
     assert set(nilai_juni["n"]) == set(nilai_juni) - {"n"}
 
 
-def test_unknown_name_names_cell_name_and_closest(nilai_juni):
+def test_unknown_name_names_cell_heading_name_closest_and_month(nilai_juni):
     with pytest.raises(
         NarasiError,
-        match=r"sel Markdown #7 \(“Jumlah pengaduan bulan ini \{\{ totl_laporan …”\): "
-        r"nama 'totl_laporan' tidak dikenal\. Mungkin maksudnya: total_laporan",
+        match=r"sel Markdown yang diawali “Jumlah pengaduan bulan ini \{\{ totl_laporan \}\} "
+        r"aduan dari semua kanal\.” \(di bawah judul “A\. Rekapitulasi”\): "
+        r"nama 'totl_laporan' tidak dikenal\. Mungkin maksudnya: total_laporan, n\.total_laporan\. "
+        r"Daftar semua nama dan nilainya: crm-report nilai 2022-06\.",
     ):
         narasi.isi_teks(
-            "Jumlah pengaduan bulan ini {{ totl_laporan }} aduan dari semua kanal.", nilai_juni, 7
+            "Jumlah pengaduan bulan ini {{ totl_laporan }} aduan dari semua kanal.",
+            nilai_juni,
+            "A. Rekapitulasi",
         )
+
+
+def test_the_cell_is_quoted_by_its_first_line_of_text_not_a_template_tag(nilai_juni):
+    cell = "{% if n.total_laporan == 0 %}\nTidak ada laporan.\n{% endif %}\nTotal {{ totl }}."
+    with pytest.raises(NarasiError, match=r"sel Markdown yang diawali “Tidak ada laporan\.”"):
+        narasi.isi_teks(cell, nilai_juni)
+
+
+def test_the_heading_is_the_last_one_above_the_cell_in_the_notebook(nilai_juni):
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": "# BAB II HASIL {#bab-2}\n\n## A. Rekap\n"},
+            {"cell_type": "code", "source": "x = 1", "outputs": []},
+            {"cell_type": "markdown", "source": "Ringkasan {{ totl_laporan }}."},
+        ]
+    }
+    with pytest.raises(
+        NarasiError, match=r"“Ringkasan \{\{ totl_laporan \}\}\.” \(di bawah judul “A\. Rekap”\)"
+    ):
+        narasi.isi_sel(nb, nilai_juni)
+    nb["cells"][2]["source"] = "## B. Kanal\nKanal {{ totl_laporan }}."
+    with pytest.raises(
+        NarasiError, match=r"“Kanal \{\{ totl_laporan \}\}\.” \(di bawah judul “B\. Kanal”\)"
+    ):
+        narasi.isi_sel(nb, nilai_juni)
 
 
 def test_unknown_raw_name_in_a_condition_fails_too(nilai_juni):
     with pytest.raises(NarasiError, match=r"'capaian_persn'.*n\.capaian"):
-        narasi.isi_teks("{% if n.capaian_persn %}x{% endif %}", nilai_juni, 1)
+        narasi.isi_teks("{% if n.capaian_persn %}x{% endif %}", nilai_juni)
 
 
 def test_broken_syntax_names_the_line(nilai_juni):
-    with pytest.raises(NarasiError, match=r"sel Markdown #2 .*baris 2: penulisan isian salah"):
-        narasi.isi_teks("Baris satu.\n{{ total_laporan ", nilai_juni, 2)
+    with pytest.raises(
+        NarasiError, match=r"“Baris satu\.”, baris 2 di sel itu: penulisan isian salah"
+    ):
+        narasi.isi_teks("Baris satu.\n{{ total_laporan ", nilai_juni)
 
 
 def test_pandoc_attributes_are_not_template_comments(nilai_juni):

@@ -1,39 +1,22 @@
-"""The papermill route: plain papermill with the params files, then ``crm-report render``."""
+"""The papermill route: plain papermill with the params files, then ``crm-report render``,
+exactly as the README writes it."""
 
 from __future__ import annotations
 
 import json
-import logging
+import os
 import shutil
-import subprocess
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import ROOT
+from fixtures_readme import Session, fresh_clone, path_without, readme_steps, section
 from notebook_checks import assert_written_by_nbformat, lines_quarto_runs_together
 
 from crmlib.cli.main import cli
 
 pytestmark = pytest.mark.e2e
-
-
-def _git_status() -> str:
-    out = subprocess.run(
-        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    # Hypothesis' example database (.hypothesis/) and Python's bytecode caches
-    # (__pycache__/) are written by the tests that run beside this module in another
-    # worker, not by the notebook.
-    return "".join(
-        line
-        for line in out.stdout.splitlines(keepends=True)
-        if ".hypothesis/" not in line and "__pycache__/" not in line
-    )
 
 
 def _papermill():
@@ -44,49 +27,63 @@ def _papermill():
     return _import_papermill()
 
 
+def _tree(root) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if ".git" not in p.parts}
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    pm = _papermill()
-    before = _git_status()
-    params = {}
-    for name in ("_default.yaml", "2022-07.yaml"):  # what papermill -f ... -f ... merges
-        params.update(yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8")))
-    out = tmp_path_factory.mktemp("pm") / "out.ipynb"
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logging.getLogger("papermill").addHandler(handler)
-    try:
-        pm.execute_notebook(
-            str(ROOT / "notebooks" / "laporan_bulanan.ipynb"),
-            str(out),
-            parameters=params,
-            cwd=str(ROOT),  # as when papermill is run from the project root
-            progress_bar=False,
-            kernel_name="python3",
-        )
-    finally:
-        logging.getLogger("papermill").removeHandler(handler)
-    return out, records, before
+    """The README's papermill route, run as written from the root of a fresh clone.
+
+    The clone holds what the route reads (June and July 2022: July compares with June),
+    as committed; the README's activation line comes first, as in the analyst's terminal.
+    Returns the executed notebook, what the commands printed, and the clone's files
+    before and after.
+    """
+    base = tmp_path_factory.mktemp("pm")
+    files = ["notebooks", "_extensions", "_quarto.yml", "params/_default.yaml"]
+    for m in ("2022-06", "2022-07"):
+        files.append(f"params/{m}.yaml")
+        data = yaml.safe_load((ROOT / "params" / f"{m}.yaml").read_text(encoding="utf-8"))
+        files.append(data["data"])
+    source = base / "bahan"
+    for name in files:
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        copy(ROOT / name, source / name)
+    clone = fresh_clone(base / "proyek", source, (".gitignore",))
+    before = _tree(clone)
+    env = dict(os.environ)
+    env.pop("VIRTUAL_ENV", None)
+    env["PATH"] = path_without("quarto", path_without("papermill", env.get("PATH", "")))
+    session = Session(clone, env, base)
+    activate = next(s.text for s in readme_steps(section("Two commands")) if "activate" in s.text)
+    routes = section("Three routes to one report")
+    route = routes[routes.index("- **papermill") : routes.index("- **JupyterLab**")]
+    commands = [activate, *(s.text for s in readme_steps(route) if s.kind == "sh")]
+    assert [c.split()[0] for c in commands] == ["source", "mkdir", "papermill", "crm-report"]
+    said = []
+    for command in commands:
+        done = session.run(command)
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+        said.append(done.stdout + done.stderr)
+    out = base / "coba-juli" / "out.ipynb"  # ../coba-juli of the project root
+    return out, "\n".join(said), before, _tree(clone)
 
 
 def test_runs_without_unknown_parameter_warnings(executed):
-    _, records, _ = executed
-    assert not [r.getMessage() for r in records if "unknown parameter" in r.getMessage()]
+    _, said, _, _ = executed
+    assert "unknown parameter" not in said.lower()
 
 
 def test_writes_nothing_into_the_source_tree(executed):
-    _, _, before = executed
-    assert _git_status() == before
-    assert not (ROOT / "grafik").exists() and not (ROOT / "notebooks" / "grafik").exists()
+    _, _, before, after = executed
+    assert after == before
 
 
 def test_render_gives_the_report_with_front_matter_and_comparison(executed):
-    out, _, _ = executed
-    result = CliRunner().invoke(
-        cli, ["render", str(out), "--renderer", "embedded"], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
+    out, said, _, _ = executed
+    assert f"HTML: {out.with_suffix('.html')}" in said or "out.html" in said
     html = out.with_suffix(".html").read_text(encoding="utf-8")
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     assert "Nugroho Bayu Saputro" in html and "KATA PENGANTAR" in html.upper()
@@ -110,7 +107,7 @@ def test_render_hands_quarto_a_notebook_nbformat_wrote(
     executed, tmp_path, monkeypatch, quarto_standin
 ):
     # What `crm-report render` gives Quarto: written by nbformat, every line on its own line.
-    out, _, _ = executed
+    out, *_ = executed
     assert_written_by_nbformat(out)  # papermill's own output
     copy = tmp_path / "juli.ipynb"
     shutil.copyfile(out, copy)

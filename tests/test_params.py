@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
 import pytest
 from conftest import ROOT
 
-from crmlib.data.params import list_months, load_params
+from crmlib.data.params import (
+    NARASI_MAKS_BUTIR,
+    NARASI_MAKS_KARAKTER,
+    PARAMS_MAKS_BYTE,
+    TANGGAL_JENDELA_HARI,
+    TEKS_MAKS_KARAKTER,
+    date_warnings,
+    list_months,
+    load_params,
+)
 from crmlib.errors import ParamsError
 
 
@@ -199,11 +209,164 @@ def test_every_key_has_a_description_and_is_in_docs_parameter_md():
     ("text", "message"),
     [
         ("data: x\nkendala:\n  -\n", r"baris 3: kendala butir 1 kosong; isi teksnya atau hapus"),
-        ("data: x\nmetrik:\n\ttop_n: 3\n", r"baris 3, kolom 1: YAML tidak valid .*pakai spasi"),
-        ("data: x\nkendala: [a, b\n", r"YAML tidak valid .*kurung \[ \] tidak ditutup"),
+        ("data: x\nmetrik:\n\ttop_n: 3\n", r"baris 3, kolom 1: YAML tidak valid.*pakai spasi"),
+        ("data: x\nkendala: [a, b\n", r"YAML tidak valid.*kurung \[ \] tidak ditutup"),
     ],
 )
 def test_common_yaml_slips_get_a_fix(params_dir, text, message):
     (params_dir / "2022-06.yaml").write_text(text)
     with pytest.raises(ParamsError, match=message):
+        load_params(params_dir, "2022-06")
+
+
+# --------------------------------------------------------------------------- bounded text
+
+
+def test_a_narrative_text_over_its_length_is_refused_naming_key_and_limit(params_dir):
+    long = "a" * (NARASI_MAKS_KARAKTER + 1)
+    (params_dir / "2022-06.yaml").write_text(f'data: x\ncatatan: "{long}"\n')
+    with pytest.raises(ParamsError, match=rf"baris 2: 'catatan' terlalu panjang \({len(long)} "):
+        load_params(params_dir, "2022-06")
+    (params_dir / "2022-06.yaml").write_text(f'data: x\nkendala:\n  - pendek\n  - "{long}"\n')
+    with pytest.raises(ParamsError, match="kendala butir 2' terlalu panjang"):
+        load_params(params_dir, "2022-06")
+    (params_dir / "2022-06.yaml").write_text(f'data: x\ncatatan: "{long[1:]}"\n')
+    assert len(load_params(params_dir, "2022-06")["catatan"]) == NARASI_MAKS_KARAKTER
+
+
+def test_a_list_with_too_many_items_is_refused(params_dir):
+    items = "".join(f"  - saran {i}\n" for i in range(NARASI_MAKS_BUTIR + 1))
+    (params_dir / "2022-06.yaml").write_text(f"data: x\nsaran:\n{items}")
+    with pytest.raises(ParamsError, match=f"'saran' berisi {NARASI_MAKS_BUTIR + 1} butir"):
+        load_params(params_dir, "2022-06")
+
+
+def test_a_short_text_over_its_length_is_refused(params_dir):
+    (params_dir / "2022-06.yaml").write_text(
+        f'data: x\njudul: "{"J" * (TEKS_MAKS_KARAKTER + 1)}"\n'
+    )
+    with pytest.raises(ParamsError, match="'judul' terlalu panjang"):
+        load_params(params_dir, "2022-06")
+
+
+def test_a_huge_params_file_is_refused_before_yaml_reads_it(params_dir):
+    # 10 MB of catatan ran pandoc for 335 s before ending in an internal error.
+    path = params_dir / "2022-06.yaml"
+    path.write_text('data: x\ncatatan: "' + "a" * 10 * 2**20 + '"\n')
+    with pytest.raises(
+        ParamsError, match=f"terlalu besar .*paling banyak {PARAMS_MAKS_BYTE // 1024} KB"
+    ):
+        load_params(params_dir, "2022-06")
+
+
+def test_a_params_file_that_is_a_pipe_is_refused_without_blocking(params_dir):
+    path = params_dir / "2022-06.yaml"
+    path.unlink()
+    os.mkfifo(path)
+    with pytest.raises(ParamsError, match="bukan berkas biasa"):
+        load_params(params_dir, "2022-06")
+
+
+# --------------------------------------------------------------------------- plausible dates
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("per_tanggal", "1999-01-01"),
+        ("tanggal_laporan", "1990-01-01"),
+        ("per_tanggal", "2022-06-30 23:59"),
+    ],
+)
+def test_a_date_before_the_period_ends_is_refused_naming_both_dates(params_dir, key, value):
+    (params_dir / "2022-06.yaml").write_text(f'data: x\n{key}: "{value}"\n')
+    with pytest.raises(ParamsError) as err:
+        load_params(params_dir, "2022-06")
+    assert f"{key} {value} jatuh sebelum periode 2022-06 berakhir (2022-07-01)" in str(err.value)
+
+
+def test_dates_after_the_period_end_are_accepted(params_dir):
+    (params_dir / "2022-06.yaml").write_text(
+        'data: x\nper_tanggal: "2022-07-01 00:00"\ntanggal_laporan: "2022-07-01"\n'
+    )
+    params = load_params(params_dir, "2022-06")
+    assert date_warnings(params, "2022-06") == []
+
+
+def test_unusual_dates_are_warned_about_with_the_dates_named(params_dir):
+    (params_dir / "2022-06.yaml").write_text(
+        'data: x\nper_tanggal: "2023-06-01 08:00"\ntanggal_laporan: "2022-07-15"\n'
+    )
+    warnings = date_warnings(load_params(params_dir, "2022-06"), "2022-06")
+    assert warnings == [
+        f"per_tanggal 2023-06-01 08:00 lebih dari {TANGGAL_JENDELA_HARI} hari setelah periode "
+        "2022-06 berakhir (2022-07-01); periksa apakah tanggalnya benar",
+        "tanggal_laporan 2022-07-15 lebih awal dari per_tanggal 2023-06-01 08:00: laporan "
+        "ditandatangani sebelum datanya diekspor",
+    ]
+
+
+def test_the_sample_months_have_plausible_dates():
+    for periode in list_months(ROOT / "params"):
+        assert date_warnings(load_params(ROOT / "params", periode), periode) == []
+
+
+# ------------------------------------------------------------------ every problem in one run
+
+
+def _problems(message: str) -> list[str]:
+    return [line[4:] for line in message.splitlines() if line.startswith("  - ")]
+
+
+def test_a_key_typo_and_a_yaml_colon_slip_are_both_reported_in_one_run(params_dir):
+    (params_dir / "2022-06.yaml").write_text(
+        "data: data/sample/2022-06\nkendla: []\ncatatan: Penting: banjir\n"
+    )
+    with pytest.raises(ParamsError, match=r"^2 masalah di berkas parameter") as err:
+        load_params(params_dir, "2022-06")
+    first, second = _problems(str(err.value))
+    assert re.search(r"2022-06\.yaml, baris 2: kunci 'kendla' tidak dikenal\. Mungkin", first)
+    assert re.search(r"2022-06\.yaml, baris 3, kolom \d+: YAML tidak valid: .*tanda kutip", second)
+
+
+def test_every_slip_of_both_files_with_its_line_and_fix(params_dir):
+    """A tab, an unclosed bracket and a key written twice do not hide what follows them."""
+    default = params_dir / "_default.yaml"
+    default.write_text(default.read_text().replace("kertas: a4", "kertas: letter"))
+    (params_dir / "2023-01.yaml").write_text(
+        "data: x\n"  # 1
+        "metrik:\n"  # 2
+        "\ttop_n: lima\n"  # 3: a tab, and not a number
+        "saran: [a, b\n"  # 4: unclosed
+        "catatan: satu\n"  # 5
+        "catatan: dua\n"  # 6: written twice
+        "kendala:\n"  # 7
+        "  - Penyebab utama: banjir\n"  # 8: read as a mapping
+    )
+    with pytest.raises(ParamsError) as err:
+        load_params(params_dir, "2023-01")
+    found = _problems(str(err.value))
+    expected = [
+        r"_default\.yaml, baris \d+: kertas 'letter' tidak dikenal; pilih a4 atau f4",
+        r"2023-01\.yaml, baris 3, kolom 1: YAML tidak valid: jangan memakai tab",
+        r"2023-01\.yaml, baris 3: 'metrik\.top_n' harus bilangan bulat",
+        r"2023-01\.yaml, baris 4, kolom \d+: YAML tidak valid: tanda kurung \[ \] tidak ditutup",
+        r"2023-01\.yaml, baris 6: kunci 'catatan' sudah ditulis di baris 5; hapus salah satu",
+        r"2023-01\.yaml, baris 8: kendala butir 1 berisi tanda titik dua",
+        r"_default\.yaml, baris \d+: Nomor DPA-SKPD untuk tahun anggaran 2023 belum ada",
+    ]
+    assert len(found) == len(expected), found
+    for pattern in expected:
+        assert any(re.search(pattern, p) for p in found), (pattern, found)
+
+
+def test_an_impossible_date_is_a_located_problem_not_a_crash(params_dir):
+    (params_dir / "2022-06.yaml").write_text("data: x\ntanggal_laporan: 2022-02-30\n")
+    with pytest.raises(ParamsError, match=r"baris 2: 'tanggal_laporan' = '2022-02-30' bukan"):
+        load_params(params_dir, "2022-06")
+
+
+def test_a_month_file_without_its_data_key_says_what_to_add(params_dir):
+    (params_dir / "2022-06.yaml").write_text("catatan: ada\n")
+    with pytest.raises(ParamsError, match=r"kunci 'data' .* wajib diisi; tambahkan baris data: "):
         load_params(params_dir, "2022-06")

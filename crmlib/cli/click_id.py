@@ -10,6 +10,8 @@ Only ``crmlib.cli.main`` calls it, before it defines its commands.
 
 from __future__ import annotations
 
+import click
+
 # click's message ids (8.1 to 8.3; some changed wording between versions) → Indonesian.
 CATALOG = {
     "Usage:": "Penggunaan:",
@@ -53,7 +55,7 @@ CATALOG = {
     "{value!r} is not one of {choices}.": "{value!r} bukan salah satu dari {choices}.",
     "Choose from:\n\t{choices}": "Pilih dari:\n\t{choices}",
     "{value!r} is not a valid {number_type}.": "{value!r} bukan bilangan yang valid ({number_type}).",
-    "{value} is not in the range {range}.": "{value} di luar rentang {range}.",
+    "{value} is not in the range {range}.": "{value} di luar rentang yang diizinkan ({range}).",
     "{value!r} does not match the format {format}.": "{value!r} tidak sesuai format {format}.",
     "{value!r} does not match the formats {formats}.": "{value!r} tidak sesuai format {formats}.",
     "file": "berkas",
@@ -71,6 +73,34 @@ CATALOG = {
 # click's metavars are plain strings, not gettext ids.
 OPTIONS_METAVAR = "[OPSI]"
 SUBCOMMAND_METAVAR = "PERINTAH [ARGUMEN]..."
+
+
+class _Rentang:
+    """A number range whose help and errors say the bounds in Indonesian.
+
+    click describes a range as ``x>=0`` in the help (``[bawaan: 10; x>=0]``) and names
+    the type ``integer``/``float`` in its errors; both come from here instead.
+    """
+
+    def _describe_range(self) -> str:
+        lo, hi = self.min, self.max
+        if lo is not None and hi is not None:
+            return f"{lo} sampai {hi}"
+        if lo is not None:
+            return f"{'lebih dari' if self.min_open else 'paling sedikit'} {lo}"
+        return f"{'kurang dari' if self.max_open else 'paling banyak'} {hi}"
+
+
+class BilanganBulat(_Rentang, click.IntRange):
+    """A whole number within bounds (``click.IntRange`` in Indonesian)."""
+
+    name = "bilangan bulat"
+
+
+class Angka(_Rentang, click.FloatRange):
+    """A number within bounds (``click.FloatRange`` in Indonesian)."""
+
+    name = "angka"
 
 
 def gettext(message: str) -> str:

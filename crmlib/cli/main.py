@@ -1,10 +1,11 @@
 """``crm-report``: the command line of the monthly CRM report.
 
-Thin by design: parse arguments, call crmlib, map crmlib's errors to exit codes.
+Thin by design: parse arguments, call crmlib; :mod:`crmlib.cli.runlog` maps crmlib's
+errors to exit codes and keeps everything but the command's own lines off the terminal.
 Exit codes: 0 ok, 1 invalid data or a failed build, 2 invalid parameters,
 3 renderer missing, 70 internal error (a bug: please report it), 74 disk full or
 no permission to write, 75 output/ in use by another run, 130 interrupted
-(Ctrl-C or SIGTERM).
+(Ctrl-C, SIGTERM, or the terminal closing: SIGHUP).
 
 Everything printed goes through :func:`_echo`, which strips control characters
 (values from the data must not drive the terminal); click's own words are
@@ -13,7 +14,6 @@ Indonesian (:mod:`crmlib.cli.click_id`).
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -24,16 +24,15 @@ import click
 
 from crmlib import __version__
 from crmlib.cli import click_id as cli_id
-from crmlib.cli.progress import terminal_safe
-from crmlib.errors import CrmReportError, StorageError
+from crmlib.cli import runlog
+from crmlib.cli.progress import published_files, terminal_safe
+from crmlib.data.periode import TAHUN_MAX, TAHUN_MIN, parse_periode
+from crmlib.errors import ParamsError, StorageError
 from crmlib.publish.lock import DEFAULT_WAIT
 
-EXIT_INTERNAL = 70
 IZINKAN_KOSONG_HELP = (
     "Terima bulan tanpa laporan (berkas hanya berisi judul, atau 0 laporan dalam periode)."
 )
-EXIT_INTERRUPTED = 130
-STOPPED = "Dihentikan. Bulan yang belum selesai tidak diterbitkan; hasil terbit tidak diubah."
 
 cli_id.install()  # before the decorators below build their help texts
 
@@ -46,6 +45,46 @@ def _echo_err(text: str) -> None:
     _echo(text, err=True)
 
 
+class _Periode(click.ParamType):
+    """A report month, checked by the one parser (:func:`parse_periode`) before any use."""
+
+    name = "YYYY-MM"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_periode(value, "bulan")
+        except ParamsError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+PERIODE = _Periode()
+
+
+class _PeriodeAtauTahun(click.ParamType):
+    """A report month (``YYYY-MM``) or a year (``YYYY``), both checked strictly before any use."""
+
+    name = "YYYY-MM|YYYY"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
+            if TAHUN_MIN <= int(value) <= TAHUN_MAX:
+                return value
+            self.fail(
+                f"tahun {value!r} tidak valid: tulis tepat YYYY (tahun {TAHUN_MIN}–{TAHUN_MAX}).",
+                param,
+                ctx,
+            )
+        return PERIODE.convert(value, param, ctx)
+
+
+PERIODE_ATAU_TAHUN = _PeriodeAtauTahun()
+
+
+def _months_or_years(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """``build``'s arguments: each a year (``YYYY``) or a month (``YYYY-MM``), checked strictly."""
+    return tuple(v if re.fullmatch(r"\d{4}", v) else PERIODE.convert(v, param, ctx) for v in values)
+
+
 _RENDERER = click.option(
     "--renderer",
     type=click.Choice(["auto", "quarto", "embedded"]),
@@ -54,10 +93,18 @@ _RENDERER = click.option(
     help="auto = Quarto bila terpasang, selain itu renderer bawaan.",
 )
 
+_KOTA = click.option(
+    "--kota",
+    metavar="KODE",
+    default="jakarta-timur",
+    show_default=True,
+    help="Kode kota: folder data referensi di crmlib/data/reference/kota/.",
+)
+
 _TUNGGU = click.option(
     "--tunggu",
     metavar="DETIK",
-    type=click.FloatRange(min=0),
+    type=cli_id.Angka(min=0),
     default=DEFAULT_WAIT,
     show_default=True,
     help="Bila output/ sedang dipakai proses crm-report lain: tunggu paling lama sekian detik, "
@@ -80,11 +127,18 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
     \b
     Alur kerja bulanan:
-      1. crm-report validate DATA --periode YYYY-MM     periksa data ekspor CRM
-      2. crm-report new-month YYYY-MM --data DATA       buat params/YYYY-MM.yaml
-      3. (sunting kendala/saran di params/YYYY-MM.yaml bila perlu)
-      4. crm-report build YYYY-MM                       susun laporan HTML + PDF
-    Hasil ada di output/YYYY-MM/ dan arsip di output/index.html.
+      1. crm-report validate DATA --periode YYYY-MM      periksa data ekspor CRM
+      2. crm-report new-month YYYY-MM --data DATA        buat params/YYYY-MM.yaml
+      3. (sunting kendala/saran/catatan di params/YYYY-MM.yaml bila perlu)
+      4. crm-report build YYYY-MM                        susun draf laporan HTML + PDF
+         crm-report preview YYYY-MM                      pratinjau sambil menyunting kalimat
+         crm-report status                               bulan mana yang perlu dibangun ulang
+      5. crm-report finalize YYYY-MM                     edisi final (tanpa DRAF, di terbitan/)
+      6. git add terbitan/YYYY-MM && git commit          simpan edisi final ke git
+         crm-report verify YYYY-MM                       periksa edisi final kapan saja
+         crm-report revise YYYY-MM --alasan "TEKS"       edisi final berikutnya bila ada koreksi
+    Berlatih dengan data contoh: crm-report contoh YYYY-MM --ke data/YYYY-MM.xlsx
+    Hasil ada di output/YYYY-MM/ dan arsip di output/index.html; panduan: README.md dan docs/.
     """
     ctx.ensure_object(dict)["debug"] = debug
 
@@ -92,11 +146,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option(
-    "--periode", metavar="YYYY-MM", help="Bulan laporan; bila kosong, bulan terbanyak di data."
+    "--periode", type=PERIODE, help="Bulan laporan; bila kosong, bulan terbanyak di data."
 )
-@click.option(
-    "--kota", default="jakarta-timur", show_default=True, help="Kode kota (data referensi)."
-)
+@_KOTA
 @click.option("--izinkan-kosong", is_flag=True, help=IZINKAN_KOSONG_HELP)
 def validate(data: Path, periode: str | None, kota: str, izinkan_kosong: bool) -> int:
     """Periksa data ekspor CRM satu bulan (DATA = berkas .xlsx atau folder CSV).
@@ -113,18 +165,17 @@ def validate(data: Path, periode: str | None, kota: str, izinkan_kosong: bool) -
 
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option("--periode", required=True, metavar="YYYY-MM", help="Bulan laporan.")
+@click.option("--periode", required=True, type=PERIODE, help="Bulan laporan.")
 @click.option(
     "-o",
     "--output",
     "output",
     type=click.Path(path_type=Path),
+    metavar="BERKAS",
     help="Tulis ke berkas ini; tanpa -o, metrics.json dicetak ke layar (stdout).",
 )
 @click.option("--per-tanggal", metavar='"YYYY-MM-DD HH:MM"', help="Waktu ekspor data CRM.")
-@click.option(
-    "--kota", default="jakarta-timur", show_default=True, help="Kode kota (data referensi)."
-)
+@_KOTA
 @click.option(
     "--tabel/--tanpa-tabel",
     default=True,
@@ -164,7 +215,7 @@ def metrics(
             ) from None
     ref = load_reference(kota)
     month = read_month(data, periode, reference=ref, izinkan_kosong=izinkan_kosong)
-    m = compute_month(month, ref, per_tanggal=when)
+    m = compute_month(month, ref, per_tanggal=when, tiket=True)
     provenance = month_provenance(month, m, when)
     if output is None:
         # Printed, not written into output/: the published month only changes through `build`.
@@ -181,14 +232,14 @@ def metrics(
 
 
 @cli.command()
-@click.argument("months", nargs=-1, metavar="[YYYY-MM ...]")
+@click.argument("months", nargs=-1, metavar="[YYYY-MM ...]", callback=_months_or_years)
 @click.option(
     "--all", "all_months", is_flag=True, help="Semua bulan yang punya params/YYYY-MM.yaml."
 )
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(min=1),
+    type=cli_id.BilanganBulat(min=1),
     default=None,
     metavar="N",
     help="Jumlah bulan yang dibangun bersamaan (bawaan: jumlah CPU).",
@@ -253,20 +304,23 @@ def build(
                 warm_after=bool(all_months or years),  # an annual report may follow
             )
         _echo(progress.summary(results))
-    _build_annual(project, years, todo, results, all_months, renderer, force, tunggu)
+    annual = _build_annual(project, years, todo, results, all_months, renderer, force, tunggu)
     for r in results:
         for warning in r.warnings:
             _echo_err(f"PERINGATAN: {warning}")
+    _echo(published_files(project.output_dir, results, annual))
     failed = [r for r in results if r.status == "gagal"]
     if failed:
         # A disk or permission problem concerns the whole run, not one month's data.
         return StorageError.exit_code if any(r.exit_code == 74 for r in failed) else 1
-    _echo(f"Arsip: {project.output_dir / 'index.html'}")
     return 0
 
 
-def _build_annual(project, years, todo, results, all_months, renderer, force, tunggu) -> None:
-    """Annual reports asked for, of every year with --all, and of years whose month changed."""
+def _build_annual(project, years, todo, results, all_months, renderer, force, tunggu) -> dict:
+    """Annual reports asked for, of every year with --all, and of years whose month changed.
+
+    Returns ``{YYYY: status}`` of the years considered.
+    """
     from crmlib.publish.year import build_years
 
     wanted = set(years)
@@ -279,25 +333,28 @@ def _build_annual(project, years, todo, results, all_months, renderer, force, tu
         ):
             wanted.add(r.periode[:4])
     if not wanted:
-        return
-    for year, status in build_years(project, sorted(wanted), renderer, force, tunggu).items():
+        return {}
+    statuses = build_years(project, sorted(wanted), renderer, force, tunggu)
+    for year, status in statuses.items():
         keterangan = {
             "dibangun": "dibangun",
             "terkini": "sudah terkini",
             "kosong": "belum ada bulan",
         }
         _echo(f"Laporan tahunan {year}: {keterangan[status]}")
+    return statuses
+
+
+def _data_option(flag: str, dest: str, help: str):
+    """A required option naming a month's export (an .xlsx file or a CSV folder)."""
+    return click.option(
+        flag, dest, required=True, type=click.Path(path_type=Path), metavar="DATA", help=help
+    )
 
 
 @cli.command("new-month")
-@click.argument("periode", metavar="YYYY-MM")
-@click.option(
-    "--data",
-    "data",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Data ekspor CRM bulan ini (.xlsx atau folder CSV).",
-)
+@click.argument("periode", type=PERIODE, metavar="YYYY-MM")
+@_data_option("--data", "data", "Data ekspor CRM bulan ini (.xlsx atau folder CSV).")
 @click.option("--per-tanggal", metavar='"YYYY-MM-DD HH:MM"', help="Waktu ekspor data CRM.")
 @click.option(
     "--force",
@@ -323,6 +380,40 @@ def new_month(
     _echo(
         f"Berkas parameter dibuat: {path}\nSunting kendala/saran/catatan bila perlu, lalu "
         f"jalankan: crm-report build {periode}"
+    )
+    return 0
+
+
+@cli.command()
+@click.argument("periode", type=PERIODE, metavar="YYYY-MM")
+@_data_option(
+    "--ke",
+    "tujuan",
+    "Tujuan: nama berakhiran .xlsx = satu berkas Excel (sheet laporan dan koordinasi); "
+    "selain itu folder berisi laporan.csv dan koordinasi.csv.",
+)
+@click.option("--force", is_flag=True, help="Timpa berkas atau folder yang sudah ada di tujuan.")
+def contoh(periode: str, tujuan: Path, force: bool) -> int:
+    """Buat data ekspor CRM contoh (sintetis, tanpa data pelapor) untuk bulan mana pun,
+    untuk berlatih menyusun laporan sebulan penuh.
+
+    Bulan 2022 sama dengan data/sample/; bulan lain dibuat dari bulan itu sendiri (selalu
+    sama). Laporan dari data contoh bukan laporan resmi: jangan memfinalkan atau
+    menerbitkannya.
+    """
+    from crmlib.samplegen import write_example
+
+    try:
+        path, as_of = write_example(periode, tujuan, force=force)
+    except FileExistsError:
+        raise ParamsError(
+            f"{tujuan} sudah ada; pilih tujuan lain dengan --ke, atau tambahkan --force untuk "
+            "menimpanya."
+        ) from None
+    _echo(
+        f"Data contoh {periode} (sintetis, bukan data CRM) ditulis: {path}\n"
+        f"Waktu ekspornya (per tanggal): {as_of}\n"
+        f"Berikutnya: crm-report validate {path} --periode {periode}"
     )
     return 0
 
@@ -413,7 +504,7 @@ def _final_edition(
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", type=PERIODE, metavar="YYYY-MM")
 @_OLEH
 @_tandatangan_option(
     "Tandatangani PDF dengan sertifikat PKCS#12; kata sandi dari variabel CRM_TTE_SANDI "
@@ -431,10 +522,11 @@ def finalize(periode, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) ->
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", type=PERIODE, metavar="YYYY-MM")
 @click.option(
     "--alasan",
     required=True,
+    metavar="TEKS",
     help="Alasan revisi, satu baris (paling banyak 300 karakter; tercetak di sampul edisi baru).",
 )
 @_OLEH
@@ -465,7 +557,7 @@ def revise(
 
 
 @cli.command()
-@click.argument("periode", metavar="PERIODE")
+@click.argument("periode", type=PERIODE_ATAU_TAHUN, metavar="PERIODE")
 @click.option(
     "--bangun-ulang",
     is_flag=True,
@@ -505,7 +597,7 @@ def bangun_edisi(edisi_dir: Path, target: Path) -> int:
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", type=PERIODE, metavar="YYYY-MM")
 def nilai(periode: str) -> int:
     """Tampilkan setiap nama isian sel Markdown notebook ({{ nama }}) dengan nilai bulan itu."""
     from crmlib.report.laporan import siapkan_laporan
@@ -532,25 +624,44 @@ def render(notebook: Path, renderer: str) -> int:
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def preview(periode: str, port: int) -> int:
+@click.argument("periode", type=PERIODE, metavar="YYYY-MM")
+@click.option(
+    "--port",
+    type=cli_id.BilanganBulat(0, 65535),
+    default=None,
+    metavar="PORT",
+    help="Port di 127.0.0.1 (bawaan 8000; bila 8000 sedang dipakai, port bebas berikutnya; "
+    "0 = port bebas mana pun).",
+)
+def preview(periode: str, port: int | None) -> int:
     """Pratinjau langsung: susun bulan itu ke .preview/YYYY-MM/ dan tampilkan di
     http://127.0.0.1:PORT/; setiap kali notebook, params, data atau templat disimpan,
     pratinjau diperbarui dan halaman dimuat ulang. Ctrl-C untuk berhenti."""
     import time
 
-    from crmlib.cli.preview import Preview
+    from crmlib.cli.preview import DEFAULT_PORT, Preview
     from crmlib.project import Project
+    from crmlib.publish.lock import stop_on_signals
 
-    pv = Preview(Project.find().root, periode, port, log=_echo)
-    pv.start()
-    _echo(f"Pratinjau {periode}: {pv.url}  (Ctrl-C untuk berhenti)")
-    try:
-        while True:
-            time.sleep(3600)
-    finally:
-        pv.stop()
+    root = Project.find().root
+    pv = Preview(
+        root,
+        periode,
+        DEFAULT_PORT if port is None else port,
+        log=_echo,
+        next_free_port=port is None,
+    )
+    # Ctrl-C, SIGTERM and the terminal closing (SIGHUP) stop it alike.
+    with stop_on_signals():
+        try:
+            pv.start()
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            _echo_err("Pratinjau dihentikan.")
+            return runlog.EXIT_INTERRUPTED
+        finally:
+            pv.stop()
 
 
 @cli.command()
@@ -587,52 +698,18 @@ def format_validation_summary(month) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point; never lets a traceback reach the user for their mistakes."""
+    """Console-script entry point; never lets a traceback reach the user's terminal.
+
+    Third-party warnings and log records stay off the terminal, crmlib's errors become
+    one Indonesian line and an exit code, and an internal error's traceback goes to a
+    log file that the message names (:mod:`crmlib.cli.runlog`).
+    """
     from crmlib.publish.tandatangan import take_passphrase
 
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = os.environ.get("CRM_REPORT_DEBUG") == "1" or "--debug" in args
     # The signing passphrase leaves the environment before anything starts a child process.
-    obj = {"sandi": take_passphrase()}
-    debug = os.environ.get("CRM_REPORT_DEBUG") == "1" or "--debug" in (argv or sys.argv[1:])
-    try:
-        rc = cli.main(args=argv, prog_name="crm-report", standalone_mode=False, obj=obj)
-    except click.exceptions.Abort as exc:
-        # click turns Ctrl-C (and our SIGTERM) into Abort; a declined prompt is Abort too.
-        stopped = isinstance(exc.__cause__, KeyboardInterrupt)
-        _echo_err(STOPPED if stopped else "Dibatalkan.")
-        rc = EXIT_INTERRUPTED
-    except click.ClickException as exc:
-        shown = io.StringIO()
-        exc.show(file=shown)
-        _echo_err(shown.getvalue().rstrip("\n"))
-        rc = exc.exit_code
-    except CrmReportError as exc:
-        _echo_err(f"GAGAL: {exc}")
-        rc = exc.exit_code
-    except KeyboardInterrupt:
-        _echo_err(STOPPED)
-        rc = EXIT_INTERRUPTED
-    except OSError as exc:
-        storage = StorageError.from_oserror(exc)
-        if storage is None:
-            return _internal_error(exc, debug)
-        _echo_err(f"GAGAL: {storage}")
-        rc = storage.exit_code
-    except Exception as exc:  # a bug, not the user's fault
-        return _internal_error(exc, debug)
-    return int(rc or 0)
-
-
-def _internal_error(exc: Exception, debug: bool) -> int:
-    """Report a bug in one line (the traceback only with --debug); call from an except block."""
-    if debug:
-        import traceback  # only here: it would cost every command's start-up
-
-        traceback.print_exc()
-    _echo_err(
-        f"Kesalahan internal: {type(exc).__name__}: {exc}\n"
-        "Ini kemungkinan bug crm-report; jalankan ulang dengan --debug dan laporkan ke tim."
-    )
-    return EXIT_INTERNAL
+    return runlog.run(cli, args, debug, obj={"sandi": take_passphrase()})
 
 
 cli.subcommand_metavar = cli_id.SUBCOMMAND_METAVAR

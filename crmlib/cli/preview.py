@@ -16,11 +16,22 @@ Only the HTML is rendered (pandoc, no Typst); the PDF is ``crm-report build``'s.
 The page polls ``/versi`` and reloads itself when a rebuild finished. A broken
 edit leaves the last good page up, with the error in a box on top of it and on
 the terminal.
+
+For this machine only: the server listens on 127.0.0.1 and answers only requests
+whose ``Host`` is ``127.0.0.1:PORT`` or ``localhost:PORT`` (a web page the analyst
+visits cannot reach it through a DNS name that points at 127.0.0.1), and its error
+texts name files relative to the project. The month and the port are checked before
+anything is built: a month without params, or a port asked for explicitly that is in
+use, is refused (exit 2). When the default port is taken, the next free one is used.
+
+The server answers at once, with a "being built" page, and the first build (a cold
+kernel: many seconds) says each step on the terminal.
 """
 
 from __future__ import annotations
 
 import copy
+import errno
 import html
 import json
 import os
@@ -34,9 +45,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from crmlib.errors import CrmReportError, RenderError
+from crmlib.data.periode import parse_periode
+from crmlib.errors import CrmReportError, ParamsError, RenderError
 
 PREVIEW_DIR = ".preview"
+DEFAULT_PORT = 8000
+# When the default port is taken (another preview, another program), the next ones are tried.
+PORT_TRIES = 20
 POLL_SECONDS = 0.2
 # Params keys only the front matter reads (crmlib.report.frontmatter), never the notebook's cells.
 FRONT_MATTER_KEYS = {
@@ -63,6 +78,11 @@ _KOTAK_GALAT = (
     "border:2px solid #b42318;color:#7a1a12;padding:.8em 1em;font:14px/1.4 sans-serif;"
     'white-space:pre-wrap"><strong>Perubahan terakhir gagal; yang tampil adalah '
     "pratinjau terakhir yang berhasil.</strong>\n%s</div>"
+)
+_SEDANG_DISUSUN = (
+    '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Pratinjau</title>'
+    '</head><body><p style="font:16px/1.5 sans-serif;margin:2em">Pratinjau sedang disusun; '
+    "halaman ini dimuat ulang sendiri bila sudah siap.</p></body></html>"
 )
 
 
@@ -127,12 +147,16 @@ class Preview:
         ``YYYY-MM``.
     port : int
         0 picks a free port (see :attr:`url` once started).
+    next_free_port : bool
+        When ``port`` is taken, try the next :data:`PORT_TRIES` ports (the default port);
+        otherwise a taken port is refused.
     """
 
     root: Path
     periode: str
-    port: int = 8000
+    port: int = DEFAULT_PORT
     log: Callable[[str], None] = print
+    next_free_port: bool = False
     versi: int = 0
     galat: str = ""
     _html: bytes = b""
@@ -143,6 +167,9 @@ class Preview:
     _params_run: dict[str, Any] | None = None  # the params of the last execution
     _stop: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
+
+    def __post_init__(self) -> None:
+        self.periode = parse_periode(self.periode)
 
     # ------------------------------------------------------------------ paths
 
@@ -183,22 +210,32 @@ class Preview:
 
     # ------------------------------------------------------------------ steps
 
+    def _step(self, text: str) -> None:
+        """A progress line of the first build (a cold kernel makes it many seconds long)."""
+        if self.versi == 0:
+            self.log(f"pratinjau {self.periode}: {text}")
+
     def _execute(self) -> None:
         from crmlib.project import Project
         from crmlib.publish.month import notebook_parameters
-        from crmlib.render.execute import execute_notebook
-        from crmlib.report.laporan import previous_month_headline
+        from crmlib.render.execute import execute_notebook, prestart_warm_kernel
+        from crmlib.report.laporan import previous_month
 
+        self._step("membaca params dan data…")
+        prestart_warm_kernel()  # boots while the params and the previous month are read
         params = self._params()
         self.draft.mkdir(parents=True, exist_ok=True)
         from crmlib.data.params import resolve_data_path
 
         data_rel = os.path.relpath(resolve_data_path(params, self.root).resolve(), self.draft)
         if self._riwayat is None:  # the previous month is not watched: computed once
-            self._riwayat = previous_month_headline(Project(self.root), self.periode)
+            self._riwayat, warning = previous_month(Project(self.root), self.periode)
+            if warning:
+                self.log(f"PERINGATAN: {self.relative(warning)}")
         riwayat = self._riwayat
         source = json.loads(self.notebook.read_text(encoding="utf-8"))
         target = self.draft / "dieksekusi.ipynb"
+        self._step("menjalankan notebook: angka, tabel dan grafik (kernel Python dinyalakan)…")
         execute_notebook(
             self.notebook,
             target,
@@ -268,11 +305,12 @@ class Preview:
                 what = "sampul"  # cover/foreword/signature keys only: no execution needed
             if what in ("semua", "params") or self._executed is None:
                 self._execute()
+            self._step("mengisi kalimat dan menyusun HTML…")
             self._render(self._fill())
             self.galat = ""
             self.log(f"pratinjau diperbarui ({what}) dalam {time.perf_counter() - t0:.2f} s")
         except Exception as exc:  # any broken edit: keep serving the last good page
-            self.galat = (
+            self.galat = self.relative(
                 str(exc) if isinstance(exc, CrmReportError) else f"{type(exc).__name__}: {exc}"
             )
             self.log(f"GAGAL ({what}): {self.galat}")
@@ -294,20 +332,66 @@ class Preview:
 
     def page(self) -> bytes:
         """The page served at ``/``: last good HTML, the error box, the reload script."""
-        body = self._html.decode("utf-8") if self._html else "<html><body></body></html>"
+        body = self._html.decode("utf-8") if self._html else _SEDANG_DISUSUN
         extra = _RELOAD % self.versi
         if self.galat:
             kotak = _KOTAK_GALAT % html.escape(self.galat)
             body = body.replace("<body>", "<body>" + kotak, 1) if "<body>" in body else kotak + body
         return body.replace("</body>", extra + "</body>").encode("utf-8")
 
+    def relative(self, text: str) -> str:
+        """``text`` with the project's absolute path left out (paths read from the project)."""
+        for root in sorted({str(self.root), str(self.root.resolve())}, key=len, reverse=True):
+            text = text.replace(root + os.sep, "").replace(root, ".")
+        return text
+
+    def allowed_hosts(self) -> set[str]:
+        """The ``Host`` headers this server answers: this machine by address or by name."""
+        port = self._server.server_address[1] if self._server else self.port
+        return {f"127.0.0.1:{port}", f"localhost:{port}"}
+
     def start(self) -> None:
-        """Build once, then serve and watch in background threads."""
+        """Check the month and bind the port, then serve (a "being built" page at first),
+        build once and watch in the background.
+
+        Raises
+        ------
+        ParamsError
+            The month has no params file, or the port is in use (before anything is built).
+        """
+        from crmlib.data.params import month_file
+
+        if not month_file(self.root / "params", self.periode).is_file():
+            raise ParamsError(
+                f"Tidak ada berkas parameter untuk {self.periode} "
+                f"(params/{self.periode}.yaml): buat dengan crm-report new-month "
+                f"{self.periode} --data PATH."
+            )
+        self._server = self._bind()
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.log(f"Pratinjau {self.periode}: {self.url}  (Ctrl-C untuk berhenti)")
         self._seen = {k: _mtimes(v) for k, v in self._watched().items()}
         self.rebuild("semua")
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
         threading.Thread(target=self._watch, daemon=True).start()
+
+    def _bind(self) -> ThreadingHTTPServer:
+        """The server on 127.0.0.1: ``port``, or the next free one when allowed."""
+        tries = PORT_TRIES if self.next_free_port and self.port else 1
+        for port in range(self.port, self.port + tries):
+            try:
+                return ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise ParamsError(
+                        f"Port {port} tidak dapat dipakai ({exc.strerror}): pilih port lain, "
+                        f"mis. --port {port + 1 if 0 < port < 65535 else 8001}."
+                    ) from None
+        last = self.port + tries - 1
+        taken = f"{self.port}" if tries == 1 else f"{self.port} sampai {last}"
+        raise ParamsError(
+            f"Port {taken} sedang dipakai program lain (mungkin pratinjau lain masih berjalan); "
+            f"hentikan program itu, atau pilih port lain, mis. --port {last + 1}."
+        )
 
     def stop(self) -> None:
         """Stop watching and serving (the warm kernel stops with the process)."""
@@ -320,7 +404,11 @@ class Preview:
 def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            if self.path.split("?")[0] == "/":
+            # DNS rebinding: a page on any site may send requests to a name that points
+            # at 127.0.0.1; only a request addressed to this machine itself is answered.
+            if self.headers.get("Host", "").lower() not in preview.allowed_hosts():
+                self._send(403, "text/plain; charset=utf-8", b"Host tidak diizinkan.\n")
+            elif self.path.split("?")[0] == "/":
                 self._send(200, "text/html; charset=utf-8", preview.page())
             elif self.path.split("?")[0] == "/versi":
                 data = {"versi": preview.versi, "galat": preview.galat}

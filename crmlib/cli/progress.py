@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
@@ -19,6 +24,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def terminal_safe(text: object) -> str:
     """``text`` without control characters, as everything the CLI prints is shown."""
     return _CONTROL.sub("", _ESCAPE.sub("", str(text)))
+
+
+@contextlib.contextmanager
+def _unless_terminal_gone() -> Iterator[None]:
+    """Drop a progress line when the terminal window was closed (EIO) or the pipe's reader
+    left (EPIPE): the build goes on stopping or finishing, the line has nowhere to go."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.EIO, errno.EPIPE):
+            raise
 
 
 class BuildProgress:
@@ -54,14 +70,16 @@ class BuildProgress:
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
-            self.bar.close()
+            with _unless_terminal_gone():
+                self.bar.close()
 
     def _line(self, text: str) -> None:
         text = terminal_safe(text)
-        if self.bar is not None:
-            self.bar.write(text, file=self.stream)
-        else:
-            click.echo(text, file=self.stream)
+        with _unless_terminal_gone():
+            if self.bar is not None:
+                self.bar.write(text, file=self.stream)
+            else:
+                click.echo(text, file=self.stream)
 
     def event(self, kind: str, payload) -> None:
         """Handle one event from :func:`crmlib.publish.build.build`."""
@@ -110,3 +128,26 @@ class BuildProgress:
             for r in failed:
                 lines.append(f"\n== {r.periode} ==\n{r.reason}")
         return "\n".join(lines)
+
+
+def published_files(output_dir: Path, results, years: dict[str, str]) -> str:
+    """Where the reports are: the archive, each published month and annual report.
+
+    Paths are relative to the working directory when they are inside it (the analyst
+    opens them from there), absolute otherwise.
+    """
+
+    def shown(path: Path) -> str:
+        relative = os.path.relpath(path)
+        return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+    lines = ["Hasil (buka di peramban web atau pembaca PDF):"]
+    lines.append(f"  {'arsip':<15} {shown(output_dir / 'index.html')}")
+    published = [(r.periode, r.periode) for r in results if r.status != "gagal"]
+    published += [(y, f"{y} (tahunan)") for y, st in sorted(years.items()) if st != "kosong"]
+    for name, label in published:
+        folder = output_dir / name
+        lines.append(
+            f"  {label:<15} {shown(folder / 'laporan.html')}  ·  {shown(folder / 'laporan.pdf')}"
+        )
+    return "\n".join(lines)

@@ -4,8 +4,9 @@ Titles match through the alias table (``reference/header_alias.yaml``) after
 :func:`~crmlib.data.refdata.normalize_header`; reporter-identifying columns and
 other unknown ones are dropped and counted. A missing required column is refused,
 with a likely misspelt title named when one is there; two titles meaning the same
-column are refused too. Messages name a column as the user sees it (with its
-Excel letter in a workbook).
+column are refused too, whether they are written the same (``kategori`` twice) or
+only alike (``kategori`` and ``Kategori ``), naming both columns' letters. Messages
+name a column as the user sees it (with its Excel letter in a workbook).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def map_headers(
     """
     mapping = ref.header_alias[sheet]
     keep, pelapor, others = _match_headers(df, mapping, src, ref, problems)
-    out = df[list(keep)].rename(columns=keep)
+    # By position: a title written twice is one label twice.
+    out = df.iloc[:, list(keep)].set_axis(list(keep.values()), axis=1)
     shown = _shown_names(df, keep, src)
     _missing_columns(sheet, out, others, mapping, src, problems)
     for col in COLUMNS[sheet]:
@@ -73,11 +75,12 @@ def _match_headers(
     src: SheetSource,
     ref: Reference,
     problems: list[Problem],
-) -> tuple[dict[str, str], int, list[str]]:
-    """Header -> contract column, the number of reporter headers, the other unknown headers."""
-    keep: dict[str, str] = {}
+) -> tuple[dict[int, str], int, list[str]]:
+    """Column position -> contract column, the number of reporter headers, the other unknown
+    headers."""
+    keep: dict[int, str] = {}
     pelapor, others = 0, []
-    for original in df.columns:
+    for i, original in enumerate(df.columns):
         key = normalize_header(original)
         canonical = mapping.get(key)
         if canonical is None:
@@ -90,22 +93,24 @@ def _match_headers(
             first = next(k for k, v in keep.items() if v == canonical)
             problems.append(
                 src.problem(
-                    f"dua kolom berarti sama: '{first}' dan '{original}'",
-                    column=str(original),
-                    expected=f"satu kolom {canonical}",
+                    f"dua kolom berarti sama: '{df.columns[first]}' [{_column_letter(first)}] "
+                    f"dan '{original}' [{_column_letter(i)}]",
+                    column=f"{original} [{_column_letter(i)}]",
+                    expected=f"satu kolom {canonical}; hapus atau ganti judul salah satunya",
                 )
             )
             continue
-        keep[original] = canonical
+        keep[i] = canonical
     return keep, pelapor, others
 
 
-def _shown_names(df: pd.DataFrame, keep: dict[str, str], src: SheetSource) -> dict[str, str]:
+def _shown_names(df: pd.DataFrame, keep: dict[int, str], src: SheetSource) -> dict[str, str]:
     """Each kept column as messages name it: the title with its Excel letter in a workbook."""
-    letters = {c: _column_letter(i) for i, c in enumerate(df.columns)}
     return {
-        canon: (f"{orig} [{letters[orig]}]" if src.sheet else str(orig).strip())
-        for orig, canon in keep.items()
+        canon: (
+            f"{df.columns[i]} [{_column_letter(i)}]" if src.sheet else str(df.columns[i]).strip()
+        )
+        for i, canon in keep.items()
     }
 
 

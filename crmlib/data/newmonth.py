@@ -27,7 +27,7 @@ from crmlib.data.params import (
 from crmlib.data.periode import next_periode
 from crmlib.data.schema import Params, validate_params
 from crmlib.data.yamlio import load_yaml
-from crmlib.errors import ParamsError
+from crmlib.errors import ParamsError, StorageError
 
 # Keys that change every month, in the order the file lists them. A key without a
 # value is written commented out, with an example (the default applies until edited).
@@ -170,6 +170,7 @@ def _replace_with_backup(path: Path, text: str, now: dt.datetime) -> Path | None
         backup = path.with_name(f"{path.name}.bak-{now:%Y%m%d-%H%M%S}")
         shutil.copy2(path, backup)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
+    with StorageError.writing(path):
+        tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return backup

@@ -28,25 +28,65 @@ PLACEHOLDERS = {
 }
 _NAMES = {"email": "e-mail", "nik": "NIK", "telepon": "nomor telepon"}
 
+# Every pattern runs in time linear in the text: a 1 MB cell is masked in well under a
+# second (bench/RESULTS.md, "PII masking"). The old e-mail pattern ``[\w.%+-]+@...`` took
+# 25 s on 40 000 characters: a match was tried from every character of a long word, and
+# each try read the word to its end. Now:
+# - NIK and phone numbers: bounded width (no unbounded repeat, so one try reads a few
+#   dozen characters at most), and a lookbehind that fails a try inside a word at once;
+# - e-mail addresses: a try starts only at an ``@`` and reads the domain characters after
+#   it, which end before the next ``@`` (so no character is read by two tries); the local
+#   part is the run of local-part characters that ends at that ``@``, all runs found in
+#   one pass (:func:`_email_spans`). Same matches as the old pattern (tests/test_pii.py).
 # Order matters: an e-mail may hold digits, and a NIK may start with 62 (a province
 # code) like an international phone number.
-_PATTERNS = (
-    ("email", re.compile(r"[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),
-    ("nik", re.compile(r"(?<![\w+])\d{16}(?!\w)")),
-    (
-        "telepon",
-        re.compile(
-            r"(?<![\w+])(?:"
-            # +62 812 3456 7890, 6281234567890 (mobile numbers start with 8 after 62)
-            r"(?:\+62|62)[ -]?8\d{1,2}(?:[ -]?\d){6,9}"
-            # +62 21 8765 4321 (landline; the plus sign makes it a phone number)
-            r"|\+62[ -]?\(?\d{1,3}\)?(?:[ .-]?\d){6,9}"
-            # 0812-3456-7890, 081234567890, (021) 8765 4321, 021-87654321
-            r"|\(?0\d{2,3}\)?[ .-]?\d{3,4}[ .-]?\d{3,5}"
-            r")(?!\w)"
-        ),
-    ),
+_NIK = re.compile(r"(?<![\w+])\d{16}(?!\w)")
+_TELEPON = re.compile(
+    r"(?<![\w+])(?:"
+    # +62 812 3456 7890, 6281234567890 (mobile numbers start with 8 after 62)
+    r"(?:\+62|62)[ -]?8\d{1,2}(?:[ -]?\d){6,9}"
+    # +62 21 8765 4321 (landline; the plus sign makes it a phone number)
+    r"|\+62[ -]?\(?\d{1,3}\)?(?:[ .-]?\d){6,9}"
+    # 0812-3456-7890, 081234567890, (021) 8765 4321, 021-87654321
+    r"|\(?0\d{2,3}\)?[ .-]?\d{3,4}[ .-]?\d{3,5}"
+    r")(?!\w)"
 )
+# An @ and the domain after it: labels joined by dots, ending in two or more letters.
+_AT_DOMAIN = re.compile(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# What may stand before the @ (one character class, repeated: read once, left to right).
+_LOCAL_RUN = re.compile(r"[\w.%+-]+")
+
+
+def _email_spans(text: str) -> list[tuple[int, int]]:
+    r"""Where the e-mail addresses of ``text`` are, left to right, not overlapping.
+
+    The matches of ``[\w.%+-]+@`` followed by :data:`_AT_DOMAIN`'s domain, found in
+    time linear in ``len(text)`` (see the comment above :data:`_NIK`).
+    """
+    if "@" not in text:
+        return []
+    run_start = {m.end(): m.start() for m in _LOCAL_RUN.finditer(text)}
+    spans: list[tuple[int, int]] = []
+    done = 0  # where the last address ended: the next one starts at or after it
+    for m in _AT_DOMAIN.finditer(text):
+        start = max(run_start.get(m.start(), m.start()), done)
+        if start < m.start():  # an address needs something before its @
+            spans.append((start, m.end()))
+            done = m.end()
+    return spans
+
+
+def _mask_emails(text: str) -> tuple[str, int]:
+    """``text`` with every e-mail address replaced, and how many there were."""
+    spans = _email_spans(text)
+    if not spans:
+        return text, 0
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [text[last:start], PLACEHOLDERS["email"]]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts), len(spans)
 
 
 def mask_text(text: str) -> tuple[str, Counter]:
@@ -60,7 +100,10 @@ def mask_text(text: str) -> tuple[str, Counter]:
         Number of replacements per kind (``telepon``, ``email``, ``nik``).
     """
     counts: Counter = Counter()
-    for kind, pattern in _PATTERNS:
+    text, n = _mask_emails(text)
+    if n:
+        counts["email"] += n
+    for kind, pattern in (("nik", _NIK), ("telepon", _TELEPON)):
         text, n = pattern.subn(PLACEHOLDERS[kind], text)
         if n:
             counts[kind] += n

@@ -17,9 +17,14 @@ import pandas as pd
 VOLUME_FACTOR = 3.0
 VOLUME_HISTORY = 12
 
+# The hints name no params file: new-month runs before the month's file exists.
 ALLOW_EMPTY_HINT = (
-    "bila bulan ini memang tanpa laporan, jalankan validate/new-month dengan --izinkan-kosong "
-    "atau isi 'izinkan_kosong: true' di params/{periode}.yaml"
+    "bila bulan ini memang tanpa laporan, jalankan validate/new-month dengan --izinkan-kosong, "
+    "atau (untuk build) isi 'izinkan_kosong: true' di berkas params bulan {periode}"
+)
+WHERE_DATA_HINT = (
+    "periksa lokasi data (--data pada validate/new-month, kunci 'data' di berkas params bulan "
+    "itu pada build) dan --periode"
 )
 
 
@@ -81,16 +86,14 @@ def check_coverage(
         return Finding(
             f"0 laporan dalam periode {periode}: semua {total} baris berada di luar periode "
             f"(tanggal masuk {_date_range(dated)}; terbanyak bulan {_busiest_month(dated)})",
-            "periksa --periode dan lokasi data (kunci 'data' di params); "
-            + ALLOW_EMPTY_HINT.format(periode=periode),
+            f"{WHERE_DATA_HINT}; " + ALLOW_EMPTY_HINT.format(periode=periode),
         )
     if inside * 2 < total:
         busiest = _busiest_month(dated)
         return Finding(
             f"kemungkinan ekspor bulan lain: {total - inside} dari {total} baris di luar periode "
             f"{periode} (tanggal masuk {_date_range(dated)}; terbanyak bulan {busiest})",
-            f"berkas ekspor {periode}; periksa kunci 'data' di params/{periode}.yaml atau "
-            f"--periode (berkas ini tampaknya ekspor {busiest})",
+            f"berkas ekspor {periode}; {WHERE_DATA_HINT} (berkas ini tampaknya ekspor {busiest})",
         )
     return None
 

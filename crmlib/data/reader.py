@@ -23,8 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from crmlib.data.canonical import reading_record, with_record
+from crmlib.data.characters import clean_sheet
+from crmlib.data.characters import describe as describe_cleaned
 from crmlib.data.headers import map_headers
-from crmlib.data.periode import PERIODE_RE
+from crmlib.data.periode import is_periode
 from crmlib.data.pii import describe as describe_masked
 from crmlib.data.pii import mask_frame
 from crmlib.data.plausibility import check_coverage
@@ -37,7 +39,7 @@ from crmlib.data.sources import (
     read_raw,
     sha256_file,
 )
-from crmlib.data.validation import validate_sheet
+from crmlib.data.validation import check_cell_lengths, validate_sheet
 from crmlib.errors import InputDataError, Problem
 
 # Free-text columns that are published; reporter-like values in them are masked.
@@ -64,6 +66,9 @@ class MonthData:
         ``lainnya`` (names of other unknown columns dropped).
     notices : list of str
         Things the analyst should know that are not errors (e.g. new categories).
+    dinyatakan_kosong : bool
+        The month has no report and was read with ``izinkan_kosong`` (declared empty):
+        the report and its archive card say so.
     """
 
     periode: str
@@ -73,11 +78,12 @@ class MonthData:
     counts: dict = field(default_factory=dict)
     dropped_columns: dict = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    dinyatakan_kosong: bool = False
 
 
 def check_periode(periode: str) -> str:
     """Return ``periode`` if it is ``YYYY-MM``, else raise InputDataError."""
-    if not isinstance(periode, str) or not PERIODE_RE.match(periode):
+    if not is_periode(periode):
         raise InputDataError(
             [
                 Problem(
@@ -156,6 +162,7 @@ def read_month(
         counts=counts,
         dropped_columns=dropped,
         notices=notices,
+        dinyatakan_kosong=izinkan_kosong and counts["laporan"]["kept"] == 0,
     )
     return with_record(month, record, data) if record is not None else month
 
@@ -170,9 +177,12 @@ def _validate_sheets(
         src = sources[sheet]
         n_before = len(problems)
         mapped, dropped[sheet], shown = map_headers(raws[sheet], sheet, src, ref, problems)
-        # A required column is missing: row checks would only add noise.
-        if len(problems) > n_before:
+        # A required column is missing, or a cell is too long: row checks would only add noise.
+        if len(problems) > n_before or check_cell_lengths(mapped, src, shown, problems):
             continue
+        # Control and bidi characters go before any check sees the text (and are counted).
+        mapped, cleaned = clean_sheet(mapped)
+        notices += describe_cleaned(cleaned, src.file, src.sheet, shown)
         tables[sheet] = validate_sheet(mapped, sheet, src, ref, problems, shown, notices)
     if problems:
         problems.sort(key=lambda p: (p.file, p.sheet or "", p.row or 0))
@@ -240,12 +250,17 @@ def _keep_month(
 def _reading_notices(
     sources: dict[str, SheetSource], counts: dict[str, dict], periode: str, izinkan_kosong: bool
 ) -> list[str]:
-    """Notices on how the files were read: semicolon CSV, a month allowed to be empty."""
+    """Notices on how the files were read: semicolon CSV, a macro workbook, an empty month."""
     notices = [
         f"{Path(src.file).name}: dibaca sebagai CSV dipisah titik koma (;)"
         for src in sources.values()
         if src.delimiter == ";"
     ]
+    if sources["laporan"].path.suffix.lower() == ".xlsm":
+        notices.append(
+            f"{Path(sources['laporan'].file).name}: workbook bermakro (.xlsm), bukan .xlsx seperti "
+            "ekspor CRM; hanya nilai selnya yang dibaca, makronya tidak pernah dijalankan"
+        )
     if izinkan_kosong and counts["laporan"]["kept"] == 0:
         notices.append(f"tidak ada laporan dalam periode {periode} (diizinkan: izinkan_kosong)")
     return notices

@@ -1,9 +1,10 @@
 """The params schema: every key of ``_default.yaml`` and ``<YYYY-MM>.yaml``, and its messages.
 
-:class:`Params` (pydantic v2) declares each key's type and its Indonesian description
-(``docs/parameter.md``, the comments ``crm-report new-month`` writes). :func:`validate_params`
-maps the first pydantic error to one message with the file, the line (from the YAML
-node marks) and a fix; an unknown key gets the closest known key.
+:class:`Params` (pydantic v2) declares each key's type, bound and Indonesian description
+(``docs/parameter.md``, the comments ``crm-report new-month`` writes).
+:func:`schema_problems` turns every pydantic error into one problem per key with the
+file, the line (from the YAML node marks) and a fix; an unknown key gets the closest
+known key.
 
 Kept apart from :mod:`crmlib.data.params` (files, merging) so that what only needs the
 files' values, such as the up-to-date check of a no-change ``build``, never imports
@@ -17,9 +18,23 @@ import difflib
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
-from crmlib.data.periode import PERIODE_RE
+from crmlib.data.params import (
+    NARASI_MAKS_BUTIR,
+    NARASI_MAKS_KARAKTER,
+    TEKS_MAKS_KARAKTER,
+)
+from crmlib.data.paramsyaml import ParamsProblem
+from crmlib.data.periode import is_periode
 from crmlib.errors import ParamsError
 
 
@@ -36,7 +51,11 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_as_text)]
+Text = Annotated[str, BeforeValidator(_as_text), StringConstraints(max_length=TEKS_MAKS_KARAKTER)]
+Narasi = Annotated[
+    str, BeforeValidator(_as_text), StringConstraints(max_length=NARASI_MAKS_KARAKTER)
+]
+NarasiList = Annotated[list[Narasi], Field(max_length=NARASI_MAKS_BUTIR)]
 Whole = Annotated[int, Field(strict=True)]
 Number = Annotated[float, Field(strict=True)]
 
@@ -68,7 +87,9 @@ class Identitas(_Schema):
 class Penandatangan(_Schema):
     """Signatory of the report."""
 
-    jabatan: list[Text] | None = Field(None, description="Jabatan, satu baris per butir.")
+    jabatan: Annotated[list[Text], Field(max_length=NARASI_MAKS_BUTIR)] | None = Field(
+        None, description="Jabatan, satu baris per butir."
+    )
     nama: Text | None = Field(None, description="Nama lengkap penandatangan.")
     nip: Text | None = Field(None, description="NIP (18 digit; tulis dalam tanda kutip).")
 
@@ -115,7 +136,7 @@ class Params(_Schema):
     )
     kota: Text | None = Field(None, description="Kode kota, folder di crmlib/data/reference/kota/.")
     judul: Text | None = Field(None, description="Judul di sampul laporan.")
-    data: Text | None = Field(
+    data: Narasi | None = Field(
         None, description="Lokasi data ekspor CRM bulan ini (.xlsx atau folder CSV)."
     )
     per_tanggal: Text | None = Field(
@@ -132,14 +153,14 @@ class Params(_Schema):
     identitas: Identitas | None = Field(None, description="Blok identitas di sampul.")
     penandatangan: Penandatangan | None = Field(None, description="Penandatangan laporan.")
     metrik: Metrik | None = Field(None, description="Pengaturan perhitungan metrik.")
-    kata_pengantar: list[Text] | Text | None = Field(
+    kata_pengantar: NarasiList | Narasi | None = Field(
         None, description="Paragraf KATA PENGANTAR ({tahun}, {bulan}, {kota} diisi otomatis)."
     )
-    kendala: list[Text] | None = Field(
+    kendala: NarasiList | None = Field(
         None, description="Kendala bulan ini, satu butir per kendala."
     )
-    saran: list[Text] | None = Field(None, description="Saran bulan ini, satu butir per saran.")
-    catatan: Text | None = Field(
+    saran: NarasiList | None = Field(None, description="Saran bulan ini, satu butir per saran.")
+    catatan: Narasi | None = Field(
         None, description="Catatan khusus bulan ini (satu paragraf; Markdown ringan)."
     )
     sel_timeout_detik: Whole | None = Field(
@@ -162,7 +183,7 @@ class Params(_Schema):
     @field_validator("periode")
     @classmethod
     def _is_periode(cls, value: str | None) -> str | None:
-        if value is not None and not PERIODE_RE.match(value):
+        if value is not None and not is_periode(value):
             raise ValueError(f"{value!r} bukan bulan; gunakan YYYY-MM, misalnya 2022-06")
         return value
 
@@ -244,24 +265,36 @@ def _explain(err: dict, name: str) -> str:
         return f"'{name}' harus lebih dari 0 (nilai: {value!r})"
     if kind == "greater_than_equal":
         return f"'{name}' tidak boleh negatif (nilai: {value!r})"
+    if kind in ("string_too_long", "too_long") and isinstance(value, str):
+        return (
+            f"'{name}' terlalu panjang ({len(value)} karakter, paling banyak "
+            f"{err['ctx']['max_length']}); persingkat, atau pecah menjadi beberapa butir"
+        )
+    if kind == "too_long":
+        return (
+            f"'{name}' berisi {len(value)} butir (paling banyak {err['ctx']['max_length']}); "
+            "gabungkan atau hapus sebagian"
+        )
     if kind == "value_error":
         return f"'{name}' = {err['msg'].removeprefix('Value error, ')}"
     return f"'{name}': {err['msg']} (nilai: {value!r})"
 
 
-def _format_error(err: dict, root: yaml.Node | None, file: str) -> str:
+def _problem(err: dict, root: yaml.Node | None, file: str) -> ParamsProblem:
     loc = _clean_loc(err["loc"])
     name = ""
     for part in loc:
         name += f" butir {part + 1}" if isinstance(part, int) else (f".{part}" if name else part)
     node, key_node = _node_at(root, loc)
     where = key_node if err["type"] == "extra_forbidden" else (node or key_node)
-    line = f", baris {where.start_mark.line + 1}" if where is not None else ""
+    line = where.start_mark.line + 1 if where is not None else None
     if err["type"] == "extra_forbidden":
         model = _schema_at(loc[:-1])
         known = list(model.model_fields) if model else []
-        return f"{file}{line}: kunci '{name}' tidak dikenal.{_suggest(str(loc[-1]), known)}"
-    return f"{file}{line}: {_explain(err, name)}."
+        return ParamsProblem(
+            file, line, f"kunci '{name}' tidak dikenal.{_suggest(str(loc[-1]), known)}"
+        )
+    return ParamsProblem(file, line, f"{_explain(err, name)}.")
 
 
 def _pick_error(errors: list[dict]) -> dict:
@@ -279,8 +312,60 @@ def _pick_error(errors: list[dict]) -> dict:
     return min(errors, key=rank)
 
 
+def _one_per_key(errors: list[dict]) -> list[dict]:
+    """One error per key written: a union's alternatives all fail for the same value."""
+    groups: dict[tuple, list[dict]] = {}
+    for err in errors:
+        loc = err["loc"]
+        branch = next((i for i, p in enumerate(loc) if _is_branch(p)), len(loc))
+        groups.setdefault(tuple(loc[:branch]), []).append(err)
+    return [_pick_error(group) for group in groups.values()]
+
+
+def _is_branch(part: Any) -> bool:
+    # Unions add their branch's type name (``list[str]``, ``[key]``), which no key looks like.
+    return isinstance(part, str) and ("[" in part or "(" in part)
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """The path of keys and list indexes, without the unions' branch names."""
+    return tuple(p for p in loc if not _is_branch(p))
+
+
+def schema_problems(
+    data: dict, root: yaml.Node | None, file: str
+) -> tuple[dict, list[ParamsProblem]]:
+    """Validate one params file's content against :class:`Params`; every problem at once.
+
+    This is the frame every params rule plugs into: a constraint or validator added to
+    the schema is reported here, with the line of its key and beside every other problem
+    of the file.
+
+    Parameters
+    ----------
+    data : dict
+        The file as YAML read it.
+    root : yaml.Node or None
+        The composed document (for line numbers).
+    file : str
+        The file as shown in messages.
+
+    Returns
+    -------
+    (values, problems)
+        Only the keys the file sets, with YAML dates and numbers turned into the
+        declared types (``{}`` when there are problems), and one problem per key.
+    """
+    try:
+        model = Params.model_validate(data)
+    except ValidationError as exc:
+        errors = _one_per_key(exc.errors(include_url=False))
+        return {}, [_problem(err, root, file) for err in errors]
+    return model.model_dump(exclude_unset=True), []
+
+
 def validate_params(data: dict, text: str, file: str) -> dict:
-    """Validate one params file's content against :class:`Params`.
+    """Validate one params file's content; :class:`ParamsError` lists every problem.
 
     Parameters
     ----------
@@ -298,18 +383,22 @@ def validate_params(data: dict, text: str, file: str) -> dict:
         declared types.
     """
     try:
-        model = Params.model_validate(data)
-    except ValidationError as exc:
-        try:
-            root = yaml.compose(text)
-        except yaml.YAMLError:
-            root = None
-        err = _pick_error(exc.errors(include_url=False))
-        raise ParamsError(_format_error(err, root, file)) from None
-    return model.model_dump(exclude_unset=True)
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        root = None
+    values, problems = schema_problems(data, root, file)
+    if problems:
+        raise params_error(problems)
+    return values
 
 
-def _clean_loc(loc: tuple) -> tuple:
-    """The path of keys and list indexes (unions add their branch's type name, e.g.
-    ``list[str]`` or ``[key]``, which no params key looks like)."""
-    return tuple(p for p in loc if isinstance(p, int) or not ("[" in p or "(" in p))
+def params_error(problems: list[ParamsProblem]) -> ParamsError:
+    """One :class:`ParamsError` naming every problem (one line when there is one)."""
+    if len(problems) == 1:
+        return ParamsError(str(problems[0]))
+    lines = [f"{len(problems)} masalah di berkas parameter; perbaiki semuanya, lalu jalankan lagi:"]
+    lines += [f"  - {p}" for p in problems]
+    return ParamsError("\n".join(lines))
+
+
+__all__ = ["Params", "params_error", "schema_problems", "validate_params"]

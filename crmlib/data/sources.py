@@ -4,21 +4,43 @@ A month is either an ``.xlsx`` workbook with sheets ``laporan`` and ``koordinasi
 or a folder holding ``laporan.csv`` and ``koordinasi.csv`` (data contract §1).
 Cells are read as the user typed them (CSV as text), with the file-level refusals:
 a missing, empty, unreadable or corrupt file, a sheet missing or doubled, a CSV
-that is not UTF-8 or has a broken row, a sheet with a header and no data.
+that is not UTF-8 or has a broken row, a sheet with a header and no data, and
+anything beyond the bounds of :mod:`crmlib.data.limits` (checked before reading).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import zipfile
 
 import pandas as pd
 
-from crmlib.data.locate import SHEETS, SheetSource, locate_sources, sha256_file
+from crmlib.data import limits
+from crmlib.data.locate import (
+    OTHER_FORMATS,
+    SAVE_AS_XLSX,
+    SHEETS,
+    SheetSource,
+    locate_sources,
+    sha256_file,
+    similar_exports,
+)
 from crmlib.data.parsing import is_blank
 from crmlib.errors import InputDataError, Problem
 
-__all__ = ["SHEETS", "SheetSource", "header_only", "locate_sources", "read_raw", "sha256_file"]
+__all__ = [
+    "OTHER_FORMATS",
+    "SAVE_AS_XLSX",
+    "SHEETS",
+    "SheetSource",
+    "header_only",
+    "locate_sources",
+    "read_raw",
+    "sha256_file",
+    "similar_exports",
+]
 
 
 def read_raw(sources: dict[str, SheetSource]) -> dict[str, pd.DataFrame]:
@@ -61,8 +83,8 @@ def _read_raw_csv(src: SheetSource) -> pd.DataFrame:
     try:
         # Everything as text first: validation needs the value the user typed, and
         # skip_blank_lines=False keeps row numbers equal to what the user sees.
-        return pd.read_csv(
-            src.path,
+        raw_frame = pd.read_csv(
+            io.BytesIO(raw),
             sep=src.delimiter,
             dtype=str,
             keep_default_na=False,
@@ -85,6 +107,32 @@ def _read_raw_csv(src: SheetSource) -> pd.DataFrame:
         raise InputDataError(
             [src.problem("berkas kosong", expected="baris judul dan data")]
         ) from None
+    _check_rows(len(raw_frame), src)
+    raw_frame.columns = _csv_header(raw, src.delimiter, len(raw_frame.columns))
+    return raw_frame
+
+
+def _check_rows(n: int, src: SheetSource) -> None:
+    """Refuse a sheet or CSV with more than :data:`crmlib.data.limits.MAX_ROWS` data rows."""
+    if n > limits.MAX_ROWS:
+        raise InputDataError(
+            [
+                src.problem(
+                    f"terlalu banyak baris: {n:,} baris data".replace(",", "."),
+                    row=limits.MAX_ROWS + 2,
+                    expected=f"paling banyak {limits.MAX_ROWS:,} baris data".replace(",", ".")
+                    + " (ekspor satu bulan)",
+                )
+            ]
+        )
+
+
+def _csv_header(raw: bytes, delimiter: str, n: int) -> list[str]:
+    """The header row as written: pandas renames a repeated title (``kategori.1``), and a
+    repeated column must be refused like a near-duplicate one, by both column letters."""
+    text = raw.decode("utf-8-sig", errors="replace")
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    return [*header, *("" for _ in range(n - len(header)))][:n]
 
 
 def _csv_delimiter(raw: bytes) -> str:
@@ -116,9 +164,9 @@ def _duplicate_sheets(file: str, names: list[str]) -> list[Problem]:
 def _read_raw_xlsx(sources: dict[str, SheetSource]) -> dict[str, pd.DataFrame]:
     """Both sheets of a workbook, the first row as header."""
     src0 = next(iter(sources.values()))
-    book = _open_workbook(src0)
+    names, book = _open_workbook(src0)
     by_key = {name.strip().lower(): df for name, df in book.items()}
-    out, problems = {}, _duplicate_sheets(src0.file, list(book))
+    out, problems = {}, _duplicate_sheets(src0.file, names)
     if problems:
         raise InputDataError(problems)
     for sheet, src in sources.items():
@@ -129,7 +177,7 @@ def _read_raw_xlsx(sources: dict[str, SheetSource]) -> dict[str, pd.DataFrame]:
                     file=src.file,
                     sheet=sheet,
                     message="sheet tidak ditemukan",
-                    expected=f"sheet bernama '{sheet}' (ada: {', '.join(book) or '-'})",
+                    expected=f"sheet bernama '{sheet}' (ada: {', '.join(names) or '-'})",
                 )
             )
             continue
@@ -141,47 +189,58 @@ def _read_raw_xlsx(sources: dict[str, SheetSource]) -> dict[str, pd.DataFrame]:
         header = ["" if pd.isna(h) else str(h) for h in df.iloc[0]]
         body = df.iloc[1:].reset_index(drop=True)
         body.columns = header
+        _check_rows(len(body), src)
         out[sheet] = body
     if problems:
         raise InputDataError(problems)
     return out
 
 
-def _open_workbook(src0: SheetSource) -> dict[str, pd.DataFrame]:
-    """Every sheet of the workbook, raw; an empty, non-Excel or corrupt file refused."""
+# The first bytes of an OLE2 compound file: an Excel 97-2003 workbook, or an encrypted .xlsx.
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _open_workbook(src0: SheetSource) -> tuple[list[str], dict[str, pd.DataFrame]]:
+    """The workbook's sheet names and, raw, the sheets that may be ``laporan``/``koordinasi``.
+
+    Refused before calamine reads anything: an empty file, an Excel 97-2003 or
+    password-protected file, a file that is not a zip archive, and a workbook beyond
+    the bounds of :mod:`crmlib.data.limits`. Only the sheets named like the two the
+    month needs are read.
+    """
     path = src0.path
-    if path.stat().st_size == 0:
-        raise InputDataError(
-            [
-                Problem(
-                    file=src0.file,
-                    message="berkas kosong",
-                    expected="workbook .xlsx dengan sheet laporan dan koordinasi",
-                )
-            ]
+
+    def refuse(message: str, expected: str = "workbook .xlsx yang valid", **where):
+        return InputDataError(
+            [Problem(file=src0.file, message=message, expected=expected, **where)]
+        )
+
+    with open(path, "rb") as fh:
+        head = fh.read(len(_OLE2))
+    if not head:
+        raise refuse("berkas kosong", "workbook .xlsx dengan sheet laporan dan koordinasi")
+    if head == _OLE2:
+        raise refuse(
+            "berkas ini format Excel 97-2003 (.xls) atau workbook yang dikunci kata sandi, "
+            "bukan .xlsx",
+            SAVE_AS_XLSX + " (tanpa kata sandi)",
         )
     if not zipfile.is_zipfile(path):
-        raise InputDataError(
-            [
-                Problem(
-                    file=src0.file,
-                    message="berkas tidak dapat dibaca sebagai Excel (.xlsx)",
-                    expected="workbook .xlsx yang valid",
-                )
-            ]
-        )
+        raise refuse("berkas tidak dapat dibaca sebagai Excel (.xlsx)")
     try:
-        return pd.read_excel(path, sheet_name=None, engine="calamine", header=None, dtype=object)
+        limits.check_workbook(path)
+    except limits.LimitExceeded as exc:
+        where = {"sheet": exc.sheet, "row": exc.row, "column": exc.column}
+        raise refuse(exc.message, exc.expected, **where) from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise refuse(f"berkas Excel rusak ({type(exc).__name__})") from None
+    try:
+        with pd.ExcelFile(path, engine="calamine") as xl:
+            names = [str(n) for n in xl.sheet_names]
+            wanted = [n for n in names if n.strip().lower() in SHEETS]
+            return names, pd.read_excel(xl, sheet_name=wanted, header=None, dtype=object)
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
-        raise InputDataError(
-            [
-                Problem(
-                    file=src0.file,
-                    message=f"berkas Excel rusak ({type(exc).__name__})",
-                    expected="workbook .xlsx yang valid",
-                )
-            ]
-        ) from None
+        raise refuse(f"berkas Excel rusak ({type(exc).__name__})") from None
 
 
 def header_only(raws: dict[str, pd.DataFrame], sources: dict[str, SheetSource]) -> list[Problem]:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.data.headers import REQUIRED
+from crmlib.data.limits import CELL_MAX_CHARS
 from crmlib.data.parsing import has_offset, is_blank, parse_datetimes, parse_numbers
 from crmlib.data.pii import mask_text
 from crmlib.data.refdata import Reference
@@ -88,6 +89,36 @@ class _Sheet:
                 message, row=int(self.rows.loc[i]), column=self.shown[column], **kwargs
             )
         )
+
+
+def check_cell_lengths(
+    raw: pd.DataFrame, src: SheetSource, shown: dict[str, str], problems: list[Problem]
+) -> bool:
+    """A problem for every cell longer than Excel's limit; True when there was one.
+
+    Run before any other check: no later step (cleaning, masking, suggestions) reads a
+    cell longer than :data:`~crmlib.data.limits.CELL_MAX_CHARS`, and the message shows
+    where it is, not its text.
+    """
+    found = False
+    for col in raw.columns:
+        values = raw[col].tolist()
+        # Almost always nothing is that long: one pass over the text, then rows only if needed.
+        if max((len(v) for v in values if isinstance(v, str)), default=0) <= CELL_MAX_CHARS:
+            continue
+        for pos, v in enumerate(values):
+            if isinstance(v, str) and len(v) > CELL_MAX_CHARS:
+                found = True
+                problems.append(
+                    src.problem(
+                        f"isi sel terlalu panjang ({len(v):,} karakter)".replace(",", "."),
+                        row=pos + 2,
+                        column=shown.get(col, col),
+                        expected=f"paling banyak {CELL_MAX_CHARS:,} karakter per sel "
+                        "(batas Excel)".replace(",", "."),
+                    )
+                )
+    return found
 
 
 def validate_sheet(

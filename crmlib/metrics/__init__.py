@@ -39,7 +39,8 @@ The package's modules, one concern each (this module only names the public API):
 ``params`` (:class:`MetricParams`), ``rekap`` (status recaps), ``times`` (response
 and follow-up times, ``nilai_tl``, capaian), ``rankings`` (top-N lists and the
 kelurahan time rankings), ``lists`` (rejected follow-ups, scores below 100),
-``series`` (per channel, per day), ``per_ukpd`` (every figure per unit), ``month``
+``series`` (per channel, per day), ``per_ukpd`` (every figure per unit), ``tiket``
+(the tickets behind every per-unit figure, :class:`DaftarTiket`), ``month``
 (:class:`Metrics` and :func:`compute_all`) and ``_helpers`` (the shared primitives:
 column checks, value codes, whole-second times). :func:`persen` is the data contract's
 (``crmlib.data.contract``, standard library only, so the archive needs no pandas for it),
@@ -66,6 +67,16 @@ from crmlib.metrics.rankings import (
 )
 from crmlib.metrics.rekap import compute_kecamatan_status, compute_rekap_status
 from crmlib.metrics.series import compute_harian, compute_per_kanal
+from crmlib.metrics.tiket import (
+    ATURAN_KOORDINASI,
+    ATURAN_NILAI,
+    ATURAN_PENYELESAIAN,
+    ATURAN_RESPON,
+    ATURAN_TL_DITOLAK,
+    TIKET_COLUMNS,
+    DaftarTiket,
+    compute_daftar_tiket,
+)
 from crmlib.metrics.times import (
     compute_capaian,
     compute_nilai_tl,
@@ -75,17 +86,25 @@ from crmlib.metrics.times import (
 )
 
 __all__ = [
+    "ATURAN_KOORDINASI",
+    "ATURAN_NILAI",
+    "ATURAN_PENYELESAIAN",
+    "ATURAN_RESPON",
+    "ATURAN_TL_DITOLAK",
     "KOORDINASI_COLUMNS",
     "LAPORAN_COLUMNS",
     "NILAI_COLUMNS",
     "PER_UKPD_COLUMNS",
     "STATUSES",
     "TABLES",
+    "TIKET_COLUMNS",
     "TL_DITOLAK_COLUMNS",
+    "DaftarTiket",
     "MetricParams",
     "Metrics",
     "compute_all",
     "compute_capaian",
+    "compute_daftar_tiket",
     "compute_harian",
     "compute_kecamatan_status",
     "compute_koordinasi_ranking",

@@ -30,6 +30,7 @@ from crmlib.metrics.per_ukpd import _per_ukpd
 from crmlib.metrics.rankings import _time_ranking, _top_kategori, _top_units
 from crmlib.metrics.rekap import _kecamatan_frame, _rekap_frame
 from crmlib.metrics.series import _harian, _kanal_table, _per_kanal
+from crmlib.metrics.tiket import DaftarTiket, _daftar_tiket
 from crmlib.metrics.times import _capaian, _on_time, _respon_split, _scores
 
 
@@ -73,6 +74,9 @@ class Metrics:
         Per-report durations in hours (NaN when missing), for distribution charts.
     per_ukpd : pandas.DataFrame or None
         Every figure per unit (:func:`compute_per_ukpd`).
+    tiket : DaftarTiket or None
+        The tickets behind the per-unit figures (:mod:`crmlib.metrics.tiket`), when
+        :func:`compute_all` was asked for them.
     """
 
     periode: str
@@ -99,6 +103,7 @@ class Metrics:
     waktu_respon_jam: pd.Series = field(repr=False)
     waktu_tl_jam: pd.Series = field(repr=False)
     per_ukpd: pd.DataFrame | None = field(default=None, repr=False)
+    tiket: DaftarTiket | None = field(default=None, repr=False)
 
 
 #: Names of the report's tables among the :class:`Metrics` fields, in field order.
@@ -115,6 +120,7 @@ def compute_all(
     kota: str,
     per_tanggal: Any = None,
     params: MetricParams = MetricParams(),
+    tiket: bool = False,
 ) -> Metrics:
     """Compute every figure of one month's report.
 
@@ -135,6 +141,10 @@ def compute_all(
         As-of time of the export.
     params : MetricParams
         Rule settings.
+    tiket : bool
+        Also list the tickets behind the per-unit figures (``Metrics.tiket``). Off by
+        default: at a million reports the lists, sorted by unit and report number,
+        cost more than every figure together.
 
     Returns
     -------
@@ -160,6 +170,16 @@ def compute_all(
         **_tables(laporan, month, params, periode),
         **_hours(laporan.index, month),
         per_ukpd=_per_unit(laporan, month, params),
+        tiket=_daftar_tiket(
+            laporan,
+            koordinasi,
+            (month.unit, month.k_unit),
+            (month.respon_sec, month.tl_sec, month.k_sec),
+            month.nilai,
+            params,
+        )
+        if tiket
+        else None,
     )
 
 
@@ -177,6 +197,8 @@ class _Month:
     tl_sec: np.ndarray
     nilai: np.ndarray
     matrix: np.ndarray
+    k_unit: np.ndarray
+    k_sec: np.ndarray
     k_dur: tuple[np.ndarray, np.ndarray]
     p_dur: tuple[np.ndarray, np.ndarray]
 
@@ -212,6 +234,8 @@ def _decode(
         tl_sec=tl_sec,
         nilai=nilai,
         matrix=_status_matrix(unit, status, len(ref)),
+        k_unit=k_unit,
+        k_sec=k_sec,
         k_dur=_unit_durations(ref, k_unit, k_sec),
         p_dur=_unit_durations(ref, unit, tl_sec),
     )

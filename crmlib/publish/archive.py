@@ -33,6 +33,8 @@ import jinja2
 from markupsafe import Markup
 
 from crmlib import __version__
+from crmlib.errors import StorageError
+from crmlib.publish.arsip_tiket import daftar_tiket, tautan_tiket
 from crmlib.publish.finals import daftar_edisi
 from crmlib.publish.tren import _fmt_int, _fmt_pct, trend_chart, trend_charts
 from crmlib.report.archive_data import (
@@ -56,7 +58,7 @@ from crmlib.report.istilah import keterangan_status
 
 log = logging.getLogger(__name__)
 
-_BULAN_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_BULAN_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\Z")
 _TAHUN_DIR = re.compile(r"^\d{4}$")
 _ANNUAL_FILES = (
     ("laporan.html", "Laporan tahunan (HTML)"),
@@ -161,6 +163,7 @@ def _env() -> jinja2.Environment:
         ukpd=format_ukpd,
     )
     env.globals["kolom_bulanan"] = kolom_bulanan
+    env.globals["tautan_tiket"] = tautan_tiket
     return env
 
 
@@ -316,13 +319,19 @@ def _series_page(label: str, baris: list[dict], kota_label: str, css: str) -> di
 
 
 def render_unit_page(unit: UnitSeries, kota_label: str, css: str, induk: dict | None = None) -> str:
-    """The page of one UKPD: chart and table of its monthly series."""
+    """The page of one UKPD: chart and table of its monthly series, the tickets behind them."""
+    tiket = [
+        {"folder": b["folder"], "periode": b["periode"], "daftar": daftar_tiket(b, unit["label"])}
+        for b in reversed(unit["baris"])
+        if b.get("tiket") is not None
+    ]
     return _render(
         "ukpd.html.j2",
         **_series_page(unit["label"], unit["baris"], kota_label, css),
         induk=induk,
         peringkat=unit["tingkat"] == "kelurahan",
         keterangan_status=_keterangan_status(),
+        tiket=tiket,
     )
 
 
@@ -403,7 +412,7 @@ def _write(target: Path, text: str, *, only_if_changed: bool = False) -> bool:
     # A name of its own per write: readers only ever see a whole file, old or new.
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with StorageError.writing(target), os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the page from a web server
         os.replace(tmp, target)

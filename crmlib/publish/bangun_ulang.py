@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from crmlib.data.periode import is_periode
 from crmlib.errors import EditionError
 from crmlib.project import Project
 from crmlib.publish import edisi
@@ -97,7 +98,9 @@ def final_months(root: Path, periode: str) -> list[str]:
     months = sorted(
         p.name
         for p in (store.iterdir() if store.is_dir() else [])
-        if p.name.startswith(f"{periode}-") and edisi.edition_numbers(root, p.name)
+        if p.name.startswith(f"{periode}-")
+        and is_periode(p.name)
+        and edisi.edition_numbers(root, p.name)
     )
     if not months:
         raise EditionError(f"Tahun {periode} belum punya bulan final di {store}.")

@@ -18,17 +18,22 @@ from crmlib.errors import CrmReportError, ParamsError
 from crmlib.project import Project
 from crmlib.publish import hashcache
 from crmlib.publish.finalize import republish_finals
-from crmlib.publish.fingerprint import is_up_to_date, month_fingerprint, shared_fingerprint
+from crmlib.publish.fingerprint import (
+    is_up_to_date,
+    month_fingerprint,
+    rebuild_reasons,
+    shared_change_note,
+    shared_fingerprint,
+)
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult, drop_failed_log
 from crmlib.publish.navigation import nav_pages_current, write_nav_pages
-from crmlib.publish.pool import stop_on_sigterm
 from crmlib.publish.publishing import refresh_archive, writing_output
 
 
 def plan(project: Project, months: list[str], all_months: bool) -> list[str]:
     """The months to consider, oldest first, validated as YYYY-MM with a params file."""
-    from crmlib.data.periode import PERIODE_RE
+    from crmlib.data.periode import parse_periode
 
     available = list_months(project.params_dir)
     if all_months:
@@ -38,27 +43,31 @@ def plan(project: Project, months: list[str], all_months: bool) -> list[str]:
     if not months:
         raise ParamsError("Sebutkan bulan yang dibangun (mis. 2022-06) atau gunakan --all.")
     for m in months:
-        if not PERIODE_RE.match(m):
-            raise ParamsError(
-                f"'{m}' bukan bulan yang valid: gunakan format YYYY-MM, misalnya 2022-06."
-            )
+        parse_periode(m)
     return sorted(dict.fromkeys(months))
 
 
 def check_up_to_date(
     project: Project, months: list[str], renderer: str, force: bool
-) -> tuple[list[str], list[MonthResult]]:
-    """Split months into those to build and those already up to date (no execution, no rendering)."""
+) -> tuple[list[str], list[MonthResult], dict[str, list[str]]]:
+    """Split months into those to build and those already up to date (no execution, no rendering).
+
+    Returns
+    -------
+    (todo, fresh, reasons)
+        The months to build, the results of those up to date, and why each month to
+        build is built (when its fingerprint could be computed; empty with ``force``).
+    """
     from crmlib.render import renderer as render
 
     if force:
-        return months, []
+        return months, [], {}
     try:
         chosen = render.pick_renderer(renderer)
     except CrmReportError:
-        return months, []  # let the build report the missing renderer per month
+        return months, [], {}  # let the build report the missing renderer per month
     shared = shared_fingerprint(project)
-    todo, fresh = [], []
+    todo, fresh, reasons = [], [], {}
     for periode in months:
         try:
             params = raw_params(project.params_dir, periode)
@@ -70,8 +79,9 @@ def check_up_to_date(
             fresh.append(MonthResult(periode, "terkini", 0.0, renderer=chosen))
         else:
             todo.append(periode)
+            reasons[periode] = rebuild_reasons(project, periode, fp)
     hashcache.for_project(project).save()
-    return todo, fresh
+    return todo, fresh, reasons
 
 
 def archive_behind(output_dir) -> bool:
@@ -105,8 +115,9 @@ def build(
     The whole run holds ``output/``'s lock (waiting up to ``wait`` seconds for it).
     ``warm_after``: the caller executes a notebook next (an annual report), so this
     process's kernel boots while the pool's last months are still being built.
-    Ctrl-C or SIGTERM stops the whole batch: nothing more is published, temp
-    folders, workers and kernels are cleaned up, and ``KeyboardInterrupt`` is raised.
+    Ctrl-C, SIGTERM or SIGHUP stops the whole batch (the lock's
+    :func:`crmlib.publish.lock.stop_on_signals`): nothing more is published, temp folders,
+    workers and kernels are cleaned up, and ``KeyboardInterrupt`` is raised.
     """
     from crmlib.render import renderer as render
 
@@ -117,13 +128,16 @@ def build(
     if renderer != "auto":
         render.pick_renderer(renderer)  # fail once, early, with the install hint
     results: list[MonthResult] = []
-    with stop_on_sigterm(), writing_output(project, command, wait, lambda n: emit("catatan", n)):
+    with writing_output(project, command, wait, lambda n: emit("catatan", n)):
         # Final editions are never rebuilt, not even with --force: republished from the store.
         for r in republish_finals(project, months):
             results.append(r)
             emit("selesai", r)
         months = [m for m in months if m not in {r.periode for r in results}]
-        todo, fresh = check_up_to_date(project, months, renderer, force)
+        todo, fresh, reasons = check_up_to_date(project, months, renderer, force)
+        note = shared_change_note(reasons)
+        if note and len(todo) > 1:  # said before the drafts are rebuilt, not after
+            emit("catatan", note)
         for r in fresh:
             drop_failed_log(project, r.periode)  # what is published is what was asked for
             results.append(r)

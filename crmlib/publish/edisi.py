@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from crmlib import __version__
-from crmlib.errors import ParamsError
+from crmlib.data.periode import parse_periode
+from crmlib.errors import ParamsError, StorageError
 from crmlib.publish import history
 from crmlib.publish.pdfa import pdf_standard
 from crmlib.report.escape import teks_data
@@ -55,6 +57,7 @@ MAX_LINE = 300
 # private use, unassigned, surrogates, line and paragraph separators.
 _NOT_IN_A_LINE = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 _EDITION_DIR = re.compile(r"^edisi-([1-9][0-9]*)$")
+_PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\Z")
 _BULAN = (
     "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 ).split()
@@ -80,8 +83,8 @@ def tanggal_label(tanggal: dt.date) -> str:
 
 
 def month_store(root: Path, periode: str) -> Path:
-    """``terbitan/<YYYY-MM>/`` of a project."""
-    return Path(root) / STORE_DIR / periode
+    """``terbitan/<YYYY-MM>/`` of a project (``periode`` checked first: it becomes a path)."""
+    return Path(root) / STORE_DIR / parse_periode(periode)
 
 
 def edition_dir(root: Path, periode: str, edisi: int) -> Path:
@@ -388,6 +391,12 @@ def git_commit_full(root: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target``; a full disk names ``target``, the file being written."""
+    with StorageError.writing(target):
+        shutil.copyfile(source, target)
 
 
 # --------------------------------------------------------------------------- the manifest

@@ -22,12 +22,12 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crmlib.data.contract import CANONICAL_FOLDER as CANONICAL
-from crmlib.errors import EditionError
+from crmlib.errors import EditionError, StorageError
 from crmlib.publish.edisi import Edition
 
 PARAMS_FILE = "params.json"
@@ -53,6 +53,8 @@ class KeptInputs:
     notebook: Path
     edition: Edition
     renderer: str
+    # The inputs' warnings published in metrics.json (kept only when there are any).
+    peringatan: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class StoredInputs:
     notebook: Path
     edition: Edition
     renderer: str
+    peringatan: list[str] = field(default_factory=list)
 
 
 def _sha256(data: bytes) -> str:
@@ -98,7 +101,8 @@ def keep_inputs(kept: KeptInputs, month_dir: Path, edition_dir: Path) -> dict[st
     dict
         ``masukan`` (SHA-256 by canonical file), ``params_sha256``, ``notebook_sha256``.
     """
-    shutil.copytree(month_dir / CANONICAL, edition_dir / CANONICAL)
+    with StorageError.writing(edition_dir / CANONICAL):
+        shutil.copytree(month_dir / CANONICAL, edition_dir / CANONICAL)
     record = {
         "periode": kept.edition.periode,
         "params": kept.params,
@@ -106,11 +110,15 @@ def keep_inputs(kept: KeptInputs, month_dir: Path, edition_dir: Path) -> dict[st
         "renderer": kept.renderer,
         "edisi": _edition_record(kept.edition),
     }
+    if kept.peringatan:  # a build from the kept record publishes them again
+        record["peringatan"] = list(kept.peringatan)
     # Key order kept: the notebook receives the params in the order the build had them.
     params = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-    (edition_dir / PARAMS_FILE).write_text(params, encoding="utf-8")
+    with StorageError.writing(edition_dir / PARAMS_FILE):
+        (edition_dir / PARAMS_FILE).write_text(params, encoding="utf-8")
     notebook = kept.notebook.read_bytes()
-    (edition_dir / NOTEBOOK_FILE).write_bytes(notebook)
+    with StorageError.writing(edition_dir / NOTEBOOK_FILE):
+        (edition_dir / NOTEBOOK_FILE).write_bytes(notebook)
     return {
         "masukan": {
             p.name: _sha256(p.read_bytes()) for p in sorted((edition_dir / CANONICAL).iterdir())
@@ -164,6 +172,7 @@ def stored_inputs(edition_dir: Path) -> StoredInputs:
             notebook=edition_dir / NOTEBOOK_FILE,
             edition=edition,
             renderer=record["renderer"],
+            peringatan=list(record.get("peringatan") or []),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise EditionError(

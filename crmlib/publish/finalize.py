@@ -30,7 +30,6 @@ from crmlib.publish import edisi, finals, history, store, verify
 from crmlib.publish.fingerprint import write_state
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult, build_month, drop_failed_log, write_failed_log
-from crmlib.publish.pool import stop_on_sigterm
 from crmlib.publish.publishing import publish, refresh_archive, temp_folder, writing_output
 
 STOP_HELD = (
@@ -128,7 +127,7 @@ def finalize(
         Uncommitted changes (named) without ``izinkan_perubahan``.
     SignatureError
         The certificate cannot be opened or may not sign (one line; the
-        traceback in ``output/_log/<periode>-gagal.log``).
+        traceback in ``.crm-report/log/<periode>-gagal.log``).
     BuildError
         The month failed to build or its edition failed the check (the reason
         names the step); nothing was stored.
@@ -138,7 +137,7 @@ def finalize(
     if renderer != "auto":
         render.pick_renderer(renderer)
     verb = "revise" if alasan is not None else "finalize"
-    with stop_on_sigterm(), writing_output(project, f"{verb} {periode}", wait, notify):
+    with writing_output(project, f"{verb} {periode}", wait, notify):
         edition = edisi.new_edition(
             project.root, project.output_dir, periode, oleh, alasan, abaikan_hilang
         )

@@ -12,7 +12,6 @@ signature that ``verify`` would not report.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from crmlib.publish.edisi import (
     FILES,
     MANIFEST,
     complete_editions,
+    copy_file,
     edition_dir,
 )
 from crmlib.publish.tandatangan import roots_digest
@@ -61,7 +61,7 @@ def stage_final(root: Path, periode: str, tmp: Path, roots: list) -> list[dict[s
         dest = tmp if n == current else tmp / f"edisi-{n}"
         dest.mkdir(parents=True, exist_ok=True)
         for name in (*FILES, MANIFEST):
-            shutil.copyfile(edition_dir(root, periode, n) / name, dest / name)
+            copy_file(edition_dir(root, periode, n) / name, dest / name)
         prefix = "" if n == current else f"edisi-{n}/"
         listing.append(edition_summary(root, periode, n, roots, prefix))
     data = {"periode": periode, "akar_sha256": roots_digest(roots), "edisi": listing}

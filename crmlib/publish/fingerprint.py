@@ -19,7 +19,7 @@ from crmlib import __version__
 from crmlib.data.locate import locate_sources
 from crmlib.data.params import DEFAULT_ONLY, raw_params, resolve_data_path
 from crmlib.data.periode import previous_periode
-from crmlib.errors import CrmReportError
+from crmlib.errors import CrmReportError, StorageError
 from crmlib.project import Project
 from crmlib.publish import hashcache
 from crmlib.publish.hashcache import HashCache
@@ -223,9 +223,34 @@ def rebuild_reasons(
     return reasons
 
 
+# The reasons every draft shares: one edit of the notebook, a template or crmlib (or another
+# renderer) rebuilds every draft, which an analyst should know before a `build --all`.
+SHARED_REASONS = tuple(_REASONS[k] for k in ("notebook", "templates", "crmlib", "renderer"))
+
+
+def shared_change_note(reasons: dict[str, list[str]], *, akan: bool = True) -> str | None:
+    """How many drafts a shared change rebuilds, or ``None`` when no month is rebuilt for one.
+
+    Parameters
+    ----------
+    reasons : dict
+        ``{YYYY-MM: rebuild reasons}`` of the drafts considered (:func:`rebuild_reasons`).
+    akan : bool
+        Said before the rebuild ("akan dibangun ulang") or as a state ("perlu dibangun ulang").
+    """
+    hit = sorted(m for m, why in reasons.items() if any(r in SHARED_REASONS for r in why))
+    if not hit:
+        return None
+    causes = [r for r in SHARED_REASONS if any(r in reasons[m] for m in hit)]
+    span = hit[0] if len(hit) == 1 else f"{hit[0]} s.d. {hit[-1]}"
+    verb = "akan dibangun ulang" if akan else "perlu dibangun ulang"
+    return f"{' dan '.join(causes)}: {len(hit)} draf {verb} ({span}); edisi final tidak berubah"
+
+
 def write_state(folder: Path, state: dict) -> None:
     """``build-info.json``: the fingerprint, the files' hashes, draft or final."""
     state = {**state, "berkas": _file_hashes(folder)}
-    (folder / STATE_FILE).write_text(
-        json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    with StorageError.writing(folder / STATE_FILE):
+        (folder / STATE_FILE).write_text(
+            json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )

@@ -11,6 +11,7 @@ the manifest then lists what was not committed.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -60,10 +61,36 @@ def uncommitted_changes(root: Path) -> list[str]:
     out = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *TRACKED)
     changed = sorted({entry[3:] for entry in out.stdout.split("\0") if len(entry) > 3})
     package = Path(crmlib.__file__).resolve().parent
-    if not package.is_relative_to(root):
+    if not package.is_relative_to(root) and not same_as_committed(root, package):
         # No path here: the list goes into the manifest, which names no folder of the analyst.
-        changed.append("crmlib yang berjalan ada di luar folder proyek")
+        changed.append(
+            "crmlib yang berjalan ada di luar folder proyek dan berbeda dari crmlib/ commit-nya"
+        )
     return changed
+
+
+def same_as_committed(root: Path, package: Path) -> bool:
+    """Whether the crmlib running from ``package`` (outside ``root``) is, file for file, the
+    ``crmlib/`` of ``root``'s commit.
+
+    A practice copy of the project (``git clone . ../latihan-crm``) runs the crmlib of the
+    project's ``.venv``: the recorded commit still describes what ran when that crmlib's
+    files are the commit's own (compared by git blob hash; ``__pycache__`` left out).
+    """
+    out = _git(root, "ls-tree", "-r", "-z", "HEAD", "--", "crmlib")
+    committed = {}
+    for entry in out.stdout.split("\0"):
+        meta, _, path = entry.partition("\t")
+        if path and meta.split()[1:2] == ["blob"]:
+            committed[path] = meta.split()[2]
+    running = {}
+    for f in sorted(Path(package).rglob("*")):
+        if "__pycache__" in f.parts or f.suffix == ".pyc" or not f.is_file():
+            continue
+        data = f.read_bytes()
+        blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False)
+        running[f"crmlib/{f.relative_to(package).as_posix()}"] = blob.hexdigest()
+    return bool(committed) and committed == running
 
 
 @contextlib.contextmanager

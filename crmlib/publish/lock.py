@@ -6,6 +6,10 @@ never stale in itself. Beside it, ``output/.crm-report.lock.json`` says who
 holds it (pid, host, command, since when), for the message of a second run
 that finds ``output/`` busy. A holder note left by a killed run is replaced
 by the next run that takes the lock, which reports it as recovered.
+
+While a process holds the lock, SIGTERM and SIGHUP (the terminal window closed) stop it
+like Ctrl-C (:func:`stop_on_signals`): the stop unwinds through every ``finally``, so
+temp folders go and the holder note is removed instead of naming a dead process.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import signal
 import socket
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,6 +31,34 @@ LOCK_NAME = ".crm-report.lock"
 HOLDER_NAME = ".crm-report.lock.json"
 # How long a second run waits for output/ by default before refusing (seconds).
 DEFAULT_WAIT = 10.0
+
+
+# Signals that stop a run like Ctrl-C: a service manager's stop, and the terminal closing.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Treat SIGTERM and SIGHUP like Ctrl-C for the block (main thread only; nestable).
+
+    SIGINT gets Python's own Ctrl-C handler too: a process started in the background
+    by a shell without job control inherits SIGINT *ignored*, and then its pool
+    workers (which install their own handlers) would stop while the build went on.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def read_holder(output_dir: Path) -> dict | None:
@@ -89,6 +123,15 @@ def hold_output_lock(
     OutputLockedError
         When the lock is still held after ``wait`` seconds; the message names the holder.
     """
+    with stop_on_signals():
+        with _holding(output_dir, command, wait, notify):
+            yield
+
+
+@contextlib.contextmanager
+def _holding(
+    output_dir: Path, command: str, wait: float, notify: Callable[[str], None] | None
+) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     output_dir = Path(output_dir)
@@ -121,4 +164,12 @@ def hold_output_lock(
         lock.release()
 
 
-__all__ = ["DEFAULT_WAIT", "HOLDER_NAME", "LOCK_NAME", "hold_output_lock", "read_holder"]
+__all__ = [
+    "DEFAULT_WAIT",
+    "HOLDER_NAME",
+    "LOCK_NAME",
+    "STOP_SIGNALS",
+    "hold_output_lock",
+    "read_holder",
+    "stop_on_signals",
+]

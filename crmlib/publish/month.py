@@ -4,8 +4,8 @@
 ``output/`` and publishes it with one atomic swap only when every step succeeded,
 so a failed or killed build never touches what is already published. It runs in
 a worker process or in the build process itself and never prints: each step's
-time and notices go to the month's ``build.log`` (kept in ``output/_log/`` when
-the month fails) and to the returned :class:`MonthResult`.
+time and notices go to the month's ``build.log`` (kept in ``.crm-report/log/``, outside
+the published ``output/``, when the month fails) and to the returned :class:`MonthResult`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -36,9 +37,6 @@ from crmlib.publish.edisi_masukan import KeptInputs, StoredInputs, as_json
 from crmlib.publish.fingerprint import lock_sha256, month_fingerprint, rebuild_reasons, write_state
 from crmlib.publish.publishing import publish, temp_folder
 from crmlib.publish.volume import WARNINGS_KEY, volume_warnings
-
-# Failed months' build.log, kept outside the published months: output/_log/<YYYY-MM>-gagal.log.
-LOG_DIR = "_log"
 
 
 @dataclass
@@ -213,7 +211,11 @@ def rederive_month(root: str, stored: StoredInputs, target: Path, renderer: str)
 def _make(
     b: _Build, renderer: str, force: bool, warm: bool, draw_ahead: bool
 ) -> tuple[_Inputs, list[str]]:
-    """The month's files in its temp folder (the steps every build shares); its plausibility warnings."""
+    """The month's files in its temp folder (the steps every build shares); its warnings.
+
+    The warnings are the inputs' (also in ``metrics.json``) and the volume comparison's
+    (``build-info.json`` only).
+    """
     with b.step("validasi"):
         inputs = _validate(b, renderer, force, warm)
     with b.step("metrik"):
@@ -227,7 +229,7 @@ def _make(
     warnings = [] if b.stored else volume_warnings(b.project, b.periode, int(metrics.total_laporan))
     for w in warnings:
         b.log.warning("PERINGATAN: %s", w)
-    return inputs, warnings
+    return inputs, [*inputs.warnings, *warnings]
 
 
 class _Build:
@@ -253,7 +255,7 @@ class _Build:
     def open_log(self) -> None:
         """Create the temp folder and the month's ``build.log`` in it."""
         self.tmp.mkdir(parents=True)
-        handler = logging.FileHandler(self.tmp / "build.log", encoding="utf-8")
+        handler = _LogFile(self.tmp / "build.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
         self.log.addHandler(handler)
         self.log.info("crm-report %s: membangun %s", __version__, self.periode)
@@ -265,6 +267,34 @@ class _Build:
         yield
         self.steps[name] = round(time.perf_counter() - t0, 3)
         self.log.info("%-10s %.2f s", name, self.steps[name])
+        for handler in self.log.handlers:
+            if isinstance(handler, _LogFile) and handler.error is not None:
+                raise handler.error  # build.log could not be written: the disk is full
+
+
+class _LogFile(logging.FileHandler):
+    """``build.log``. A write that fails (a full disk) is kept for the build to fail with,
+    instead of logging's own traceback on the terminal."""
+
+    error: OSError | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()  # flushes: where a full disk shows last
+        except OSError as exc:
+            self._keep(exc)
+
+    def _keep(self, exc: OSError) -> None:
+        if self.error is None:
+            exc.filename = exc.filename or self.baseFilename
+            self.error = exc
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            self._keep(exc)
+        else:
+            super().handleError(record)
 
 
 class _Inputs(NamedTuple):
@@ -276,9 +306,10 @@ class _Inputs(NamedTuple):
     data_path: Path  # the export (or a kept canonical folder) the month was read from
     month: Any  # crmlib.data.reader's MonthData, as read back from the canonical folder
     ref: Any  # crmlib.data.refdata's Reference
-    riwayat: list[dict]  # the previous month's headline figures
+    riwayat: list[dict]  # the month before's headline figures (empty: not compared)
     notebook: Path  # the report notebook that runs
     canonical: dict[str, str]  # SHA-256 of the canonical folder's files, by name
+    warnings: list[str]  # published with the month: the month before unreadable, odd dates
 
 
 def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
@@ -307,12 +338,22 @@ def _validate(b: _Build, renderer: str, force: bool, warm: bool) -> _Inputs:
     b.log.info("dibangun karena: %s", "; ".join(reasons))
     month, ref, canonical = _read_month_logged(params, data_path, b.periode, b.log, b.tmp)
     if riwayat is None:  # remembered by the previous month's build, else computed
-        riwayat = riwayat_store.previous_headline(b.project, b.periode)
+        riwayat, warnings = _input_warnings(b.project, b.periode, params)
+    else:  # a kept edition: the warnings its first build published
+        warnings = list(b.stored.peringatan)
     # As a kept edition gives them back, so that its second build sees the same values.
     params, riwayat = as_json(params), as_json(riwayat)
     return _Inputs(
-        params, fingerprint, reasons, data_path, month, ref, riwayat, notebook, canonical
+        params, fingerprint, reasons, data_path, month, ref, riwayat, notebook, canonical, warnings
     )
+
+
+def _input_warnings(project: Project, periode: str, params: dict) -> tuple[list[dict], list[str]]:
+    """The month before's figures, and the warnings on the inputs that do not stop the month."""
+    from crmlib.data.params import date_warnings
+
+    riwayat, unreadable = riwayat_store.previous_headline(project, periode)
+    return riwayat, [*date_warnings(params, periode), *([unreadable] if unreadable else [])]
 
 
 def _compute_metrics(b: _Build, inputs: _Inputs) -> tuple[dict, Any]:
@@ -328,7 +369,9 @@ def _compute_metrics(b: _Build, inputs: _Inputs) -> tuple[dict, Any]:
         "masukan_kanonik": inputs.canonical,
         **(b.edition.provenance() if b.edition else {}),
     }
-    provenance, metrics = _write_metrics(inputs.params, inputs.month, inputs.ref, b.tmp, extra)
+    provenance, metrics = _write_metrics(inputs, b.tmp, extra)
+    for w in inputs.warnings:
+        b.log.warning("PERINGATAN: %s", w)
     if b.stored is None:
         # The next month's comparison, computed (keyed by this month's inputs in the project).
         riwayat_store.remember(b.project, b.periode, metrics)
@@ -416,7 +459,9 @@ def _write_build_info(
     where the build's wall-clock time and the lock's hash are recorded.
     """
     b.log.info("selesai dalam %.2f s", time.perf_counter() - b.start)
-    _close_log(b.log)
+    failed_write = _close_log(b.log)
+    if failed_write is not None:
+        raise failed_write  # build.log is incomplete: the disk is full
     state = {
         "fingerprint": inputs.fingerprint,
         "renderer": b.renderer,
@@ -455,7 +500,7 @@ def _built(b: _Build, reasons: list[str], warnings: list[str]) -> MonthResult:
 
 
 def _failed(b: _Build, exc: Exception) -> MonthResult:
-    """The result of a month that failed: its log kept in ``output/_log/``, its temp folder gone."""
+    """The result of a month that failed: its log kept in ``.crm-report/log/``, its temp folder gone."""
     reason, code = _failure(exc, b.log)
     result = MonthResult(
         b.periode,
@@ -479,11 +524,17 @@ def _discard(b: _Build) -> None:
         b.prepared.discard()
 
 
-def _close_log(log: logging.Logger) -> None:
-    """Close the month's ``build.log`` (before it is hashed, moved or removed)."""
+def _close_log(log: logging.Logger) -> OSError | None:
+    """Close the month's ``build.log`` (before it is hashed, moved or removed).
+
+    Returns the error of a write to it that failed (a full disk), if any.
+    """
+    failed = None
     for h in log.handlers:
         h.close()
+        failed = failed or getattr(h, "error", None)
     log.handlers.clear()
+    return failed
 
 
 def _run_notebook(notebook: Path, params: dict, parameters: dict, tmp: Path, warm: bool) -> None:
@@ -566,19 +617,27 @@ def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging
     return month, ref, hashes
 
 
-def _write_metrics(params: dict, month, ref, tmp: Path, extra: dict) -> tuple[dict, Any]:
+def _write_metrics(inputs: _Inputs, tmp: Path, extra: dict) -> tuple[dict, Any]:
     """Compute the month, write ``metrics.json`` and ``tabel.xlsx`` into ``tmp``; provenance, metrics.
 
-    ``extra`` is added to the provenance (renderer, commit, edition).
+    ``extra`` is added to the provenance (renderer, commit, edition). The inputs'
+    warnings (the month before unreadable, odd dates) go under :data:`WARNINGS_KEY`
+    when there are any: they follow from the inputs alone, unlike the volume warnings,
+    which compare with the months published now and stay in ``build-info.json``.
     """
     from crmlib.report.laporan import compute_month
     from crmlib.report.outputs import month_provenance, write_metrics_json
     from crmlib.report.workbook import write_tables_xlsx
 
+    params, month = inputs.params, inputs.month
     per_tanggal = params.get("per_tanggal")
-    metrics = compute_month(month, ref, metrik=params.get("metrik"), per_tanggal=per_tanggal)
+    metrics = compute_month(
+        month, inputs.ref, metrik=params.get("metrik"), per_tanggal=per_tanggal, tiket=True
+    )
     provenance = month_provenance(month, metrics, per_tanggal or None)
     provenance.update(extra)
+    if inputs.warnings:
+        provenance[WARNINGS_KEY] = list(inputs.warnings)
     write_metrics_json(metrics, tmp / "metrics.json", provenance)
     write_tables_xlsx(metrics, tmp / "tabel.xlsx")
     return provenance, metrics
@@ -622,7 +681,14 @@ def _prepare_final(b: _Build, inputs: _Inputs, signer, roots: list) -> None:
     from crmlib.publish import store, verify
     from crmlib.publish.edisi_masukan import keep_inputs
 
-    kept = KeptInputs(inputs.params, inputs.riwayat, inputs.notebook, b.edition, b.renderer)
+    kept = KeptInputs(
+        inputs.params,
+        inputs.riwayat,
+        inputs.notebook,
+        b.edition,
+        b.renderer,
+        peringatan=inputs.warnings,
+    )
 
     def keep(edition_dir: Path) -> dict:
         return {
@@ -679,21 +745,24 @@ def _failure(exc: Exception, log: logging.Logger) -> tuple[str, int]:
 
 
 def drop_failed_log(project: Project, periode: str) -> None:
-    """The month is published: its last failure's log (and an empty ``_log/``) goes."""
-    log_dir = project.output_dir / LOG_DIR
-    (log_dir / f"{periode}-gagal.log").unlink(missing_ok=True)
+    """The month is published: its last failure's log (and an empty log folder) goes."""
+    (project.log_dir / f"{periode}-gagal.log").unlink(missing_ok=True)
     with contextlib.suppress(OSError):
-        log_dir.rmdir()  # only when empty
+        project.log_dir.rmdir()  # only when empty
 
 
 def _keep_failed_log(project: Project, periode: str, tmp: Path) -> str:
-    """Move a failed month's build.log to ``output/_log/<periode>-gagal.log``; its path, or ""."""
+    """Move a failed month's build.log to ``.crm-report/log/<periode>-gagal.log``; its path, or "".
+
+    Outside ``output/``: the log holds tracebacks with the machine's paths, and
+    ``output/`` holds only what readers may see.
+    """
     source = tmp / "build.log"
     if not source.is_file():
         return ""
-    target = project.output_dir / LOG_DIR / f"{periode}-gagal.log"
+    target = project.log_dir / f"{periode}-gagal.log"
     try:
-        target.parent.mkdir(exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
     except OSError:
         return ""
@@ -701,8 +770,8 @@ def _keep_failed_log(project: Project, periode: str, tmp: Path) -> str:
 
 
 def write_failed_log(project: Project, periode: str, text: str) -> str:
-    """Write ``text`` as ``output/_log/<periode>-gagal.log`` (a failure before the build); its path."""
-    target = project.output_dir / LOG_DIR / f"{periode}-gagal.log"
+    """Write ``text`` as ``.crm-report/log/<periode>-gagal.log`` (a failure before the build); its path."""
+    target = project.log_dir / f"{periode}-gagal.log"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

@@ -1,28 +1,26 @@
 """Running months: one after the other, or in a pool of worker processes, and stopping them.
 
-Ctrl-C or SIGTERM stops a whole batch: queued months are dropped, workers are
-terminated (each discards its temp folder and kernel) and killed if they linger,
-and a worker whose build process died, even by ``kill -9``, stops by itself. The
-month pipeline itself is :func:`crmlib.publish.month.build_month`.
+Ctrl-C, SIGTERM or SIGHUP (the terminal closed) stops a whole batch: queued months are
+dropped, workers are terminated (each discards its temp folder and kernel) and killed if
+they linger, and a worker whose build process died, even by ``kill -9``, stops by itself.
+The month pipeline itself is :func:`crmlib.publish.month.build_month`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from crmlib.project import Project
+from crmlib.publish.lock import STOP_SIGNALS
 from crmlib.publish.month import MonthResult, build_month, import_pipeline
 from crmlib.publish.publishing import recover_output
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 # A stopped pool worker exits after at most this many seconds, its cleanup done or not.
 WORKER_STOP_SECONDS = 2.0
@@ -60,13 +58,53 @@ def build_parallel(
 ) -> None:
     """Build months in a pool of worker processes, each with its own warm kernel.
 
+    A worker that dies (killed, out of memory, a crash in a native library) breaks the
+    whole pool, and every month still in it would fail with it. The months the break
+    caught are therefore built again, each in a pool of its own: a month that kills
+    its worker again fails alone, and the others are built.
+
     ``warm_after``: this process executes a notebook afterwards (the annual report); its
     kernel boots as soon as a worker has no month left, on the core that has gone idle.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from crmlib.render.execute import kill_warm_kernel
 
-    from crmlib.render.execute import kill_warm_kernel, prestart_warm_kernel
+    try:
+        caught = _run_pool(project, todo, jobs, args, emit, results, warm_after=warm_after)
+    except BaseException:
+        kill_warm_kernel()
+        raise
+    for periode in caught:
+        for again in _run_pool(project, [periode], 1, args, emit, results, isolated=True):
+            r = MonthResult(again, "gagal", reason=_died_reason(again), exit_code=70)
+            results.append(r)
+            emit("selesai", r)
+
+
+def _died_reason(periode: str) -> str:
+    return (
+        f"proses pekerja yang membangun {periode} berhenti mendadak, juga ketika bulan ini "
+        "dibangun sendiri (kemungkinan kehabisan memori atau dihentikan dari luar); bulan "
+        "lain tidak terpengaruh. Jalankan ulang: crm-report build " + periode
+    )
+
+
+def _run_pool(
+    project: Project,
+    todo: list[str],
+    jobs: int,
+    args: tuple,
+    emit,
+    results: list[MonthResult],
+    isolated: bool = False,
+    warm_after: bool = False,
+) -> list[str]:
+    """Build ``todo`` in one pool; the months a dead worker took down with the pool.
+
+    Each month that finishes (built or failed) is appended to ``results`` and emitted.
+    ``isolated``: a month built again alone after a dead worker (see
+    :func:`build_parallel`); ``warm_after`` as there.
+    """
+    from crmlib.render.execute import prestart_warm_kernel
 
     root, renderer, force, built_at = args
     # forkserver: workers start from a clean process, not a fork of this one, so they
@@ -78,6 +116,7 @@ def build_parallel(
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
     )
+    caught: list[str] = []
     try:
         futures = {
             pool.submit(_build_month_in_worker, root, p, renderer, force, built_at): p for p in todo
@@ -85,19 +124,25 @@ def build_parallel(
         for fut in as_completed(futures):
             try:
                 r = fut.result()
-            except Exception as exc:  # a worker died (killed, out of memory)
+            except BrokenProcessPool:  # a worker died: this month may not be the one
+                caught.append(futures[fut])
+                continue
+            except Exception as exc:  # the result could not come back
                 r = MonthResult(futures[fut], "gagal", reason=f"proses pekerja berhenti: {exc}")
             results.append(r)
             emit("selesai", r)
             if warm_after and len(futures) - sum(f.done() for f in futures) < jobs:
                 prestart_warm_kernel()
     except BaseException:
-        kill_warm_kernel()
         _stop_pool(pool)
         # Workers are gone and the lock is still ours: their temp folders can go.
         recover_output(project.output_dir)
         raise
     pool.shutdown(wait=True)
+    if caught:
+        # The dead worker's temp folder (it could not remove it) goes before a new try.
+        recover_output(project.output_dir)
+    return sorted(caught)
 
 
 def _stop_pool(pool: ProcessPoolExecutor, grace: float = WORKER_STOP_SECONDS + 1) -> None:
@@ -122,43 +167,19 @@ def _stop_pool(pool: ProcessPoolExecutor, grace: float = WORKER_STOP_SECONDS + 1
             signal.signal(signal.SIGINT, previous)
 
 
-@contextmanager
-def stop_on_sigterm() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while a build runs (main thread only).
-
-    SIGINT gets Python's own Ctrl-C handler too: a process started in the background
-    by a shell without job control inherits SIGINT *ignored*, and then its pool
-    workers (which install their own handlers) would stop while the build went on.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
-
-
 _worker = {"busy": False, "stopping": False}
 
 
 def _init_worker(build_pid: int) -> None:
-    """Pool worker start-up: stop on SIGINT/SIGTERM and when the parent dies; clean up the kernel."""
+    """Pool worker start-up: stop on SIGINT/SIGTERM/SIGHUP and when the parent dies; clean up the kernel."""
     from multiprocessing import util
 
     from crmlib.render.execute import shutdown_warm_kernel
 
     # atexit does not run in pool workers; multiprocessing's own finalizers do.
     util.Finalize(None, shutdown_warm_kernel, exitpriority=10)
-    signal.signal(signal.SIGINT, _worker_stop)
-    signal.signal(signal.SIGTERM, _worker_stop)
+    for sig in (signal.SIGINT, *STOP_SIGNALS):
+        signal.signal(sig, _worker_stop)
     _die_with_parent(build_pid)
 
 
@@ -234,4 +255,4 @@ def _die_with_parent(build_pid: int) -> None:
     threading.Thread(target=watch, name="build-watchdog", daemon=True).start()
 
 
-__all__ = ["WORKER_STOP_SECONDS", "build_parallel", "build_serial", "stop_on_sigterm"]
+__all__ = ["WORKER_STOP_SECONDS", "build_parallel", "build_serial"]

@@ -66,24 +66,26 @@ def _store(project: Project, key: str, entry: dict) -> None:
                 os.unlink(tmp)
 
 
-def previous_headline(project: Project, periode: str) -> list[dict]:
-    """The headline figures of the month before ``periode`` (``[]`` when there is none).
+def previous_headline(project: Project, periode: str) -> tuple[list[dict], str | None]:
+    """The headline figures of the month before ``periode``, and why they are left out, if so.
 
     Remembered by that month's build when its inputs are unchanged since; computed
-    from its data otherwise (and then remembered).
+    from its data otherwise (and then remembered). ``([], None)`` when there is no month
+    before; ``([], warning)`` when it cannot be read
+    (:func:`crmlib.report.laporan.previous_month`): the month being built never fails for it.
     """
-    from crmlib.report.laporan import previous_month_headline
+    from crmlib.report.laporan import previous_month
 
     prev = previous_periode(periode)
     if not (project.params_dir / f"{prev}.yaml").exists():
-        return []
+        return [], None
     key = _key(project, prev)
     if key is not None:
         with contextlib.suppress(OSError, ValueError):
             entry = json.loads((project.cache_dir / RIWAYAT_DIR / f"{key}.json").read_text("utf-8"))
             if isinstance(entry, dict) and entry.get("periode") == prev:
-                return [entry]
-    computed = previous_month_headline(project, periode)
+                return [entry], None
+    computed, warning = previous_month(project, periode)
     if key is not None and computed:
         _store(project, key, computed[0])
-    return computed
+    return computed, warning

@@ -20,6 +20,7 @@ from crmlib.publish.fingerprint import (
     STATE_FILE,
     month_fingerprint,
     rebuild_reasons,
+    shared_change_note,
     shared_fingerprint,
 )
 from crmlib.publish.verify import configured_roots
@@ -149,4 +150,13 @@ def format_statuses(statuses: list[MonthStatus]) -> str:
         lines.extend(f"    PERINGATAN: {w}" for w in s.warnings)
     if not statuses:
         lines.append("(belum ada berkas params/YYYY-MM.yaml)")
+    drafts = {s.periode: s.reasons for s in statuses if s.built and s.edisi is None}
+    note = shared_change_note(drafts, akan=False)
+    if note:
+        lines += [
+            "",
+            f"PERHATIAN: {note}.",
+            "  'crm-report build --all' akan membangun ulang semuanya; untuk satu bulan saja: "
+            "crm-report build YYYY-MM.",
+        ]
     return "\n".join(lines)

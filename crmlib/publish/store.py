@@ -28,6 +28,7 @@ from crmlib.publish.edisi import (
     TMP_PREFIX,
     Edition,
     build_manifest,
+    copy_file,
     edition_dir,
     manifest_digest,
     sha256,
@@ -93,7 +94,7 @@ def prepare_edition(
     prepared.folder.mkdir(parents=True)
     try:
         for f in FILES:
-            shutil.copyfile(rendered / f, prepared.folder / f)
+            copy_file(rendered / f, prepared.folder / f)
         manifest = build_manifest(root, edition, prepared.folder)
         if keep is not None:
             manifest.update(keep(prepared.folder))

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crmlib.errors import ParamsError, SignatureError
+from crmlib.errors import ParamsError, SignatureError, StorageError
 
 SANDI_ENV = "CRM_TTE_SANDI"
 FIELD_NAME = "TandaTanganElektronik"
@@ -249,7 +249,8 @@ def sign_pdf(pdf: Path, signer, reason: str, log: logging.Logger | None = None) 
         writer = IncrementalPdfFileWriter(fh)
         out = io.BytesIO()
         signers.sign_pdf(writer, meta, signer=signer, output=out)
-    pdf.write_bytes(out.getvalue())
+    with StorageError.writing(pdf):
+        pdf.write_bytes(out.getvalue())
     cert = signer.signing_cert
     return {
         "penandatangan": subject_name(cert),

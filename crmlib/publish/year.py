@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 from crmlib import __version__
+from crmlib.errors import StorageError
 from crmlib.project import Project
 from crmlib.publish import hashcache
 from crmlib.publish.fingerprint import STATE_FILE, code_hash, hash_bytes, templates_hash
@@ -125,7 +126,8 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
         render.render_month(tmp, renderer=used, kertas=kertas)
         write_tabel_tahunan(siapkan_tahunan(tahun, project.output_dir), tmp / "tabel.xlsx")
         state = {"fingerprint": fingerprint, "renderer": used, "crmlib": __version__}
-        (tmp / STATE_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", "utf-8")
+        with StorageError.writing(tmp / STATE_FILE):
+            (tmp / STATE_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
         publish(tmp, final)
     finally:
         # The warm kernel stays for whatever this process builds next (it is reset before

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from crmlib.data.yamlio import load_yaml
-from crmlib.errors import RendererMissingError, RenderError
+from crmlib.errors import RendererMissingError, RenderError, StorageError
 from crmlib.render.extension import EXTENSION, LAYOUT, _ekor
 from crmlib.render.markdown import (
     MARKDOWN,
@@ -84,14 +84,19 @@ def _siapkan_sumber(
     tmp.mkdir()
     akar.mkdir()
     for nama, isi in gambar.items():
-        (tmp / nama).write_bytes(isi)
+        with StorageError.writing(tmp / nama):
+            (tmp / nama).write_bytes(isi)
     berkas = image_files(body, [tmp, month_dir])
     _salin_gambar(berkas, akar)
     awal = dump_front_matter(meta) + "\n" if meta else ""
-    (tmp / "laporan.md").write_text(awal + body, encoding="utf-8")
-    (tmp / "laporan-html.md").write_text(awal + _gambar_data_uri(body, berkas), encoding="utf-8")
     css = (ext / "laporan.css").read_text(encoding="utf-8")
-    (tmp / "laporan-css.html").write_text(f"<style>\n{css}</style>\n", encoding="utf-8")
+    for nama, teks in (
+        ("laporan.md", awal + body),
+        ("laporan-html.md", awal + _gambar_data_uri(body, berkas)),
+        ("laporan-css.html", f"<style>\n{css}</style>\n"),
+    ):
+        with StorageError.writing(tmp / nama):
+            (tmp / nama).write_text(teks, encoding="utf-8")
     # The same layout file Quarto copies next to its .typ (format-resources).
     shutil.copyfile(ext / LAYOUT, akar / LAYOUT)
     return tmp, akar
@@ -196,6 +201,13 @@ def _pandoc_typst(ext: Path, umum: list[str], md: str, typ: Path) -> list[str]:
     ]
 
 
+def _raise_if_storage(stderr: str, path: Path) -> None:
+    """pandoc could not write ``path`` for lack of disk space or permission: say so (exit 74)."""
+    storage = StorageError.from_tool_output(stderr, path)
+    if storage is not None:
+        raise storage
+
+
 def _render_embedded(
     nb_path: Path, month_dir: Path, root: Path, kertas: str | None
 ) -> tuple[dict[str, float], list[str]]:
@@ -234,6 +246,7 @@ def _render_embedded(
                 perintah_typ, cwd=tmp, capture_output=True, text=True, timeout=PANDOC_TIMEOUT
             )
             if hasil_typ.returncode != 0:
+                _raise_if_storage(hasil_typ.stderr, akar / "laporan.typ")
                 raise RenderError(
                     "pandoc gagal menulis sumber Typst (PDF) dari notebook "
                     f"{nb_path}:\n{_ekor(hasil_typ.stderr)}"
@@ -266,6 +279,7 @@ def _render_embedded(
         if proses_html.returncode != 0:
             html_sementara.unlink(missing_ok=True)
             pdf_sementara.unlink(missing_ok=True)
+            _raise_if_storage(err_html, html_akhir)
             raise RenderError(
                 f"pandoc gagal menulis HTML dari notebook {nb_path}:\n{_ekor(err_html)}"
             )

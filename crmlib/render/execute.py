@@ -19,7 +19,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from crmlib.errors import NotebookError, NotebookTimeoutError
+from crmlib.errors import NotebookError, NotebookTimeoutError, StorageError
 
 KERNEL_NAME = "python3"
 # Imported once when a warm kernel starts, so the first month doesn't pay for them.
@@ -111,16 +111,28 @@ def _import_papermill():
     return papermill
 
 
-def _start_kernel(box: dict | None = None):
-    # An *async* kernel manager, like the one nbclient makes for itself: with a blocking one,
-    # nbclient's per-cell timeout never fires.
+def _quiet_kernel(cwd: Path | None = None):
+    """A started kernel (working directory ``cwd``) whose own output never reaches the terminal.
+
+    An *async* kernel manager, like the one nbclient makes for itself: with a blocking
+    one, nbclient's per-cell timeout never fires. The kernel's chatter ("[IPKernelApp]
+    WARNING | Kernel is running over TCP without encryption", "ERROR | KeyboardInterrupt
+    caught in kernel" when it is stopped) is English noise on a run that succeeded; what
+    the notebook itself prints reaches papermill through the kernel's messages, not
+    through these streams. (ipykernel exits by itself within a second when this process
+    dies: JPY_PARENT_PID.)
+    """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     km = AsyncKernelManager(kernel_name=KERNEL_NAME, client_class=f"{__name__}.ReadyClient")
-    # The kernel's own start-up chatter (TCP warning) would interleave with the progress output.
-    # (ipykernel exits by itself within a second when this process dies: JPY_PARENT_PID.)
-    run_sync(km.start_kernel)(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    where = {"cwd": str(cwd)} if cwd is not None else {}
+    run_sync(km.start_kernel)(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **where)
+    return km
+
+
+def _start_kernel(box: dict | None = None):
+    km = _quiet_kernel()
     if box is not None:
         box["km"] = km  # visible to kill_warm_kernel() while the imports below run
     _run_in_kernel(km, WARM_UP, timeout=120)
@@ -289,6 +301,50 @@ def _warm_kernel(cwd: Path, retry: bool = True):
     return km
 
 
+def _execution_failure(exc: Exception, timeout: int, cwd: Path, out_path: Path) -> Exception:
+    """What a failed execution raises: the cell's own error (not papermill's wrapper), a
+    timeout, a dead kernel, a full disk naming its file; ``exc`` itself for anything else."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        # A cell could not write a file (a chart) for lack of disk space or permission:
+        # the machine's problem, not the notebook's (exit 74, naming the file).
+        storage = _cell_storage_error(exc.ename, _strip_ansi(exc.evalue), cwd)
+        if storage is not None:
+            return storage
+        cell = f"sel #{exc.exec_count}" if exc.exec_count else f"sel {exc.cell_index}"
+        return NotebookError(f"Notebook gagal di {cell}: {exc.ename}: {_strip_ansi(exc.evalue)}")
+    name = type(exc).__name__
+    if name in ("CellTimeoutError", "TimeoutError"):
+        return NotebookTimeoutError(
+            f"Sebuah sel notebook berjalan lebih dari {timeout} detik dan dihentikan "
+            "(atur 'sel_timeout_detik' di params)."
+        )
+    if name == "DeadKernelError":
+        return NotebookError(f"Kernel notebook berhenti saat dijalankan: {_strip_ansi(exc)}")
+    if isinstance(exc, OSError) and StorageError.from_oserror(exc) is not None:
+        if exc.filename is None:
+            exc.filename = str(out_path)  # papermill writing the executed notebook
+        return exc
+    if isinstance(exc, FileNotFoundError | PermissionError):
+        return NotebookError(f"Notebook tidak dapat dibuka: {exc}")
+    return exc
+
+
+# An OSError as a cell reports it: "[Errno 28] No space left on device: 'grafik/kanal.png'".
+_CELL_OSERROR = re.compile(r"\[Errno (\d+)\] ([^:]+)(?:: '(.*)')?")
+_OSERROR_NAMES = {"OSError", "IOError", "PermissionError"}
+
+
+def _cell_storage_error(ename: str, evalue: str, cwd: Path) -> StorageError | None:
+    """The storage error a failed cell reported, with its file under ``cwd``; else ``None``."""
+    m = _CELL_OSERROR.match(evalue)
+    if not m or ename not in _OSERROR_NAMES:
+        return None
+    path = cwd / m.group(3) if m.group(3) else cwd
+    return StorageError.from_oserror(OSError(int(m.group(1)), m.group(2), str(path)))
+
+
 def execute_notebook(
     notebook: Path, out_path: Path, parameters: dict, cwd: Path, timeout: int, warm: bool = False
 ) -> None:
@@ -308,7 +364,8 @@ def execute_notebook(
     timeout : int
         Per-cell timeout in seconds.
     warm : bool
-        Reuse this process's warm kernel (batch builds).
+        Reuse this process's warm kernel (batch builds); otherwise a fresh kernel of its
+        own, stopped afterwards. Either way the kernel's own log lines stay off the terminal.
 
     Raises
     ------
@@ -319,9 +376,7 @@ def execute_notebook(
         When a cell runs longer than ``timeout``.
     """
     pm = _import_papermill()
-    from papermill.exceptions import PapermillExecutionError
-
-    extra = {"km": _warm_kernel(Path(cwd).resolve())} if warm else {}
+    km = _warm_kernel(Path(cwd).resolve()) if warm else _quiet_kernel(Path(cwd).resolve())
     try:
         pm.execute_notebook(
             str(notebook),
@@ -333,31 +388,18 @@ def execute_notebook(
             log_output=False,
             execution_timeout=timeout,
             request_save_on_cell_execute=False,
-            **extra,
+            km=km,
         )
-    except PapermillExecutionError as exc:
-        if warm:
-            shutdown_warm_kernel()
-        cell = f"sel #{exc.exec_count}" if exc.exec_count else f"sel {exc.cell_index}"
-        raise NotebookError(
-            f"Notebook gagal di {cell}: {exc.ename}: {_strip_ansi(exc.evalue)}"
-        ) from None
     except Exception as exc:
         if warm:
             shutdown_warm_kernel()
-        name = type(exc).__name__
-        if name in ("CellTimeoutError", "TimeoutError"):
-            raise NotebookTimeoutError(
-                f"Sebuah sel notebook berjalan lebih dari {timeout} detik dan dihentikan "
-                "(atur 'sel_timeout_detik' di params)."
-            ) from None
-        if name == "DeadKernelError":
-            raise NotebookError(
-                f"Kernel notebook berhenti saat dijalankan: {_strip_ansi(exc)}"
-            ) from None
-        if isinstance(exc, FileNotFoundError | PermissionError):
-            raise NotebookError(f"Notebook tidak dapat dibuka: {exc}") from None
-        raise
+        failure = _execution_failure(exc, timeout, Path(cwd), Path(out_path))
+        if failure is exc:
+            raise
+        raise failure from None
+    finally:
+        if not warm:
+            _kill(km)
     # The Markdown cells are templates: fill them with the values the notebook computed.
     from crmlib.report.narasi import isi_notebook
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crmlib.errors import RenderError
+from crmlib.errors import RenderError, StorageError
 from crmlib.render.extension import _ekor
 
 # Bounds of one Typst compilation (the report takes about 2 s and well under 1 GB).
@@ -63,9 +63,11 @@ def _timestamp(waktu: str | None) -> int | None:
 def _typst_anak(batas: int, cpu: int) -> None:
     """Child process of :func:`compile_typst`: bound its own memory and CPU, then compile.
 
-    Reads the job as JSON on stdin; writes ``{"warnings": [...]}`` or
-    ``{"error": "..."}`` as JSON on stdout. The CPU bound holds even if the
-    parent dies and can no longer enforce its timeout.
+    Reads the job as JSON on stdin; writes ``{"warnings": [...]}``, ``{"error": "..."}``
+    or, when the PDF cannot be written (a full disk), ``{"oserror": [errno, text]}`` as
+    JSON on stdout. The PDF is written here, by Python, so that a failed write is an
+    ``OSError`` with its errno. The CPU bound holds even if the parent dies and can no
+    longer enforce its timeout.
     """
     resource.setrlimit(resource.RLIMIT_AS, (batas, batas))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
@@ -73,9 +75,8 @@ def _typst_anak(batas: int, cpu: int) -> None:
 
     tugas = json.loads(sys.stdin.read())
     try:
-        _, warns = typst.compile_with_warnings(
+        pdf, warns = typst.compile_with_warnings(
             tugas["input"],
-            output=tugas["output"],
             format="pdf",
             root=tugas["root"],
             # Only Typst's bundled fonts: the PDF is the same on every machine
@@ -85,8 +86,12 @@ def _typst_anak(batas: int, cpu: int) -> None:
             # Final editions: PDF/A (archival); drafts: plain PDF.
             **({"pdf_standards": tugas["standar"]} if tugas.get("standar") else {}),
         )
+        Path(tugas["output"]).write_bytes(pdf)
     except typst.TypstError as e:
         print(json.dumps({"error": _typst_error_text(e)}))
+        return
+    except OSError as e:
+        print(json.dumps({"oserror": [e.errno, e.strerror or str(e)]}))
         return
     print(json.dumps({"warnings": [_typst_error_text(w) for w in warns or []]}))
 
@@ -155,6 +160,8 @@ def compile_typst(
     ------
     RenderError
         Typst's own diagnostic, or which bound was exceeded.
+    StorageError
+        The PDF could not be written: disk full or no permission (exit code 74).
     """
     timeout = TYPST_TIMEOUT if timeout is None else timeout
     anak = child if child is not None else start_typst(memory, timeout)
@@ -184,10 +191,16 @@ def compile_typst(
         jawaban = json.loads(keluar.strip().splitlines()[-1])
     except (IndexError, ValueError):
         jawaban = None
-    if anak.returncode == 0 and isinstance(jawaban, dict) and "error" not in jawaban:
+    if anak.returncode == 0 and isinstance(jawaban, dict) and "warnings" in jawaban:
         return list(jawaban.get("warnings") or [])
     if isinstance(jawaban, dict) and "error" in jawaban:
         raise RenderError(jawaban["error"])
+    if isinstance(jawaban, dict) and "oserror" in jawaban:
+        code, text = jawaban["oserror"]
+        failure = OSError(code, text, str(pdf))
+        raise StorageError.from_oserror(failure) or RenderError(
+            f"Typst tidak dapat menulis {pdf}: {text}"
+        )
     if anak.returncode == -signal.SIGXCPU:
         raise RenderError(
             "Typst melampaui batas waktu CPU dan dihentikan; dokumen yang berjalan selama "

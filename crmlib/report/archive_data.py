@@ -22,6 +22,7 @@ from crmlib.data.contract import STATUSES, persen
 from crmlib.data.contract import persen as hitung_persen  # read_month_summary has a local `persen`
 from crmlib.report.escape import seperti_rumus
 from crmlib.report.fmt import format_ukpd
+from crmlib.report.tiket import teks_aturan
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,9 @@ def _row(month: dict[str, Any], e: dict[str, Any], ranked: dict[str, int]) -> di
         "peringkat_penyelesaian": _int(e.get("peringkat_penyelesaian")),
         "jumlah_berperingkat_laporan": ranked["peringkat_laporan"],
         "jumlah_berperingkat_penyelesaian": ranked["peringkat_penyelesaian"],
+        # The unit's ticket lists of the month (None: the month's metrics.json has none).
+        "tiket": None if month.get("tiket") is None else month["tiket"].get(e.get("ukpd"), {}),
+        "aturan": month.get("aturan") or {},
     }
 
 
@@ -281,8 +285,11 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
     dict or None
         ``periode``, ``total`` (int), ``capaian`` (percent), ``tepat_waktu_persen``
         (share answered within the response limit, percent), ``batas_jam``,
-        ``per_tanggal``, ``files`` (names of the month's files that exist) and
-        ``per_ukpd`` (the month's per-unit entries, empty when the file has none).
+        ``per_tanggal``, ``dinyatakan_kosong`` (the month was declared without reports),
+        ``files`` (names of the month's files that exist),
+        ``per_ukpd`` (the month's per-unit entries, empty when the file has none),
+        ``tiket`` (the ticket lists by unit, :func:`_tiket_per_ukpd`; None when the
+        file has none) and ``aturan`` (what each rule code means that month).
     """
     data = _read_json(month_dir / "metrics.json")
     if data is None:
@@ -299,6 +306,7 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
     if persen is None and tepat is not None and total:
         persen = hitung_persen(tepat, total)
     per_ukpd = data.get("per_ukpd")
+    tiket = _tiket_per_ukpd(data.get("tiket"))
     return {
         "periode": str(data.get("periode") or month_dir.name),
         "total": int(total) if total is not None else None,
@@ -306,11 +314,35 @@ def read_month_summary(month_dir: Path) -> dict[str, Any] | None:
         "tepat_waktu_persen": persen,
         "batas_jam": _batas_jam(respon),
         "per_tanggal": data.get("per_tanggal"),
+        "dinyatakan_kosong": bool((data.get("provenance") or {}).get("dinyatakan_kosong")),
         "files": [name for name, _ in MONTH_FILES if (month_dir / name).is_file()],
         "per_ukpd": [u for u in per_ukpd if isinstance(u, dict)]
         if isinstance(per_ukpd, list)
         else [],
+        "tiket": tiket,
+        "aturan": teks_aturan(_parameter(data)) if tiket is not None else {},
     }
+
+
+def _parameter(data: dict) -> dict:
+    parameter = data.get("parameter")
+    return parameter if isinstance(parameter, dict) else {}
+
+
+def _tiket_per_ukpd(tiket: Any) -> dict[str, dict[str, list[dict]]] | None:
+    """``metrics.json``'s ticket lists by unit: ``{ukpd: {list: [row, ...]}}``.
+
+    None when the file has no ``tiket`` (a month built before the lists existed);
+    rows that are not objects with a unit are skipped.
+    """
+    if not isinstance(tiket, dict):
+        return None
+    out: dict[str, dict[str, list[dict]]] = {}
+    for name, rows in tiket.items():
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and isinstance(row.get("ukpd"), str):
+                out.setdefault(row["ukpd"], {}).setdefault(name, []).append(row)
+    return out
 
 
 def _batas_jam(respon: dict) -> float:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from crmlib.errors import RenderError
+from crmlib.errors import RenderError, StorageError
 
 
 def _nbformat():
@@ -80,7 +80,8 @@ def write_notebook(nb: Mapping[str, Any], path: Path | str) -> None:
     text = nbformat.writes(node)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        with StorageError.writing(path):  # a full disk names the notebook, not the temp name
+            tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

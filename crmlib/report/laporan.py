@@ -99,6 +99,7 @@ def compute_month(
     reference: Reference,
     metrik: dict | None = None,
     per_tanggal: str | pd.Timestamp | None = None,
+    tiket: bool = False,
 ) -> Metrics:
     """Every figure of a month already read: the one call the notebook, the build and the CLI share.
 
@@ -112,6 +113,9 @@ def compute_month(
         The ``metrik`` block of the params files (contract defaults when omitted).
     per_tanggal : str or Timestamp, optional
         As-of timestamp of the export.
+    tiket : bool
+        Also list the tickets behind the per-unit figures (``Metrics.tiket``): what
+        ``metrics.json`` and ``tabel.xlsx`` publish; the notebook's text needs none.
     """
     return compute_all(
         month.laporan,
@@ -122,6 +126,7 @@ def compute_month(
         kota=reference.kota.get("kota", ""),
         per_tanggal=pd.Timestamp(per_tanggal) if per_tanggal else None,
         params=metric_params(metrik),
+        tiket=tiket,
     )
 
 
@@ -353,27 +358,55 @@ def laporan_dari(
 
 
 def previous_month_headline(project: Project, periode: str) -> list[dict]:
-    """Headline figures of the month before, computed from its own data (build-order independent)."""
-    from crmlib.data.params import load_params, resolve_data_path
+    """Headline figures of the month before, computed from its own data (build-order independent).
+
+    Empty when there is no month before or it cannot be read (:func:`previous_month`).
+    """
+    return previous_month(project, periode)[0]
+
+
+def previous_month(project: Project, periode: str) -> tuple[list[dict], str | None]:
+    """The month before's headline figures, and why the comparison is left out, if it is.
+
+    Whatever goes wrong reading the month before (its params, its data, a bug, memory)
+    only leaves the comparison out: the month being built never fails for it. No month
+    before (no params file) is not worth a warning.
+
+    Returns
+    -------
+    riwayat : list of dict
+        ``[{periode, total_laporan, capaian_persen, persen_tepat_waktu}]`` or ``[]``.
+    warning : str or None
+        The analyst's warning when the month before exists but could not be read.
+    """
     from crmlib.data.periode import previous_periode
-    from crmlib.data.reader import read_month
-    from crmlib.data.refdata import load_reference
     from crmlib.errors import CrmReportError
 
     prev = previous_periode(periode)
     if not (project.params_dir / f"{prev}.yaml").exists():
-        return []
+        return [], None
     try:
-        params = load_params(project.params_dir, prev)
-        ref = load_reference(params.get("kota", "jakarta-timur"))
-        month = read_month(
-            resolve_data_path(params, project.root),
-            prev,
-            reference=ref,
-            izinkan_kosong=bool(params.get("izinkan_kosong")),
+        return _previous_month_figures(project, prev), None
+    except Exception as exc:  # any failure only drops the comparison (the warning says why)
+        why = str(exc).splitlines()[0] if isinstance(exc, CrmReportError) else type(exc).__name__
+        return [], (
+            f"perbandingan dengan bulan sebelumnya ({prev}) tidak ditampilkan: data atau "
+            f"params {prev} tidak dapat dibaca ({why}); periksa dengan crm-report status"
         )
-    except CrmReportError:
-        return []
+
+
+def _previous_month_figures(project: Project, prev: str) -> list[dict]:
+    """The headline figures of month ``prev`` read from its params and data."""
+    from crmlib.data.params import load_params, resolve_data_path
+
+    params = load_params(project.params_dir, prev)
+    ref = load_reference(params.get("kota", "jakarta-timur"))
+    month = read_month(
+        resolve_data_path(params, project.root),
+        prev,
+        reference=ref,
+        izinkan_kosong=bool(params.get("izinkan_kosong")),
+    )
     return [headline(compute_month(month, ref, metrik=params.get("metrik")))]
 
 
@@ -393,14 +426,23 @@ def headline(metrics: Metrics) -> dict:
 # The sentences around the tables are the notebook's Markdown templates (crmlib.report.narasi).
 
 
+# Said in the month's note when the analyst declared the month empty (params izinkan_kosong).
+KOSONG_DINYATAKAN = (
+    "Bulan ini dinyatakan tanpa laporan: angka 0 pada laporan ini berarti memang tidak ada "
+    "pengaduan yang masuk, bukan data yang hilang."
+)
+
+
 def catatan(lap: Laporan, as_text: bool = False):
-    """The month's free note (params ``catatan``), if any.
+    """The month's free note (params ``catatan``), if any; a month declared empty says so first.
 
     A neutral ``.catatan-bulan`` div, not a Quarto callout (whose title Quarto
     writes in English in HTML and adds a second time in Typst): laporan.lua, the
     stylesheet and laporan-layout.typ give it the same box in both renderers.
     """
     note = teks_narasi(lap.narasi.get("catatan") or "").strip()
+    if getattr(getattr(lap, "month", None), "dinyatakan_kosong", False):
+        note = f"{KOSONG_DINYATAKAN} {note}".strip()
     return _md(f"::: {{.catatan-bulan}}\n**Catatan:** {note}\n\n:::\n" if note else "", as_text)
 
 

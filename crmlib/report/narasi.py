@@ -359,9 +359,36 @@ def konteks(values: Mapping[str, Any]) -> dict[str, Any]:
     return ctx
 
 
-def _awal_sel(sumber: str, kata: int = 6) -> str:
-    words = sumber.split()
-    return " ".join(words[:kata]) + (" …" if len(words) > kata else "")
+# A line that is only template logic or a comment: not what the analyst recognises a cell by.
+_TAG_SAJA = re.compile(r"^\s*(\{%.*?%\}|\{##.*?##\}|\s)*$")
+_JUDUL = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*(\{#[^}]*\})?\s*$")
+
+
+def _potong(teks: str, panjang: int = 70) -> str:
+    teks = " ".join(teks.split())
+    return teks if len(teks) <= panjang else teks[: panjang - 1].rstrip() + " …"
+
+
+def _baris_teks(sumber: str) -> str:
+    """The cell's first line of text as JupyterLab shows it (not a Jinja tag, not a heading)."""
+    lines = [ln for ln in sumber.splitlines() if ln.strip() and not _TAG_SAJA.match(ln)]
+    text = next((ln for ln in lines if not _JUDUL.match(ln)), lines[0] if lines else "")
+    return _potong(text)
+
+
+def judul_terakhir(sumber: str, sebelumnya: str | None) -> str | None:
+    """The last Markdown heading in ``sumber`` (without its ``{#id}``), else ``sebelumnya``."""
+    for line in reversed(sumber.splitlines()):
+        m = _JUDUL.match(line)
+        if m:
+            return _potong(m.group(1))
+    return sebelumnya
+
+
+def _letak(sumber: str, judul: str | None) -> str:
+    """Where a Markdown cell is, in the words of what the analyst sees in JupyterLab."""
+    letak = f"sel Markdown yang diawali \u201c{_baris_teks(sumber)}\u201d"
+    return letak + (f" (di bawah judul \u201c{judul}\u201d)" if judul else "")
 
 
 def _nama_hilang(exc: Exception) -> str | None:
@@ -370,10 +397,11 @@ def _nama_hilang(exc: Exception) -> str | None:
     return m.group(1) if m else None
 
 
-def _pesan(exc: Exception, nomor: int, sumber: str, values: Mapping[str, Any]) -> str:
+def _pesan(exc: Exception, sumber: str, judul: str | None, values: Mapping[str, Any]) -> str:
     from jinja2 import TemplateSyntaxError, UndefinedError
 
-    sel = f"sel Markdown #{nomor} (\u201c{_awal_sel(sumber)}\u201d)"
+    sel = _letak(sumber, judul)
+    bulan = (values.get("n") or {}).get("bulan") or "YYYY-MM"
     if isinstance(exc, UndefinedError):
         nama = _nama_hilang(exc)
         if nama is None:
@@ -385,15 +413,20 @@ def _pesan(exc: Exception, nomor: int, sumber: str, values: Mapping[str, Any]) -
         saran = f" Mungkin maksudnya: {', '.join(mirip)}." if mirip else ""
         return (
             f"{sel}: nama '{nama}' tidak dikenal.{saran} "
-            "Daftar semua nama: crm-report nilai YYYY-MM."
+            f"Daftar semua nama dan nilainya: crm-report nilai {bulan}."
         )
     if isinstance(exc, TemplateSyntaxError):
-        return f"{sel}, baris {exc.lineno}: penulisan isian salah: {exc.message}."
+        return (
+            f"{sel}, baris {exc.lineno} di sel itu: penulisan isian salah ({exc.message}); "
+            "periksa pasangan {{ }} dan {% %}."
+        )
     return f"{sel}: isian tidak dapat diisi: {type(exc).__name__}: {exc}."
 
 
-def isi_teks(sumber: str, values: Mapping[str, Any], nomor: int = 0) -> str:
+def isi_teks(sumber: str, values: Mapping[str, Any], judul: str | None = None) -> str:
     """Fill one Markdown cell's template with the month's values.
+
+    ``judul`` is the heading the cell sits under, for the error message.
 
     Raises
     ------
@@ -409,7 +442,7 @@ def isi_teks(sumber: str, values: Mapping[str, Any], nomor: int = 0) -> str:
 
         if not isinstance(exc, TemplateError | TypeError | ValueError | AttributeError):
             raise
-        raise NarasiError(_pesan(exc, nomor, sumber, values)) from None
+        raise NarasiError(_pesan(exc, sumber, judul, values)) from None
 
 
 def nilai_dari_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -424,14 +457,16 @@ def nilai_dari_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def isi_sel(nb: dict[str, Any], values: Mapping[str, Any]) -> None:
     """Fill every Markdown cell of the notebook JSON ``nb`` in place."""
-    nomor = 0
+    judul = None  # the heading the next cell sits under, as written (placeholders and all)
     for cell in nb.get("cells") or []:
         if cell.get("cell_type") != "markdown":
             continue
-        nomor += 1
         src = cell.get("source") or ""
         src = "".join(src) if isinstance(src, list) else src
-        cell["source"] = isi_teks(src, values, nomor)
+        # A cell that starts with its own heading sits under that heading.
+        first = next((ln for ln in src.splitlines() if ln.strip()), "")
+        cell["source"] = isi_teks(src, values, judul_terakhir(first, judul))
+        judul = judul_terakhir(src, judul)
 
 
 def isi_notebook(path: Path | str) -> bool:

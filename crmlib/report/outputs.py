@@ -24,13 +24,16 @@ import numpy as np
 import pandas as pd
 
 import crmlib
-from crmlib.metrics import STATUSES, MetricParams, Metrics
+from crmlib.errors import StorageError
+from crmlib.metrics import STATUSES, TIKET_COLUMNS, DaftarTiket, MetricParams, Metrics
 
 __all__ = [
     "CONTRACT_KEYS",
     "build_provenance",
     "month_provenance",
+    "metrics_json_text",
     "metrics_to_dict",
+    "tiket_to_dict",
     "write_metrics_json",
 ]
 
@@ -142,7 +145,8 @@ def metrics_to_dict(m: Metrics, provenance: dict | None = None) -> dict:
         where the contract allows null), followed by additions: ``total_koordinasi``,
         ``jumlah_selesai`` (the base of ``capaian_persen``), ``rekap_kecamatan``,
         ``per_kanal``, ``harian``, ``parameter``, ``per_ukpd`` (every unit's figures,
-        :func:`crmlib.metrics.compute_per_ukpd`) and, if given, ``provenance``.
+        :func:`crmlib.metrics.compute_per_ukpd`), ``tiket`` (the tickets behind them,
+        :func:`tiket_to_dict`, when computed) and, if given, ``provenance``.
     """
     out: dict[str, Any] = {
         "periode": m.periode,
@@ -201,6 +205,8 @@ def metrics_to_dict(m: Metrics, provenance: dict | None = None) -> dict:
     }
     if m.per_ukpd is not None:
         out["per_ukpd"] = _per_ukpd_records(m.per_ukpd)
+    if m.tiket is not None:
+        out["tiket"] = tiket_to_dict(m.tiket)
     if provenance is not None:
         out["provenance"] = provenance
     return out
@@ -224,6 +230,41 @@ PER_UKPD_FIGURES: dict[str, Callable[[Any], Any]] = {
 }
 
 
+#: Plain value of every ticket-list column (:data:`crmlib.metrics.TIKET_COLUMNS`).
+_TIKET_VALUES: dict[str, Callable[[Any], Any]] = {
+    "nomor_laporan": str,
+    "ukpd": str,
+    "kanal": _text,
+    "kategori": _text,
+    "status": _text,
+    "waktu_masuk": _iso,
+    "waktu_respon": _iso,
+    "waktu_selesai": _iso,
+    "waktu_koordinasi": _iso,
+    "waktu_proses": _iso,
+    "respon_jam": _float,
+    "waktu_tl_jam": _float,
+    "koordinasi_menit": _float,
+    "max_waktu_tl_jam": _number,
+    "nilai_tl": _number,
+    "jumlah_ditolak": _int,
+    "aturan": str,
+}
+
+
+def tiket_to_dict(tiket: DaftarTiket) -> dict[str, list[dict]]:
+    """The ticket lists as ``metrics.json``'s ``tiket``: ``{list name: [row, ...]}``.
+
+    Each row holds its list's columns (:data:`crmlib.metrics.TIKET_COLUMNS`) as plain
+    values: ISO times, durations unrounded, ``null`` where missing (a coordinated
+    report that is not one of the month's reports has no channel, category, status).
+    """
+    return {
+        name: _records(df, {c: _TIKET_VALUES[c] for c in TIKET_COLUMNS[name]})
+        for name, df in tiket.items()
+    }
+
+
 def _per_ukpd_records(df: pd.DataFrame) -> list[dict]:
     head = {"ukpd": str, "tingkat": str, "kecamatan": str}
     figures = _records(df, PER_UKPD_FIGURES)
@@ -242,7 +283,8 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        write(tmp)
+        with StorageError.writing(path):  # a full disk names the file, not the temp name
+            write(tmp)
         # mkstemp creates 0600; published files must be readable by a static web server.
         umask = os.umask(0)
         os.umask(umask)
@@ -252,6 +294,29 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def _json(value: Any, **kw: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, **kw)
+
+
+def metrics_json_text(d: dict) -> str:
+    """The text of ``metrics.json`` for the dictionary of :func:`metrics_to_dict`.
+
+    Two-space indent, with one exception: the ticket lists (``tiket``, last) hold a
+    ticket per line, which keeps the file a fifth smaller and lets ``grep`` on a
+    report number show each of its rows whole.
+    """
+    tiket = d.get("tiket")
+    head = _json({k: v for k, v in d.items() if k != "tiket"}, indent=2)
+    if tiket is None:
+        return head + "\n"
+    lists = []
+    for name, rows in tiket.items():
+        lines = ",\n".join("      " + _json(row, separators=(", ", ": ")) for row in rows)
+        lists.append(f"    {_json(name)}: [\n{lines}\n    ]" if rows else f"    {_json(name)}: []")
+    block = ",\n".join(lists)
+    return f'{head[:-2]},\n  "tiket": {{\n{block}\n  }}\n}}\n'
 
 
 def write_metrics_json(m: Metrics, path: Path | str, provenance: dict | None = None) -> Path:
@@ -275,12 +340,10 @@ def write_metrics_json(m: Metrics, path: Path | str, provenance: dict | None = N
     -----
     Same metrics in, same bytes out: keys in the contract's order (arrays already
     come sorted by the metric functions), UTF-8 without ``\\u`` escapes, two-space
-    indent, newline at the end. NaN can never appear (``allow_nan=False``).
+    indent, newline at the end (:func:`metrics_json_text`). NaN can never appear
+    (``allow_nan=False``).
     """
-    text = (
-        json.dumps(metrics_to_dict(m, provenance), ensure_ascii=False, indent=2, allow_nan=False)
-        + "\n"
-    )
+    text = metrics_json_text(metrics_to_dict(m, provenance))
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
@@ -359,4 +422,6 @@ def month_provenance(month: Any, m: Metrics, per_tanggal: object = None) -> dict
     )
     provenance["periode"] = month.periode
     provenance["per_tanggal"] = m.per_tanggal.isoformat() if per_tanggal is not None else None
+    if getattr(month, "dinyatakan_kosong", False):
+        provenance["dinyatakan_kosong"] = True  # the archive card says so
     return provenance

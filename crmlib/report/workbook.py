@@ -19,6 +19,7 @@ import crmlib
 from crmlib.metrics import NILAI_COLUMNS, STATUSES, Metrics
 from crmlib.report.escape import seperti_rumus
 from crmlib.report.outputs import _atomic_write, _cell_value
+from crmlib.report.tiket import DAFTAR, Daftar, teks_aturan
 
 __all__ = ["Sheet", "write_tables_xlsx", "write_workbook"]
 
@@ -38,6 +39,10 @@ class Sheet:
     header: list[str]
     rows: list[list[Any]]
     formats: dict[int, str]  # 0-based column → Excel number format
+    # A filter button on every header cell (the ticket lists: filter by unit, by rule).
+    autofilter: bool = False
+    # (0-based row, column) → the sheet that cell links to.
+    links: dict[tuple[int, int], str] = dataclasses.field(default_factory=dict)
 
 
 def _columns(df: pd.DataFrame, cols: list[str]) -> list[list[Any]]:
@@ -58,6 +63,7 @@ def _sheets(m: Metrics) -> list[Sheet]:
         *_sheets_peringkat(m),
         *_sheets_daftar(m),
         *_sheets_sebaran(m),
+        *_sheets_tiket(m),
     ]
 
 
@@ -82,12 +88,48 @@ def _sheet_ringkasan(m: Metrics) -> Sheet:
         ["Pengurangan Nilai per Langkah", p.penalti_per_langkah],
         ["Versi crmlib", crmlib.__version__],
     ]
-    return Sheet(
-        "Ringkasan",
-        ["Uraian", "Nilai"],
-        [[k, _cell_value(v)] for k, v in ringkasan],
-        {1: "General"},
+    rows = [[k, _cell_value(v)] for k, v in ringkasan]
+    if m.tiket is None:
+        return Sheet("Ringkasan", ["Uraian", "Nilai"], rows, {1: "General"})
+    return _ringkasan_tiket(m, rows)
+
+
+# The headline figures each ticket list explains (by Ringkasan row number, 0-based).
+_RINGKASAN_TIKET = {
+    5: "penyelesaian",
+    6: "nilai_dibawah_100",
+    8: "respon",
+    9: "respon",
+}
+
+
+def _ringkasan_tiket(m: Metrics, rows: list[list[Any]]) -> Sheet:
+    """Ringkasan with a third column naming (and linking) the sheet of each figure's tickets."""
+    sheet = {d.kunci: d.sheet for d in DAFTAR}
+    p = m.params
+    tambahan = [
+        [
+            f"TL Ditolak ≥ {p.ambang_ditolak:g} Kali (Laporan)",
+            len(m.tiket.tl_ditolak),
+            "tl_ditolak",
+        ],
+        ["Nilai TL < 100 (Laporan)", len(m.tiket.nilai_dibawah_100), "nilai_dibawah_100"],
+        ["Koordinasi Sudah Diproses (Baris)", len(m.tiket.koordinasi), "koordinasi"],
+    ]
+    links = {(i, 2): sheet[k] for i, k in _RINGKASAN_TIKET.items()}
+    out = [[*r, sheet.get(_RINGKASAN_TIKET.get(i, ""))] for i, r in enumerate(rows)]
+    for label, value, kunci in tambahan:
+        links[(len(out), 2)] = sheet[kunci]
+        out.append([label, value, sheet[kunci]])
+    out.append(
+        [
+            "Cara Membaca Daftar Tiket",
+            "Klik nama sheet di kolom Daftar Tiket; di sheet itu saring kolom Nama UKPD "
+            "(dan Aturan) untuk melihat tiket di balik angka satu UKPD.",
+            None,
+        ]
     )
+    return Sheet("Ringkasan", ["Uraian", "Nilai", "Daftar Tiket"], out, {1: "General"}, links=links)
 
 
 def _sheets_rekap(m: Metrics) -> list[Sheet]:
@@ -228,6 +270,34 @@ def _sheets_sebaran(m: Metrics) -> list[Sheet]:
     ]
 
 
+_TIKET_FORMAT = {"waktu": _FMT_DT, "jam": _FMT_2, "menit": _FMT_2, "angka": "General"}
+
+
+def _sheets_tiket(m: Metrics) -> list[Sheet]:
+    """A sheet per ticket list (when computed): unit first, filterable header."""
+    if m.tiket is None:
+        return []
+    aturan = teks_aturan(dataclasses.asdict(m.params))
+    return [_sheet_tiket(d, getattr(m.tiket, d.kunci), aturan) for d in DAFTAR]
+
+
+def _sheet_tiket(daftar: Daftar, df: pd.DataFrame, aturan: dict[str, str]) -> Sheet:
+    """One ticket list: No, Nama UKPD, its columns; the rule code as its text."""
+    df = df.assign(aturan=df["aturan"].map(aturan))
+    formats = {
+        j + 2: _TIKET_FORMAT[k.jenis]
+        for j, k in enumerate(daftar.kolom)
+        if k.jenis in _TIKET_FORMAT
+    }
+    return Sheet(
+        daftar.sheet,
+        ["No", "Nama UKPD", *(k.judul for k in daftar.kolom)],
+        _numbered(_columns(df, ["ukpd", *(k.kunci for k in daftar.kolom)])),
+        {0: "0", **formats},
+        autofilter=True,
+    )
+
+
 def _kanal_rows(df: pd.DataFrame) -> list[list[Any]]:
     ket = df["keterangan"] if "keterangan" in df.columns else df["kanal"]
     return _columns(df.assign(_ket=ket), ["kanal", "_ket", "jumlah"])
@@ -261,6 +331,22 @@ def _text_stays_text(ws) -> None:
                 cell.quotePrefix = True
 
 
+def _links_and_filter(ws, sheet: Sheet) -> None:
+    """The sheet's links to other sheets, and the filter buttons on its header."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    for (i, j), target in sheet.links.items():
+        cell = ws.cell(row=i + 2, column=j + 1)
+        # Inside the workbook (location), never an external relationship.
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{target}'!A1")
+        cell.font = Font(color="0563C1", underline="single")
+    if sheet.autofilter:
+        last = get_column_letter(len(sheet.header))
+        ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
+
+
 def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
     """Write the month's report tables as one Excel workbook, atomically.
 
@@ -281,7 +367,11 @@ def write_tables_xlsx(m: Metrics, path: Path | str) -> Path:
     One sheet per report table (``Ringkasan``, ``Rekap Status``, ``Rekap Kecamatan``,
     ``Top UKPD``, ``Top Kategori``, ``Koordinasi Tercepat``/``Terlama``,
     ``Penyelesaian Tercepat``/``Terlama``, ``TL Ditolak``, ``Nilai TL < 100``,
-    ``Per Kanal``, ``Harian``) with Indonesian headers. Numbers and dates are real
+    ``Per Kanal``, ``Harian``) with Indonesian headers, and, when the metrics hold
+    the ticket lists (``m.tiket``), a sheet per list (``Tiket Respon``, ``Tiket TL
+    Ditolak``, ``Tiket Nilai TL < 100``, ``Tiket Koordinasi``, ``Tiket
+    Penyelesaian``: unit in a column, a filter on the header) that ``Ringkasan``
+    names and links beside the figure each explains. Numbers and dates are real
     Excel numbers/dates (unrounded; number formats only change the display), the
     header row is frozen and bold, columns are sized to their content. Unit names
     stay canonical (``KELURAHAN CIPAYUNG``) so they match ``metrics.json``. Text is
@@ -352,6 +442,7 @@ def write_workbook(
                 elif isinstance(cell.value, float):
                     cell.number_format = _FMT_3
         ws.freeze_panes = "A2"
+        _links_and_filter(ws, sheet)
     created = created or _NO_DATE
     # openpyxl would stamp the modification date (and the zip its parts) with the clock.
     # The document dates are UTC; ``created`` is Jakarta wall time (UTC+7, no DST).

@@ -48,7 +48,8 @@ public API:
 - :mod:`.seed_report` and :mod:`.seed_month`: the seed report's figures and the June
   2022 month built from them;
 - :mod:`.writers`: workbooks and CSV folders in export style;
-- :mod:`.samples`: the committed sample months, their check and the command line.
+- :mod:`.samples`: the committed sample months, their check, the command line, and
+  :func:`write_example`, a synthetic export of any month (``crm-report contoh``).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from crmlib.samplegen.samples import (
     main,
     regenerate,
     sample_path,
+    write_example,
 )
 from crmlib.samplegen.seed_month import build_seed_month
 from crmlib.samplegen.writers import DATETIME_COLUMNS, export_style_values, write_month
@@ -82,5 +84,6 @@ __all__ = [
     "main",
     "regenerate",
     "sample_path",
+    "write_example",
     "write_month",
 ]

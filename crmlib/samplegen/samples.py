@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -14,6 +16,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from crmlib.data.refdata import Reference, load_reference
+from crmlib.samplegen.common import _default_as_of
 from crmlib.samplegen.month import generate_month
 from crmlib.samplegen.seed_month import build_seed_month
 from crmlib.samplegen.seed_report import SEED_AS_OF
@@ -131,6 +134,56 @@ def regenerate(
             )  # fmt: skip
         )
     return written
+
+
+def write_example(
+    periode: str, dest: Path | str, *, force: bool = False, reference: Reference | None = None
+) -> tuple[Path, str]:
+    """A synthetic export of any month, for rehearsing it (``crm-report contoh``).
+
+    A sample month (2022) is its committed sample; any other month is drawn by
+    :func:`generate_month` with a seed made of the month, so a month always gives the
+    same data. Written to a temporary name beside ``dest`` first, then renamed.
+
+    Parameters
+    ----------
+    periode : str
+        ``YYYY-MM``.
+    dest : path
+        Ending in ``.xlsx``: a workbook; anything else: a folder with ``laporan.csv`` and
+        ``koordinasi.csv``.
+    force : bool
+        Replace what is at ``dest``; otherwise an existing ``dest`` is a ``FileExistsError``.
+
+    Returns
+    -------
+    (path, as_of)
+        What was written, and the export's as-of time (``YYYY-MM-DD HH:MM``): no time
+        in the data is later.
+    """
+    dest = Path(dest)
+    if dest.exists() and not force:
+        raise FileExistsError(str(dest))
+    ref = reference or load_reference()
+    known = {m.periode: m for m in SAMPLE_MONTHS}
+    month = known.get(periode) or SampleMonth(
+        periode, int(periode.replace("-", "")), "xlsx", str(_default_as_of(periode))
+    )
+    lap, kor = _month_frames(month, ref)
+    form = "xlsx" if dest.suffix.lower() == ".xlsx" else "csv"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}{dest.suffix}")
+    try:
+        write_month(lap, kor, tmp, form, headers=month.headers, datetimes=month.datetimes)
+        if dest.is_dir():
+            shutil.rmtree(dest)
+        os.replace(tmp, dest)
+    finally:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp.exists():
+            tmp.unlink()
+    return dest, pd.Timestamp(month.as_of).strftime("%Y-%m-%d %H:%M")
 
 
 def _xlsx_values(path: Path) -> dict[str, list[tuple]]:
