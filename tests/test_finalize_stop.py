@@ -27,7 +27,7 @@ import pytest
 from fixtures_built import built_two_months
 from fixtures_edisi import SANDI, run_cli, tte_certificates
 
-from crmlib.cli.main import STOPPED
+from crmlib.cli.runlog import STOPPED
 from crmlib.publish.finalize import STOP_HELD
 from crmlib.publish.verify import check_edition
 

@@ -42,7 +42,7 @@ def test_a_crmlib_that_differs_from_the_commit_is_named(practice_copy):
     _commit(practice_copy, "berbeda")
     assert not same_as_committed(practice_copy, PACKAGE)
     changes = uncommitted_changes(practice_copy)
-    assert any("crmlib yang berjalan ada di luar proyek" in c for c in changes), changes
+    assert any("crmlib yang berjalan ada di luar folder proyek" in c for c in changes), changes
 
 
 def test_a_project_without_crmlib_is_not_the_running_one(tmp_path):

@@ -36,20 +36,21 @@ KERTAS = ("a4", "f4")
 #: printed anyway, with a warning naming both dates (docs/parameter.md).
 TANGGAL_JENDELA_HARI = 92
 
-#: Longest narrative text, in characters: one kata_pengantar paragraph, one kendala or saran
-#: item, the catatan (the report's own paragraphs are under 400).
-NARASI_MAKS_KARAKTER = 2_000
-#: Most items in a list (kata_pengantar, kendala, saran, penandatangan.jabatan).
-NARASI_MAKS_BUTIR = 20
-#: Longest short text, in characters: titles, names, positions, places, numbers.
-TEKS_MAKS_KARAKTER = 300
 #: Largest params file read, in bytes; a bigger one is refused before YAML parses it.
 PARAMS_MAKS_BYTE = 256 * 1024
 
 
 def __getattr__(name: str):
     # The schema's names, as before it moved: importing them imports pydantic.
-    if name in ("Params", "params_error", "schema_problems", "validate_params"):
+    if name in (
+        "NARASI_MAKS_BUTIR",
+        "NARASI_MAKS_KARAKTER",
+        "TEKS_MAKS_KARAKTER",
+        "Params",
+        "params_error",
+        "schema_problems",
+        "validate_params",
+    ):
         from crmlib.data import schema
 
         return getattr(schema, name)

@@ -28,11 +28,6 @@ from pydantic import (
     field_validator,
 )
 
-from crmlib.data.params import (
-    NARASI_MAKS_BUTIR,
-    NARASI_MAKS_KARAKTER,
-    TEKS_MAKS_KARAKTER,
-)
 from crmlib.data.paramsyaml import ParamsProblem
 from crmlib.data.periode import is_periode
 from crmlib.errors import ParamsError
@@ -50,6 +45,14 @@ def _as_text(value: Any) -> Any:
         return str(value)
     return value
 
+
+#: Longest narrative text, in characters: one kata_pengantar paragraph, one kendala or saran
+#: item, the catatan (the report's own paragraphs are under 400).
+NARASI_MAKS_KARAKTER = 2_000
+#: Most items in a list (kata_pengantar, kendala, saran, penandatangan.jabatan).
+NARASI_MAKS_BUTIR = 20
+#: Longest short text, in characters: titles, names, positions, places, numbers.
+TEKS_MAKS_KARAKTER = 300
 
 Text = Annotated[str, BeforeValidator(_as_text), StringConstraints(max_length=TEKS_MAKS_KARAKTER)]
 Narasi = Annotated[

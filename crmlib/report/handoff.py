@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from crmlib.data.reader import MonthData
-from crmlib.metrics import MetricParams, Metrics
+from crmlib.metrics import DaftarTiket, MetricParams, Metrics
 
 HANDOFF_DIR = ".bulan-siap"
 KEY_FILE = "kunci.json"
@@ -136,6 +136,8 @@ def _encode(obj, folder: Path, prefix: str) -> dict:
             out[f.name] = {"waktu": value.isoformat()}
         elif isinstance(value, MetricParams):
             out[f.name] = {"pengaturan": dataclasses.asdict(value)}
+        elif isinstance(value, DaftarTiket):  # the ticket lists: a dataclass of tables
+            out[f.name] = {"tiket": _encode(value, folder, f"{prefix}{f.name}.")}
         else:
             out[f.name] = {"nilai": _plain(value, f.name)}
     return out
@@ -151,6 +153,8 @@ def _decode(fields: dict, folder: Path) -> dict:
             out[name] = pd.Timestamp(tagged["waktu"])
         elif "pengaturan" in tagged:
             out[name] = MetricParams(**tagged["pengaturan"])
+        elif "tiket" in tagged:
+            out[name] = DaftarTiket(**_decode(tagged["tiket"], folder))
         else:
             out[name] = tagged["nilai"]
     return out

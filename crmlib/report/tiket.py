@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from crmlib.metrics import MetricParams
 from crmlib.report import fmt
 
 
@@ -114,7 +113,11 @@ DAFTAR: tuple[Daftar, ...] = (
 def _param(parameter: Mapping[str, object], name: str) -> object:
     # A metrics.json of an older build may lack a setting: the contract default applies.
     value = parameter.get(name)
-    return getattr(MetricParams(), name) if value is None else value
+    if value is not None:
+        return value
+    from crmlib.metrics import MetricParams  # pandas: only for a metrics.json without it
+
+    return getattr(MetricParams(), name)
 
 
 def teks_aturan(parameter: Mapping[str, object]) -> dict[str, str]:
