@@ -383,6 +383,7 @@ def _final_edition(
     tunggu: float,
     izinkan: bool,
     abaikan_hilang: bool = False,
+    paksa: bool = False,
 ) -> int:
     from crmlib.project import Project
     from crmlib.publish.finalize import finalize
@@ -400,6 +401,7 @@ def _final_edition(
         wait=tunggu,
         notify=lambda note: _echo_err(f"catatan: {note}"),
         izinkan_perubahan=izinkan,
+        paksa=paksa,
     )
     for warning in r.warnings:
         _echo_err(f"PERINGATAN: {warning}")
@@ -445,11 +447,25 @@ def finalize(periode, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) ->
     help="Edisi final yang tercatat (git, output/) tetapi hilang dari terbitan/ dan tidak dapat "
     "dipulihkan: buat edisi berikutnya dan catat yang hilang di manifest.",
 )
+@click.option(
+    "--paksa",
+    is_flag=True,
+    help="Revisi walau data, params dan notebook sama dengan edisi terkini (mis. templat atau "
+    "crmlib diperbaiki).",
+)
 @_RENDERER
 @_TUNGGU
 @_IZINKAN_PERUBAHAN
 def revise(
-    periode, alasan, oleh, tandatangan, abaikan_edisi_hilang, renderer, tunggu, izinkan_perubahan
+    periode,
+    alasan,
+    oleh,
+    tandatangan,
+    abaikan_edisi_hilang,
+    paksa,
+    renderer,
+    tunggu,
+    izinkan_perubahan,
 ) -> int:
     """Buat edisi final berikutnya dari data dan params saat ini; edisi lama tetap terbit."""
     return _final_edition(
@@ -461,6 +477,7 @@ def revise(
         tunggu,
         izinkan_perubahan,
         abaikan_edisi_hilang,
+        paksa,
     )
 
 

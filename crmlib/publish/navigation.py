@@ -63,8 +63,8 @@ def write_nav_pages(output_dir: Path | str) -> None:
     are rewritten at every archive refresh to point at the neighbour that is
     published now (a gap filled later or a month removed is picked up here), so
     the report's own bytes, signed or not, never go stale. Earlier editions
-    (``edisi-<N>/``) get the same pages, and their month an ``index.html`` that
-    leads to the archive, since their report links ``../index.html``.
+    (``edisi-<N>/``) get the same pages; the month's ``index.html`` (their report's
+    ``../index.html``) is its status page, written with the archive.
     """
     output_dir = Path(output_dir)
     months = published_months(output_dir)
@@ -76,11 +76,8 @@ def write_nav_pages(output_dir: Path | str) -> None:
         editions = [c for c in month_dir.iterdir() if c.is_dir() and _EDITION_DIR.match(c.name)]
         for child in editions:
             _write_nav(child, prev, nxt, "../../")
-        if editions:
-            # An earlier edition's report links ../index.html: the month's own landing page.
-            target = f"../index.html#bulan-{periode}"
-            page = _nav_page(target, "arsip laporan", "", "Arsip laporan", "../index.html")
-            _write_text(month_dir / "index.html", page)
+        # An earlier edition's report links ../index.html: the month's status page, written
+        # with the archive (crmlib.publish.halaman_edisi).
 
 
 def _write_nav(folder: Path, prev: str | None, nxt: str | None, up: str) -> None:

@@ -22,6 +22,7 @@ from crmlib.publish.fingerprint import (
     rebuild_reasons,
     shared_fingerprint,
 )
+from crmlib.publish.perubahan import changed_inputs, revise_hint
 from crmlib.publish.verify import configured_roots
 from crmlib.publish.volume import WARNINGS_KEY
 
@@ -38,6 +39,7 @@ class MonthStatus:
     reasons: list[str] = field(default_factory=list)  # why it would be (re)built
     hilang: list[int] = field(default_factory=list)  # final editions missing from the store
     tanda_tangan: str = ""  # the current edition's signature, as validated when published
+    masukan_berubah: list[str] = field(default_factory=list)  # a final's inputs changed since
 
     @property
     def jenis(self) -> str:
@@ -107,6 +109,8 @@ def month_statuses(project: Project, renderer: str = "auto") -> list[MonthStatus
         s = MonthStatus(periode, state is not None, not reasons, warnings, n, reasons, known.hilang)
         if n is not None and s.current:
             s.tanda_tangan = signature_line(project, periode)
+        if n is not None and not known.hilang:
+            s.masukan_berubah = changed_inputs(project, periode) or []
         out.append(s)
     return out
 
@@ -136,6 +140,8 @@ def format_statuses(statuses: list[MonthStatus]) -> str:
     lines = [f"{'Bulan':<8} {'Status':<21} {'Edisi':<16} {'Peringatan':<10} Alasan", "-" * 78]
     for s in statuses:
         why = "; ".join(s.reasons) if (s.built or s.hilang) and not s.current else ""
+        if s.masukan_berubah:
+            why = "; ".join(x for x in (why, revise_hint(s.periode, s.masukan_berubah)) if x)
         lines.append(
             f"{s.periode:<8} {s.label:<21} {s.jenis:<16} {len(s.warnings) or '-':<10} {why}".rstrip()
         )

@@ -21,7 +21,6 @@ from typing import Any
 
 from crmlib.errors import BuildError
 from crmlib.publish.edisi import (
-    FILES,
     MANIFEST,
     SIGNATURE_KEY,
     STORE_DIR,
@@ -29,11 +28,12 @@ from crmlib.publish.edisi import (
     Edition,
     build_manifest,
     edition_dir,
+    files_of,
     manifest_digest,
+    periode_label,
     sha256,
     write_manifest,
 )
-from crmlib.report.fmt import format_bulan_tahun
 
 
 @dataclass
@@ -93,7 +93,7 @@ def prepare_edition(
     prepared = PreparedEdition(store / name, store / name / target.name, target, {})
     prepared.folder.mkdir(parents=True)
     try:
-        for f in FILES:
+        for f in files_of(edition.periode):
             shutil.copyfile(rendered / f, prepared.folder / f)
         manifest = build_manifest(root, edition, prepared.folder)
         if keep is not None:
@@ -102,10 +102,10 @@ def prepare_edition(
             from crmlib.publish import tandatangan
 
             reason = tandatangan.binding_reason(
-                format_bulan_tahun(edition.periode), edition.edisi, manifest_digest(manifest)
+                periode_label(edition.periode), edition.edisi, manifest_digest(manifest)
             )
             signature = tandatangan.sign_pdf(prepared.folder / "laporan.pdf", signer, reason, log)
-            manifest["berkas"] = {f: sha256(prepared.folder / f) for f in FILES}
+            manifest["berkas"] = {f: sha256(prepared.folder / f) for f in files_of(edition.periode)}
             manifest[SIGNATURE_KEY] = {**signature, "manifest_sha256": manifest_digest(manifest)}
         write_manifest(prepared.folder / MANIFEST, manifest)
         prepared.manifest = manifest
