@@ -285,6 +285,7 @@ def _build_annual(project, years, todo, results, all_months, renderer, force, tu
             "dibangun": "dibangun",
             "terkini": "sudah terkini",
             "kosong": "belum ada bulan",
+            "final": "final, terbit dari terbitan/ (tidak dibangun ulang)",
         }
         _echo(f"Laporan tahunan {year}: {keterangan[status]}")
 
@@ -331,11 +332,14 @@ def new_month(
 @_RENDERER
 def status(renderer: str) -> int:
     """Tampilkan setiap bulan di params/: sudah dibangun atau belum, terkini atau perlu
-    dibangun ulang, dan peringatan kewajaran datanya."""
+    dibangun ulang, dan peringatan kewajaran datanya; lalu laporan tahunannya (draf atau
+    final, dan apakah edisi tahunannya usang)."""
     from crmlib.project import Project
-    from crmlib.publish.status import format_statuses, month_statuses
+    from crmlib.publish.status import format_statuses, format_years, month_statuses, year_statuses
 
-    _echo(format_statuses(month_statuses(Project.find(), renderer)))
+    project = Project.find()
+    text = format_statuses(month_statuses(project, renderer))
+    _echo(text + format_years(year_statuses(project)))
     return 0
 
 
@@ -386,10 +390,12 @@ def _final_edition(
     paksa: bool = False,
 ) -> int:
     from crmlib.project import Project
+    from crmlib.publish.edisi import is_year
+    from crmlib.publish.edisi_tahunan import finalize_year
     from crmlib.publish.finalize import finalize
 
     project = Project.find()
-    r = finalize(
+    r = (finalize_year if is_year(periode) else finalize)(
         project,
         periode,
         renderer=renderer,
@@ -415,7 +421,7 @@ def _final_edition(
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", metavar="YYYY-MM|YYYY")
 @_OLEH
 @_tandatangan_option(
     "Tandatangani PDF dengan sertifikat PKCS#12; kata sandi dari variabel CRM_TTE_SANDI "
@@ -428,12 +434,13 @@ def finalize(periode, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) ->
     """Jadikan bulan ini edisi final 1: dibangun sekali lagi tanpa tanda DRAF (PDF/A, lampiran
     metrics.json dan tabel.xlsx), disimpan byte demi byte di terbitan/ dan tidak dibangun ulang lagi.
     Data kanonik, params dan notebook-nya ikut disimpan, sehingga edisi dapat dibangun ulang.
+    YYYY: laporan tahunan, hanya bila kedua belas bulannya sudah final.
     """
     return _final_edition(periode, renderer, oleh, None, tandatangan, tunggu, izinkan_perubahan)
 
 
 @cli.command()
-@click.argument("periode", metavar="YYYY-MM")
+@click.argument("periode", metavar="YYYY-MM|YYYY")
 @click.option(
     "--alasan",
     required=True,
@@ -467,7 +474,8 @@ def revise(
     tunggu,
     izinkan_perubahan,
 ) -> int:
-    """Buat edisi final berikutnya dari data dan params saat ini; edisi lama tetap terbit."""
+    """Buat edisi final berikutnya dari data dan params saat ini; edisi lama tetap terbit.
+    YYYY: edisi tahunan berikutnya (mis. setelah sebuah bulan direvisi)."""
     return _final_edition(
         periode,
         renderer,

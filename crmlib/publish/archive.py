@@ -227,7 +227,13 @@ def _years(output_dir: Path, months: list[dict[str, Any]]) -> list[dict[str, Any
         if child.is_dir() and _TAHUN_DIR.match(child.name) and (child / "laporan.html").is_file():
             years.setdefault(child.name, [])
     return [
-        {"tahun": t, "bulan": years[t], "laporan": _annual_links(output_dir, t)}
+        {
+            "tahun": t,
+            "bulan": years[t],
+            "laporan": _annual_links(output_dir, t),
+            # The annual report's editions, as a month card shows them (empty: a draft).
+            "kartu": {"folder": t, "edisi": daftar_edisi(output_dir, t)},
+        }
         for t in sorted(years, reverse=True)
     ]
 
@@ -470,9 +476,14 @@ def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
     )
     index = output_dir / "index.html"
     _write(index, page)
+    annual = [
+        {"folder": c.name, "edisi": daftar_edisi(output_dir, c.name)}
+        for c in sorted(output_dir.iterdir())
+        if c.is_dir() and _TAHUN_DIR.match(c.name) and (c / "laporan.html").is_file()
+    ]
     write_status_pages(
         output_dir,
-        months,
+        months + annual,
         lambda template, **context: _render(template, css=css, **context),
         lambda path, text: _write(path, text, only_if_changed=True),
     )

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from crmlib.publish.edisi import STATUS_PAGE
-from crmlib.report.fmt import format_bulan_tahun, format_waktu_wib
+from crmlib.publish.edisi import STATUS_PAGE, periode_label
+from crmlib.report.fmt import format_waktu_wib
 
 Render = Callable[..., str]
 
@@ -79,7 +79,8 @@ def write_status_pages(
     output_dir : path
         ``output/``.
     months : list of dict
-        The archive's month summaries (``folder``, ``edisi``).
+        The archive's month summaries (``folder``, ``edisi``); annual reports too
+        (``folder`` = ``YYYY``).
     render : callable
         ``render(template, **context)``: the archive's Jinja2 (autoescaping) renderer.
     write : callable
@@ -88,7 +89,7 @@ def write_status_pages(
     for m in months:
         folder = output_dir / m["folder"]
         rows = edition_rows(m.get("edisi") or [])
-        label = format_bulan_tahun(m["folder"])
+        label = periode_label(m["folder"])
         page = render("status_edisi.html.j2", **_context(label, rows, None, "../"))
         write(folder / STATUS_PAGE, page)
         if len(rows) > 1:
