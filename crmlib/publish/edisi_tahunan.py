@@ -6,7 +6,7 @@ the year final (:func:`months_not_final`). Its edition lives where a month's doe
 ``terbitan/<YYYY>/edisi-<N>/``, and is made by the same machinery: the number and
 reason (:func:`crmlib.publish.edisi.new_edition`), prepared, signed and checked beside
 the store (:mod:`crmlib.publish.store`, :func:`crmlib.publish.verify.check_edition`),
-stored with one rename, published from the store (:func:`crmlib.publish.finals.stage_final`).
+stored with one rename, published from the store (:func:`crmlib.publish.year.publish_year`).
 Its files are ``laporan.html``, ``laporan.pdf`` (PDF/A, no attachments), ``laporan.ipynb``
 and ``tabel.xlsx``; its manifest records the month editions it was made from
 (``bulan``), so a month revised later makes it out of date (:func:`year_changes`).
@@ -22,12 +22,12 @@ from pathlib import Path
 
 from crmlib.errors import EditionError, ParamsError
 from crmlib.project import Project
-from crmlib.publish import edisi, finals, history, store, verify
-from crmlib.publish.fingerprint import lock_sha256, write_state
+from crmlib.publish import edisi, history, store, verify
+from crmlib.publish.fingerprint import lock_sha256
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult
 from crmlib.publish.pool import stop_on_sigterm
-from crmlib.publish.publishing import publish, refresh_archive, temp_folder, writing_output
+from crmlib.publish.publishing import refresh_archive, temp_folder, writing_output
 from crmlib.report.fmt import format_bulan_tahun
 
 log = logging.getLogger(__name__)
@@ -105,34 +105,6 @@ def _notebook_sha(project: Project) -> str | None:
         return None
 
 
-def republish_year(project: Project, tahun: str) -> str | None:
-    """Publish a final year's ``output/<YYYY>/`` from the store when it differs (under the lock).
-
-    Returns None for a year without an annual edition, else ``"terbit"`` (already
-    equal) or ``"diterbitkan ulang"``.
-    """
-    numbers = edisi.complete_editions(project.root, tahun)
-    if not numbers:
-        return None
-    roots = verify.configured_roots(project.root)
-    if edisi.published_matches_store(project.root, project.output_dir, tahun, roots):
-        return "terbit"
-    _publish_year(project, tahun, roots, numbers[-1])
-    return "diterbitkan ulang"
-
-
-def _publish_year(project: Project, tahun: str, roots: list, n: int) -> None:
-    staged = temp_folder(project.output_dir, tahun)
-    staged.mkdir()
-    try:
-        finals.stage_final(project.root, tahun, staged, roots)
-        write_state(staged, {"status": "final", "edisi": n})
-        publish(staged, project.output_dir / tahun)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-
-
 def finalize_year(
     project: Project,
     tahun: str,
@@ -208,7 +180,7 @@ def _republish_months(project: Project, tahun: str) -> None:
 def _make_and_store(project: Project, tahun: str, used: str, edition, signer, roots) -> bool:
     """Render, prepare, check, store and publish the annual edition; whether a stop was held."""
     from crmlib.publish.finalize import held_stops
-    from crmlib.publish.year import render_year
+    from crmlib.publish.year import publish_year, render_year
 
     tmp = temp_folder(project.output_dir, tahun)
     tmp.mkdir(parents=True)
@@ -243,7 +215,7 @@ def _make_and_store(project: Project, tahun: str, used: str, edition, signer, ro
             with held_stops() as stops:
                 store.commit_edition(prepared)
                 stored = True
-                _publish_year(project, tahun, roots, edition.edisi)
+                publish_year(project, tahun, roots, edition.edisi)
                 refresh_archive(project)
         finally:
             if not stored:
@@ -257,7 +229,6 @@ __all__ = [
     "finalize_year",
     "month_editions",
     "months_not_final",
-    "republish_year",
     "stale_hint",
     "year_changes",
     "year_months",

@@ -19,7 +19,13 @@ from pathlib import Path
 from crmlib import __version__
 from crmlib.project import Project
 from crmlib.publish.edisi import STATUS_PAGE
-from crmlib.publish.fingerprint import STATE_FILE, code_hash, hash_bytes, templates_hash
+from crmlib.publish.fingerprint import (
+    STATE_FILE,
+    code_hash,
+    hash_bytes,
+    templates_hash,
+    write_state,
+)
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.publishing import (
     load_params_default,
@@ -97,6 +103,39 @@ def _front_matter(project: Project, tahun: str, edition=None) -> tuple[dict, str
     return meta, str(params.get("kertas") or "a4")
 
 
+def republish_year(project: Project, tahun: str) -> str | None:
+    """Publish a final year's ``output/<YYYY>/`` from the store when it differs (under the lock).
+
+    Returns None for a year without an annual edition, else ``"terbit"`` (already
+    equal) or ``"diterbitkan ulang"``.
+    """
+    from crmlib.publish import edisi, verify
+
+    numbers = edisi.complete_editions(project.root, tahun)
+    if not numbers:
+        return None
+    roots = verify.configured_roots(project.root)
+    if edisi.published_matches_store(project.root, project.output_dir, tahun, roots):
+        return "terbit"
+    publish_year(project, tahun, roots, numbers[-1])
+    return "diterbitkan ulang"
+
+
+def publish_year(project: Project, tahun: str, roots: list, n: int) -> None:
+    """Stage ``output/<YYYY>/`` from the store (annual edition ``n`` current) and swap it in."""
+    from crmlib.publish import finals
+
+    staged = temp_folder(project.output_dir, tahun)
+    staged.mkdir()
+    try:
+        finals.stage_final(project.root, tahun, staged, roots)
+        write_state(staged, {"status": "final", "edisi": n})
+        publish(staged, project.output_dir / tahun)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
 def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool = False) -> str:
     """Build one annual report; returns ``"dibangun"``, ``"terkini"``, ``"kosong"`` or ``"final"``.
 
@@ -106,7 +145,6 @@ def build_year(project: Project, tahun: str, renderer: str = "auto", force: bool
     Call inside :func:`crmlib.publish.publishing.writing_output` (the output lock). A year without
     any published month is not built.
     """
-    from crmlib.publish.edisi_tahunan import republish_year
     from crmlib.render import renderer as render
 
     if not year_months(project, tahun):
