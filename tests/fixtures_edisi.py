@@ -271,6 +271,8 @@ def revised_project(tmp_path_factory) -> Path:
                 "--renderer",
                 "embedded",
                 "--izinkan-perubahan",
+                # The same data and params as edition 1 (issue 24: refused without it).
+                "--paksa",
             ],
             root,
         )

@@ -50,6 +50,7 @@ PAGES = {
     "tahunan": "2022/laporan.html",
     "kolom": "data/ukpd_bulanan.html",  # the CSV's column documentation
     "pengalih": "2022-06/berikutnya.html",  # the newest month's "next month" page (no redirect yet)
+    "status": "2022-06/status.html",  # a month's edition status page (here: a draft's)
 }
 
 

@@ -354,6 +354,16 @@ def test_format_tanggal_rejects_garbage():
         format_tanggal(3)
 
 
+def test_format_waktu_wib_is_jakarta_time_in_prose():
+    from crmlib.report.fmt import format_waktu_wib
+
+    assert format_waktu_wib("2026-12-07T00:43:43+07:00") == "7 Desember 2026 pukul 00.43 WIB"
+    # An aware time elsewhere is converted to Jakarta time; a naive one is Jakarta wall time.
+    assert format_waktu_wib("2026-12-06T17:43:59+00:00") == "7 Desember 2026 pukul 00.43 WIB"
+    assert format_waktu_wib(pd.Timestamp("2022-07-11 08:34")) == "11 Juli 2022 pukul 08.34 WIB"
+    assert format_waktu_wib(None) == KOSONG
+
+
 def test_format_tanggal_waktu():
     assert format_tanggal_waktu(dt.datetime(2022, 6, 3, 16, 15)) == "3 Juni 2022 16:15"
     assert format_tanggal_waktu(pd.Timestamp("2022-06-06 11:15:00")) == "6 Juni 2022 11:15"

@@ -158,8 +158,8 @@ def test_provenance_lines():
     meta = build_front_matter({}, "2022-06", None, final)
     tentang = {t["label"]: t["nilai"] for t in meta["tentang"]}
     assert tentang["SHA-256 crm\\_juni\\_2022.xlsx"] == f"`{'ab' * 32}`"
-    assert tentang["Data per tanggal"] == "11 Juli 2022 08:34"
-    assert tentang["Difinalkan"] == "7 Desember 2026 10:55"
+    assert tentang["Data per tanggal"] == "11 Juli 2022 pukul 08.34 WIB"
+    assert tentang["Difinalkan"] == "7 Desember 2026 pukul 10.55 WIB"
     # Version, commit and renderer are one plain line, not rows of jargon.
     assert "Commit git" not in tentang and "Versi crmlib" not in tentang
     assert "Renderer" not in tentang  # added at render time

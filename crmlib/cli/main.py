@@ -24,92 +24,25 @@ import click
 
 from crmlib import __version__
 from crmlib.cli import click_id as cli_id
+from crmlib.cli import edisi as edisi_commands
 from crmlib.cli import runlog
-from crmlib.cli.progress import published_files, terminal_safe
-from crmlib.data.periode import TAHUN_MAX, TAHUN_MIN, parse_periode
+from crmlib.cli.common import (
+    _KOTA,
+    _RENDERER,
+    _TUNGGU,
+    PERIODE,
+    _echo,
+    _echo_err,
+    _months_or_years,
+)
+from crmlib.cli.progress import published_files
 from crmlib.errors import ParamsError, StorageError
-from crmlib.publish.lock import DEFAULT_WAIT
 
 IZINKAN_KOSONG_HELP = (
     "Terima bulan tanpa laporan (berkas hanya berisi judul, atau 0 laporan dalam periode)."
 )
 
 cli_id.install()  # before the decorators below build their help texts
-
-
-def _echo(text: str, err: bool = False) -> None:
-    click.echo(terminal_safe(text), err=err)
-
-
-def _echo_err(text: str) -> None:
-    _echo(text, err=True)
-
-
-class _Periode(click.ParamType):
-    """A report month, checked by the one parser (:func:`parse_periode`) before any use."""
-
-    name = "YYYY-MM"
-
-    def convert(self, value, param, ctx):
-        try:
-            return parse_periode(value, "bulan")
-        except ParamsError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-PERIODE = _Periode()
-
-
-class _PeriodeAtauTahun(click.ParamType):
-    """A report month (``YYYY-MM``) or a year (``YYYY``), both checked strictly before any use."""
-
-    name = "YYYY-MM|YYYY"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
-            if TAHUN_MIN <= int(value) <= TAHUN_MAX:
-                return value
-            self.fail(
-                f"tahun {value!r} tidak valid: tulis tepat YYYY (tahun {TAHUN_MIN}–{TAHUN_MAX}).",
-                param,
-                ctx,
-            )
-        return PERIODE.convert(value, param, ctx)
-
-
-PERIODE_ATAU_TAHUN = _PeriodeAtauTahun()
-
-
-def _months_or_years(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
-    """``build``'s arguments: each a year (``YYYY``) or a month (``YYYY-MM``), checked strictly."""
-    return tuple(v if re.fullmatch(r"\d{4}", v) else PERIODE.convert(v, param, ctx) for v in values)
-
-
-_RENDERER = click.option(
-    "--renderer",
-    type=click.Choice(["auto", "quarto", "embedded"]),
-    default="auto",
-    show_default=True,
-    help="auto = Quarto bila terpasang, selain itu renderer bawaan.",
-)
-
-_KOTA = click.option(
-    "--kota",
-    metavar="KODE",
-    default="jakarta-timur",
-    show_default=True,
-    help="Kode kota: folder data referensi di crmlib/data/reference/kota/.",
-)
-
-_TUNGGU = click.option(
-    "--tunggu",
-    metavar="DETIK",
-    type=cli_id.Angka(min=0),
-    default=DEFAULT_WAIT,
-    show_default=True,
-    help="Bila output/ sedang dipakai proses crm-report lain: tunggu paling lama sekian detik, "
-    "lalu berhenti dengan kode 75.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -340,6 +273,7 @@ def _build_annual(project, years, todo, results, all_months, renderer, force, tu
             "dibangun": "dibangun",
             "terkini": "sudah terkini",
             "kosong": "belum ada bulan",
+            "final": "final, terbit dari terbitan/ (tidak dibangun ulang)",
         }
         _echo(f"Laporan tahunan {year}: {keterangan[status]}")
     return statuses
@@ -422,177 +356,14 @@ def contoh(periode: str, tujuan: Path, force: bool) -> int:
 @_RENDERER
 def status(renderer: str) -> int:
     """Tampilkan setiap bulan di params/: sudah dibangun atau belum, terkini atau perlu
-    dibangun ulang, dan peringatan kewajaran datanya."""
+    dibangun ulang, dan peringatan kewajaran datanya; lalu laporan tahunannya (draf atau
+    final, dan apakah edisi tahunannya usang)."""
     from crmlib.project import Project
-    from crmlib.publish.status import format_statuses, month_statuses
-
-    _echo(format_statuses(month_statuses(Project.find(), renderer)))
-    return 0
-
-
-_OLEH = click.option(
-    "--oleh",
-    metavar="JABATAN",
-    help="Siapa yang memfinalkan, sebagai jabatan (bawaan: edisi.difinalkan_oleh di "
-    "params/_default.yaml); satu baris, tanpa e-mail.",
-)
-
-
-def _tandatangan_option(help_text: str):
-    return click.option(
-        "--tandatangan",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        metavar="BERKAS.p12",
-        help=help_text,
-    )
-
-
-def _passphrase(tandatangan: Path | None, sandi: str | None) -> bytes | None:
-    """The certificate's passphrase: CRM_TTE_SANDI (read at start-up) or a prompt, never an argument."""
-    if tandatangan is None:
-        return None
-    if sandi is None:
-        import getpass
-
-        sandi = getpass.getpass(f"Kata sandi sertifikat {tandatangan}: ")
-    return sandi.encode() if sandi else None
-
-
-_IZINKAN_PERUBAHAN = click.option(
-    "--izinkan-perubahan",
-    is_flag=True,
-    help="Finalkan walau notebook/params/templat/crmlib/lock belum di-commit (dicatat di manifest).",
-)
-
-
-def _final_edition(
-    periode: str,
-    renderer: str,
-    oleh,
-    alasan,
-    tandatangan,
-    tunggu: float,
-    izinkan: bool,
-    abaikan_hilang: bool = False,
-) -> int:
-    from crmlib.project import Project
-    from crmlib.publish.finalize import finalize
+    from crmlib.publish.status import format_statuses, format_years, month_statuses, year_statuses
 
     project = Project.find()
-    r = finalize(
-        project,
-        periode,
-        renderer=renderer,
-        oleh=oleh,
-        alasan=alasan,
-        p12=tandatangan,
-        sandi=_passphrase(tandatangan, click.get_current_context().obj.get("sandi")),
-        abaikan_hilang=abaikan_hilang,
-        wait=tunggu,
-        notify=lambda note: _echo_err(f"catatan: {note}"),
-        izinkan_perubahan=izinkan,
-    )
-    for warning in r.warnings:
-        _echo_err(f"PERINGATAN: {warning}")
-    _echo(
-        f"{periode}: {r.reason}, disimpan di terbitan/{periode}/ dan diterbitkan di "
-        f"output/{periode}/ ({r.seconds:.1f} s).\n"
-        f"Simpan ke git: git add terbitan/{periode} && git commit\n"
-        f"Periksa kapan saja: crm-report verify {periode}"
-    )
-    return 0
-
-
-@cli.command()
-@click.argument("periode", type=PERIODE, metavar="YYYY-MM")
-@_OLEH
-@_tandatangan_option(
-    "Tandatangani PDF dengan sertifikat PKCS#12; kata sandi dari variabel CRM_TTE_SANDI "
-    "atau ditanyakan."
-)
-@_RENDERER
-@_TUNGGU
-@_IZINKAN_PERUBAHAN
-def finalize(periode, oleh, tandatangan, renderer, tunggu, izinkan_perubahan) -> int:
-    """Jadikan bulan ini edisi final 1: dibangun sekali lagi tanpa tanda DRAF (PDF/A, lampiran
-    metrics.json dan tabel.xlsx), disimpan byte demi byte di terbitan/ dan tidak dibangun ulang lagi.
-    Data kanonik, params dan notebook-nya ikut disimpan, sehingga edisi dapat dibangun ulang.
-    """
-    return _final_edition(periode, renderer, oleh, None, tandatangan, tunggu, izinkan_perubahan)
-
-
-@cli.command()
-@click.argument("periode", type=PERIODE, metavar="YYYY-MM")
-@click.option(
-    "--alasan",
-    required=True,
-    metavar="TEKS",
-    help="Alasan revisi, satu baris (paling banyak 300 karakter; tercetak di sampul edisi baru).",
-)
-@_OLEH
-@_tandatangan_option("Tandatangani PDF edisi baru (kata sandi dari CRM_TTE_SANDI atau ditanyakan).")
-@click.option(
-    "--abaikan-edisi-hilang",
-    is_flag=True,
-    help="Edisi final yang tercatat (git, output/) tetapi hilang dari terbitan/ dan tidak dapat "
-    "dipulihkan: buat edisi berikutnya dan catat yang hilang di manifest.",
-)
-@_RENDERER
-@_TUNGGU
-@_IZINKAN_PERUBAHAN
-def revise(
-    periode, alasan, oleh, tandatangan, abaikan_edisi_hilang, renderer, tunggu, izinkan_perubahan
-) -> int:
-    """Buat edisi final berikutnya dari data dan params saat ini; edisi lama tetap terbit."""
-    return _final_edition(
-        periode,
-        renderer,
-        oleh,
-        alasan,
-        tandatangan,
-        tunggu,
-        izinkan_perubahan,
-        abaikan_edisi_hilang,
-    )
-
-
-@cli.command()
-@click.argument("periode", type=PERIODE_ATAU_TAHUN, metavar="PERIODE")
-@click.option(
-    "--bangun-ulang",
-    is_flag=True,
-    help="Bangun ulang setiap edisi dari masukan yang disimpan pada commit-nya; bandingkan per byte.",
-)
-@click.option(
-    "--akar",
-    type=click.Path(exists=True, path_type=Path),
-    metavar="PEM",
-    help="Akar terpercaya (berkas PEM atau folder) sebagai ganti edisi.akar_terpercaya di "
-    "params/_default.yaml, mis. Root CA BSrE yang Anda unduh sendiri.",
-)
-def verify(periode: str, bangun_ulang: bool, akar: Path | None) -> int:
-    """Periksa setiap edisi final bulan ini (PERIODE: YYYY-MM, atau YYYY untuk setahun):
-    SHA-256 setiap berkas, isi PDF (PDF/A, periode, tanpa DRAF, lampiran), tanda tangan
-    (utuh, sah, terpercaya, sesuai catatan), riwayat git dan masukan yang disimpan.
-    Kode keluar 1 bila ada yang tidak cocok."""
-    from crmlib.project import Project
-    from crmlib.publish.bangun_ulang import verify_months
-    from crmlib.publish.tandatangan import load_trust_roots
-
-    project = Project.find()
-    roots = load_trust_roots(akar) if akar is not None else None
-    return 0 if verify_months(project, periode, bangun_ulang, _echo, roots) else 1
-
-
-@cli.command("bangun-edisi", hidden=True)
-@click.argument("edisi_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.argument("target", type=click.Path(path_type=Path))
-def bangun_edisi(edisi_dir: Path, target: Path) -> int:
-    """(internal, untuk verify --bangun-ulang) Bangun edisi di EDISI_DIR ke TARGET dengan kode ini."""
-    from crmlib.project import Project
-    from crmlib.publish.bangun_ulang import build_kept_edition
-
-    build_kept_edition(Project.find(), edisi_dir, target)
+    text = format_statuses(month_statuses(project, renderer))
+    _echo(text + format_years(year_statuses(project)))
     return 0
 
 
@@ -712,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
     return runlog.run(cli, args, debug, obj={"sandi": take_passphrase()})
 
 
+for _command in edisi_commands.COMMANDS:
+    cli.add_command(_command)
 cli.subcommand_metavar = cli_id.SUBCOMMAND_METAVAR
 for _command in (cli, *cli.commands.values()):
     _command.options_metavar = cli_id.OPTIONS_METAVAR

@@ -36,6 +36,7 @@ from crmlib import __version__
 from crmlib.errors import StorageError
 from crmlib.publish.arsip_tiket import daftar_tiket, tautan_tiket
 from crmlib.publish.finals import daftar_edisi
+from crmlib.publish.halaman_edisi import write_status_pages
 from crmlib.publish.tren import _fmt_int, _fmt_pct, trend_chart, trend_charts
 from crmlib.report.archive_data import (
     MONTH_FILES,
@@ -51,8 +52,8 @@ from crmlib.report.fmt import (
     format_bulan_tahun_singkat,
     format_durasi_jam,
     format_menit,
-    format_tanggal_waktu,
     format_ukpd,
+    format_waktu_wib,
 )
 from crmlib.report.istilah import keterangan_status
 
@@ -160,6 +161,7 @@ def _env() -> jinja2.Environment:
         jam=_fmt_jam_dari_menit,
         peringkat=_fmt_peringkat,
         bulan_tahun=format_bulan_tahun,
+        waktu_wib=format_waktu_wib,
         ukpd=format_ukpd,
     )
     env.globals["kolom_bulanan"] = kolom_bulanan
@@ -199,7 +201,7 @@ def _card(m: dict[str, Any]) -> dict[str, Any]:
     per = ""
     if m.get("per_tanggal"):
         try:
-            per = format_tanggal_waktu(m["per_tanggal"])
+            per = format_waktu_wib(m["per_tanggal"])
         except (TypeError, ValueError):
             per = ""
     nama = format_bulan_tahun(m["periode"])
@@ -228,7 +230,13 @@ def _years(output_dir: Path, months: list[dict[str, Any]]) -> list[dict[str, Any
         if child.is_dir() and _TAHUN_DIR.match(child.name) and (child / "laporan.html").is_file():
             years.setdefault(child.name, [])
     return [
-        {"tahun": t, "bulan": years[t], "laporan": _annual_links(output_dir, t)}
+        {
+            "tahun": t,
+            "bulan": years[t],
+            "laporan": _annual_links(output_dir, t),
+            # The annual report's editions, as a month card shows them (empty: a draft).
+            "kartu": {"folder": t, "edisi": daftar_edisi(output_dir, t)},
+        }
         for t in sorted(years, reverse=True)
     ]
 
@@ -435,7 +443,8 @@ def _write_pages(folder: Path, pages: dict[str, str]) -> None:
 def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
     """Regenerate the whole archive from the month folders found in ``output_dir``.
 
-    Writes ``index.html``, ``ukpd/<slug>.html``, ``kecamatan/<slug>.html`` and
+    Writes ``index.html``, every month's edition status pages
+    (:mod:`crmlib.publish.halaman_edisi`), ``ukpd/<slug>.html``, ``kecamatan/<slug>.html`` and
     ``data/ukpd_bulanan.csv`` (the last three only when some month has ``per_ukpd``).
     No notebook runs and no PDF is made; a page whose content is unchanged is not
     rewritten.
@@ -476,6 +485,17 @@ def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
     )
     index = output_dir / "index.html"
     _write(index, page)
+    annual = [
+        {"folder": c.name, "edisi": daftar_edisi(output_dir, c.name)}
+        for c in sorted(output_dir.iterdir())
+        if c.is_dir() and _TAHUN_DIR.match(c.name) and (c / "laporan.html").is_file()
+    ]
+    write_status_pages(
+        output_dir,
+        months + annual,
+        lambda template, **context: _render(template, css=css, **context),
+        lambda path, text: _write(path, text, only_if_changed=True),
+    )
     return {"index": index, "ukpd": len(units), "kecamatan": len(kecamatan), "csv": csv_path}
 
 

@@ -57,7 +57,10 @@ def verify_months(
     from crmlib.publish.verify import verify_month
 
     all_ok = True
-    for month in final_months(project.root, periode):
+    annual = _annual(project, periode)
+    if annual:
+        all_ok &= _verify_year(project, periode, echo, roots)
+    for month in final_months(project.root, periode, allow_none=bool(annual)):
         lines, ok = verify_month(project.root, project.output_dir, month, roots)
         kept_lines, kept_ok = verify_kept(project.root, month)
         echo("\n".join(lines + kept_lines))
@@ -72,6 +75,28 @@ def verify_months(
     return all_ok
 
 
+def _annual(project: Project, tahun: str) -> list[int]:
+    """The year's annual editions, stored or known missing (empty: never finalized)."""
+    if not _YEAR.match(tahun):
+        return []
+    known = edisi.known_editions(project.root, project.output_dir, tahun)
+    return sorted(set(known.tersimpan) | set(known.hilang))
+
+
+def _verify_year(project: Project, tahun: str, echo, roots) -> bool:
+    """The annual edition's check, as a month's (its inputs are the months' editions)."""
+    from crmlib.publish.edisi_tahunan import stale_hint, year_changes
+    from crmlib.publish.verify import verify_month
+
+    lines, ok = verify_month(project.root, project.output_dir, tahun, roots)
+    changes = year_changes(project, tahun)
+    if changes:
+        lines.append(f"catatan: {stale_hint(tahun, changes)}")
+    echo("\n".join([f"Laporan tahunan {tahun}:", *lines]))
+    echo(f"{tahun} (tahunan): {'SEMUA COCOK' if ok else 'ADA YANG TIDAK COCOK'}")
+    return ok
+
+
 def build_kept_edition(project: Project, edition_dir: Path, target: Path) -> None:
     """Build a kept edition with this checkout's code into ``target`` (``crm-report bangun-edisi``).
 
@@ -84,13 +109,13 @@ def build_kept_edition(project: Project, edition_dir: Path, target: Path) -> Non
     build_again(str(project.root), stored, Path(target), stored.renderer)
 
 
-def final_months(root: Path, periode: str) -> list[str]:
+def final_months(root: Path, periode: str, allow_none: bool = False) -> list[str]:
     """The months ``verify`` checks: ``YYYY-MM`` itself, or a year's final months.
 
     Raises
     ------
     EditionError
-        A year without a final month.
+        A year without a final month (unless ``allow_none``: its annual edition is checked).
     """
     if not _YEAR.match(periode):
         return [periode]
@@ -102,7 +127,7 @@ def final_months(root: Path, periode: str) -> list[str]:
         and is_periode(p.name)
         and edisi.edition_numbers(root, p.name)
     )
-    if not months:
+    if not months and not allow_none:
         raise EditionError(f"Tahun {periode} belum punya bulan final di {store}.")
     return months
 

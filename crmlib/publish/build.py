@@ -27,7 +27,7 @@ from crmlib.publish.fingerprint import (
 )
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult, drop_failed_log
-from crmlib.publish.navigation import nav_pages_current, write_nav_pages
+from crmlib.publish.navigation import nav_pages_current
 from crmlib.publish.publishing import refresh_archive, writing_output
 
 
@@ -162,7 +162,7 @@ def build(
         if any(r.published for r in results) or archive_behind(project.output_dir):
             refresh_archive(project)
         elif not nav_pages_current(project.output_dir):
-            write_nav_pages(project.output_dir)  # a month removed by hand: neighbours change
+            refresh_archive(project)  # a month removed by hand: neighbours and status change
     return sorted(results, key=lambda r: r.periode)
 
 

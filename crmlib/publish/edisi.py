@@ -45,7 +45,12 @@ STORE_DIR = "terbitan"
 MANIFEST = "manifest.json"
 # Published beside a month (outside the signed files): the archive's list of editions.
 EDITIONS_FILE = "edisi.json"
+# Published beside every report of a month (outside the signed files): what the edition
+# is now (draft, current final, or replaced by which edition and why). A final links it.
+STATUS_PAGE = "status.html"
 FILES = ("laporan.html", "laporan.pdf", "laporan.ipynb", "metrics.json", "tabel.xlsx")
+# An annual edition (``terbitan/<YYYY>/``): the annual report has no metrics.json of its own.
+YEAR_FILES = ("laporan.html", "laporan.pdf", "laporan.ipynb", "tabel.xlsx")
 # Typst's PDF standard of a final edition: PDF/A-3 (attachments allowed), level "a" (tagged).
 PDF_STANDARD = "a-3a"
 PDF_STANDARD_FALLBACK = "a-3b"
@@ -67,6 +72,23 @@ WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 def _now_wib() -> dt.datetime:
     return dt.datetime.now(WIB).replace(microsecond=0)
+
+
+def is_year(periode: str) -> bool:
+    """True for a year's period (``2022``: the annual report), False for a month's."""
+    return len(periode) == 4 and periode.isdigit()
+
+
+def files_of(periode: str) -> tuple[str, ...]:
+    """The files an edition of ``periode`` consists of (month: five, year: four)."""
+    return YEAR_FILES if is_year(periode) else FILES
+
+
+def periode_label(periode: str) -> str:
+    """``Juni 2022`` for a month, ``Tahun 2022`` for a year."""
+    from crmlib.report.fmt import format_bulan_tahun
+
+    return f"Tahun {periode}" if is_year(periode) else format_bulan_tahun(periode)
 
 
 def sha256(path: Path) -> str:
@@ -295,9 +317,18 @@ class Edition:
             return None
         return f"Revisi ke-{self.edisi - 1}, {tanggal_label(self.tanggal)}: {self.alasan}"
 
+    def status_line(self) -> str:
+        """``Edisi final 1, difinalkan 7 Desember 2026 pukul 00.43 WIB.`` (plain text)."""
+        from crmlib.report.fmt import format_waktu_wib
+
+        return f"Edisi final {self.edisi}, difinalkan {format_waktu_wib(self.waktu)}."
+
     def front_matter(self) -> dict[str, Any]:
         """Front-matter keys of a final edition: no DRAF mark, PDF/A with attachments."""
         meta: dict[str, Any] = {"draf": False, "lampiran": True, PDF_STANDARD_KEY: PDF_STANDARD}
+        # What the edition is, known when it is made; whether it was replaced later is
+        # said by the status page beside it (``status.html``, written at archive time).
+        meta["status-edisi"] = teks_data(self.status_line())
         line = self.revision_line()
         if line:
             meta["revisi"] = teks_data(line)  # analyst text is never markup
@@ -428,8 +459,10 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 
 def build_manifest(root: Path, edition: Edition, folder: Path) -> dict[str, Any]:
     """The manifest of the edition files in ``folder`` (the PDF as it is now, unsigned)."""
-    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    prov = metrics.get("provenance") or {}
+    prov = {}
+    if (folder / "metrics.json").is_file():  # a month's; the annual edition records its months
+        prov = json.loads((folder / "metrics.json").read_text(encoding="utf-8")).get("provenance")
+        prov = prov or {}
     manifest = {
         "periode": edition.periode,
         "edisi": edition.edisi,
@@ -437,7 +470,7 @@ def build_manifest(root: Path, edition: Edition, folder: Path) -> dict[str, Any]
         "alasan": edition.alasan,
         "difinalkan_oleh": edition.oleh,
         "difinalkan_pada": edition.waktu,
-        "berkas": {name: sha256(folder / name) for name in FILES},
+        "berkas": {name: sha256(folder / name) for name in files_of(edition.periode)},
         "input": prov.get("input") or prov.get("input_sha256"),
         "crmlib_version": __version__,
         "git_commit": git_commit_full(root),
@@ -484,7 +517,9 @@ def published_matches_store(
 __all__ = [
     "EDITIONS_FILE",
     "FILES",
+    "YEAR_FILES",
     "MANIFEST",
+    "STATUS_PAGE",
     "STORE_DIR",
     "Edition",
     "KnownEditions",
@@ -494,12 +529,15 @@ __all__ = [
     "current_edition",
     "edition_dir",
     "edition_numbers",
+    "files_of",
+    "is_year",
     "known_editions",
     "lost_message",
     "manifest_digest",
     "month_store",
     "new_edition",
     "pdf_standard",
+    "periode_label",
     "published_matches_store",
     "read_manifest",
     "sha256",

@@ -104,6 +104,7 @@ def finalize(
     wait: float = DEFAULT_WAIT,
     notify=None,
     izinkan_perubahan: bool = False,
+    paksa: bool = False,
 ) -> MonthResult:
     """Make the month's next final edition from the current inputs (finalize or revise).
 
@@ -117,6 +118,8 @@ def finalize(
     (:func:`crmlib.publish.gitstate.uncommitted_changes`): the edition records the
     commit, and ``verify --bangun-ulang`` builds it again from there.
     ``izinkan_perubahan`` overrides that; the manifest then lists the changes.
+    A revision whose data, params and notebook equal the current edition's
+    (:func:`crmlib.publish.perubahan.changed_inputs`) is refused unless ``paksa``.
 
     Raises
     ------
@@ -141,6 +144,8 @@ def finalize(
         edition = edisi.new_edition(
             project.root, project.output_dir, periode, oleh, alasan, abaikan_hilang
         )
+        if alasan is not None and not paksa:
+            _refuse_identical_revision(project, periode)
         edition.perubahan = _committed_or_allowed(project, verb, periode, izinkan_perubahan)
         roots = verify.configured_roots(project.root)
         signer = _open_signer(project, periode, p12, sandi) if p12 is not None else None
@@ -171,6 +176,20 @@ def finalize(
     if held:
         r.reason += f"; {STOP_HELD}"
     return r
+
+
+def _refuse_identical_revision(project: Project, periode: str) -> None:
+    """A revision from the very inputs of the current edition: refused without ``--paksa``."""
+    from crmlib.errors import ParamsError
+    from crmlib.publish.perubahan import changed_inputs
+
+    if changed_inputs(project, periode) == []:
+        n = edisi.current_edition(project.root, periode)
+        raise ParamsError(
+            f"PERINGATAN: data, params dan notebook {periode} sama dengan edisi {n}; revisi "
+            "akan menghasilkan isi yang sama. Bila memang perlu (mis. templat atau crmlib "
+            "diperbaiki), jalankan lagi dengan --paksa."
+        )
 
 
 def _committed_or_allowed(project: Project, verb: str, periode: str, allowed: bool) -> list[str]:

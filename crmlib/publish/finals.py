@@ -17,11 +17,11 @@ from typing import Any
 
 from crmlib.publish.edisi import (
     EDITIONS_FILE,
-    FILES,
     MANIFEST,
     complete_editions,
     copy_file,
     edition_dir,
+    files_of,
 )
 from crmlib.publish.tandatangan import roots_digest
 from crmlib.publish.verify import check_edition
@@ -42,7 +42,7 @@ def edition_summary(
         "penandatangan": check.signature.penandatangan if check.signature else None,
         "tanda_tangan": check.tanda_tangan,
         "pemeriksaan": {"lolos": check.ok, "masalah": check.masalah},
-        "tautan": {name: href_prefix + name for name in FILES},
+        "tautan": {name: href_prefix + name for name in files_of(periode)},
     }
 
 
@@ -60,7 +60,7 @@ def stage_final(root: Path, periode: str, tmp: Path, roots: list) -> list[dict[s
     for n in numbers:
         dest = tmp if n == current else tmp / f"edisi-{n}"
         dest.mkdir(parents=True, exist_ok=True)
-        for name in (*FILES, MANIFEST):
+        for name in (*files_of(periode), MANIFEST):
             copy_file(edition_dir(root, periode, n) / name, dest / name)
         prefix = "" if n == current else f"edisi-{n}/"
         listing.append(edition_summary(root, periode, n, roots, prefix))

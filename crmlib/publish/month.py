@@ -32,7 +32,7 @@ from crmlib.data.params import load_params, raw_params, resolve_data_path
 from crmlib.errors import CrmReportError, EditionError, StorageError
 from crmlib.project import Project
 from crmlib.publish import riwayat as riwayat_store
-from crmlib.publish.edisi import FILES, Edition
+from crmlib.publish.edisi import FILES, STATUS_PAGE, Edition
 from crmlib.publish.edisi_masukan import KeptInputs, StoredInputs, as_json
 from crmlib.publish.fingerprint import lock_sha256, month_fingerprint, rebuild_reasons, write_state
 from crmlib.publish.publishing import publish, temp_folder
@@ -663,6 +663,9 @@ def month_front_matter(
         "prev": "sebelumnya.html",
         "next": "berikutnya.html",
     }
+    if edition is not None:
+        # The edition's current state (replaced or not) lives beside it, never in its bytes.
+        links["status"] = STATUS_PAGE
     meta = build_front_matter(params, periode, links, provenance)
     # The notebook has its own "Tentang Laporan Ini" section; keep only the PDF footer line.
     meta["tentang"] = []

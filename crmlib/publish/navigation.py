@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from crmlib.publish.edisi import STATUS_PAGE
+
 _EDITION_DIR = re.compile(r"^edisi-([1-9][0-9]*)$")
 _PERIODE_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 NAV_PAGES = ("sebelumnya.html", "berikutnya.html")
@@ -80,16 +82,11 @@ def write_nav_pages(output_dir: Path | str) -> None:
     are rewritten at every archive refresh to point at the neighbour that is
     published now (a gap filled later or a month removed is picked up here), so
     the report's own bytes, signed or not, never go stale. Earlier editions
-    (``edisi-<N>/``) get the same pages, and their month an ``index.html`` that
-    leads to the archive, since their report links ``../index.html``.
+    (``edisi-<N>/``) get the same pages; the month's ``index.html`` (their report's
+    ``../index.html``) is its status page, written with the archive.
     """
     for folder, prev, nxt, up in _nav_folders(Path(output_dir)):
         _write_nav(folder, prev, nxt, up)
-        if up == "../" and _editions_of(folder):
-            # An earlier edition's report links ../index.html: the month's own landing page.
-            target = f"../index.html#bulan-{folder.name}"
-            page = _nav_page(target, "arsip laporan", "", "Arsip laporan", "../index.html")
-            _write_text(folder / "index.html", page)
 
 
 def _editions_of(month_dir: Path) -> list[Path]:
@@ -124,6 +121,10 @@ def nav_pages_current(output_dir: Path | str) -> bool:
             leads = f'url={up}{neighbour}/laporan.html"' if neighbour else None
             if (leads not in page) if leads else ("http-equiv" in page):
                 return False
+        # Each month's status page (and, with earlier editions, its index.html) is written
+        # with the archive (crmlib.publish.halaman_edisi): missing, the archive is refreshed.
+        if not (folder / STATUS_PAGE).is_file():
+            return False
         if up == "../" and _editions_of(folder) and not (folder / "index.html").is_file():
             return False
     return True

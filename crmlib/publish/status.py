@@ -23,6 +23,7 @@ from crmlib.publish.fingerprint import (
     shared_change_note,
     shared_fingerprint,
 )
+from crmlib.publish.perubahan import changed_inputs, revise_hint
 from crmlib.publish.verify import configured_roots
 from crmlib.publish.volume import WARNINGS_KEY
 
@@ -39,6 +40,7 @@ class MonthStatus:
     reasons: list[str] = field(default_factory=list)  # why it would be (re)built
     hilang: list[int] = field(default_factory=list)  # final editions missing from the store
     tanda_tangan: str = ""  # the current edition's signature, as validated when published
+    masukan_berubah: list[str] = field(default_factory=list)  # a final's inputs changed since
 
     @property
     def jenis(self) -> str:
@@ -112,6 +114,8 @@ def month_statuses(project: Project, renderer: str = "auto") -> list[MonthStatus
         s = MonthStatus(periode, state is not None, not reasons, warnings, n, reasons, known.hilang)
         if n is not None and s.current:
             s.tanda_tangan = signature_line(project, periode)
+        if n is not None and not known.hilang:
+            s.masukan_berubah = changed_inputs(project, periode) or []
         out.append(s)
     hashcache.for_project(project).save()
     return out
@@ -137,11 +141,49 @@ def signature_line(project: Project, periode: str) -> str:
     )
 
 
+def year_statuses(project: Project) -> list[tuple[str, str, str]]:
+    """``(tahun, jenis, keterangan)`` of every year with an annual report built or stored."""
+    from crmlib.publish.edisi_tahunan import months_not_final, stale_hint, year_changes
+
+    years = {p[:4] for p in list_months(project.params_dir)}
+    store = project.root / edisi.STORE_DIR
+    years |= {p.name for p in store.iterdir() if edisi.is_year(p.name)} if store.is_dir() else set()
+    out = []
+    for tahun in sorted(years):
+        n = edisi.current_edition(project.root, tahun)
+        if n is None and not (project.output_dir / tahun / "laporan.html").is_file():
+            continue
+        if n is not None:
+            changes = year_changes(project, tahun) or []
+            note = stale_hint(tahun, changes) if changes else "terkini"
+            out.append((tahun, f"final, edisi {n}", note))
+            continue
+        missing = months_not_final(project, tahun)
+        note = (
+            f"bulan belum final: {', '.join(missing)}"
+            if missing
+            else f"semua bulan final: crm-report finalize {tahun}"
+        )
+        out.append((tahun, "draf", note))
+    return out
+
+
+def format_years(rows: list[tuple[str, str, str]]) -> str:
+    """The annual reports' lines ``crm-report status`` prints under the months."""
+    if not rows:
+        return ""
+    lines = ["", f"{'Tahun':<8} {'Laporan tahunan':<21} Keterangan", "-" * 78]
+    lines += [f"{t:<8} {jenis:<21} {note}" for t, jenis, note in rows]
+    return "\n" + "\n".join(lines)
+
+
 def format_statuses(statuses: list[MonthStatus]) -> str:
     """The table ``crm-report status`` prints, warnings under their month."""
     lines = [f"{'Bulan':<8} {'Status':<21} {'Edisi':<16} {'Peringatan':<10} Alasan", "-" * 78]
     for s in statuses:
         why = "; ".join(s.reasons) if (s.built or s.hilang) and not s.current else ""
+        if s.masukan_berubah:
+            why = "; ".join(x for x in (why, revise_hint(s.periode, s.masukan_berubah)) if x)
         lines.append(
             f"{s.periode:<8} {s.label:<21} {s.jenis:<16} {len(s.warnings) or '-':<10} {why}".rstrip()
         )

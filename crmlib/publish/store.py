@@ -21,7 +21,6 @@ from typing import Any
 
 from crmlib.errors import BuildError
 from crmlib.publish.edisi import (
-    FILES,
     MANIFEST,
     SIGNATURE_KEY,
     STORE_DIR,
@@ -30,7 +29,9 @@ from crmlib.publish.edisi import (
     build_manifest,
     copy_file,
     edition_dir,
+    files_of,
     manifest_digest,
+    periode_label,
     sha256,
     write_manifest,
 )
@@ -93,20 +94,19 @@ def prepare_edition(
     prepared = PreparedEdition(store / name, store / name / target.name, target, {})
     prepared.folder.mkdir(parents=True)
     try:
-        for f in FILES:
+        for f in files_of(edition.periode):
             copy_file(rendered / f, prepared.folder / f)
         manifest = build_manifest(root, edition, prepared.folder)
         if keep is not None:
             manifest.update(keep(prepared.folder))
         if signer is not None:
             from crmlib.publish import tandatangan
-            from crmlib.report.fmt import format_bulan_tahun
 
             reason = tandatangan.binding_reason(
-                format_bulan_tahun(edition.periode), edition.edisi, manifest_digest(manifest)
+                periode_label(edition.periode), edition.edisi, manifest_digest(manifest)
             )
             signature = tandatangan.sign_pdf(prepared.folder / "laporan.pdf", signer, reason, log)
-            manifest["berkas"] = {f: sha256(prepared.folder / f) for f in FILES}
+            manifest["berkas"] = {f: sha256(prepared.folder / f) for f in files_of(edition.periode)}
             manifest[SIGNATURE_KEY] = {**signature, "manifest_sha256": manifest_digest(manifest)}
         write_manifest(prepared.folder / MANIFEST, manifest)
         prepared.manifest = manifest

@@ -29,15 +29,17 @@ from typing import Any
 from crmlib.errors import EditionError
 from crmlib.publish import history, tandatangan
 from crmlib.publish.edisi import (
-    FILES,
     MANIFEST,
     SIGNATURE_KEY,
     STORE_DIR,
     edition_dir,
+    files_of,
+    is_year,
     known_editions,
     lost_message,
     manifest_digest,
     month_store,
+    periode_label,
     published_matches_store,
     sha256,
 )
@@ -110,7 +112,7 @@ def check_edition(
         check.problem(f"{MANIFEST} tidak terbaca ({type(e).__name__})")
         return check
     _check_identity(check, periode, n)
-    _check_hashes(check, folder)
+    _check_hashes(check, folder, periode)
     _check_pdf(check, folder, periode, n)
     _check_signature(check, folder, roots)
     if git_root is not None:
@@ -134,9 +136,9 @@ def _check_identity(check: EditionCheck, periode: str, n: int) -> None:
         )
 
 
-def _check_hashes(check: EditionCheck, folder: Path) -> None:
+def _check_hashes(check: EditionCheck, folder: Path, periode: str) -> None:
     listed = check.manifest.get("berkas") or {}
-    for name in FILES:
+    for name in files_of(periode):
         if name not in listed:
             check.problem(f"{name} tidak tercatat di manifest")
     for name, expected in listed.items():
@@ -153,9 +155,9 @@ def _check_hashes(check: EditionCheck, folder: Path) -> None:
 
 def _check_pdf(check: EditionCheck, folder: Path, periode: str, n: int) -> None:
     """What the PDF says about itself, and the files it carries, against the stored ones."""
-    from crmlib.report.fmt import format_bulan_tahun  # Babel: only when a PDF is checked
-
-    label = format_bulan_tahun(periode)
+    label = periode_label(periode)
+    # A month's PDF carries its figures; the annual report has no metrics.json of its own.
+    attached = () if is_year(periode) else ATTACHED
     before = len(check.masalah)
     facts = read_pdf_facts(folder / "laporan.pdf")
     if facts.error:
@@ -168,22 +170,24 @@ def _check_pdf(check: EditionCheck, folder: Path, periode: str, n: int) -> None:
         check.problem("laporan.pdf adalah DRAF (bertanda DRAF), bukan edisi final")
     if label not in facts.title:
         check.problem(f"judul laporan.pdf ({facts.title!r}) bukan periode {label}")
-    for name in ATTACHED:
-        attached = facts.attachments.get(name)
-        if attached is None:
+    for name in attached:
+        inside = facts.attachments.get(name)
+        if inside is None:
             check.problem(f"laporan.pdf tidak melampirkan {name}")
-        elif not (folder / name).is_file() or attached != (folder / name).read_bytes():
+        elif not (folder / name).is_file() or inside != (folder / name).read_bytes():
             check.problem(f"{name} berbeda dari lampiran {name} di dalam laporan.pdf")
-    _check_metrics(check, folder, periode, n)
+    if not is_year(periode):
+        _check_metrics(check, folder, periode, n)
     try:
         if _DRAFT_BANNER in (folder / "laporan.html").read_text(encoding="utf-8"):
             check.problem("laporan.html memuat tanda DRAF")
     except OSError:
         pass  # reported as missing by the hash check
     if len(check.masalah) == before:
+        carried = f", lampiran {' dan '.join(attached)} sama dengan berkasnya" if attached else ""
         check.lines.append(
-            f"  laporan.pdf: {pdf_standard(folder / 'laporan.pdf')}, periode {label}, tanpa tanda DRAF, lampiran "
-            f"{' dan '.join(ATTACHED)} sama dengan berkasnya"
+            f"  laporan.pdf: {pdf_standard(folder / 'laporan.pdf')}, periode {label}, "
+            f"tanpa tanda DRAF{carried}"
         )
 
 

@@ -34,6 +34,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
 from babel.dates import get_month_names as _babel_month_names
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import get_decimal_symbol as _babel_decimal_symbol
@@ -60,6 +61,7 @@ __all__ = [
     "format_persen",
     "format_tanggal",
     "format_tanggal_waktu",
+    "format_waktu_wib",
     "format_ukpd",
     "nama_bulan",
     "nama_bulan_singkat",
@@ -433,6 +435,32 @@ def format_tanggal_waktu(dt: object) -> str:
 @functools.lru_cache(maxsize=4096)
 def _tanggal_panjang(d: _dt.date) -> str:
     return _babel_format_date(d, "d MMMM y", locale=LOCALE)
+
+
+#: Jakarta's time zone (UTC+7, no daylight saving): the project's wall time.
+WIB = _dt.timezone(_dt.timedelta(hours=7), "WIB")
+
+
+def format_waktu_wib(value: object) -> str:
+    """A moment as ``"7 Desember 2026 pukul 00.43 WIB"`` (Indonesian prose style).
+
+    Parameters
+    ----------
+    value : datetime, pandas.Timestamp, date or ISO string
+        An aware value is converted to Jakarta time (UTC+7); a naive one is taken
+        as Jakarta wall time already (the project's convention). Seconds are
+        truncated. None/NaT give ``"–"``.
+    """
+    if _is_missing(value):
+        return KOSONG
+    moment = _to_datetime(value)
+    if not isinstance(moment, _dt.datetime):
+        moment = _dt.datetime(moment.year, moment.month, moment.day)
+    if hasattr(moment, "to_pydatetime"):
+        moment = moment.to_pydatetime()
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(WIB).replace(tzinfo=None)
+    return _babel_format_datetime(moment, "d MMMM y 'pukul' HH.mm", locale=LOCALE) + " WIB"
 
 
 _PERIODE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")

@@ -13,7 +13,7 @@ Metadata keys (all optional for the renderers; see docs/architecture.md):
 ``penandatangan`` (``{jabatan: [lines], nama, nip}``), ``kertas`` (``a4``/``f4``),
 ``tentang`` (list of ``{label, nilai}``), ``dibuat-dengan`` (the plain provenance line
 "crm-report versi 1.0.0 (commit 0123456789)"; the templates add the renderer and write
-"Dibuat dengan ..." in "Tentang laporan ini", never in a page footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index}``, relative paths),
+"Dibuat dengan ..." in "Tentang laporan ini", never in a page footer), ``tautan`` (``{pdf, ipynb, json, xlsx, prev, next, index, status}``, relative paths),
 ``waktu-dokumen`` (the document's own date, :func:`document_time`).
 
 No value here comes from the clock: the times a report shows are the data's
@@ -40,7 +40,7 @@ from crmlib.report.ipynb import write_notebook
 JUDUL_BAKU = "LAPORAN BULANAN CRM"
 KOTA_BAKU = "KOTA ADMINISTRASI JAKARTA TIMUR"
 KERTAS = ("a4", "f4")
-TAUTAN = ("pdf", "ipynb", "json", "xlsx", "prev", "next", "index")
+TAUTAN = ("pdf", "ipynb", "json", "xlsx", "prev", "next", "index", "status")
 
 # Labels of the cover's identity block, in the official order. Each entry lists the
 # parameter keys accepted for it (first match wins).
@@ -242,11 +242,11 @@ _WAKTU = ("per_tanggal", "difinalkan_pada")
 
 
 def _waktu(nilai: Any) -> str:
-    """A timestamp as the report writes it: "11 Juli 2022 08:34"."""
-    from crmlib.report.fmt import format_tanggal_waktu
+    """A timestamp as the report writes it: "11 Juli 2022 pukul 08.34 WIB"."""
+    from crmlib.report.fmt import format_waktu_wib
 
     try:
-        return str(format_tanggal_waktu(nilai))
+        return str(format_waktu_wib(nilai))
     except (TypeError, ValueError):
         return _teks(nilai)
 

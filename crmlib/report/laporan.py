@@ -452,7 +452,7 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
     lines = [f"- Periode: {lap.bulan}"]
     if lap.m.get("per_tanggal"):
         lines.append(
-            f"- Data per tanggal: {fmt.format_tanggal_waktu(pd.Timestamp(lap.m['per_tanggal']))}"
+            f"- Data per tanggal: {fmt.format_waktu_wib(pd.Timestamp(lap.m['per_tanggal']))}"
         )
     for s in month.sources:
         # The hash on its own line: a 64-character word would stretch a justified line.
@@ -471,7 +471,7 @@ def tentang_laporan(lap: Laporan, provenance: dict | None = None, as_text: bool 
     # The one time besides per_tanggal a report shows: a final edition's, from its inputs
     # (never when it was built).
     if prov.get("difinalkan_pada"):
-        waktu = fmt.format_tanggal_waktu(pd.Timestamp(prov["difinalkan_pada"]))
+        waktu = fmt.format_waktu_wib(pd.Timestamp(prov["difinalkan_pada"]))
         lines.append(f"- Difinalkan: {waktu}")
     # One plain line for the technical provenance (never in a page footer).
     dibuat = dibuat_dengan(__version__, prov.get("git_commit"))
