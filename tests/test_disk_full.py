@@ -25,8 +25,8 @@ from conftest import ROOT
 from fixtures_built import built_two_months
 
 from crmlib.errors import DiskFullError, StorageError
+from crmlib.publish.build_log import LogFile, close_log
 from crmlib.publish.edisi import copy_file
-from crmlib.publish.month import _close_log, _LogFile
 from crmlib.render.execute import _cell_storage_error
 from crmlib.render.typst_compile import compile_typst
 
@@ -79,10 +79,10 @@ def test_a_copy_into_a_full_store_names_the_copy_not_its_source(tmp_path):
 def test_a_full_disk_under_build_log_fails_the_build_instead_of_printing_a_traceback(capsys):
     log = logging.getLogger("test_disk_full.build_log")
     log.propagate = False
-    handler = _LogFile(FULL, encoding="utf-8")
+    handler = LogFile(FULL, encoding="utf-8")
     log.addHandler(handler)
     log.warning("baris log")
-    failed = _close_log(log)
+    failed = close_log(log)
     assert failed is not None and failed.errno == errno.ENOSPC
     assert f"saat menulis {FULL}" in str(StorageError.from_oserror(failed))
     assert "Traceback" not in capsys.readouterr().err

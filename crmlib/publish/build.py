@@ -17,6 +17,7 @@ from crmlib.data.params import list_months, raw_params
 from crmlib.errors import CrmReportError, ParamsError
 from crmlib.project import Project
 from crmlib.publish import hashcache
+from crmlib.publish.failures import drop_failed_log
 from crmlib.publish.finalize import republish_finals
 from crmlib.publish.fingerprint import (
     is_up_to_date,
@@ -26,7 +27,7 @@ from crmlib.publish.fingerprint import (
     shared_fingerprint,
 )
 from crmlib.publish.lock import DEFAULT_WAIT
-from crmlib.publish.month import MonthResult, drop_failed_log
+from crmlib.publish.month import MonthResult
 from crmlib.publish.navigation import nav_pages_current
 from crmlib.publish.publishing import refresh_archive, writing_output
 

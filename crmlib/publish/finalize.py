@@ -27,9 +27,10 @@ from pathlib import Path
 from crmlib.errors import BuildError, SignatureError
 from crmlib.project import Project
 from crmlib.publish import edisi, finals, history, store, verify
+from crmlib.publish.failures import drop_failed_log, write_failed_log
 from crmlib.publish.fingerprint import write_state
 from crmlib.publish.lock import DEFAULT_WAIT
-from crmlib.publish.month import MonthResult, build_month, drop_failed_log, write_failed_log
+from crmlib.publish.month import MonthResult, build_month
 from crmlib.publish.publishing import publish, refresh_archive, temp_folder, writing_output
 
 STOP_HELD = (
@@ -159,23 +160,34 @@ def finalize(
             signer=signer,
             roots=roots,
         )
-        try:
-            if r.status == "gagal":
-                where = f" (rincian: {r.log})" if r.log else ""
-                err = BuildError(
-                    f"{periode} gagal difinalkan, tidak ada yang diubah: {r.reason}{where}"
-                )
-                err.exit_code = r.exit_code or 1
-                raise err
-            held = _store_and_publish(project, r, roots)
-        except BaseException:
-            if r.final is not None:  # a stop between the build and the store: nothing is kept
-                r.final.prepared.discard()
-                shutil.rmtree(r.final.rendered, ignore_errors=True)
-            raise
+        held = _store_built(project, r, roots)
     if held:
         r.reason += f"; {STOP_HELD}"
     return r
+
+
+def _store_built(project: Project, r: MonthResult, roots: list) -> bool:
+    """Store and publish the edition :func:`build_month` prepared; whether a stop was held.
+
+    Raises
+    ------
+    BuildError
+        The month failed to build (``r`` says why); nothing was stored.
+    """
+    try:
+        if r.status == "gagal":
+            where = f" (rincian: {r.log})" if r.log else ""
+            err = BuildError(
+                f"{r.periode} gagal difinalkan, tidak ada yang diubah: {r.reason}{where}"
+            )
+            err.exit_code = r.exit_code or 1
+            raise err
+        return _store_and_publish(project, r, roots)
+    except BaseException:
+        if r.final is not None:  # a stop between the build and the store: nothing is kept
+            r.final.prepared.discard()
+            shutil.rmtree(r.final.rendered, ignore_errors=True)
+        raise
 
 
 def _refuse_identical_revision(project: Project, periode: str) -> None:

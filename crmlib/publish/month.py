@@ -10,16 +10,12 @@ the published ``output/``, when the month fails) and to the returned :class:`Mon
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import os
 import shutil
 import subprocess
-import sys
-import threading
 import time
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,12 +25,15 @@ from typing import Any, NamedTuple
 from crmlib import __version__
 from crmlib.data.contract import CANONICAL_FOLDER as CANONICAL
 from crmlib.data.params import load_params, raw_params, resolve_data_path
-from crmlib.errors import CrmReportError, EditionError, StorageError
 from crmlib.project import Project
 from crmlib.publish import riwayat as riwayat_store
+from crmlib.publish.build_log import LogFile, close_log
 from crmlib.publish.edisi import FILES, STATUS_PAGE, Edition
 from crmlib.publish.edisi_masukan import KeptInputs, StoredInputs, as_json
+from crmlib.publish.failures import describe_failure, drop_failed_log, keep_failed_log
+from crmlib.publish.final_edition import FinalReady, check_final, prepare_final
 from crmlib.publish.fingerprint import lock_sha256, month_fingerprint, rebuild_reasons, write_state
+from crmlib.publish.kernel_handoff import DrawAhead, hand_over, log_drawn_ahead, log_handed_over
 from crmlib.publish.publishing import publish, temp_folder
 from crmlib.publish.volume import WARNINGS_KEY, volume_warnings
 
@@ -176,7 +175,7 @@ def build_month(
         return _built(b, inputs.reasons, warnings)
     except KeyboardInterrupt:
         # Stopped (Ctrl-C, SIGTERM): leave nothing behind and stop the whole batch.
-        _close_log(b.log)
+        close_log(b.log)
         _discard(b)
         raise
     except Exception as exc:
@@ -199,12 +198,12 @@ def rederive_month(root: str, stored: StoredInputs, target: Path, renderer: str)
     try:
         b.open_log()
         _make(b, renderer, True, False, False)
-        _close_log(b.log)
+        close_log(b.log)
         Path(target).mkdir(parents=True, exist_ok=True)
         for name in (*FILES, "build.log"):
             shutil.move(b.tmp / name, Path(target) / name)
     finally:
-        _close_log(b.log)
+        close_log(b.log)
         shutil.rmtree(b.tmp, ignore_errors=True)
 
 
@@ -224,7 +223,7 @@ def _make(
         ahead = _execute_notebook(b, inputs, provenance, metrics, warm, draw_ahead)
     with b.step("render"):
         _render(b, inputs.params, provenance)
-    _log_drawn_ahead(b.log, ahead)
+    log_drawn_ahead(b.log, ahead)
     # Compared with the months published now: a build observation, kept out of the documents.
     warnings = [] if b.stored else volume_warnings(b.project, b.periode, int(metrics.total_laporan))
     for w in warnings:
@@ -255,7 +254,7 @@ class _Build:
     def open_log(self) -> None:
         """Create the temp folder and the month's ``build.log`` in it."""
         self.tmp.mkdir(parents=True)
-        handler = _LogFile(self.tmp / "build.log", encoding="utf-8")
+        handler = LogFile(self.tmp / "build.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
         self.log.addHandler(handler)
         self.log.info("crm-report %s: membangun %s", __version__, self.periode)
@@ -268,33 +267,8 @@ class _Build:
         self.steps[name] = round(time.perf_counter() - t0, 3)
         self.log.info("%-10s %.2f s", name, self.steps[name])
         for handler in self.log.handlers:
-            if isinstance(handler, _LogFile) and handler.error is not None:
+            if isinstance(handler, LogFile) and handler.error is not None:
                 raise handler.error  # build.log could not be written: the disk is full
-
-
-class _LogFile(logging.FileHandler):
-    """``build.log``. A write that fails (a full disk) is kept for the build to fail with,
-    instead of logging's own traceback on the terminal."""
-
-    error: OSError | None = None
-
-    def close(self) -> None:
-        try:
-            super().close()  # flushes: where a full disk shows last
-        except OSError as exc:
-            self._keep(exc)
-
-    def _keep(self, exc: OSError) -> None:
-        if self.error is None:
-            exc.filename = exc.filename or self.baseFilename
-            self.error = exc
-
-    def handleError(self, record: logging.LogRecord) -> None:
-        exc = sys.exc_info()[1]
-        if isinstance(exc, OSError):
-            self._keep(exc)
-        else:
-            super().handleError(record)
 
 
 class _Inputs(NamedTuple):
@@ -380,53 +354,19 @@ def _compute_metrics(b: _Build, inputs: _Inputs) -> tuple[dict, Any]:
 
 def _execute_notebook(
     b: _Build, inputs: _Inputs, provenance: dict, metrics, warm: bool, draw_ahead: bool
-) -> _DrawAhead | None:
+) -> DrawAhead | None:
     """Execute the report notebook on the month handed over, the charts drawn ahead when asked to."""
     # The kernel reads the month's canonical folder beside it, like the build did.
     parameters = notebook_parameters(inputs.params, CANONICAL, provenance, inputs.riwayat)
-    _hand_over(b, inputs, metrics)
-    ahead = _DrawAhead(inputs.month, inputs.ref, metrics, parameters, b.tmp) if draw_ahead else None
+    hand_over(b.periode, b.tmp, inputs.params, inputs.month, metrics, b.log)
+    ahead = DrawAhead(inputs.month, inputs.ref, metrics, parameters, b.tmp) if draw_ahead else None
     try:
         _run_notebook(inputs.notebook, inputs.params, parameters, b.tmp, warm)
     finally:
         if ahead is not None:
             ahead.stop.set()
-        _log_handed_over(b)
+        log_handed_over(b.tmp, b.log)
     return ahead
-
-
-def _hand_over(b: _Build, inputs: _Inputs, metrics) -> None:
-    """Leave the month read and computed here for the kernel (:mod:`crmlib.report.handoff`)."""
-    from crmlib.report.handoff import handoff_key, write_handoff
-
-    p = inputs.params
-    key = handoff_key(
-        b.periode,
-        b.tmp / CANONICAL,  # what the kernel reads (notebook_parameters), not the export
-        p.get("per_tanggal"),
-        p.get("kota"),
-        p.get("metrik"),
-        p.get("izinkan_kosong"),
-    )
-    try:
-        write_handoff(b.tmp, key, inputs.month, metrics)
-    except (TypeError, ValueError) as exc:  # the notebook then reads and computes it itself
-        b.log.info("bulan tidak diserahkan ke notebook: %s", exc)
-
-
-def _log_handed_over(b: _Build) -> None:
-    """Whether the kernel took the month handed over; the hand-off folder goes."""
-    from crmlib.report.handoff import HANDOFF_DIR, handoff_taken
-
-    taken = handoff_taken(b.tmp)
-    if taken is not None:
-        b.log.info(
-            "bulan diserahkan ke notebook: %s",
-            "dipakai (tidak dibaca dan dihitung ulang)"
-            if taken
-            else "tidak dipakai (notebook membaca dan menghitung sendiri)",
-        )
-    shutil.rmtree(b.tmp / HANDOFF_DIR, ignore_errors=True)
 
 
 def _render(b: _Build, params: dict, provenance: dict) -> None:
@@ -441,15 +381,6 @@ def _render(b: _Build, params: dict, provenance: dict) -> None:
         b.log.info("render: %s", w)
 
 
-def _log_drawn_ahead(log: logging.Logger, ahead: _DrawAhead | None) -> None:
-    """Which charts were drawn ahead (their folder removed), and why drawing ahead failed."""
-    if ahead is None:
-        return
-    log.info("grafik digambar lebih dulu: %s", ", ".join(ahead.finish()) or "tidak ada")
-    if ahead.error:
-        log.info("menggambar grafik lebih dulu gagal (notebook menggambarnya): %s", ahead.error)
-
-
 def _write_build_info(
     b: _Build, inputs: _Inputs, warnings: list[str], built_at: str | None
 ) -> dict:
@@ -459,7 +390,7 @@ def _write_build_info(
     where the build's wall-clock time and the lock's hash are recorded.
     """
     b.log.info("selesai dalam %.2f s", time.perf_counter() - b.start)
-    failed_write = _close_log(b.log)
+    failed_write = close_log(b.log)
     if failed_write is not None:
         raise failed_write  # build.log is incomplete: the disk is full
     state = {
@@ -501,7 +432,7 @@ def _built(b: _Build, reasons: list[str], warnings: list[str]) -> MonthResult:
 
 def _failed(b: _Build, exc: Exception) -> MonthResult:
     """The result of a month that failed: its log kept in ``.crm-report/log/``, its temp folder gone."""
-    reason, code = _failure(exc, b.log)
+    reason, code = describe_failure(exc, b.log)
     result = MonthResult(
         b.periode,
         "gagal",
@@ -511,8 +442,8 @@ def _failed(b: _Build, exc: Exception) -> MonthResult:
         renderer=b.renderer,
         exit_code=code,
     )
-    _close_log(b.log)
-    result.log = _keep_failed_log(b.project, b.periode, b.tmp)
+    close_log(b.log)
+    result.log = keep_failed_log(b.project, b.periode, b.tmp)
     _discard(b)
     return result
 
@@ -522,19 +453,6 @@ def _discard(b: _Build) -> None:
     shutil.rmtree(b.tmp, ignore_errors=True)
     if b.prepared is not None:
         b.prepared.discard()
-
-
-def _close_log(log: logging.Logger) -> OSError | None:
-    """Close the month's ``build.log`` (before it is hashed, moved or removed).
-
-    Returns the error of a write to it that failed (a full disk), if any.
-    """
-    failed = None
-    for h in log.handlers:
-        h.close()
-        failed = failed or getattr(h, "error", None)
-    log.handlers.clear()
-    return failed
 
 
 def _run_notebook(notebook: Path, params: dict, parameters: dict, tmp: Path, warm: bool) -> None:
@@ -549,42 +467,6 @@ def _run_notebook(notebook: Path, params: dict, parameters: dict, tmp: Path, war
         timeout=int(params.get("sel_timeout_detik") or 300),
         warm=warm,
     )
-
-
-class _DrawAhead:
-    """The month's charts drawn in a thread of the build while the kernel runs the notebook.
-
-    See :func:`crmlib.report.figures.gambar_lebih_dulu`. A failure here only means the
-    notebook draws the charts itself; it never fails the build.
-    """
-
-    def __init__(self, month, ref, metrics, parameters: dict, tmp: Path) -> None:
-        from crmlib.report.laporan import laporan_dari
-
-        # No narrative: charts are drawn from the figures and the history only.
-        self.lap = laporan_dari(month, ref, metrics, output_dir=tmp, riwayat=parameters["riwayat"])
-        self.stop = threading.Event()
-        self.drawn: list[str] = []
-        self.error = ""
-        self.thread = threading.Thread(target=self._run, name="grafik-lebih-dulu", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        from crmlib.report.figures import gambar_lebih_dulu
-
-        try:
-            self.drawn = gambar_lebih_dulu(self.lap, self.stop)
-        except Exception as exc:  # the notebook draws what is missing; the log says why
-            self.error = f"{type(exc).__name__}: {exc}"
-
-    def finish(self) -> list[str]:
-        """Wait for the chart in hand, remove the drawn-ahead folder; the charts drawn here."""
-        from crmlib.report.figures import GRAFIK_SIAP_DIR
-
-        self.stop.set()
-        self.thread.join()
-        shutil.rmtree(self.lap.output_dir / GRAFIK_SIAP_DIR, ignore_errors=True)
-        return self.drawn
 
 
 def _read_month_logged(params: dict, data_path: Path, periode: str, log: logging.Logger, tmp: Path):
@@ -676,14 +558,9 @@ def month_front_matter(
 def _prepare_final(b: _Build, inputs: _Inputs, signer, roots: list) -> None:
     """Prepare the final edition beside the store (signed when ``signer``) and check it.
 
-    The edition keeps its inputs (:mod:`crmlib.publish.edisi_masukan`), and its
-    manifest records them, the lock's hash and the changes the finalizer allowed;
-    the signature binds all of it. The check is the one ``verify`` makes (git
-    aside): an edition that would not verify is never stored.
+    See :mod:`crmlib.publish.final_edition`. ``b.prepared`` is set before the check,
+    so that a month whose edition fails it discards the prepared folder (:func:`_discard`).
     """
-    from crmlib.publish import store, verify
-    from crmlib.publish.edisi_masukan import keep_inputs
-
     kept = KeptInputs(
         inputs.params,
         inputs.riwayat,
@@ -692,39 +569,8 @@ def _prepare_final(b: _Build, inputs: _Inputs, signer, roots: list) -> None:
         b.renderer,
         peringatan=inputs.warnings,
     )
-
-    def keep(edition_dir: Path) -> dict:
-        return {
-            **keep_inputs(kept, b.tmp, edition_dir),
-            "lock_sha256": lock_sha256(b.project.root),
-            "perubahan_diizinkan": b.edition.perubahan,
-        }
-
-    b.prepared = store.prepare_edition(b.project.root, b.edition, b.tmp, signer, b.log, keep)
-    # pyHanko's own records (tracebacks for an untrusted chain) stay out of the published log.
-    check = verify.check_edition(b.prepared.folder, b.periode, b.edition.edisi, roots)
-    for line in check.lines:
-        b.log.info("periksa %s", line.strip())
-    if not check.ok:
-        hint = ""
-        if any(p.startswith("PDF/A") for p in check.masalah):
-            hint = (
-                " Bila dibuat dengan Quarto: pakai Quarto 1.10 (conda env update -f "
-                "environment.yml) atau finalkan dengan --renderer embedded."
-            )
-        raise EditionError(
-            f"Edisi {b.edition.edisi} {b.periode} tidak disimpan karena tidak lolos "
-            f"pemeriksaan: {'; '.join(p.rstrip('.') for p in check.masalah)}.{hint}"
-        )
-
-
-@dataclass
-class FinalReady:
-    """A final edition rendered and prepared, waiting to be stored and published."""
-
-    prepared: Any  # store.PreparedEdition
-    rendered: Path  # the month's temp folder in output/ (its build.log)
-    state: dict  # build-info.json of the published month, without status/edition
+    b.prepared = prepare_final(b.project.root, b.edition, b.tmp, kept, signer, b.log)
+    check_final(b.prepared, b.periode, b.edition, roots, b.log)
 
 
 def _final_ready(b: _Build, reasons: list[str], warnings: list[str], state: dict) -> MonthResult:
@@ -733,51 +579,3 @@ def _final_ready(b: _Build, reasons: list[str], warnings: list[str], state: dict
     result.status, result.published = "final", False
     result.final = FinalReady(b.prepared, b.tmp, state)
     return result
-
-
-def _failure(exc: Exception, log: logging.Logger) -> tuple[str, int]:
-    """The analyst's message and exit code for a month that failed; logged with the traceback for bugs."""
-    if isinstance(exc, OSError):
-        exc = StorageError.from_oserror(exc) or exc
-    if isinstance(exc, CrmReportError):
-        log.error("GAGAL: %s", exc)
-        return str(exc), exc.exit_code
-    # A bug: keep the traceback in the log, give the analyst one line.
-    log.error("kesalahan internal:\n%s", traceback.format_exc())
-    return f"kesalahan internal: {type(exc).__name__}: {exc}", 70
-
-
-def drop_failed_log(project: Project, periode: str) -> None:
-    """The month is published: its last failure's log (and an empty log folder) goes."""
-    (project.log_dir / f"{periode}-gagal.log").unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        project.log_dir.rmdir()  # only when empty
-
-
-def _keep_failed_log(project: Project, periode: str, tmp: Path) -> str:
-    """Move a failed month's build.log to ``.crm-report/log/<periode>-gagal.log``; its path, or "".
-
-    Outside ``output/``: the log holds tracebacks with the machine's paths, and
-    ``output/`` holds only what readers may see.
-    """
-    source = tmp / "build.log"
-    if not source.is_file():
-        return ""
-    target = project.log_dir / f"{periode}-gagal.log"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
-    except OSError:
-        return ""
-    return os.path.relpath(target, project.root)
-
-
-def write_failed_log(project: Project, periode: str, text: str) -> str:
-    """Write ``text`` as ``.crm-report/log/<periode>-gagal.log`` (a failure before the build); its path."""
-    target = project.log_dir / f"{periode}-gagal.log"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    except OSError:
-        return ""
-    return os.path.relpath(target, project.root)

@@ -208,6 +208,27 @@ def _raise_if_storage(stderr: str, path: Path) -> None:
         raise storage
 
 
+def _write_typst_source(command: list[str], cwd: Path, typ: Path, nb_path: Path) -> None:
+    """Run pandoc's ``command`` writing the Typst source ``typ`` of the PDF.
+
+    Raises
+    ------
+    StorageError
+        No disk space or permission to write ``typ`` (exit code 74).
+    RenderError
+        pandoc failed otherwise (the end of its stderr).
+    """
+    hasil_typ = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=PANDOC_TIMEOUT
+    )
+    if hasil_typ.returncode != 0:
+        _raise_if_storage(hasil_typ.stderr, typ)
+        raise RenderError(
+            "pandoc gagal menulis sumber Typst (PDF) dari notebook "
+            f"{nb_path}:\n{_ekor(hasil_typ.stderr)}"
+        )
+
+
 def _render_embedded(
     nb_path: Path, month_dir: Path, root: Path, kertas: str | None
 ) -> tuple[dict[str, float], list[str]]:
@@ -242,15 +263,7 @@ def _render_embedded(
         )
         anak_typst = start_typst()
         try:
-            hasil_typ = subprocess.run(
-                perintah_typ, cwd=tmp, capture_output=True, text=True, timeout=PANDOC_TIMEOUT
-            )
-            if hasil_typ.returncode != 0:
-                _raise_if_storage(hasil_typ.stderr, akar / "laporan.typ")
-                raise RenderError(
-                    "pandoc gagal menulis sumber Typst (PDF) dari notebook "
-                    f"{nb_path}:\n{_ekor(hasil_typ.stderr)}"
-                )
+            _write_typst_source(perintah_typ, tmp, akar / "laporan.typ", nb_path)
             waktu["pandoc_typst"] = time.perf_counter() - t1
             waktu["cpu_pandoc_typst"], cpu = _children_cpu() - cpu, _children_cpu()
 

@@ -187,6 +187,21 @@ def compile_typst(
         anak.kill()
         anak.wait()
         raise
+    return _child_result(anak, keluar, galat, pdf, memory)
+
+
+def _child_result(
+    anak: subprocess.Popen, keluar: str, galat: str, pdf: Path, memory: int
+) -> list[str]:
+    """Typst's warnings from the child's answer; else the error its answer or its end names.
+
+    Raises
+    ------
+    RenderError
+        Typst's own diagnostic, or which bound (CPU time, ``memory``) was exceeded.
+    StorageError
+        The PDF could not be written: disk full or no permission.
+    """
     try:
         jawaban = json.loads(keluar.strip().splitlines()[-1])
     except (IndexError, ValueError):

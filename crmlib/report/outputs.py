@@ -127,6 +127,30 @@ def _ranking(df: pd.DataFrame, value: str) -> list[dict]:
 # --------------------------------------------------------------------------- metrics.json
 
 
+#: The fields of ``tl_ditolak`` (reports whose follow-up was rejected), in the contract's order.
+TL_DITOLAK_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "nomor_laporan": str,
+    "ukpd": str,
+    "kanal": str,
+    "kategori": str,
+    "status": str,
+    "jumlah_ditolak": _int,
+}
+
+#: The fields of ``nilai_tl_dibawah_100`` (follow-ups scored below 100), in the contract's order.
+NILAI_TL_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "nomor_laporan": str,
+    "ukpd": str,
+    "kategori": str,
+    "rincian_masalah": _text,
+    "waktu_masuk": _iso,
+    "waktu_selesai": _iso,
+    "max_waktu_tl_jam": _number,
+    "waktu_tl_jam": _float,
+    "nilai_tl": _number,
+}
+
+
 def metrics_to_dict(m: Metrics, provenance: dict | None = None) -> dict:
     """The month's metrics in the shape of ``metrics.json`` (data contract §2).
 
@@ -168,31 +192,8 @@ def metrics_to_dict(m: Metrics, provenance: dict | None = None) -> dict:
         "koordinasi_terlama": _ranking(m.koordinasi_terlama, "rerata_jam"),
         "penyelesaian_tercepat": _ranking(m.penyelesaian_tercepat, "rerata_menit"),
         "penyelesaian_terlama": _ranking(m.penyelesaian_terlama, "rerata_jam"),
-        "tl_ditolak": _records(
-            m.tl_ditolak,
-            {
-                "nomor_laporan": str,
-                "ukpd": str,
-                "kanal": str,
-                "kategori": str,
-                "status": str,
-                "jumlah_ditolak": _int,
-            },
-        ),
-        "nilai_tl_dibawah_100": _records(
-            m.nilai_tl_dibawah_100,
-            {
-                "nomor_laporan": str,
-                "ukpd": str,
-                "kategori": str,
-                "rincian_masalah": _text,
-                "waktu_masuk": _iso,
-                "waktu_selesai": _iso,
-                "max_waktu_tl_jam": _number,
-                "waktu_tl_jam": _float,
-                "nilai_tl": _number,
-            },
-        ),
+        "tl_ditolak": _records(m.tl_ditolak, TL_DITOLAK_FIELDS),
+        "nilai_tl_dibawah_100": _records(m.nilai_tl_dibawah_100, NILAI_TL_FIELDS),
         # Additions (the contract allows new keys, never renamed or dropped ones).
         "total_koordinasi": int(m.total_koordinasi),
         "jumlah_selesai": int(m.jumlah_selesai),
