@@ -26,7 +26,6 @@ from crmlib.publish import edisi, history, store, verify
 from crmlib.publish.fingerprint import lock_sha256
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult
-from crmlib.publish.pool import stop_on_sigterm
 from crmlib.publish.publishing import refresh_archive, temp_folder, writing_output
 from crmlib.report.fmt import format_bulan_tahun
 
@@ -137,7 +136,7 @@ def finalize_year(
     started = time.monotonic()
     used = render.pick_renderer(renderer)
     verb = "revise" if alasan is not None else "finalize"
-    with stop_on_sigterm(), writing_output(project, f"{verb} {tahun}", wait, notify):
+    with writing_output(project, f"{verb} {tahun}", wait, notify):
         edition = edisi.new_edition(
             project.root, project.output_dir, tahun, oleh, alasan, abaikan_hilang
         )
