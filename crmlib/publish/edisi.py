@@ -76,7 +76,9 @@ def _now_wib() -> dt.datetime:
 
 def is_year(periode: str) -> bool:
     """True for a year's period (``2022``: the annual report), False for a month's."""
-    return len(periode) == 4 and periode.isdigit()
+    return (
+        isinstance(periode, str) and len(periode) == 4 and periode.isascii() and periode.isdigit()
+    )
 
 
 def files_of(periode: str) -> tuple[str, ...]:
@@ -96,6 +98,11 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def bulan_label(periode: str) -> str:
+    """``Juni 2022`` for ``2022-06``, from the names above (no Babel: ``status`` stays light)."""
+    return f"{_BULAN[int(periode[5:7]) - 1]} {periode[:4]}"
+
+
 def tanggal_label(tanggal: dt.date) -> str:
     """``28 November 2026``."""
     return f"{tanggal.day} {_BULAN[tanggal.month - 1]} {tanggal.year}"
@@ -105,8 +112,13 @@ def tanggal_label(tanggal: dt.date) -> str:
 
 
 def month_store(root: Path, periode: str) -> Path:
-    """``terbitan/<YYYY-MM>/`` of a project (``periode`` checked first: it becomes a path)."""
-    return Path(root) / STORE_DIR / parse_periode(periode)
+    """``terbitan/<YYYY-MM>/`` (or ``terbitan/<YYYY>/`` for a year's annual editions) of a project.
+
+    ``periode`` is checked first (it becomes a path): a real month, or a year of four digits.
+    """
+    if not is_year(periode):
+        periode = parse_periode(periode)
+    return Path(root) / STORE_DIR / periode
 
 
 def edition_dir(root: Path, periode: str, edisi: int) -> Path:

@@ -27,7 +27,6 @@ from crmlib.publish.fingerprint import lock_sha256
 from crmlib.publish.lock import DEFAULT_WAIT
 from crmlib.publish.month import MonthResult
 from crmlib.publish.publishing import refresh_archive, temp_folder, writing_output
-from crmlib.report.fmt import format_bulan_tahun
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ def months_not_final(project: Project, tahun: str) -> list[str]:
     out = []
     for periode in year_months(tahun):
         known = edisi.known_editions(project.root, project.output_dir, periode, ever)
-        label = format_bulan_tahun(periode)
+        label = edisi.bulan_label(periode)
         if known.hilang:
             out.append(f"{label} (edisi final hilang dari {edisi.STORE_DIR}/)")
         elif not edisi.complete_editions(project.root, periode):
@@ -80,7 +79,7 @@ def year_changes(project: Project, tahun: str) -> list[str] | None:
         if now != used.get(periode):
             was = f"edisi {used.get(periode)}" if used.get(periode) else "tanpa edisi final"
             out.append(
-                f"{format_bulan_tahun(periode)} direvisi (edisi {now}, edisi tahunan memakai {was})"
+                f"{edisi.bulan_label(periode)} direvisi (edisi {now}, edisi tahunan memakai {was})"
             )
     if _notebook_sha(project) != manifest.get("notebook_sha256"):
         out.append("notebook tahunan berubah")
