@@ -106,7 +106,11 @@ def test_status_hints_revise_once_a_final_months_inputs_change(finalized, tmp_pa
     line = next(x for x in out.splitlines() if x.startswith("2022-06"))
     assert "final, edisi 1" in line and "gunakan revise" not in line
     params = root / "params" / "2022-06.yaml"
-    params.write_text(params.read_text(encoding="utf-8") + 'catatan: "Baru."\n', encoding="utf-8")
+    # The month's note corrected (its own lines replaced: a key is written once).
+    text = params.read_text(encoding="utf-8")
+    text, n = re.subn(r"(?m)^catatan:.*\n(?:  .*\n)*", 'catatan: "Baru."\n', text)
+    assert n == 1
+    params.write_text(text, encoding="utf-8")
     rc, out, err = run_cli(["status", "--renderer", "embedded"], root)
     line = next(x for x in out.splitlines() if x.startswith("2022-06"))
     assert "final, tetapi masukan berubah: gunakan revise (params berubah: catatan)" in line
