@@ -337,7 +337,9 @@ def test_two_full_builds_one_second_apart_both_complete(tmp_path):
     # One job each: the lock wraps the serial and the pooled batch alike (a pool's workers
     # and kernels, and their stopping, are the stop tests' concern above); a pool here would
     # only add two kernels per build.
-    first = _start_build(root, "--jobs", "1")
+    # Both may wait: the annual report takes the lock again after the months (either run
+    # may be building it when the other gets there), and 10 s is short on a loaded machine.
+    first = _start_build(root, "--jobs", "1", "--tunggu", "600")
     # The second starts once the first is building (its temp folders exist), as when an
     # analyst starts the same build again a second later (without --force: it then has to
     # see the first run's results, not rebuild from what it found before it waited).
