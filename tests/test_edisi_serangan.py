@@ -41,6 +41,18 @@ pytestmark = pytest.mark.e2e
 STORE = Path("terbitan") / "2022-06"
 
 
+# Someone finalizing 2022-06 once more (the test projects run crmlib from outside them).
+FINALIZE_AGAIN = [
+    "finalize",
+    "2022-06",
+    "--oleh",
+    "Orang Lain",
+    "--renderer",
+    "embedded",
+    "--izinkan-perubahan",
+]
+
+
 @pytest.fixture
 def signed(tmp_path_factory, tmp_path):
     """A copy of the project whose 2022-06 edition 1 is signed (current edition)."""
@@ -282,16 +294,7 @@ def test_store_deleted_then_refinalized_is_refused(signed, monkeypatch):
     assert "git checkout -- terbitan/2022-06" in out
     rc, out = verify(signed)
     assert rc == 1 and "edisi 1 tidak ada (utuh) di terbitan/2022-06/" in out, out
-    args = [
-        "finalize",
-        "2022-06",
-        "--oleh",
-        "Orang Lain",
-        "--renderer",
-        "embedded",
-        "--izinkan-perubahan",
-    ]
-    rc, out, err = run_cli(args, signed)
+    rc, out, err = run_cli(FINALIZE_AGAIN, signed)
     assert rc == 2 and "sudah final, tetapi edisi 1 tidak ada" in err, out + err
     # build refuses the month too, and never turns the published final into a draft.
     rc, out, err = run_cli(["build", "2022-06", "--renderer", "embedded"], signed)
@@ -305,16 +308,7 @@ def test_store_deleted_in_git_and_output_gone_is_still_known(signed):
     shutil.rmtree(signed / STORE)
     commit_all(signed, "hapus")
     shutil.rmtree(signed / "output")
-    args = [
-        "finalize",
-        "2022-06",
-        "--oleh",
-        "Orang Lain",
-        "--renderer",
-        "embedded",
-        "--izinkan-perubahan",
-    ]
-    rc, out, err = run_cli(args, signed)
+    rc, out, err = run_cli(FINALIZE_AGAIN, signed)
     assert rc == 2 and "tercatat di riwayat git" in err, err
     # The documented override makes the next number, never a second edition 1.
     edition = new_edition(signed, signed / "output", "2022-06", "Kasubbag Uji", "Hilang", True)
