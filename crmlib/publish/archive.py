@@ -14,9 +14,10 @@ Layout of ``output/``::
     kecamatan/<slug>.html      one kecamatan office and its kelurahan, rolled up
     data/ukpd_bulanan.csv      every unit x month figure (docs/unduhan.md)
 
-Regenerating everything from the month folders takes well under a second for two
-years of months (``bench/bench_archive.py``), so a month's build simply regenerates
-the whole archive; a page whose content did not change is not rewritten.
+A month's build simply regenerates the whole archive: a page whose content did not
+change is not rewritten, and the unit and kecamatan pages (every ticket of every
+month) are not even rendered when nothing they are made of changed
+(:mod:`crmlib.publish.arsip_sidik`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from markupsafe import Markup
 
 from crmlib import __version__
 from crmlib.errors import StorageError
+from crmlib.publish.arsip_sidik import SidikArsip
 from crmlib.publish.arsip_tiket import daftar_tiket, tautan_tiket
 from crmlib.publish.finals import daftar_edisi
 from crmlib.publish.halaman_edisi import write_status_pages
@@ -440,14 +442,44 @@ def _write_pages(folder: Path, pages: dict[str, str]) -> None:
                 old.unlink(missing_ok=True)
 
 
-def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
+def _series_files(output_dir: Path) -> list[Path]:
+    """The unit and kecamatan pages and the CSV as they are in ``output_dir`` now."""
+    pages = [p for folder in ("ukpd", "kecamatan") for p in (output_dir / folder).glob("*.html")]
+    csv = output_dir / CSV_PATH
+    return sorted(pages + ([csv] if csv.is_file() else []))
+
+
+def _write_series_pages(
+    output_dir: Path, units: list[UnitSeries], kecamatan: list[dict], kota_label: str, css: str
+) -> None:
+    """Every unit's and kecamatan's page and ``data/ukpd_bulanan.csv``."""
+    induk = {k["kecamatan"]: k for k in kecamatan}
+    _write_pages(
+        output_dir / "ukpd",
+        {
+            f"{u['slug']}.html": render_unit_page(u, kota_label, css, induk.get(u["kecamatan"]))
+            for u in units
+        },
+    )
+    _write_pages(
+        output_dir / "kecamatan",
+        {f"{k['slug']}.html": render_kecamatan_page(k, kota_label, css) for k in kecamatan},
+    )
+    _write(output_dir / CSV_PATH, ukpd_csv_text(units), only_if_changed=True)
+
+
+def build_archive(
+    output_dir: Path | str, kota_label: str, *, sidik_arsip: SidikArsip | None = None
+) -> dict[str, Any]:
     """Regenerate the whole archive from the month folders found in ``output_dir``.
 
     Writes ``index.html``, every month's edition status pages
     (:mod:`crmlib.publish.halaman_edisi`), ``ukpd/<slug>.html``, ``kecamatan/<slug>.html`` and
     ``data/ukpd_bulanan.csv`` (the last three only when some month has ``per_ukpd``).
     No notebook runs and no PDF is made; a page whose content is unchanged is not
-    rewritten.
+    rewritten. With ``sidik_arsip`` (the project's record,
+    :mod:`crmlib.publish.arsip_sidik`) the unit and kecamatan pages and the CSV are
+    not even rendered when nothing they are made of changed since they were written.
 
     Returns
     -------
@@ -463,20 +495,12 @@ def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
     kecamatan = kecamatan_series(units)
     csv_path = None
     if units:
-        induk = {k["kecamatan"]: k for k in kecamatan}
-        _write_pages(
-            output_dir / "ukpd",
-            {
-                f"{u['slug']}.html": render_unit_page(u, kota_label, css, induk.get(u["kecamatan"]))
-                for u in units
-            },
-        )
-        _write_pages(
-            output_dir / "kecamatan",
-            {f"{k['slug']}.html": render_kecamatan_page(k, kota_label, css) for k in kecamatan},
-        )
         csv_path = output_dir / CSV_PATH
-        _write(csv_path, ukpd_csv_text(units), only_if_changed=True)
+        sidik = sidik_arsip.sidik(output_dir, months, kota_label, css) if sidik_arsip else None
+        if sidik is None or not sidik_arsip.current(output_dir, sidik, _series_files(output_dir)):
+            _write_series_pages(output_dir, units, kecamatan, kota_label, css)
+            if sidik is not None:
+                sidik_arsip.remember(output_dir, sidik, _series_files(output_dir))
         kolom = render_column_page(output_dir, kota_label, css)
         if kolom is not None:
             _write(output_dir / KOLOM_PATH, kolom, only_if_changed=True)
@@ -499,7 +523,9 @@ def build_archive(output_dir: Path | str, kota_label: str) -> dict[str, Any]:
     return {"index": index, "ukpd": len(units), "kecamatan": len(kecamatan), "csv": csv_path}
 
 
-def build_archive_index(output_dir: Path | str, kota_label: str) -> Path:
+def build_archive_index(
+    output_dir: Path | str, kota_label: str, *, sidik_arsip: SidikArsip | None = None
+) -> Path:
     """Regenerate the archive (:func:`build_archive`) and return ``output_dir/index.html``.
 
     Parameters
@@ -509,4 +535,4 @@ def build_archive_index(output_dir: Path | str, kota_label: str) -> Path:
     kota_label : str
         City name for the title, e.g. "Kota Administrasi Jakarta Timur".
     """
-    return build_archive(output_dir, kota_label)["index"]
+    return build_archive(output_dir, kota_label, sidik_arsip=sidik_arsip)["index"]

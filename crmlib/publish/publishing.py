@@ -134,7 +134,10 @@ def refresh_archive(project: Project) -> Path:
     """Rebuild ``output/index.html`` from the published months."""
     from crmlib.data.params import DEFAULT_FILE, read_raw
     from crmlib.data.refdata import city_identity
+    from crmlib.publish import hashcache
     from crmlib.publish.archive import build_archive_index
+    from crmlib.publish.arsip_sidik import SidikArsip
+    from crmlib.publish.fingerprint import lock_sha256
 
     kota = "jakarta-timur"
     try:
@@ -143,7 +146,10 @@ def refresh_archive(project: Project) -> Path:
     except CrmReportError:
         pass
     label = city_identity(kota).get("nama_resmi", "")
-    index = build_archive_index(project.output_dir, label)
+    cache = hashcache.for_project(project)
+    sidik = SidikArsip(project.cache_dir, cache, lock_sha256(project.root, cache))
+    index = build_archive_index(project.output_dir, label, sidik_arsip=sidik)
+    cache.save()
     write_nav_pages(project.output_dir)
     return index
 
