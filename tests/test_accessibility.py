@@ -240,12 +240,24 @@ _CHARTS = """() => {
               smallest: Math.min(...sizes), lastRight: last ? last.right : null, right: r.right,
               lastMonth: months.length ? months[months.length - 1].textContent : ''});
   }
-  for (const img of document.querySelectorAll('main figure img')) {
+  for (const img of document.querySelectorAll('main figure img, main .grafik-ponsel img')) {
+    if (!img.offsetParent) continue;  // not shown at this width
     const r = img.getBoundingClientRect();
     out.push({fits: r.left >= 0 && r.right <= W + 0.5, smallest: null});
   }
   return out;
 }"""
+
+# The report's charts are PNGs: a phone shows each chart's phone drawing (the page's
+# own is hidden), whose labels are 12 px or more at the width measured here
+# (tests/test_charts_ponsel.py: 364 px); a wide screen shows only the page's drawing.
+_REPORT_CHARTS = """() => [...document.querySelectorAll('main img')].map(img => ({
+  phone: !!img.closest('.grafik-ponsel'),
+  shown: !!img.offsetParent,
+  width: img.getBoundingClientRect().width,
+  natural: img.naturalWidth,
+  alt: img.alt,
+}))"""
 
 
 @pytest.mark.parametrize("kind", ["arsip", "ukpd", "kecamatan", "bulan"])
@@ -258,6 +270,24 @@ def test_charts_fit_a_phone_whole_with_readable_labels(open_page, kind):
             assert chart["smallest"] >= 12, chart
             assert chart["lastRight"] <= chart["right"] + 0.5, chart
             assert chart["lastMonth"].startswith("Jun"), chart  # the newest month (June 2022)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+def test_a_phone_shows_each_charts_phone_drawing(open_page, viewport):
+    from crmlib.report.chart_base import DPI, LEBAR_PONSEL_IN
+
+    images = open_page("bulan", viewport).evaluate(_REPORT_CHARTS)
+    phone = [i for i in images if i["phone"]]
+    page = [i for i in images if not i["phone"]]
+    assert len(phone) == len(page) == 6
+    on_phone = viewport is PHONE
+    assert all(i["shown"] == on_phone for i in phone)
+    assert all(i["shown"] != on_phone for i in page)
+    for drawing, figure in zip(phone, page, strict=True):
+        assert drawing["alt"] == figure["alt"] and "laporan" in drawing["alt"]
+        assert drawing["natural"] == round(LEBAR_PONSEL_IN * DPI)
+        if on_phone:
+            assert drawing["width"] >= 364 - 1
 
 
 # Words of names and months on one line: a word broken across lines has rectangles on

@@ -196,7 +196,11 @@ def test_same_inputs_same_bytes(forced_rebuild_elsewhere):
     # last one), the same bytes as before, and nothing of the drawing is published.
     assert "grafik digambar lebih dulu: harian" in (month / "build.log").read_text()
     assert {p.name: p.read_bytes() for p in (month / "grafik").glob("*.png")} == charts
-    assert len(charts) == 6 and not (month / ".grafik-siap").exists()
+    # Each chart twice: the page's drawing and the phone's (grafik/<name>-ponsel.png).
+    assert len(charts) == 12 and not (month / ".grafik-siap").exists()
+    assert {n.removesuffix("-ponsel.png") for n in charts if n.endswith("-ponsel.png")} == {
+        n.removesuffix(".png") for n in charts if not n.endswith("-ponsel.png")
+    }
     t_before = pd.read_excel(
         project / "output" / "2022-06" / "tabel.xlsx", sheet_name=None, engine="calamine"
     )

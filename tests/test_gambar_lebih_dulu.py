@@ -78,7 +78,7 @@ def test_notebook_takes_every_chart_drawn_ahead_without_drawing(lap_juni, drawn,
     report_figures._GRAFIK_CACHE.update(drawn)  # drawn once for the module, same inputs
     assert gambar_lebih_dulu(lap_juni) == NAMES[::-1]
     siap = _siap(lap_juni)
-    assert len(siap) == len(NAMES)
+    assert len(siap) == 2 * len(NAMES)  # the page's drawing and the phone's
     assert not list((lap_juni.output_dir / GRAFIK_DIR).glob("*.png"))  # only drawn, not placed
     report_figures._GRAFIK_CACHE.clear()  # as in the kernel: a process that drew nothing yet
     for name in PLOTS:
@@ -94,7 +94,7 @@ def test_a_chart_drawn_from_other_inputs_is_not_taken(lap_juni, monkeypatch):
     riwayat = lap_juni.riwayat.copy()
     riwayat.loc[0, "total_laporan"] += 1
     gambar_lebih_dulu(replace(lap_juni, riwayat=riwayat))
-    assert len(_siap(lap_juni)) == len(NAMES)
+    assert len(_siap(lap_juni)) == 2 * len(NAMES)  # the page's drawing and the phone's
     report_figures._GRAFIK_CACHE.clear()
     for name in PLOTS:
         monkeypatch.setattr(charts, name, _refuse)
@@ -197,7 +197,7 @@ def test_the_kernel_takes_the_builds_month_and_charts_and_would_draw_the_same_by
         )
         write_handoff(dirs["diambil"], key, marked, metrics)
         taken = _execute(dirs["diambil"], parameters)
-        assert len(taken) == len(NAMES)
+        assert len(taken) == 2 * len(NAMES)  # the page's drawing and the phone's
         assert all(png.endswith(b"diambil") for png in taken.values())
         assert handoff_taken(dirs["diambil"]) is True
         assert "dibaca 9.999" in (dirs["diambil"] / "laporan.ipynb").read_text(encoding="utf-8")

@@ -91,14 +91,11 @@ def test_render_gives_the_report_with_front_matter_and_comparison(executed):
     # Only `crm-report finalize` makes an edition final: a rendered notebook is a draft.
     assert '<p class="draf" role="note"><strong>DRAF</strong>' in html
     assert "{{" not in html and "data:image/png;base64" in html  # charts embedded in the page
-    assert sorted(p.name for p in (out.parent / "out_grafik").iterdir()) == [
-        "harian.png",
-        "kanal.png",
-        "kategori.png",
-        "kecamatan.png",
-        "respon.png",
-        "tren.png",
-    ]
+    charts = ["harian", "kanal", "kategori", "kecamatan", "respon", "tren"]
+    assert sorted(p.name for p in (out.parent / "out_grafik").iterdir()) == sorted(
+        [f"{c}.png" for c in charts] + [f"{c}-ponsel.png" for c in charts]
+    )
+    assert html.count('<div class="grafik-ponsel">') == len(charts)  # the phone drawings
     nb = json.loads(out.read_text(encoding="utf-8"))
     assert nb["metadata"]["papermill"]["parameters"]["periode"] == "2022-07"
 

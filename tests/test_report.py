@@ -176,7 +176,8 @@ def test_empty_month_is_graceful(empty_month):
         figures.grafik_respon,
         figures.grafik_harian,
     ):
-        assert chart(empty_month, as_text=True).startswith("![")
+        md = chart(empty_month, as_text=True)
+        assert md.startswith("::: {.grafik-ponsel}\n![") and "\n:::\n\n![" in md
 
 
 def test_month_over_month_sentence(juni, monkeypatch):
@@ -209,7 +210,8 @@ def test_month_over_month_sentence(juni, monkeypatch):
 
     monkeypatch.setattr(charts, "plot_tren_bulanan", record)
     monkeypatch.setattr(figures, "_GRAFIK_CACHE", {})  # draw it here, not from an earlier test
-    assert figures.grafik_tren(juni, as_text=True).startswith("![")
+    assert figures.grafik_tren(juni, as_text=True).startswith("::: {.grafik-ponsel}\n![")
+    assert [fig.ponsel for fig in drawn] == [False, True]  # the page's drawing, the phone's
     ax_bars, ax_pct = drawn[0].axes
     assert [p.get_height() for p in ax_bars.patches] == [600, 508]  # May, then June
     tepat = juni.m["respon"]["tepat_waktu"]

@@ -229,3 +229,13 @@ def test_the_workbook_keeps_the_full_values(long_month):
     }
     for n, nilai in PANJANG.items():
         assert f"R{n}{nilai}"[:n] in values
+
+
+def test_print_shows_each_chart_once_as_the_page_drawing(pdf):
+    """The phone drawings are for screens: the PDF holds the six charts, A4-column wide."""
+    from pypdf import PdfReader
+
+    from crmlib.report.chart_base import DPI, LEBAR_IN
+
+    widths = [img.image.width for page in PdfReader(pdf).pages for img in page.images]
+    assert widths == [round(LEBAR_IN * DPI)] * 6

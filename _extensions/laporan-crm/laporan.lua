@@ -27,6 +27,8 @@ What it does:
   6. Typst: Indonesian hyphenation by soft hyphens in running text (Typst has no
      Indonesian patterns).
   7. Typst: the paragraph that ends a chapter is not split across pages.
+  8. The renderer in plain words for "Tentang laporan ini".
+  9. A chart's phone drawing: a plain image in HTML, nothing in print.
 ]]
 
 local stringify = pandoc.utils.stringify
@@ -634,8 +636,43 @@ local function renderer_words(meta)
   return meta
 end
 
+-- 9. A chart's phone drawing ---------------------------------------------------------
+-- crmlib.report writes each chart's phone drawing before the chart's figure:
+--   ::: {.grafik-ponsel}
+--   ![text alternative](grafik/x-ponsel.png){#ponsel-x}
+--   :::
+-- Print has no use for it. In HTML it is a plain image (not a numbered figure, whatever
+-- pandoc made of an image alone in its paragraph), which laporan.css shows instead of
+-- the figure's own image on a phone.
+local function phone_drawing(div)
+  if not div.classes:includes("grafik-ponsel") then
+    return nil
+  end
+  if not HTML then
+    return {}
+  end
+  local img, alt = nil, nil
+  div:walk({
+    Figure = function(f)
+      alt = alt or stringify(f.caption.long)
+    end,
+    Image = function(i)
+      img = img or i
+    end,
+  })
+  if img == nil then
+    return {}
+  end
+  if #img.caption == 0 and alt ~= nil then
+    img.caption = { pandoc.Str(alt) }
+  end
+  img.identifier = ""
+  return pandoc.Div({ pandoc.Plain({ img }) }, pandoc.Attr("", { "grafik-ponsel" }))
+end
+
 function Pandoc(doc)
   doc.meta = renderer_words(doc.meta)
+  doc = doc:walk({ Div = phone_drawing })
   doc = doc:walk({ Div = unwrap_cell, Cite = literal_cite })
   doc = doc:walk({ Div = mark_rekap })
   doc = doc:walk({ Div = note_box })

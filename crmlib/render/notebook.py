@@ -22,10 +22,12 @@ from typing import Any
 
 from crmlib.errors import CrmReportError, RenderError
 
-# ![caption](data:image/png;base64,...){#fig-name ...}: what report._figure writes
-# when the notebook ran without an output folder.
+# ![caption](data:image/png;base64,...){#fig-name ...} and its phone drawing
+# ![alt](data:...){#ponsel-name}: what report._figure writes when the notebook ran
+# without an output folder.
 _GRAFIK_DATA = re.compile(
-    r"(!\[(?:[^\]\\]|\\.)*\]\()data:image/png;base64,([A-Za-z0-9+/=]+)(\)\{#fig-([A-Za-z0-9_-]+))"
+    r"(!\[(?:[^\]\\]|\\.)*\]\()data:image/png;base64,([A-Za-z0-9+/=]+)"
+    r"(\)\{#(fig|ponsel)-([A-Za-z0-9_-]+))"
 )
 
 
@@ -39,7 +41,7 @@ def simpan_grafik(nb: dict[str, Any], folder: Path, prefix: str = "grafik") -> i
 
     def ganti(m: re.Match[str]) -> str:
         nonlocal n
-        nama = f"{m.group(4)}.png"
+        nama = f"{m.group(5)}-ponsel.png" if m.group(4) == "ponsel" else f"{m.group(5)}.png"
         target = folder / prefix / nama
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(m.group(2)))

@@ -47,6 +47,7 @@ from crmlib.report.chart_base import (
     _PRIMER,
     _PUCAT,
     _TERANG,
+    SKALA_HURUF_PONSEL,
     UKURAN,
     _count_axis,
     _figure,
@@ -56,7 +57,9 @@ from crmlib.report.chart_base import (
     _formatter_persen,
     _gaya,
     _kosong,
+    _pt,
     _warna,
+    ponsel,
 )
 from crmlib.report.istilah import status_dengan_arti
 
@@ -80,6 +83,8 @@ STATUS_URUTAN = ("Complete", "Disposisi", "In Progres", "Wait")
 _STATUS_WARNA = {"Complete": 0, "Disposisi": 2, "In Progres": 3, "Wait": 4}
 
 LABEL_JUMLAH = "Jumlah laporan"
+#: Characters per line of a long row name in the phone drawing.
+LEBAR_LABEL_PONSEL = 22
 
 
 def _value_labels_h(ax: Axes, y, values, xmax: float) -> None:
@@ -92,14 +97,15 @@ def _value_labels_h(ax: Axes, y, values, xmax: float) -> None:
             fmt.format_angka(v),
             va="center",
             ha="left",
-            fontsize=7,
+            fontsize=_pt(7),
             color=_warna(_ABU),
         )
 
 
 def _barh_height(n_rows: int, lines_per_row: float = 1.0, minimum: float = 2.2) -> float:
-    """Figure height that gives every bar row room for its label."""
-    return max(minimum, 0.8 + 0.2 * n_rows * max(1.0, lines_per_row))
+    """Figure height that gives every bar row room for its label (and the phone's larger type)."""
+    height = max(minimum, 0.8 + 0.2 * n_rows * max(1.0, lines_per_row))
+    return height * SKALA_HURUF_PONSEL if ponsel() else height
 
 
 @cache
@@ -193,19 +199,22 @@ def plot_kecamatan_status(df: pd.DataFrame, labels: Mapping[str, str] | None = N
             )
             for st in STATUS_URUTAN
         ]
-        fig.legend(handles=swatches, loc="outside upper left", ncols=4, handlelength=1.0)
+        fig.legend(
+            handles=swatches, loc="outside upper left", ncols=1 if ponsel() else 4, handlelength=1.0
+        )
         return _finish(fig)
 
 
-def plot_top_kategori(df: pd.DataFrame, lebar_label: int = 40) -> Figure:
+def plot_top_kategori(df: pd.DataFrame, lebar_label: int | None = None) -> Figure:
     """Horizontal bars of the most reported categories, rank 1 at the top.
 
     Parameters
     ----------
     df : pandas.DataFrame
         ``peringkat`` (1 = most), ``kategori``, ``jumlah``.
-    lebar_label : int, default 40
-        Characters per line at which long category names wrap.
+    lebar_label : int, optional
+        Characters per line at which long category names wrap; default 40, or
+        :data:`LEBAR_LABEL_PONSEL` in the phone drawing.
 
     Returns
     -------
@@ -217,7 +226,8 @@ def plot_top_kategori(df: pd.DataFrame, lebar_label: int = 40) -> Figure:
             fig, ax = _figure()
             return _kosong(fig, ax)
         data = df.sort_values("peringkat", kind="stable")
-        names = [textwrap.fill(str(k), lebar_label) for k in data["kategori"]]
+        lebar = lebar_label or (LEBAR_LABEL_PONSEL if ponsel() else 40)
+        names = [textwrap.fill(str(k), lebar) for k in data["kategori"]]
         lines = max(name.count("\n") + 1 for name in names)
         fig, ax = _figure(_barh_height(len(data), 0.5 + 0.5 * lines))
         values = pd.to_numeric(data["jumlah"], errors="coerce").fillna(0).to_numpy()
@@ -243,10 +253,14 @@ def plot_per_kanal(df: pd.DataFrame) -> Figure:
             fig, ax = _figure()
             return _kosong(fig, ax)
         values = pd.to_numeric(df["jumlah"], errors="coerce").fillna(0).to_numpy()
-        fig, ax = _figure(_barh_height(len(df), 0.85))
+        names = [str(k) for k in df["kanal"]]
+        if ponsel():
+            names = [textwrap.fill(k, LEBAR_LABEL_PONSEL) for k in names]
+        lines = max((k.count("\n") + 1 for k in names), default=1)
+        fig, ax = _figure(_barh_height(len(df), 0.85 if lines == 1 else 0.5 + 0.5 * lines))
         if values.sum() == 0:
             return _kosong(fig, ax)
-        return _count_bars(fig, ax, values, [str(k) for k in df["kanal"]])
+        return _count_bars(fig, ax, values, names)
 
 
 def _count_bars(fig: Figure, ax: Axes, values: np.ndarray, names: list[str]) -> Figure:
@@ -362,20 +376,23 @@ def _respon_limit(ax: Axes, batas_jam: float, lebar_bin: float) -> None:
         ha="left",
         va="top",
         color=_warna(_AKSEN),
-        fontsize=7.5,
+        fontsize=_pt(7.5),
     )
 
 
 def _respon_note(ax: Axes, catatan: str) -> None:
-    """The number of reports not responded to, in the top right corner."""
+    """The number of reports not responded to, in the top right corner.
+
+    On a phone on two lines, below the limit's label (which it would otherwise cross).
+    """
     ax.text(
         0.99,
-        0.97,
-        catatan,
+        0.80 if ponsel() else 0.97,
+        textwrap.fill(catatan, LEBAR_LABEL_PONSEL + 4) if ponsel() else catatan,
         transform=ax.transAxes,
         ha="right",
         va="top",
-        fontsize=7,
+        fontsize=_pt(7),
         color=_warna(_ABU),
     )
 
@@ -385,7 +402,11 @@ def _respon_axes(
 ) -> None:
     """Hours below (ticks on multiples of the limit, "> 48" under the overflow), counts beside."""
     step = batas_jam if batas_jam > 0 and maks_jam / batas_jam <= 12 else maks_jam / 8
+    if ponsel() and maks_jam / step > 4:  # a phone's width holds about five hour labels
+        step *= 2
     ticks = list(np.arange(0, maks_jam + 1e-9, step))
+    if ponsel():  # "48" beside "> 48" would touch at a phone's type size
+        ticks = [t for t in ticks if t < maks_jam]
     tick_labels = [fmt.format_angka(t) for t in ticks]
     ax.set_xticks(
         ticks + [x_over + lebar_bin / 2], tick_labels + [f"> {fmt.format_angka(maks_jam)}"]
@@ -450,7 +471,11 @@ def plot_harian(df: pd.DataFrame) -> Figure:
         )
 
         one_month = first.month == last.month and first.year == last.year
-        if one_month:
+        if one_month and ponsel():  # 30 numbers do not fit a phone's width: 1, 5, 10, ...
+            shown = [i for i, d in enumerate(days) if d.day == 1 or d.day % 5 == 0]
+            ax.set_xticks(x[shown], [str(days[i].day) for i in shown])
+            ax.set_xlabel(f"Tanggal ({fmt.format_bulan_tahun(first)})")
+        elif one_month:
             ax.set_xticks(x, [str(d.day) for d in days])
             ax.set_xlabel(f"Tanggal ({fmt.format_bulan_tahun(first)})")
         else:
@@ -459,14 +484,16 @@ def plot_harian(df: pd.DataFrame) -> Figure:
                 x[::step], [f"{d.day} {fmt.nama_bulan_singkat(d.month)}" for d in days[::step]]
             )
             ax.set_xlabel("Tanggal")
-        ax.tick_params(axis="x", length=0, labelsize=6.5 if len(days) > 20 else 7.5)
+        ax.tick_params(
+            axis="x", length=0, labelsize=_pt(6.5 if len(days) > 20 and not ponsel() else 7.5)
+        )
         ax.set_xlim(-0.6, len(days) - 0.4)
         ax.set_ylim(0, float(daily.max()) * 1.12)
         _count_axis(ax.yaxis)
         ax.yaxis.grid(True)
         ax.set_ylabel(LABEL_JUMLAH)
         handles = [bars, mean_line, Patch(facecolor=_warna(_PUCAT), label="Sabtu/Minggu")]
-        fig.legend(handles=handles, loc="outside upper left", ncols=3)
+        fig.legend(handles=handles, loc="outside upper left", ncols=1 if ponsel() else 3)
         return _finish(fig)
 
 
@@ -499,7 +526,7 @@ def plot_tren_bulanan(df: pd.DataFrame, batas_jam: float | None = None) -> Figur
         if _is_empty(df):
             fig, ax = _figure()
             return _kosong(fig, ax)
-        fig, ax, axp = _figure_dua_panel(UKURAN[1] + 1.0)
+        fig, ax, axp = _figure_dua_panel(UKURAN[1] + (2.0 if ponsel() else 1.0))
         data = df.assign(_ym=[_year_month_key(p) for p in df["periode"]]).sort_values(
             "_ym", kind="stable"
         )
@@ -507,7 +534,7 @@ def plot_tren_bulanan(df: pd.DataFrame, batas_jam: float | None = None) -> Figur
         bars = _tren_counts(ax, x, data)
         lines = _tren_percentages(axp, x, data, batas_jam)
         _tren_months(ax, x, data)
-        fig.legend(handles=[bars, *lines], loc="outside upper left", ncols=3)
+        fig.legend(handles=[bars, *lines], loc="outside upper left", ncols=1 if ponsel() else 3)
         return _finish(fig)
 
 
@@ -517,6 +544,8 @@ def _tren_counts(ax: Axes, x: np.ndarray, data: pd.DataFrame):
     totals = pd.to_numeric(data["total_laporan"], errors="coerce").fillna(0).to_numpy()
     bars = ax.bar(x, totals, width=0.6, color=_warna(_TERANG), label="Jumlah laporan")
     top = float(totals.max()) or 1.0
+    # On a phone a year's counts stand upright: side by side they would collide.
+    tegak = ponsel() and n > 6
     for xi, v in zip(x, totals, strict=True):
         ax.text(
             xi,
@@ -524,10 +553,11 @@ def _tren_counts(ax: Axes, x: np.ndarray, data: pd.DataFrame):
             fmt.format_angka(v),
             ha="center",
             va="bottom",
-            fontsize=6.5 if n > 8 else 7,
+            rotation=90 if tegak else 0,
+            fontsize=_pt(6.5 if n > 8 else 7),
             color=_warna(_ABU),
         )
-    ax.set_ylim(0, top * 1.22)
+    ax.set_ylim(0, top * (1.6 if tegak else 1.22))
     _count_axis(ax.yaxis)
     ax.yaxis.grid(True)
     ax.set_ylabel(LABEL_JUMLAH)
@@ -565,10 +595,11 @@ def _tren_months(ax: Axes, x: np.ndarray, data: pd.DataFrame) -> None:
     n = len(data)
     two_lines = n > 8  # "Jan 2022" side by side for a whole year would collide
     labels = [fmt.format_bulan_tahun_singkat(ym) for ym in data["_ym"]]
-    if two_lines:
+    tegak = ponsel() and n > 4  # on a phone even "Jan" side by side collides
+    if two_lines and not tegak:
         labels = [lab.replace(" ", "\n") for lab in labels]
     ax.set_xticks(x, labels)
-    ax.tick_params(axis="x", length=0)
+    ax.tick_params(axis="x", length=0, labelrotation=90 if tegak else 0)
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_xlabel("Bulan")
 

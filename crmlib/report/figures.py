@@ -21,7 +21,7 @@ import pandas as pd
 
 from crmlib.metrics import persen
 from crmlib.report import fmt
-from crmlib.report.escape import atribut
+from crmlib.report.escape import atribut, teks_data
 from crmlib.report.laporan import Laporan, _md
 
 GRAFIK_DIR = "grafik"
@@ -97,19 +97,41 @@ def _figure(lap: Laporan, draw, name: str, caption: str, as_text: bool, alt: str
     ``output_dir`` (an interactive or plain papermill run) the PNG stays in the
     output as a data URI; ``crm-report render`` writes it beside the notebook
     (:func:`crmlib.render.notebook.simpan_grafik`).
+
+    Each chart is drawn twice: for the page and print (``grafik/<name>.png``) and for
+    a phone (``grafik/<name>-ponsel.png``, :func:`crmlib.report.chart_base.untuk_ponsel`),
+    whose labels stay 12 CSS px or more where a phone shrinks the page's drawing to a
+    third. The phone drawing is a ``.grafik-ponsel`` block before the figure, with the
+    same text alternative; the HTML shows one of the two by the screen's width.
     """
-    png = _png(lap, draw, name, caption, alt)
-    if lap.output_dir is None:
-        target = f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}"
-    else:
-        folder = lap.output_dir / GRAFIK_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.png").write_bytes(png)
-        target = f"{GRAFIK_DIR}/{name}.png"
+    from crmlib.report.chart_base import untuk_ponsel
+
+    def draw_ponsel():
+        with untuk_ponsel():
+            return draw()
+
+    target = _target(lap, name, _png(lap, draw, name, caption, alt))
+    ponsel = _target(lap, f"{name}-ponsel", _png(lap, draw_ponsel, f"{name}-ponsel", caption, alt))
     attr = f"#fig-{name}"
     if alt:
         attr += f' fig-alt="{atribut(alt)}"'
-    return _md(f"![{caption}]({target}){{{attr}}}\n", as_text)
+    # The phone drawing first, hidden on a wide screen and in print (laporan.lua,
+    # laporan.css); on a phone it stands above the figure, whose own image is hidden.
+    return _md(
+        f"::: {{.grafik-ponsel}}\n![{teks_data(alt or caption)}]({ponsel}){{#ponsel-{name}}}\n:::\n\n"
+        f"![{caption}]({target}){{{attr}}}\n",
+        as_text,
+    )
+
+
+def _target(lap: Laporan, name: str, png: bytes) -> str:
+    """Where the figure's Markdown finds the PNG: beside the notebook, or in it (data URI)."""
+    if lap.output_dir is None:
+        return f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}"
+    folder = lap.output_dir / GRAFIK_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.png").write_bytes(png)
+    return f"{GRAFIK_DIR}/{name}.png"
 
 
 def _teks_alternatif(judul: str, butir: list[str], pemisah: str = ", ") -> str:
