@@ -364,6 +364,17 @@ def test_format_waktu_wib_is_jakarta_time_in_prose():
     assert format_waktu_wib(None) == KOSONG
 
 
+def test_format_waktu_wib_of_a_date_and_of_a_timestamp_with_nanoseconds(recwarn):
+    from crmlib.report.fmt import format_waktu_wib
+
+    # A plain date is its midnight; a build time in nanoseconds prints without a warning.
+    assert format_waktu_wib(dt.date(2026, 12, 7)) == "7 Desember 2026 pukul 00.00 WIB"
+    assert format_waktu_wib(dt.date(2022, 1, 31)) == "31 Januari 2022 pukul 00.00 WIB"
+    stamp = pd.Timestamp("2026-12-06 17:43:59.999999999", tz="UTC")
+    assert format_waktu_wib(stamp) == "7 Desember 2026 pukul 00.43 WIB"
+    assert [str(w.message) for w in recwarn] == []
+
+
 def test_format_tanggal_waktu():
     assert format_tanggal_waktu(dt.datetime(2022, 6, 3, 16, 15)) == "3 Juni 2022 16:15"
     assert format_tanggal_waktu(pd.Timestamp("2022-06-06 11:15:00")) == "6 Juni 2022 11:15"

@@ -277,3 +277,37 @@ def test_stand_alone_function_refuses_what_compute_per_ukpd_refuses():
     laporan = laporan_frame([{"ukpd": "KELURAHAN ATLANTIS"}])
     with pytest.raises(MetricsInputError, match="ATLANTIS"):
         M.compute_daftar_tiket(laporan, koordinasi_frame([]), UKPD_REF)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("laporan", "tabel laporan tidak punya kolom: status"),
+        ("koordinasi", "tabel koordinasi tidak punya kolom: waktu_proses"),
+    ],
+)
+def test_a_missing_column_is_named_with_its_table(table, message):
+    laporan, koordinasi = laporan_frame([{}]), koordinasi_frame([])
+    frames = {"laporan": laporan, "koordinasi": koordinasi}
+    frames[table] = frames[table].drop(columns=message.rsplit(" ", 1)[-1])
+    with pytest.raises(MetricsInputError) as err:
+        M.compute_daftar_tiket(frames["laporan"], frames["koordinasi"], UKPD_REF)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("table", ["laporan", "koordinasi"])
+def test_an_unknown_unit_is_named_with_the_column_it_came_from(table):
+    atlantis = {"ukpd": "KELURAHAN ATLANTIS"}
+    laporan = laporan_frame([atlantis if table == "laporan" else {}])
+    koordinasi = koordinasi_frame([atlantis] if table == "koordinasi" else [])
+    with pytest.raises(MetricsInputError) as err:
+        M.compute_daftar_tiket(laporan, koordinasi, UKPD_REF)
+    what = "ukpd" if table == "laporan" else "ukpd (koordinasi)"
+    assert str(err.value) == f"nilai {what} tidak ada di daftar referensi: KELURAHAN ATLANTIS"
+
+
+def test_rejection_counts_are_whole_numbers():
+    laporan = laporan_frame([{"jumlah_tl_ditolak": 2}, {"jumlah_tl_ditolak": 5}])
+    t = M.compute_daftar_tiket(laporan, koordinasi_frame([]), UKPD_REF)
+    assert t.tl_ditolak["jumlah_ditolak"].dtype == np.int64
+    assert t.tl_ditolak["jumlah_ditolak"].tolist() == [2, 5]

@@ -137,7 +137,7 @@ def _respon_list(
 
 
 def _tl_ditolak_list(
-    laporan: pd.DataFrame, unit: np.ndarray, masuk: np.ndarray, tl_sec: np.ndarray, ambang: int
+    laporan: pd.DataFrame, unit: np.ndarray, masuk: np.ndarray, ambang: int
 ) -> pd.DataFrame:
     """The reports rejected at least ``ambang`` times, with their rejection counts."""
     hit = np.flatnonzero(_ditolak(laporan, ambang))
@@ -236,7 +236,7 @@ def _daftar_tiket(
     masuk = _ns(laporan["waktu_masuk"])
     return DaftarTiket(
         respon=_respon_list(laporan, unit, masuk, respon_sec, params.batas_respon_jam),
-        tl_ditolak=_tl_ditolak_list(laporan, unit, masuk, tl_sec, params.ambang_ditolak),
+        tl_ditolak=_tl_ditolak_list(laporan, unit, masuk, params.ambang_ditolak),
         nilai_dibawah_100=_nilai_list(laporan, unit, masuk, tl_sec, nilai),
         koordinasi=_koordinasi_list(laporan, koordinasi, k_unit, k_sec),
         penyelesaian=_penyelesaian_list(laporan, unit, masuk, tl_sec),

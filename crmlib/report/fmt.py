@@ -462,8 +462,8 @@ def format_waktu_wib(value: object) -> str:
     moment = _to_datetime(value)
     if not isinstance(moment, _dt.datetime):
         moment = _dt.datetime(moment.year, moment.month, moment.day)
-    if hasattr(moment, "to_pydatetime"):
-        moment = moment.to_pydatetime()
+    # A pandas Timestamp is a datetime: Babel reads it as it is (converting it would
+    # warn about its nanoseconds, which the minutes shown never include).
     if moment.tzinfo is not None:
         moment = moment.astimezone(WIB).replace(tzinfo=None)
     return _babel_format_datetime(moment, "d MMMM y 'pukul' HH.mm", locale=LOCALE) + " WIB"
