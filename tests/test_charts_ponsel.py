@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from test_charts import KANAL, KECAMATAN
 
 from crmlib.report import chart_base, charts
 from crmlib.report.chart_base import LEBAR_PONSEL_IN, untuk_ponsel
@@ -29,15 +30,6 @@ KATEGORI = [
     "Parkir Liar",
     "Pelayanan Administrasi Kependudukan dan Pencatatan Sipil",
 ]
-KECAMATAN = [
-    "MATRAMAN", "PULO GADUNG", "JATINEGARA", "KRAMAT JATI", "PASAR REBO", "CAKUNG",
-    "DUREN SAWIT", "CIRACAS", "MAKASAR", "CIPAYUNG", "WALIKOTA JAKARTA TIMUR",
-]  # fmt: skip
-KANAL = [
-    "QLUE", "Twitter", "Facebook", "Email", "Balai Warga", "SMS", "LAPOR 1708",
-    "Media Sosial Gubernur", "Kantor Kelurahan", "Kantor Kecamatan", "Kantor Walikota",
-    "Pendopo Balai Kota", "Kantor Inspektorat", "JAKI",
-]  # fmt: skip
 
 
 def _tren(months: int) -> pd.DataFrame:
