@@ -53,6 +53,8 @@ UKURAN = (LEBAR_IN, 3.2)
 DPI = 150
 #: Note drawn when there is nothing to plot.
 TEKS_KOSONG = "Tidak ada data"
+#: The count axis's label.
+LABEL_JUMLAH = "Jumlah laporan"
 
 #: Width of the phone drawing of a chart (the HTML shows it below the tables' phone
 #: breakpoint). A phone shows a chart about 364 CSS px wide at 390 px; there the wide
@@ -126,6 +128,17 @@ def _gaya() -> Iterator[None]:
         if ponsel():
             mpl.rcParams.update({k: _pt(float(mpl.rcParams[k])) for k in _UKURAN_HURUF})
         yield
+
+
+def _is_empty(df) -> bool:
+    return df is None or len(df) == 0
+
+
+def _batas(batas_jam: float | None) -> float:
+    """The response limit a chart names: the metrics' default when none is given."""
+    from crmlib.metrics import MetricParams
+
+    return MetricParams().batas_respon_jam if batas_jam is None else batas_jam
 
 
 def _warna(i: int) -> str:
