@@ -117,3 +117,22 @@ def test_the_check_sees_every_form_of_import(tmp_path, source, name, expected):
     path = tmp_path / "x.py"
     path.write_text(source, encoding="utf-8")
     assert imports_of(path, name) == expected
+
+
+# The size guide of docs/architecture.md ("Size"): a module over 600 lines or a function
+# over 80 is a sign that it does more than one job. The exceptions are named there.
+MODULE_LINES, FUNCTION_LINES = 600, 80
+LONG_MODULES = {"crmlib.report.fmt"}  # the one formatting module (docs/architecture.md)
+
+
+def test_modules_and_functions_stay_short():
+    long_modules, long_functions = [], []
+    for name, path in modules().items():
+        source = path.read_text(encoding="utf-8")
+        if len(source.splitlines()) > MODULE_LINES and name not in LONG_MODULES:
+            long_modules.append(name)
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if node.end_lineno - node.lineno + 1 > FUNCTION_LINES:
+                    long_functions.append(f"{name}.{node.name}")
+    assert (long_modules, long_functions) == ([], [])
