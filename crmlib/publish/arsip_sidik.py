@@ -14,16 +14,14 @@ that was written: edited, replaced, removed or added by hand.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from crmlib.publish.fingerprint import code_hash, hash_bytes, hash_json
-from crmlib.publish.hashcache import HashCache, make_cache_dir
+from crmlib.publish.hashcache import HashCache, write_cache_file
 
 RECORD_FILE = "arsip.json"
 _VERSION = 1
@@ -109,14 +107,4 @@ class SidikArsip:
             "output": os.path.abspath(output_dir),
             "halaman": {p.relative_to(output_dir).as_posix(): _stat(p) for p in pages},
         }
-        tmp = None
-        try:
-            make_cache_dir(self.store.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{RECORD_FILE}.", dir=self.store.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(record, fh, sort_keys=True)
-            os.replace(tmp, self.store)
-        except OSError:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        write_cache_file(self.store.parent, self.store.name, json.dumps(record, sort_keys=True))

@@ -91,19 +91,8 @@ class HashCache:
         # Entries of files that are gone (months removed, temp folders) are dropped.
         self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
         text = json.dumps({"versi": _VERSION, "berkas": self.entries}, sort_keys=True)
-        tmp = None
-        try:
-            make_cache_dir(self.store.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{CACHE_FILE}.", dir=self.store.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, self.store)
-        except OSError:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-            return
-        self.changed = False
+        if write_cache_file(self.store.parent, self.store.name, text):
+            self.changed = False
 
 
 def make_cache_dir(folder: Path) -> None:
@@ -111,6 +100,29 @@ def make_cache_dir(folder: Path) -> None:
     if not folder.is_dir():
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("# crm-report's caches of this machine\n*\n")
+
+
+def write_cache_file(cache_dir: Path, name: str, text: str) -> bool:
+    """Write ``text`` to ``cache_dir/name`` whole (a temporary file, then a rename).
+
+    Returns whether it was written: a cache that cannot be written only costs the
+    next run its work, so a failure is not an error.
+    """
+    target = Path(cache_dir) / name
+    tmp = None
+    try:
+        make_cache_dir(Path(cache_dir))
+        target.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+    return True
 
 
 def for_project(project: Project) -> HashCache:

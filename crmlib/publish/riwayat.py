@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 
 from crmlib.data.params import raw_params, resolve_data_path
 from crmlib.data.periode import previous_periode
@@ -50,20 +48,9 @@ def remember(project: Project, periode: str, metrics) -> None:
 
 
 def _store(project: Project, key: str, entry: dict) -> None:
-    folder = project.cache_dir / RIWAYAT_DIR
+    # A cache: when it cannot be written, the next month computes the figures instead.
     text = json.dumps(entry, sort_keys=True)
-    tmp = None
-    try:
-        hashcache.make_cache_dir(project.cache_dir)
-        folder.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, folder / f"{key}.json")
-    except OSError:  # a cache: the next month computes it instead
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    hashcache.write_cache_file(project.cache_dir, f"{RIWAYAT_DIR}/{key}.json", text)
 
 
 def previous_headline(project: Project, periode: str) -> tuple[list[dict], str | None]:

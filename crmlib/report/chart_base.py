@@ -148,18 +148,22 @@ def _warna(i: int) -> str:
     return colors[i % len(colors)]
 
 
-def _figure(height: float = UKURAN[1]) -> tuple[Figure, Axes]:
+def _new_figure(height: float) -> Figure:
+    """An empty report figure on its Agg canvas, as wide as the current drawing wants."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = _figure_class()(figsize=(_lebar(), height), layout="constrained")
-    fig.ponsel = ponsel()
+    phone = ponsel()
+    fig = _figure_class()(
+        figsize=(LEBAR_PONSEL_IN if phone else LEBAR_IN, height), layout="constrained"
+    )
+    fig.ponsel = phone
     FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    return fig, ax
+    return fig
 
 
-def _lebar() -> float:
-    return LEBAR_PONSEL_IN if ponsel() else LEBAR_IN
+def _figure(height: float = UKURAN[1]) -> tuple[Figure, Axes]:
+    fig = _new_figure(height)
+    return fig, fig.add_subplot()
 
 
 def _finish(fig: Figure) -> Figure:
@@ -228,11 +232,7 @@ def _count_axis(axis) -> None:
 
 def _figure_dua_panel(height: float) -> tuple[Figure, Axes, Axes]:
     """A figure with a lower panel (``fig.axes[0]``) and an upper one sharing its x axis."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    fig = _figure_class()(figsize=(_lebar(), height), layout="constrained")
-    fig.ponsel = ponsel()
-    FigureCanvasAgg(fig)
+    fig = _new_figure(height)
     grid = fig.add_gridspec(2, 1, height_ratios=[1, 1])
     bawah = fig.add_subplot(grid[1])
     atas = fig.add_subplot(grid[0], sharex=bawah)
