@@ -195,7 +195,10 @@ def test_the_previous_months_figures_are_remembered_from_its_build(tmp_path, mon
     may = read_month(resolve_data_path(params, project.root), "2022-05", reference=ref)
     riwayat.remember(project, "2022-05", compute_month(may, ref, per_tanggal="2022-06-10"))
     monkeypatch.setattr(report_laporan, "compute_month", _refuse)
-    assert riwayat.previous_headline(project, "2022-06") == (computed, None)
+    remembered = riwayat.previous_headline(project, "2022-06")
+    assert remembered == (computed, None)
+    # In the same key order too: the entry is the notebook's `riwayat` parameter as written.
+    assert [list(e) for e in remembered[0]] == [list(e) for e in computed]
     # May's inputs changed since (here its params): its figures are computed again.
     may_params = project.params_dir / "2022-05.yaml"
     may_params.write_text(may_params.read_text() + 'catatan: "diubah"\n')

@@ -49,7 +49,10 @@ def remember(project: Project, periode: str, metrics) -> None:
 
 def _store(project: Project, key: str, entry: dict) -> None:
     # A cache: when it cannot be written, the next month computes the figures instead.
-    text = json.dumps(entry, sort_keys=True)
+    # Keys in the order the headline has them: the entry becomes the notebook's
+    # `riwayat` parameter, written as it is, so a remembered entry must read back
+    # exactly as a computed one (sorted keys made the same month's notebook differ).
+    text = json.dumps(entry)
     hashcache.write_cache_file(project.cache_dir, f"{RIWAYAT_DIR}/{key}.json", text)
 
 
