@@ -483,6 +483,15 @@ def main(argv: list[str] | None = None) -> int:
     return runlog.run(cli, args, debug, obj={"sandi": take_passphrase()})
 
 
+def console() -> None:
+    """The ``crm-report`` console script: :func:`main`, then the process ends at once.
+
+    What :func:`main` returns is the exit code; :func:`crmlib.cli.runlog.end_process`
+    ends the process without Python's teardown once everything is written.
+    """
+    runlog.end_process(main())
+
+
 for _command in edisi_commands.COMMANDS:
     cli.add_command(_command)
 cli.subcommand_metavar = cli_id.SUBCOMMAND_METAVAR
@@ -491,4 +500,4 @@ for _command in (cli, *cli.commands.values()):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

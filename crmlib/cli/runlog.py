@@ -16,6 +16,7 @@ print them and shows the traceback, for developers.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import errno
@@ -24,6 +25,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import traceback
 import warnings
 from collections.abc import Iterator
@@ -51,6 +53,29 @@ def run(
             return _exit_code(command, args, obj)
         except Exception as exc:  # a bug, not the user's fault
             return _internal_error(exc, debug, log, args)
+
+
+def end_process(code: int) -> None:
+    """End the process with ``code`` once everything is written, without tearing Python down.
+
+    The exit handlers run (a warm kernel is killed, logging is flushed) and the standard
+    streams are flushed, as at a normal exit; then the process ends at once. Tearing
+    down the interpreter frees pandas', matplotlib's and Jupyter's objects one by one:
+    0.4 s at the end of every build, after the last line was printed. When a thread
+    that is not a daemon still runs, its work is not known to be done: then Python
+    exits the ordinary way, which waits for it.
+    """
+    if any(t.is_alive() and not t.daemon for t in _other_threads()):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(code)
+
+
+def _other_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t is not threading.current_thread()]
 
 
 def _say(text: str) -> None:
