@@ -7,6 +7,8 @@ import hashlib
 import json
 import os
 import re
+import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -29,7 +31,8 @@ from crmlib.report.outputs import (
     metrics_to_dict,
     write_metrics_json,
 )
-from crmlib.report.workbook import write_tables_xlsx
+from crmlib.report.tiket import DAFTAR
+from crmlib.report.workbook import Sheet, write_tables_xlsx, write_workbook
 
 # The JSON example of the data contract (§2), copied so the suite stands alone.
 CONTRACT_EXAMPLE = Path(__file__).parent / "fixtures" / "data-contract-example.json"
@@ -53,6 +56,10 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 
 @pytest.fixture
 def month_metrics():
+    return _small_month()
+
+
+def _small_month(tiket: bool = False):
     """A small month touching every table: a late follow-up, a rejection, a tie."""
     laporan = laporan_frame(
         [
@@ -99,6 +106,7 @@ def month_metrics():
         periode="2022-06",
         kota="JAKARTA TIMUR",
         per_tanggal="2022-07-11 08:34",
+        tiket=tiket,
     )
 
 
@@ -460,3 +468,96 @@ def test_tables_workbook_is_written_atomically(month_metrics, tmp_path, monkeypa
     assert calls == [(tmp_path, path)]
     assert openpyxl.load_workbook(path).sheetnames == SHEETS
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tabel.xlsx"]
+
+
+def _rels(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".rels"))
+
+
+def test_tables_workbook_ticket_sheets_are_linked_filtered_and_formatted(tmp_path):
+    path = write_tables_xlsx(_small_month(tiket=True), tmp_path / "tabel.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == SHEETS + [d.sheet for d in DAFTAR]
+    links = [c for r in wb["Ringkasan"].iter_rows() for c in r if c.hyperlink]
+    assert {c.value for c in links} == {d.sheet for d in DAFTAR}
+    for c in links:  # a link inside the workbook, in Excel's link font
+        assert c.hyperlink.location == f"'{c.value}'!A1" and c.hyperlink.target is None
+        assert (c.font.color.rgb, c.font.u) == ("000563C1", "single")
+    assert "/hyperlink" not in _rels(path) and "External" not in _rels(path)
+    ring = {r[0].value: r[1] for r in wb["Ringkasan"].iter_rows(min_row=2)}
+    assert ring["Per Tanggal"].number_format == "dd/mm/yyyy hh:mm"
+    assert ring["Capaian (%)"].number_format == "#,##0.000"
+    fmt = {"waktu": "dd/mm/yyyy hh:mm", "jam": "#,##0.00", "menit": "#,##0.00"}
+    checked = 0
+    for d in DAFTAR:
+        ws = wb[d.sheet]
+        assert ws.freeze_panes == "A2" and all(c.font.b for c in ws[1]), d.sheet
+        last = openpyxl.utils.get_column_letter(len(d.kolom) + 2)
+        assert ws.auto_filter.ref == f"A1:{last}{ws.max_row}", d.sheet
+        for row in ws.iter_rows(min_row=2):
+            assert row[0].number_format == "0" and isinstance(row[0].value, int)
+            for k, cell in zip(d.kolom, row[2:], strict=True):
+                if k.jenis in fmt and cell.value is not None:
+                    assert cell.number_format == fmt[k.jenis], (d.sheet, k.kunci)
+                    checked += 1
+    assert checked
+
+
+def test_workbook_text_stays_text_numbers_keep_their_formats(tmp_path):
+    hostile = ['=HYPERLINK("http://x")', "+62 812", "-", "@SUM(A1)", "\tTAB", "x" * 40_000]
+    rows = [[t, None, None] for t in hostile] + [["", 1234.5, dt.datetime(2022, 6, 3, 16, 15)]]
+    rows += [[" spasi ", True, dt.date(2022, 6, 3)], ["a&b<c>", -3, None]]
+    sheet = Sheet(
+        "Data",
+        ["Kategori", "=Angka", "Waktu"],
+        rows,
+        {1: "#,##0.00", 2: "dd/mm/yyyy hh:mm"},
+        autofilter=True,
+        links={(7, 0): "Lain"},
+    )
+    path = tmp_path / "t.xlsx"
+    write_workbook([sheet, Sheet("Lain", ["x"], [], {})], path, "Judul")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Data"]
+    assert wb.sheetnames == ["Data", "Lain"] and ws.auto_filter.ref == "A1:C10"
+    cells = [c for r in ws.iter_rows() for c in r]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    for c in [ws["B1"], *(ws.cell(i, 1) for i in range(2, 7))]:  # formula-like: text, quoted
+        assert c.data_type == "s" and c.quotePrefix, c.coordinate
+    assert [ws.cell(i, 1).value for i in range(2, 7)] == hostile[:5]
+    assert ws["A7"].value == "x" * 32767 and not ws["A7"].quotePrefix  # a cell's longest
+    assert ws["A8"].value is None and ws["A9"].value == " spasi " and ws["A10"].value == "a&b<c>"
+    assert [(c.value, c.number_format) for c in ws[8][1:]] == [
+        (1234.5, "#,##0.00"),
+        (dt.datetime(2022, 6, 3, 16, 15), "dd/mm/yyyy hh:mm"),
+    ]
+    assert (ws["B9"].value, ws["B9"].data_type, ws["B9"].number_format) == (True, "b", "#,##0.00")
+    assert (ws["C9"].value, ws["C9"].number_format) == (dt.datetime(2022, 6, 3), "dd/mm/yyyy hh:mm")
+    assert ws["B10"].value == -3 and ws["C10"].value is None
+    assert ws["A9"].hyperlink.location == "'Lain'!A1" and ws["A9"].font.u == "single"
+    assert 'Target="http' not in _rels(path) and "/hyperlink" not in _rels(path)
+    with zipfile.ZipFile(path) as z:  # or Excel may trim the spaces
+        assert '<t xml:space="preserve"> spasi </t>' in z.read("xl/worksheets/sheet1.xml").decode()
+    # Widths: the longest value (at most 60) + 2; a date and time counts 16, 1234.5 "1,234.500".
+    assert {k: d.width for k, d in ws.column_dimensions.items()} == {"A": 60, "B": 11, "C": 18}
+    assert all(c.font.b for c in ws[1]) and ws.freeze_panes == "A2"
+
+
+def test_workbook_bytes_depend_on_the_data_only(tmp_path, monkeypatch):
+    sheets = [Sheet("A", ["x", "t"], [[1, dt.datetime(2022, 6, 1)], ["=1", None]], {0: "0"})]
+    when = dt.datetime(2022, 7, 11, 8, 34)
+    first = write_workbook(sheets, tmp_path / "a.xlsx", "Judul", when).read_bytes()
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # another day on the clock
+    path = write_workbook(sheets, tmp_path / "b.xlsx", "Judul", when)
+    assert path.read_bytes() == first
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            assert info.compress_type == zipfile.ZIP_STORED, info.filename
+            assert info.date_time == (2022, 7, 11, 8, 34, 0), info.filename
+            assert (info.create_system, info.external_attr) == (3, 0o644 << 16), info.filename
+    props = openpyxl.load_workbook(path).properties
+    assert props.created == props.modified == dt.datetime(2022, 7, 11, 1, 34)  # UTC
+    assert (props.creator, props.title) == (f"crmlib {crmlib.__version__}", "Judul")
+    default = write_workbook(sheets, tmp_path / "c.xlsx", "Judul")  # no date: 1 January 2000
+    assert openpyxl.load_workbook(default).properties.created == dt.datetime(1999, 12, 31, 17)

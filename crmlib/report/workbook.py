@@ -3,21 +3,24 @@
 One sheet per report table with Indonesian headers; numbers and dates are real Excel
 numbers and dates (number formats change only the display), text always stays text
 (never a formula). The file is written atomically, as ``metrics.json`` is
-(:mod:`crmlib.report.outputs`).
+(:mod:`crmlib.report.outputs`), its sheets streamed row by row into a zip stored
+uncompressed with fixed dates (:mod:`crmlib.report.xlsx_stream`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import crmlib
 from crmlib.metrics import NILAI_COLUMNS, STATUSES, Metrics
-from crmlib.report.escape import seperti_rumus
+from crmlib.report import xlsx_stream
 from crmlib.report.outputs import _atomic_write, _cell_value
 from crmlib.report.tiket import DAFTAR, Daftar, teks_aturan
 
@@ -46,8 +49,23 @@ class Sheet:
 
 
 def _columns(df: pd.DataFrame, cols: list[str]) -> list[list[Any]]:
-    data = [df[c].tolist() for c in cols]
-    return [[_cell_value(col[i]) for col in data] for i in range(len(df))]
+    return [list(row) for row in zip(*(_values(df[c]) for c in cols), strict=True)]
+
+
+def _values(column: pd.Series) -> list[Any]:
+    """A column's values as :func:`_cell_value` gives them, a NumPy column converted at once.
+
+    A ticket list has a row per report: converting value by value was most of the
+    time the workbook of a large month took apart from writing it.
+    """
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return column.tolist()  # Python ints and bools; never missing
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return [None if v != v else v for v in column.tolist()]  # NaN is missing
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        return [None if v is pd.NaT else v for v in column.array.to_pydatetime()]
+    return [v if type(v) is str else _cell_value(v) for v in column.tolist()]
 
 
 def _numbered(rows: list[list[Any]]) -> list[list[Any]]:
@@ -304,6 +322,8 @@ def _kanal_rows(df: pd.DataFrame) -> list[list[Any]]:
 
 
 def _width(value: Any) -> int:
+    if type(value) is str:  # most cells: checked first
+        return len(value)
     if value is None:
         return 0
     if isinstance(value, dt.datetime):
@@ -317,31 +337,41 @@ def _width(value: Any) -> int:
     return len(str(value))
 
 
-def _text_stays_text(ws) -> None:
-    """Write every text value as text: never a formula, not even after editing the cell.
+def _column_widths(sheet: Sheet) -> list[float]:
+    """Each column's width: its longest value (or header) plus a margin, 6 to 60 characters.
 
-    openpyxl stores a string starting with ``=`` as a formula; the values come from
-    the export (``=HYPERLINK(...)`` in a category must stay a category).
+    A streaming sheet writes its column widths before its first row, so they are
+    computed from the values first.
     """
-    for row in ws.iter_rows():
-        for cell in row:
-            if seperti_rumus(cell.value):
-                cell.data_type = "s"
-                # Excel keeps the text as text when the cell is edited.
-                cell.quotePrefix = True
+    widths = [len(h) for h in sheet.header]
+    for row in sheet.rows:
+        for j, value in enumerate(row):
+            if value is not None:
+                widths[j] = max(widths[j], _width(value))
+    return [min(max(width + 2, 6), 60) for width in widths]
 
 
-def _links_and_filter(ws, sheet: Sheet) -> None:
-    """The sheet's links to other sheets, and the filter buttons on its header."""
-    from openpyxl.styles import Font
+def _per_sel(sheet: Sheet) -> dict[tuple[int, int], str]:
+    """Cells with a number format of their own: Ringkasan's one column of every kind of figure."""
+    if sheet.name != "Ringkasan":
+        return {}
+    out = {}
+    for i, row in enumerate(sheet.rows):
+        value = row[1] if len(row) > 1 else None
+        if isinstance(value, dt.datetime):
+            out[(i, 1)] = _FMT_DT
+        elif isinstance(value, float):
+            out[(i, 1)] = _FMT_3
+    return out
+
+
+def _tata_letak(ws, sheet: Sheet) -> None:
+    """A sheet's layout: columns sized to their content, header frozen, filter buttons."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
 
-    for (i, j), target in sheet.links.items():
-        cell = ws.cell(row=i + 2, column=j + 1)
-        # Inside the workbook (location), never an external relationship.
-        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{target}'!A1")
-        cell.font = Font(color="0563C1", underline="single")
+    for j, width in enumerate(_column_widths(sheet)):
+        ws.column_dimensions[get_column_letter(j + 1)].width = width
+    ws.freeze_panes = "A2"
     if sheet.autofilter:
         last = get_column_letter(len(sheet.header))
         ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
@@ -410,41 +440,22 @@ def write_workbook(
         ``path``.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
-    for sheet in sheets:
+    # openpyxl writes the package; the sheets' rows are streamed by xlsx_stream (an
+    # openpyxl cell per value cost most of the time, and memory per cell).
+    wb = Workbook(write_only=True)
+    parts = {}
+    for k, sheet in enumerate(sheets, start=1):
         ws = wb.create_sheet(sheet.name)
-        ws.append(sheet.header)
-        for cell in ws[1]:
-            cell.font = bold
-            cell.alignment = Alignment(vertical="center", wrap_text=False)
-        for row in sheet.rows:
-            ws.append(row)
-        _text_stays_text(ws)
-        widths = [len(h) for h in sheet.header]
-        for row in sheet.rows:
-            for j, value in enumerate(row):
-                widths[j] = max(widths[j], _width(value))
-        for j, width in enumerate(widths):
-            ws.column_dimensions[get_column_letter(j + 1)].width = min(max(width + 2, 6), 60)
-        for j, fmt in sheet.formats.items():
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j + 1, max_col=j + 1):
-                if cell.value is not None and not isinstance(cell.value, str):
-                    cell.number_format = fmt
-        if sheet.name == "Ringkasan":
-            for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
-                if isinstance(cell.value, dt.datetime):
-                    cell.number_format = _FMT_DT
-                elif isinstance(cell.value, float):
-                    cell.number_format = _FMT_3
-        ws.freeze_panes = "A2"
-        _links_and_filter(ws, sheet)
+        _tata_letak(ws, sheet)
+        parts[f"xl/worksheets/sheet{k}.xml"] = (ws, sheet)
+    gaya = xlsx_stream.Gaya(wb)
+    lembar = {
+        name: functools.partial(xlsx_stream.lembar_xml, ws, sheet, gaya, _per_sel(sheet))
+        for name, (ws, sheet) in parts.items()
+    }
     created = created or _NO_DATE
-    # openpyxl would stamp the modification date (and the zip its parts) with the clock.
     # The document dates are UTC; ``created`` is Jakarta wall time (UTC+7, no DST).
     utc = created - dt.timedelta(hours=7)
     wb.properties.created = wb.properties.modified = utc
@@ -452,34 +463,13 @@ def write_workbook(
     wb.properties.title = title
 
     def write(tmp: Path) -> None:
-        from openpyxl.xml.functions import tostring
-
-        wb.save(tmp)  # stamps the modification date with the clock: put back below
-        wb.properties.modified = utc
-        _rezip(tmp, created, {"docProps/core.xml": tostring(wb.properties.to_tree())})
+        # ExcelWriter, not ``wb.save``: save stamps the modification date with the clock
+        # and deflates every part, which a fixed, stored zip would only undo.
+        with xlsx_stream.ZipTetap(tmp, created, lembar) as archive:
+            ExcelWriter(wb, archive).write_data()
+            archive.selesai()
 
     return _atomic_write(Path(path), write)
 
 
 _NO_DATE = dt.datetime(2000, 1, 1)
-
-
-def _rezip(path: Path, when: dt.datetime, replace: dict[str, bytes]) -> None:
-    """Rewrite a zip with every part dated ``when`` and stored uncompressed; parts in ``replace`` replaced.
-
-    Same parts in, same bytes out on any machine: no clock, no time zone, and no
-    dependence on the zlib the Python at hand was built with (zlib and zlib-ng
-    deflate the same bytes differently). A workbook of the report is under 100 kB
-    either way.
-    """
-    import zipfile
-
-    with zipfile.ZipFile(path) as z:
-        parts = [(i.filename, replace.get(i.filename) or z.read(i)) for i in z.infolist()]
-    stamp = when.timetuple()[:6]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        for name, data in parts:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3  # Unix, wherever it is written
-            info.external_attr = 0o644 << 16
-            z.writestr(info, data)
