@@ -151,7 +151,18 @@ end
 
 local KATA_MAKS_EM = 8.5
 
+local function default_widths(t)
+  for i, spec in ipairs(t.colspecs) do
+    t.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
+  end
+end
+
 local function set_widths(t)
+  if not TYPST then
+    -- HTML sizes columns to content: nothing to measure.
+    default_widths(t)
+    return
+  end
   local n = #t.colspecs
   local isi, kata = {}, {}
   for i = 1, n do
@@ -185,10 +196,8 @@ local function set_widths(t)
     perlu = perlu + kata[i]
     ingin = ingin + isi[i]
   end
-  if not TYPST or ingin <= avail then
-    for i, spec in ipairs(t.colspecs) do
-      t.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
-    end
+  if ingin <= avail then
+    default_widths(t)
     return
   end
   local r = math.max(0, math.min(1, (avail - perlu) / math.max(ingin - perlu, 1e-6)))
